@@ -1,0 +1,240 @@
+"""The composition root: the only module that knows every component.
+
+It builds settings, database, router, registry, notifier and clock once, wires
+the chat channels and the scheduler to them, and runs until told to stop.
+Imports of channel code (Telegram, aiohttp) stay inside this module's functions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import signal
+import sys
+from typing import Protocol
+
+from bot import catalog
+from bot.clock import Clock
+from bot.config import Settings
+from bot.deps import Deps
+from bot.engine import Engine
+from bot.flows import build_registry
+from bot.routing import Router, warm_up
+from store import migrate
+from store.engine import Database
+
+log = logging.getLogger("jiangxin")
+
+
+# Update types the bot acts on, for polling and for the webhook alike.
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+class StartupError(Exception):
+    """A component cannot start for a reason the operator can fix; one line says which."""
+
+
+class Component(Protocol):
+    """Something with a lifetime: a chat channel, the web server, the scheduler."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every Bot API request at INFO, including the token in the URL.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
+    """Open the database (migrated, catalog seeded) and build the core services."""
+    db = Database(settings.database_url)
+    await migrate.upgrade(db)
+    await catalog.seed_if_empty(db)
+    warm_up()
+    async with db.session() as session:
+        teams = await catalog.list_teams(session)
+    router = Router(catalog.team_specs(teams))
+    # jieba's dictionary is large and lives for the whole process: moving it out of the
+    # collector's reach removes the long full-collection pauses measured in bench/.
+    gc.collect()
+    gc.freeze()
+    return Deps(settings=settings, db=db, router=router, registry=build_registry(),
+                clock=clock or Clock())
+
+
+async def admin_chat_ids(deps: Deps) -> list[int]:
+    from sqlmodel import select
+
+    from store.models import Person
+
+    ids = set(deps.settings.admin_ids)
+    async with deps.db.session() as session:
+        for p in (await session.exec(select(Person).where(Person.platform == "telegram"))).all():
+            if "admin" in (p.roles or []):
+                ids.add(int(p.external_id))
+    return sorted(ids)
+
+
+class TelegramComponent:
+    """Telegram by long polling (the default) or by webhook (served by the web app)."""
+
+    name = "telegram"
+
+    def __init__(self, deps: Deps, engine: Engine) -> None:
+        from handlers.telegram.app import build_application
+
+        self.deps = deps
+        self.app = build_application(deps, engine)
+
+    async def start(self) -> None:
+        from handlers.telegram.app import set_menus
+
+        await self.app.initialize()
+        await self.app.start()
+        await set_menus(self.app, self.deps, await admin_chat_ids(self.deps))
+        if self.deps.settings.telegram_mode == "polling":
+            await self.app.bot.delete_webhook()
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        else:
+            # Updates arrive at the web app's webhook route (WebComponent), which must be
+            # listening already: assemble() starts it first.
+            from telegram.error import TelegramError
+
+            from handlers.web.webhook import webhook_secret
+
+            url = self.deps.settings.webhook_url or ""
+            try:
+                await self.app.bot.set_webhook(
+                    url, secret_token=webhook_secret(self.deps.settings),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            except TelegramError as exc:
+                await self.stop()
+                raise StartupError(f"Telegram refused the webhook {url}: {exc}") from None
+        me = self.app.bot.username
+        log.info("Telegram bot @%s is running (%s)", me, self.deps.settings.telegram_mode)
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+
+class WebComponent:
+    """The aiohttp server: web chat, /healthz, /metrics and, in webhook mode, Telegram's webhook."""
+
+    name = "web"
+
+    def __init__(self, deps: Deps, telegram_app: object = None) -> None:
+        from handlers.web.app import make_app
+        from handlers.web.webhook import WebhookConfigError
+
+        self.deps = deps
+        try:
+            self.app = make_app(deps, telegram_app=telegram_app)
+        except WebhookConfigError as exc:
+            raise StartupError(str(exc)) from None
+        self.runner: object = None
+        self.port = deps.settings.web_port
+
+    @property
+    def url(self) -> str:
+        """Where to open the chat (a wildcard host is shown as 127.0.0.1)."""
+        host = self.deps.settings.web_host
+        host = "127.0.0.1" if host in ("", "0.0.0.0") else "::1" if host == "::" else host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}/chat"
+
+    async def start(self) -> None:
+        from aiohttp import web
+
+        runner = web.AppRunner(self.app, shutdown_timeout=5.0)
+        await runner.setup()
+        self.runner = runner
+        settings = self.deps.settings
+        try:
+            await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+        except OSError as exc:
+            await runner.cleanup()
+            self.runner = None
+            raise StartupError(
+                f"cannot serve the web chat on {settings.web_host}:{settings.web_port}: "
+                f"{exc.strerror or exc} (set JIANGXIN_WEB_HOST / JIANGXIN_WEB_PORT)"
+            ) from None
+        addresses = runner.addresses
+        if addresses:
+            self.port = addresses[0][1]  # the real port when JIANGXIN_WEB_PORT=0
+        log.info("web server on %s:%s (chat: %s)", settings.web_host, self.port, self.url)
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()  # type: ignore[attr-defined]
+            self.runner = None
+
+
+def assemble(deps: Deps, engine: Engine) -> list[Component]:
+    """The components to run, in start order (stopped in reverse)."""
+    components: list[Component] = []
+    telegram = TelegramComponent(deps, engine) if deps.settings.token else None
+    # The web server always runs (chat, health, metrics); it starts before Telegram so a
+    # webhook is listening when setWebhook is called, and stops after it.
+    components.append(WebComponent(deps, telegram.app if telegram else None))
+    if telegram is not None:
+        components.append(telegram)
+    # The scheduler starts last, so its first tick (overdue tasks) can already send.
+    from scheduler.runner import SchedulerService
+
+    scheduler = SchedulerService(deps)
+    deps.extras["scheduler"] = scheduler
+    components.append(scheduler)
+    return components
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
+    """Run the bot until SIGINT/SIGTERM (or ``stop`` is set).
+
+    Without a Telegram token only the web chat runs (the embedded default).
+    """
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    deps = await build_deps(settings)
+    engine = Engine(deps)
+    deps.extras["engine"] = engine
+    started: list[Component] = []
+    try:
+        try:
+            for component in assemble(deps, engine):
+                await component.start()
+                started.append(component)
+        except StartupError as exc:
+            print(f"匠心点单 cannot start: {exc}", file=sys.stderr)
+            return 2
+        web = next((c for c in started if isinstance(c, WebComponent)), None)
+        if web is not None and not settings.token:
+            print(f"匠心点单 web chat: {web.url} "
+                  "(no JIANGXIN_TELEGRAM_TOKEN set: Telegram is off)", flush=True)
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        for component in reversed(started):
+            try:
+                await component.stop()
+            except Exception:
+                log.exception("failed to stop %s", component.name)
+        await deps.db.dispose()
+    return 0

@@ -1,0 +1,178 @@
+"""All configuration in one place: environment variables with the ``JIANGXIN_`` prefix.
+
+An optional ``.env`` file in the working directory is read too. Every setting is
+documented in the README's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.durations import parse_duration
+
+Duration = Annotated[timedelta, NoDecode]
+
+
+def _split(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [p.strip() for p in value.replace("，", ",").split(",") if p.strip()]
+    if isinstance(value, int):
+        return [str(value)]
+    return [str(v).strip() for v in value or []]  # type: ignore[union-attr]
+
+
+class Settings(BaseSettings):
+    """Process configuration. Construct once in the composition root and pass it down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JIANGXIN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./data/jiangxin.sqlite3"
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    language: Literal["zh", "en"] = "zh"
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=0, le=65535)
+    web_secret: SecretStr | None = None
+    web_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    max_orders_per_day: int = Field(default=5, ge=1)
+    offer_wave_size: int = Field(default=3, ge=1)
+    offer_wave_interval: Duration = timedelta(minutes=15)
+    tick_interval: Duration = timedelta(seconds=20)
+    reminder_offsets: Annotated[list[timedelta], NoDecode] = Field(
+        default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)]
+    )
+    reconfirm_before: Duration = timedelta(hours=24)
+    reconfirm_timeout: Duration = timedelta(hours=6)
+    feedback_delay: Duration = timedelta(hours=1)
+    feedback_nudge_after: Duration = timedelta(hours=24)
+    stale_claim_after: Duration = timedelta(hours=48)
+    digest_time: time = time(9, 0)
+    star_hours: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [20, 50, 100, 200, 300]
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, v: object) -> list[int]:
+        out = []
+        for part in _split(v):
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"'{part}' is not a numeric Telegram user id")
+            out.append(int(part))
+        return out
+
+    @field_validator("web_origins", mode="before")
+    @classmethod
+    def _origins(cls, v: object) -> list[str]:
+        return _split(v)
+
+    @field_validator("star_hours", mode="before")
+    @classmethod
+    def _star_hours(cls, v: object) -> list[int]:
+        parts = _split(v)
+        if not all(p.isdigit() for p in parts):
+            raise ValueError(f"'{v}' must be comma-separated whole hours, e.g. 20,50,100")
+        hours = [int(p) for p in parts]
+        if hours != sorted(set(hours)):
+            raise ValueError("thresholds must be increasing")
+        return hours
+
+    @field_validator(
+        "offer_wave_interval", "tick_interval", "reconfirm_before", "reconfirm_timeout",
+        "feedback_delay", "feedback_nudge_after", "stale_claim_after", mode="before",
+    )
+    @classmethod
+    def _duration(cls, v: object) -> object:
+        return parse_duration(v) if isinstance(v, str) else v
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _offsets(cls, v: object) -> object:
+        if isinstance(v, str):
+            return sorted((parse_duration(p) for p in _split(v)), reverse=True)
+        return v
+
+    @field_validator("tick_interval")
+    @classmethod
+    def _positive(cls, v: timedelta) -> timedelta:
+        if v.total_seconds() <= 0:
+            raise ValueError("must be longer than 0s")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{v}'") from None
+        return v
+
+    @field_validator("telegram_api_url", "telegram_file_url", "webhook_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        u = urlparse(v)
+        if u.scheme not in ("http", "https") or not u.netloc:
+            raise ValueError(f"'{v}' is not an http(s) URL")
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str) -> str:
+        if v.startswith("postgresql://") or v.startswith("postgres://"):
+            v = "postgresql+asyncpg://" + v.split("://", 1)[1]
+        if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
+            raise ValueError(
+                "use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db"
+            )
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_token.get_secret_value() if self.telegram_token else None
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file behind database_url, so start-up can create its folder."""
+        prefix = "sqlite+aiosqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        path = self.database_url[len(prefix):].split("?", 1)[0]
+        return None if path in ("", ":memory:") else Path(path)
+
+
+class ConfigError(Exception):
+    """A setting is invalid; ``str()`` is one line naming it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning pydantic's report into one line naming the bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"JIANGXIN_{field.upper()} is invalid: {msg}") from None

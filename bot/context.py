@@ -1,0 +1,35 @@
+"""The context one inbound event is handled in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.deps import Deps
+from bot.events import Actor, Inbound
+from bot.reply import Reply
+from bot.texts import t
+from store.models import DialogState, Person
+
+
+@dataclass
+class Ctx:
+    deps: Deps
+    actor: Actor
+    person: Person
+    event: Inbound
+    is_admin: bool = False
+    is_super_admin: bool = False
+    is_volunteer: bool = False
+    dialog: DialogState | None = None
+    args: list[str] = field(default_factory=list)  # callback arguments after the verb
+
+    @property
+    def lang(self) -> str:
+        return self.person.language or "zh"
+
+    def t(self, key: str, **kwargs: Any) -> str:
+        return t(self.lang, key, **kwargs)
+
+    def reply(self, key: str, **kwargs: Any) -> Reply:
+        return Reply(self.t(key, **kwargs))

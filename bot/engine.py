@@ -1,0 +1,123 @@
+"""The one entry point every chat channel calls: an inbound event in, an Outcome out.
+
+It resolves the person, checks roles, routes to the registered flow and turns
+refusals and crashes into polite answers. Events of one person are handled one
+at a time (their dialog is a sequence); different people run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+
+from bot import callbacks, dialog, people
+from bot.context import Ctx
+from bot.deps import Deps
+from bot.errors import Forbidden, Refusal
+from bot.events import Actor, Inbound, Kind
+from bot.registry import Audience
+from bot.reply import Outcome, Reply
+from bot.texts import has, normalize_language, t
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_LENGTH = 1000  # characters a person may type in one message
+_DIALOG_KINDS = (Kind.TEXT, Kind.LOCATION, Kind.CONTACT, Kind.PHOTO, Kind.UNSUPPORTED)
+
+
+class Engine:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def _lock(self, actor: Actor) -> asyncio.Lock:
+        key = (actor.platform, actor.external_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+    async def handle(self, actor: Actor, event: Inbound) -> Outcome:
+        self.deps.metrics.updates.labels(actor.platform, event.kind).inc()
+        async with self._lock(actor):
+            try:
+                return await self._handle(actor, event)
+            except Refusal as r:
+                text = t(normalize_language(actor.language), r.key, **r.kwargs)
+                return _refusal(event, text, r.toast)
+            except Exception:
+                log.exception("failed to handle %s from %s:%s", event.kind, actor.platform,
+                              actor.external_id)
+                return _refusal(event, t(normalize_language(actor.language), "common.error"), False)
+
+    async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
+        deps = self.deps
+        async with deps.db.session() as session:
+            person = await people.get_or_create(session, actor)
+            volunteer = await people.volunteer_of(session, person)
+            state = await dialog.get(session, person.id)  # type: ignore[arg-type]
+        ctx = Ctx(
+            deps=deps, actor=actor, person=person, event=event,
+            is_super_admin=people.is_super_admin(deps.settings, person),
+            is_admin=people.is_admin(deps.settings, person),
+            is_volunteer=people.is_working_volunteer(volunteer),
+            dialog=state,
+        )
+        try:
+            if event.kind in (Kind.TEXT,) and len(event.text) > MAX_TEXT_LENGTH:
+                return Outcome.of(ctx.reply("common.too_long", length=len(event.text),
+                                            limit=MAX_TEXT_LENGTH))
+            if event.kind == Kind.COMMAND:
+                return await self._command(ctx)
+            if event.kind == Kind.BUTTON:
+                return await self._button(ctx)
+            if state is not None and state.flow in deps.registry.dialogs:
+                return Outcome.of(await deps.registry.dialogs[state.flow](ctx))
+            if event.kind == Kind.TEXT and deps.registry.text_fallback is not None:
+                return Outcome.of(await deps.registry.text_fallback(ctx))
+            return Outcome.of(unsupported(ctx))
+        except Refusal as r:
+            return _refusal(event, ctx.t(r.key, **r.kwargs), r.toast)
+
+    async def _command(self, ctx: Ctx) -> Outcome:
+        spec = self.deps.registry.commands.get(ctx.event.command)
+        if spec is None:
+            return Outcome.of(ctx.reply("common.unknown_command"))
+        if spec.audience == Audience.ADMIN and not ctx.is_admin:
+            return Outcome.of(ctx.reply("common.forbidden"))
+        return Outcome.of(await spec.handler(ctx))
+
+    async def _button(self, ctx: Ctx) -> Outcome:
+        try:
+            verb, args = callbacks.decode(ctx.event.data)
+        except callbacks.BadCallback:
+            return Outcome(toast=ctx.t("common.expired"))
+        spec = self.deps.registry.buttons.get(verb)
+        if spec is None:
+            return Outcome(toast=ctx.t("common.expired"))
+        if spec.admin and not ctx.is_admin:
+            raise Forbidden()
+        ctx.args = args
+        try:
+            outcome = Outcome.of(await spec.handler(ctx))
+        except callbacks.BadCallback:
+            return Outcome(toast=ctx.t("common.expired"))
+        return outcome
+
+
+def unsupported(ctx: Ctx) -> Reply:
+    """The hint for a message type we cannot use here."""
+    media_key = f"common.media.{ctx.event.media or 'other'}"
+    media = ctx.t(media_key if has(media_key) else "common.media.other")
+    return ctx.reply("common.unsupported", media=media)
+
+
+def _refusal(event: Inbound, text: str, toast: bool) -> Outcome:
+    if event.kind == Kind.BUTTON:
+        # A button press always gets its answer as a toast; long ones as an alert.
+        return Outcome(toast=text[:200], alert=len(text) > 60 or not toast)
+    return Outcome([Reply(text)])

@@ -1,0 +1,23 @@
+"""Core flows: platform-neutral functions that take a Ctx and return what to say."""
+
+from __future__ import annotations
+
+from bot.registry import Registry
+
+
+def build_registry() -> Registry:
+    """Register every flow. Order matters for menus: commands appear as registered."""
+    import scheduler
+    from bot.flows import admin, feedback, jobs, ordering, reconfirm, start, tracking, volunteer
+
+    reg = Registry()
+    start.register(reg)
+    ordering.register(reg)  # free text, /order, deep links → an order (issue 4)
+    tracking.register(reg)  # /myorders, timelines, cancelling (issue 4)
+    volunteer.register(reg)  # /volunteer, /profile, /available, /busy, approvals (issue 5)
+    jobs.register(reg)  # offers, /jobs, /board, job lifecycle, relay, dispatch (issue 5)
+    feedback.register(reg)  # ratings after a finished job (issue 6)
+    reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)
+    scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
+    admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
+    return reg

@@ -1,0 +1,226 @@
+"""/admin (the admin menu), /grant, /revoke and /audit; registers every admin area.
+
+The areas live in their own modules (admin_teams, admin_stations,
+admin_volunteers, admin_orders, admin_stats, admin_broadcast); ``register``
+here wires them all, so ``bot.flows`` lists the admin side once.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import col, select
+
+from bot import audit, callbacks, notify, roles
+from bot.context import Ctx
+from bot.flows import (
+    admin_broadcast,
+    admin_orders,
+    admin_stations,
+    admin_stats,
+    admin_teams,
+    admin_volunteers,
+)
+from bot.flows.admin_common import action_label, args, local, person_name, station_by_code
+from bot.registry import Audience, Handler, Registry, Result
+from bot.reply import Button, Reply
+from bot.texts import t
+from store.models import AuditLog, Person, Station
+
+DEFAULT_AUDIT_ROWS = 10
+_DETAIL_CHARS = 160
+
+
+async def _pending(ctx: Ctx) -> Result:
+    return await admin_volunteers.show(ctx, "pending")
+
+
+async def menu(ctx: Ctx) -> Result:
+    """The admin menu: every admin command with its form, and shortcuts for the common views."""
+    scope = await _scope_label(ctx)
+    buttons = tuple(
+        tuple(Button(ctx.t(f"admin.menu.btn.{v}"), callbacks.encode("amenu", v)) for v in pair)
+        for pair in (("teams", "stations"), ("pending", "orders"), ("stats", "audit"))
+    )
+    return Reply(ctx.t("admin.menu", scope=scope), buttons=buttons)
+
+
+async def open_view(ctx: Ctx) -> Result:
+    view = callbacks.str_arg(ctx.args, 0, tuple(VIEWS))
+    return await VIEWS[view](ctx)
+
+
+async def _scope_label(ctx: Ctx) -> str:
+    scope = roles.scope_of(ctx)
+    if scope is None:
+        return ctx.t("admin.scope.super" if ctx.is_super_admin else "admin.scope.all")
+    async with ctx.deps.db.session() as session:
+        station = await session.get(Station, scope)
+    return ctx.t("admin.scope.station", station=station.name if station else f"#{scope}")
+
+
+async def grant(ctx: Ctx) -> Result:
+    """``/grant <telegram id | @username> [station_code]`` — super-admins only."""
+    roles.require_super(ctx)
+    a = args(ctx)
+    if not a or len(a) > 2:
+        return ctx.reply("admin.grant.usage")
+    deps = ctx.deps
+    async with deps.db.session() as session:
+        station: Station | None = None
+        if len(a) == 2:
+            station = await station_by_code(session, a[1])
+            if station is None:
+                return ctx.reply("admin.station.not_found", code=a[1])
+        person = await roles.find_person(session, a[0], create=True)
+        if person is None:
+            return ctx.reply("admin.person.not_found", ref=a[0])
+        if roles.is_super(deps, person):
+            return ctx.reply("admin.grant.is_super", name=person_name(person))
+        before = _role_state(person)
+        roles.grant(person, station.id if station else None)
+        session.add(person)
+        await audit.record(
+            session,
+            actor_id=ctx.person.id,
+            action="admin.grant",
+            target_type="person",
+            target_id=person.id,
+            before=before,
+            after=_role_state(person, station),
+        )
+    await roles.refresh_menu(deps, person)
+    where = station.name if station else ctx.t("admin.scope.all")
+    await notify.notify(deps, person, Reply(_t_for(person, "admin.grant.notice", where=where)))
+    return ctx.reply("admin.grant.done", name=person_name(person), where=where)
+
+
+async def revoke(ctx: Ctx) -> Result:
+    """``/revoke <telegram id | @username>`` — super-admins only; super-admins stay."""
+    roles.require_super(ctx)
+    a = args(ctx)
+    if len(a) != 1:
+        return ctx.reply("admin.revoke.usage")
+    deps = ctx.deps
+    async with deps.db.session() as session:
+        person = await roles.find_person(session, a[0])
+        if person is None:
+            return ctx.reply("admin.person.not_found", ref=a[0])
+        if roles.is_super(deps, person):
+            return ctx.reply("admin.revoke.is_super", name=person_name(person))
+        before = _role_state(person)
+        if not roles.revoke(person):
+            return ctx.reply("admin.revoke.not_admin", name=person_name(person))
+        session.add(person)
+        await audit.record(
+            session,
+            actor_id=ctx.person.id,
+            action="admin.revoke",
+            target_type="person",
+            target_id=person.id,
+            before=before,
+            after=_role_state(person),
+        )
+    await roles.refresh_menu(deps, person)
+    await notify.notify(deps, person, Reply(_t_for(person, "admin.revoke.notice")))
+    return ctx.reply("admin.revoke.done", name=person_name(person))
+
+
+def _role_state(person: Person, station: Station | None = None) -> dict[str, Any]:
+    state: dict[str, Any] = {"roles": list(person.roles or [])}
+    state["station_id"] = person.admin_station_id
+    if station is not None:
+        state["station"] = station.code
+    return state
+
+
+def _t_for(person: Person, key: str, **kw: Any) -> str:
+    return t(person.language, key, **kw)
+
+
+async def show_audit(ctx: Ctx) -> Result:
+    """``/audit [n]``: the latest n admin actions (a station admin sees their own)."""
+    a = args(ctx)
+    n = DEFAULT_AUDIT_ROWS
+    if a:
+        if len(a) > 1 or not a[0].isdigit() or not 1 <= int(a[0]) <= audit.MAX_SHOWN:
+            return ctx.reply("admin.audit.usage", most=audit.MAX_SHOWN)
+        n = int(a[0])
+    own_only = roles.scope_of(ctx) is not None
+    async with ctx.deps.db.session() as session:
+        rows = await audit.latest(session, n, actor_id=ctx.person.id if own_only else None)
+        actor_ids = {r.actor_id for r in rows if r.actor_id is not None}
+        people = (
+            {
+                p.id: p
+                for p in (await session.exec(select(Person).where(col(Person.id).in_(actor_ids))))
+            }
+            if actor_ids
+            else {}
+        )
+    if not rows:
+        return ctx.reply("admin.audit.empty")
+    lines = [_audit_line(ctx, r, people.get(r.actor_id)) for r in rows]  # type: ignore[arg-type]
+    return Reply(ctx.t("admin.audit.head", n=len(rows)) + "\n" + "\n".join(lines))
+
+
+def _audit_line(ctx: Ctx, row: AuditLog, actor: Person | None) -> str:
+    detail = _diff(row.before, row.after)
+    target = f"{row.target_type}#{row.target_id}" if row.target_type else ""
+    return ctx.t(
+        "admin.audit.line",
+        at=local(ctx.deps, row.created_at),
+        who=person_name(actor) if actor else ctx.t("admin.audit.system"),
+        action=action_label(ctx, row.action),
+        target=target,
+        detail=detail,
+    )
+
+
+def _diff(before: dict | None, after: dict | None) -> str:
+    """A one-line before → after summary of the keys that changed."""
+    before, after = before or {}, after or {}
+    parts = []
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key in before and key in after:
+            parts.append(f"{key}: {_compact(old)}→{_compact(new)}")
+        else:
+            parts.append(f"{key}: {_compact(new if key in after else old)}")
+    text = "; ".join(parts)
+    return text if len(text) <= _DETAIL_CHARS else text[: _DETAIL_CHARS - 1] + "…"
+
+
+def _compact(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# The menu's shortcut buttons: view name → what it opens (each takes no arguments).
+VIEWS: dict[str, Handler] = {
+    "teams": admin_teams.list_teams,
+    "stations": admin_stations.tree,
+    "pending": _pending,
+    "orders": admin_orders.list_orders,
+    "stats": admin_stats.stats,
+    "audit": show_audit,
+}
+
+
+def register(reg: Registry) -> None:
+    """Every admin command and button; commands appear in admins' menus in this order."""
+    reg.command("admin", menu, audience=Audience.ADMIN, menu="menu.admin")
+    reg.button("amenu", open_view, admin=True)
+    admin_teams.register(reg)
+    admin_stations.register(reg)
+    admin_volunteers.register(reg)
+    admin_orders.register(reg)
+    admin_stats.register(reg)
+    admin_broadcast.register(reg)
+    reg.command("grant", grant, audience=Audience.ADMIN, menu="menu.grant")
+    reg.command("revoke", revoke, audience=Audience.ADMIN, menu="menu.revoke")
+    reg.command("audit", show_audit, audience=Audience.ADMIN, menu="menu.audit")

@@ -1,0 +1,536 @@
+"""/orders, /order <code> (the admin timeline), /assign, /reroute and /cancelorder.
+
+Every command first finds the order and checks the admin's station scope.
+Status changes go through ``bot.orders.transition`` (or dispatch's
+``assign``), so an admin racing a volunteer or the requester cannot corrupt an
+order: whoever's conditional update wins, the other is told it moved on.
+After a reroute the admin is offered the request's key terms as keywords of
+the right team, so the router learns from its mistakes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import audit, callbacks, orders, roles
+from bot.context import Ctx
+from bot.errors import Expired
+from bot.flows.admin_common import (
+    LIST_LIMIT,
+    action_label,
+    args,
+    local,
+    order_in_scope,
+    person_name,
+    rest_text,
+    short,
+    station_by_code,
+    team_by_slug,
+    volunteer_in_scope,
+)
+from bot.flows.admin_teams import change_keywords
+from bot.lifecycle import emit
+from bot.registry import Audience, Registry, Result
+from bot.reply import Button, Outcome, Reply
+from bot.routing import suggest_keywords
+from bot.routing.keywords import KeywordError, parse_keyword
+from bot.texts import Safe, t
+from store import tasks
+from store.models import (
+    AuditLog,
+    Feedback,
+    Offer,
+    OfferStatus,
+    Order,
+    OrderMessage,
+    OrderStatus,
+    Person,
+    Station,
+    Team,
+    Volunteer,
+)
+
+MAX_REASON = 300
+LEARN_VERB, LEARN_CLOSE_VERB = "arkw", "arkno"
+CANCELLABLE = (*OrderStatus.OPEN, *OrderStatus.ACTIVE)
+REROUTABLE = OrderStatus.OPEN  # once a volunteer holds it, the team is settled
+_ALL_STATUSES = (
+    OrderStatus.NEW, OrderStatus.OFFERED, OrderStatus.CLAIMED, OrderStatus.SCHEDULED,
+    OrderStatus.IN_PROGRESS, OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED,
+    OrderStatus.CANCELLED, OrderStatus.EXPIRED,
+)  # fmt: skip
+# /orders words for groups of statuses (English and Chinese)
+_GROUPS: dict[str, tuple[str, ...]] = {
+    "open": OrderStatus.OPEN, "待处理": OrderStatus.OPEN,
+    "active": OrderStatus.ACTIVE, "进行中": OrderStatus.ACTIVE,
+    "unclaimed": (OrderStatus.EXPIRED,), "无人认领": (OrderStatus.EXPIRED,),
+    "finished": (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED),
+    "已完成": (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED),
+    "all": _ALL_STATUSES, "全部": _ALL_STATUSES,
+}  # fmt: skip
+_UNFINISHED = (*OrderStatus.OPEN, *OrderStatus.ACTIVE, OrderStatus.DONE)
+
+
+# ---------------------------------------------------------------- /orders
+
+
+def _status_word(ctx: Ctx, word: str) -> tuple[str, ...] | None:
+    w = word.lower()
+    if w in _GROUPS:
+        return _GROUPS[w]
+    for status in _ALL_STATUSES:
+        if w == status or word in (t("zh", f"status.{status}"), ctx.t(f"status.{status}")):
+            return (status,)
+    return None
+
+
+async def list_orders(ctx: Ctx) -> Result:
+    """``/orders [状态|服务队|站点 …]``: newest orders matching every filter given."""
+    a = args(ctx)
+    stmt = select(Order)
+    statuses: tuple[str, ...] = _UNFINISHED
+    titles: list[str] = []
+    async with ctx.deps.db.session() as session:
+        for word in a:
+            if (found := _status_word(ctx, word)) is not None:
+                statuses = found
+                titles.append(word)
+            elif (team := await team_by_slug(session, word)) is not None:
+                stmt = stmt.where(col(Order.team_id) == team.id)
+                titles.append(team.name)
+            elif (station := await station_by_code(session, word)) is not None:
+                await roles.require_scope(session, ctx, station.id)
+                subtree = await roles.subtree_ids(session, station.id)  # type: ignore[arg-type]
+                stmt = stmt.where(col(Order.station_id).in_(subtree))
+                titles.append(station.name)
+            else:
+                return ctx.reply("admin.orders.unknown_filter", value=word)
+        stmt = stmt.where(col(Order.status).in_(statuses))
+        within = await roles.scope_ids(session, ctx)
+        if within is not None:
+            stmt = stmt.where(col(Order.station_id).in_(within or {-1}))
+        total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
+        rows = list(
+            (
+                await session.exec(
+                    stmt.order_by(col(Order.created_at).desc(), col(Order.id).desc()).limit(
+                        LIST_LIMIT
+                    )
+                )
+            ).all()
+        )
+        teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
+        stations = await roles.stations_by_id(session)
+    title = " · ".join(titles) or ctx.t("admin.orders.unfinished")
+    if not rows:
+        return ctx.reply("admin.orders.empty", title=title)
+    lines = []
+    for o in rows:
+        team, station = teams.get(o.team_id), stations.get(o.station_id)  # type: ignore[arg-type]
+        lines.append(
+            ctx.t(
+                "admin.orders.line",
+                code=o.code,
+                status=orders.status_label(ctx.lang, o.status),
+                team=team.name if team else ctx.t("order.no_team"),
+                station=station.name if station else "—",
+                at=local(ctx.deps, o.created_at),
+                text=short(o.text, 40),
+            )
+        )
+    text = ctx.t("admin.orders.head", title=title, n=total) + "\n" + "\n".join(lines)
+    if total > len(rows):
+        text += "\n" + ctx.t("admin.list.more", shown=len(rows), n=total)
+    return Reply(text + "\n" + ctx.t("admin.orders.hint"))
+
+
+# ---------------------------------------------------------------- /order <code>
+
+
+async def order_detail(ctx: Ctx) -> Result:
+    """``/order <code>`` from an admin: the order with its whole history.
+
+    Ordering's ``/order`` (the service list) delegates here when an admin
+    gives a code.
+    """
+    a = args(ctx)
+    if len(a) != 1:
+        return ctx.reply("admin.order.usage")
+    async with ctx.deps.db.session() as session:
+        order = await order_in_scope(session, ctx, a[0])
+        text = await timeline_text(ctx, session, order)
+    return Reply(text)
+
+
+async def timeline_text(ctx: Ctx, session: AsyncSession, order: Order) -> str:
+    """Header (contacts included: this is for admins) and every dated event, oldest first."""
+    deps, lang = ctx.deps, ctx.lang
+    requester = await session.get(Person, order.requester_id)
+    team = await session.get(Team, order.team_id) if order.team_id else None
+    station = await session.get(Station, order.station_id) if order.station_id else None
+    volunteer = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
+    offers = list(
+        (
+            await session.exec(
+                select(Offer).where(col(Offer.order_id) == order.id).order_by(col(Offer.created_at))
+            )
+        ).all()
+    )
+    names = await _volunteer_names(
+        session,
+        {o.volunteer_id for o in offers} | ({order.volunteer_id} if order.volunteer_id else set()),
+    )
+    feedback = (
+        await session.exec(select(Feedback).where(col(Feedback.order_id) == order.id))
+    ).first()
+    relayed = (
+        await session.exec(
+            select(func.count())
+            .select_from(OrderMessage)
+            .where(col(OrderMessage.order_id) == order.id)
+        )
+    ).one()
+    actions = await audit.latest(session, 50, target_type="order", target_id=order.id)
+    actors = {a.actor_id for a in actions if a.actor_id} | {order.cancelled_by or 0}
+    people = {
+        p.id: p
+        for p in (
+            await session.exec(select(Person).where(col(Person.id).in_(actors or {-1})))
+        ).all()
+    }
+
+    events: list[tuple[datetime, int, str]] = []
+
+    def add(when: datetime | None, key: str, rank: int = 0, **kw: Any) -> None:
+        """One event; ``rank`` orders events stamped at the same instant."""
+        if when is not None:
+            events.append((when, rank, ctx.t(key, **kw)))
+
+    add(
+        order.created_at,
+        "admin.tl.created",
+        0,
+        who=person_name(requester),
+        source=ctx.t(f"admin.source.{order.source}") if order.source in _SOURCES else order.source,
+    )
+    for offer in offers:
+        who = names.get(offer.volunteer_id, f"#{offer.volunteer_id}")
+        add(offer.created_at, "admin.tl.offer", 1, who=who, wave=offer.wave)
+        if offer.responded_at and offer.status in _OFFER_ENDS:
+            add(offer.responded_at, f"admin.tl.offer_{offer.status}", 2, who=who)
+    vname = names.get(order.volunteer_id or 0, "—")
+    add(order.claimed_at, "admin.tl.claimed", 3, who=vname)
+    add(
+        order.scheduled_at,
+        "admin.tl.scheduled",
+        4,
+        time=local(deps, order.appointment_at, "%m-%d %H:%M") or "—",
+    )
+    add(order.started_at, "admin.tl.started", 5)
+    add(
+        order.done_at,
+        "admin.tl.done",
+        6,
+        minutes=order.service_minutes if order.service_minutes is not None else "—",
+        summary=short(order.summary, 80) or "—",
+    )
+    if order.confirmed_at is not None:
+        add(
+            order.confirmed_at,
+            "admin.tl.confirmed" if order.resolved is not False else "admin.tl.unresolved",
+            7,
+        )
+    if feedback is not None:
+        add(
+            order.rated_at or feedback.created_at,
+            "admin.tl.rated",
+            8,
+            rating=feedback.rating,
+            comment=short(feedback.comment, 80) or "—",
+        )
+    add(order.expired_at, "admin.tl.expired", 9)
+    add(
+        order.cancelled_at,
+        "admin.tl.cancelled",
+        9,
+        who=person_name(people.get(order.cancelled_by)) if order.cancelled_by else "—",
+        reason=order.cancel_reason or "—",
+    )
+    for row in actions:
+        add(
+            row.created_at,
+            "admin.tl.admin",
+            10,
+            who=person_name(people.get(row.actor_id)),  # type: ignore[arg-type]
+            action=action_label(ctx, row.action),
+            detail=_audit_detail(row),
+        )
+    events.sort(key=lambda e: (e[0], e[1]))
+    timeline = "\n".join(
+        ctx.t("admin.tl.line", at=local(deps, at), text=Safe(text)) for at, _, text in events
+    )
+    when = order.time_text or (
+        ctx.t(f"admin.time.{order.time_pref}") if order.time_pref in _TIME_PREFS else "—"
+    )
+    return ctx.t(
+        "admin.order.detail",
+        code=order.code,
+        status=orders.status_label(lang, order.status),
+        team=team.name if team else ctx.t("order.no_team"),
+        score=f"{order.route_score:.2f}" if order.route_score is not None else "—",
+        station=station.name if station else "—",
+        text=order.text,
+        contact=order.contact_name or person_name(requester),
+        phone=order.contact_phone or "—",
+        address=order.address or "—",
+        when=when,
+        volunteer=f"{volunteer.name} (#{volunteer.id})" if volunteer else "—",
+        relayed=relayed,
+        photos=len(order.photos),
+        timeline=Safe(timeline),
+    )
+
+
+_SOURCES = ("text", "browse", "link", "web", "admin")
+_TIME_PREFS = ("asap", "today", "tomorrow", "weekend", "custom")
+_OFFER_ENDS = (OfferStatus.DECLINED, OfferStatus.WITHDRAWN, OfferStatus.FAILED, OfferStatus.TAKEN)
+
+
+def _audit_detail(row: AuditLog) -> str:
+    after = row.after or {}
+    parts = [
+        f"{k}={v}" for k, v in after.items() if k in ("team", "volunteer", "volunteer_id", "reason")
+    ]
+    return "; ".join(str(p) for p in parts)[:120] or "—"
+
+
+async def _volunteer_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    stmt = select(Volunteer.id, Volunteer.name).where(col(Volunteer.id).in_(ids))
+    return {vid: name for vid, name in (await session.exec(stmt)).all() if vid is not None}
+
+
+# ---------------------------------------------------------------- /assign
+
+
+async def assign(ctx: Ctx) -> Result:
+    """``/assign <code> <volunteer>``: give the order to that volunteer (dispatch does it)."""
+    from bot import dispatch
+
+    a = args(ctx)
+    if len(a) != 2:
+        return ctx.reply("admin.assign.usage")
+    async with ctx.deps.db.session() as session:
+        order = await order_in_scope(session, ctx, a[0])
+        volunteer = await volunteer_in_scope(session, ctx, a[1])
+    if order.volunteer_id == volunteer.id and order.status in OrderStatus.ACTIVE:
+        return ctx.reply("admin.assign.already", code=order.code, name=volunteer.name)
+    # dispatch.assign is the claim path (atomic, audited as order.assign, everyone told)
+    if not await dispatch.assign(ctx.deps, order.id, volunteer.id, by=ctx.person):  # type: ignore[arg-type]
+        return ctx.reply(
+            "admin.assign.failed",
+            code=order.code,
+            name=volunteer.name,
+            status=orders.status_label(ctx.lang, order.status),
+        )
+    return ctx.reply("admin.assign.done", code=order.code, name=volunteer.name)
+
+
+# ---------------------------------------------------------------- /reroute
+
+
+async def reroute(ctx: Ctx) -> Result:
+    """``/reroute <code> <slug>``: move an unclaimed order to another team."""
+    a = args(ctx)
+    if len(a) != 2:
+        return ctx.reply("admin.reroute.usage")
+    now = ctx.deps.now()
+    async with ctx.deps.db.session() as session:
+        order = await order_in_scope(session, ctx, a[0])
+        team = await team_by_slug(session, a[1])
+        if team is None or not team.active:
+            return ctx.reply("admin.team.not_found", slug=a[1])
+        if order.team_id == team.id:
+            return ctx.reply("admin.reroute.same", code=order.code, team=team.name)
+        old_team = await session.get(Team, order.team_id) if order.team_id else None
+        moved = (
+            await session.exec(  # type: ignore[call-overload]
+                update(Order)
+                .where(col(Order.id) == order.id, col(Order.status).in_(REROUTABLE))
+                .values(team_id=team.id, updated_at=now)
+                .returning(col(Order.id))
+            )
+        ).first()
+        if moved is None:
+            return ctx.reply(
+                "admin.reroute.held",
+                code=order.code,
+                status=orders.status_label(ctx.lang, order.status),
+            )
+        known = {_term(k) for k in team.keywords}
+        terms = [w for w in suggest_keywords(order.text, ctx.deps.router.index) if w not in known]
+        row = await audit.record(
+            session,
+            actor_id=ctx.person.id,
+            action="order.reroute",
+            target_type="order",
+            target_id=order.id,
+            before={"team": old_team.slug if old_team else None},
+            after={"team": team.slug, "team_id": team.id, "suggest": terms},
+        )
+        audit_id = row.id
+    await emit(ctx.deps, "order_rerouted", order_id=order.id, team_id=team.id, by=ctx.person.id)
+    replies = [
+        ctx.reply(
+            "admin.reroute.done",
+            code=order.code,
+            team=team.name,
+            old=old_team.name if old_team else ctx.t("order.no_team"),
+        )
+    ]
+    if terms and roles.scope_of(ctx) is None:
+        replies.append(_learn_reply(ctx, audit_id, team, terms))  # type: ignore[arg-type]
+    return replies
+
+
+def _term(raw: str) -> str:
+    try:
+        return parse_keyword(raw, allow_chitchat=True)[0]
+    except KeywordError:
+        return raw
+
+
+def _learn_reply(ctx: Ctx, audit_id: int, team: Team, terms: list[str]) -> Reply:
+    """Offer each suggested term as a keyword of ``team``; learned ones are ticked."""
+    known = {_term(k) for k in team.keywords}
+    learned = [w for w in terms if w in known]
+    left = [(i, w) for i, w in enumerate(terms) if w not in known]
+    text = ctx.t("admin.learn.offer", team=team.name, terms="、".join(terms))
+    if learned:
+        text += "\n" + ctx.t("admin.learn.learned", terms="、".join(learned))
+    buttons: list[tuple[Button, ...]] = [
+        tuple(
+            Button(
+                html.unescape(ctx.t("admin.learn.add", term=w)),
+                callbacks.encode(LEARN_VERB, audit_id, i),
+            )
+            for i, w in left[j : j + 3]
+        )
+        for j in range(0, len(left), 3)
+    ]
+    if len(left) > 1:
+        buttons.append(
+            (Button(ctx.t("admin.learn.all"), callbacks.encode(LEARN_VERB, audit_id, "all")),)
+        )
+    if left:
+        buttons.append(
+            (Button(ctx.t("admin.learn.close"), callbacks.encode(LEARN_CLOSE_VERB, audit_id)),)
+        )
+    return Reply(text, buttons=tuple(buttons))
+
+
+async def _reroute_row(ctx: Ctx) -> tuple[AuditLog, Team]:
+    roles.require_unscoped(ctx)
+    audit_id = callbacks.int_arg(ctx.args, 0)
+    async with ctx.deps.db.session() as session:
+        row = await session.get(AuditLog, audit_id)
+        if row is None or row.action != "order.reroute" or not row.after:
+            raise Expired()
+        team = await session.get(Team, row.after.get("team_id"))
+    if team is None or not isinstance(row.after.get("suggest"), list):
+        raise Expired()
+    return row, team
+
+
+async def learn(ctx: Ctx) -> Result:
+    """One suggested term (or all of them) becomes a keyword of the rerouted-to team."""
+    row, team = await _reroute_row(ctx)
+    terms: list[str] = row.after["suggest"]  # type: ignore[index]
+    which = callbacks.str_arg(ctx.args, 1)
+    if which == "all":
+        known = {_term(k) for k in team.keywords}
+        chosen = [w for w in terms if w not in known]
+    else:
+        index = callbacks.int_arg(ctx.args, 1)
+        if not 0 <= index < len(terms) or terms[index] in {_term(k) for k in team.keywords}:
+            raise Expired()  # out of range, or learned already (a stale button)
+        chosen = [terms[index]]
+    if not chosen:
+        raise Expired()
+    result = await change_keywords(ctx, team.slug, add=chosen, source={"from_order": row.target_id})
+    async with ctx.deps.db.session() as session:
+        fresh = await session.get(Team, team.id)
+    assert fresh is not None
+    toast = html.unescape(result.text.split("\n", 1)[0])[:200]
+    return Outcome(
+        [dataclasses.replace(_learn_reply(ctx, row.id, fresh, terms), edit=True)],  # type: ignore[arg-type]
+        toast=toast,
+    )
+
+
+async def learn_close(ctx: Ctx) -> Result:
+    row, team = await _reroute_row(ctx)
+    reply = _learn_reply(ctx, row.id, team, row.after["suggest"])  # type: ignore[arg-type, index]
+    return Outcome([dataclasses.replace(reply, buttons=(), edit=True)])
+
+
+# ---------------------------------------------------------------- /cancelorder
+
+
+async def cancel_order(ctx: Ctx) -> Result:
+    """``/cancelorder <code> [原因]``: cancel an order nobody has finished yet."""
+    a = args(ctx)
+    if not a:
+        return ctx.reply("admin.cancel.usage")
+    reason = rest_text(ctx, 1)[:MAX_REASON] or ctx.t("admin.cancel.default_reason")
+    deps, now = ctx.deps, ctx.deps.now()
+    async with deps.db.session() as session:
+        order = await order_in_scope(session, ctx, a[0])
+        requester = await session.get(Person, order.requester_id)
+        before = order.status
+        won = await orders.transition(
+            session,
+            order.id,  # type: ignore[arg-type]
+            OrderStatus.CANCELLED,
+            now,
+            expect=CANCELLABLE,
+            cancel_reason=reason,
+            cancelled_by=ctx.person.id,
+        )
+        if not won:
+            return ctx.reply(
+                "admin.cancel.too_late",
+                code=order.code,
+                status=orders.status_label(ctx.lang, before),
+            )
+        await tasks.cancel(session, key_prefix=f"order:{order.id}:")
+        await audit.record(
+            session,
+            actor_id=ctx.person.id,
+            action="order.cancel",
+            target_type="order",
+            target_id=order.id,
+            before={"status": before},
+            after={"status": OrderStatus.CANCELLED, "reason": reason},
+        )
+    note = t(requester.language if requester else None, "admin.cancel.note", reason=reason)
+    await orders.push_status(deps, order, note=note)
+    await emit(deps, "order_cancelled", order_id=order.id, by=ctx.person.id, reason=reason)
+    return ctx.reply("admin.cancel.done", code=order.code)
+
+
+def register(reg: Registry) -> None:
+    reg.command("orders", list_orders, audience=Audience.ADMIN, menu="menu.orders")
+    reg.command("assign", assign, audience=Audience.ADMIN, menu="menu.assign")
+    reg.command("reroute", reroute, audience=Audience.ADMIN, menu="menu.reroute")
+    reg.command("cancelorder", cancel_order, audience=Audience.ADMIN, menu="menu.cancelorder")
+    reg.button(LEARN_VERB, learn, admin=True)
+    reg.button(LEARN_CLOSE_VERB, learn_close, admin=True)

@@ -1,0 +1,230 @@
+"""/volunteers [pending|<team>|<station>], /approve, /suspend, /resume (and 批准/拒绝 buttons).
+
+Status moves are ``bot.volunteers``'s (conditional, audited, the volunteer is
+told); this module finds the volunteer an admin means, checks the admin's
+station scope and reports the result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from bot import callbacks, roles
+from bot import volunteers as vol
+from bot.context import Ctx
+from bot.errors import Expired
+from bot.flows.admin_common import (
+    LIST_LIMIT,
+    args,
+    rest_text,
+    short,
+    station_by_code,
+    team_by_slug,
+    volunteer_in_scope,
+)
+from bot.registry import Audience, Registry, Result
+from bot.reply import Button, Outcome, Reply
+from store.models import Station, Team, Volunteer, VolunteerStatus, VolunteerTeam
+
+MAX_REASON = 200
+MAX_PENDING_BUTTONS = 10
+APPROVE_VERB, REJECT_VERB = "avok", "avno"
+_STATUS_WORDS = {
+    "pending": VolunteerStatus.PENDING, "待审核": VolunteerStatus.PENDING,
+    "active": VolunteerStatus.ACTIVE, "在岗": VolunteerStatus.ACTIVE,
+    "paused": VolunteerStatus.PAUSED, "暂停": VolunteerStatus.PAUSED,
+    "suspended": VolunteerStatus.SUSPENDED, "停用": VolunteerStatus.SUSPENDED,
+    "rejected": VolunteerStatus.REJECTED, "未通过": VolunteerStatus.REJECTED,
+}  # fmt: skip
+
+
+async def list_command(ctx: Ctx) -> Result:
+    a = args(ctx)
+    if len(a) > 1:
+        return ctx.reply("admin.vols.usage")
+    return await show(ctx, a[0] if a else None)
+
+
+async def show(ctx: Ctx, filter_: str | None) -> Result:
+    """Volunteers in the admin's scope: all, by status, by team slug or by station code."""
+    stmt = select(Volunteer)
+    title = ctx.t("admin.vols.title.all")
+    pending_view = False
+    async with ctx.deps.db.session() as session:
+        within = await roles.scope_ids(session, ctx)
+        if filter_ is None:
+            stmt = stmt.where(col(Volunteer.status) != VolunteerStatus.REJECTED)
+        elif filter_.lower() in _STATUS_WORDS:
+            status = _STATUS_WORDS[filter_.lower()]
+            stmt = stmt.where(col(Volunteer.status) == status)
+            title = ctx.t(f"admin.vstatus.{status}")
+            pending_view = status == VolunteerStatus.PENDING
+        elif (team := await team_by_slug(session, filter_)) is not None:
+            stmt = stmt.join(VolunteerTeam, col(VolunteerTeam.volunteer_id) == col(Volunteer.id))
+            stmt = stmt.where(col(VolunteerTeam.team_id) == team.id)
+            stmt = stmt.where(col(Volunteer.status) != VolunteerStatus.REJECTED)
+            title = team.name
+        elif (station := await station_by_code(session, filter_)) is not None:
+            await roles.require_scope(session, ctx, station.id)
+            subtree = await roles.subtree_ids(session, station.id)  # type: ignore[arg-type]
+            stmt = stmt.where(col(Volunteer.station_id).in_(subtree))
+            stmt = stmt.where(col(Volunteer.status) != VolunteerStatus.REJECTED)
+            title = station.name
+        else:
+            return ctx.reply("admin.vols.unknown_filter", value=filter_)
+        if within is not None:
+            stmt = stmt.where(col(Volunteer.station_id).in_(within or {-1}))
+        total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
+        rows = list(
+            (
+                await session.exec(
+                    stmt.order_by(
+                        col(Volunteer.id).desc() if pending_view else col(Volunteer.id)
+                    ).limit(LIST_LIMIT)
+                )
+            ).all()
+        )
+        teams = await _teams_by_volunteer(session, [v.id for v in rows])  # type: ignore[misc]
+        stations = await roles.stations_by_id(session)
+    if not rows:
+        return ctx.reply("admin.vols.empty", title=title)
+    lines = [_line(ctx, v, teams.get(v.id, []), stations, pending_view) for v in rows]  # type: ignore[arg-type]
+    text = ctx.t("admin.vols.head", title=title, n=total) + "\n" + "\n".join(lines)
+    if total > len(rows):
+        text += "\n" + ctx.t("admin.list.more", shown=len(rows), n=total)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if pending_view:
+        buttons = tuple(
+            (
+                Button(_label(ctx, "admin.vols.approve", v), callbacks.encode(APPROVE_VERB, v.id)),
+                Button(_label(ctx, "admin.vols.reject", v), callbacks.encode(REJECT_VERB, v.id)),
+            )
+            for v in rows[:MAX_PENDING_BUTTONS]
+        )
+    return Reply(text, buttons=buttons)
+
+
+def _label(ctx: Ctx, key: str, v: Volunteer) -> str:
+    """A button label: plain text, so the escaping ``t`` does for HTML is undone."""
+    return html.unescape(ctx.t(key, id=v.id, name=short(v.name, 12)))
+
+
+async def _teams_by_volunteer(session: Any, ids: list[int]) -> dict[int, list[str]]:
+    if not ids:
+        return {}
+    stmt = (
+        select(VolunteerTeam.volunteer_id, Team.name)
+        .join(Team, col(Team.id) == col(VolunteerTeam.team_id))
+        .where(col(VolunteerTeam.volunteer_id).in_(ids))
+        .order_by(col(Team.sort_order))
+    )
+    out: dict[int, list[str]] = {}
+    for vid, name in (await session.exec(stmt)).all():
+        out.setdefault(vid, []).append(name)
+    return out
+
+
+def _line(
+    ctx: Ctx, v: Volunteer, teams: list[str], stations: dict[int, Station], detailed: bool
+) -> str:
+    station = stations.get(v.station_id) if v.station_id else None  # type: ignore[arg-type]
+    line = ctx.t(
+        "admin.vols.line",
+        id=v.id,
+        name=v.name,
+        status=ctx.t(f"admin.vstatus.{v.status}"),
+        station=station.name if station else "—",
+        teams="、".join(teams) or "—",
+        hours=f"{v.service_minutes / 60:.1f}",
+    )
+    if detailed:
+        line += "\n" + ctx.t(
+            "admin.vols.detail",
+            phone=v.phone or "—",
+            skills=short(v.skills, 60) or "—",
+            honours=short(v.honours, 40) or "—",
+        )
+    return line
+
+
+Move = Callable[..., Awaitable[Volunteer | None]]
+
+
+async def _act(ctx: Ctx, ref: str, move: Move, done_key: str, **kw: Any) -> Reply:
+    """Apply a status move to the volunteer ``ref`` names, within the admin's scope."""
+    async with ctx.deps.db.session() as session:
+        volunteer = await volunteer_in_scope(session, ctx, ref)
+    before = volunteer.status
+    result = await move(ctx.deps, volunteer.id, by=ctx.person, **kw)
+    if result is None:
+        return ctx.reply(
+            "admin.vols.cannot", name=volunteer.name, status=ctx.t(f"admin.vstatus.{before}")
+        )
+    return ctx.reply(done_key, name=volunteer.name, id=volunteer.id)
+
+
+async def approve(ctx: Ctx) -> Result:
+    a = args(ctx)
+    if len(a) != 1:
+        return ctx.reply("admin.approve.usage")
+    return await _act(ctx, a[0], vol.approve, "admin.approve.done")
+
+
+async def suspend(ctx: Ctx) -> Result:
+    a = args(ctx)
+    if not a:
+        return ctx.reply("admin.suspend.usage")
+    reason = rest_text(ctx, 1)[:MAX_REASON] or None
+    return await _act(ctx, a[0], vol.suspend, "admin.suspend.done", reason=reason)
+
+
+async def resume(ctx: Ctx) -> Result:
+    a = args(ctx)
+    if len(a) != 1:
+        return ctx.reply("admin.resume.usage")
+    return await _act(ctx, a[0], vol.resume, "admin.resume.done")
+
+
+async def _decide(ctx: Ctx, move: Move, done_key: str) -> Result:
+    """批准/拒绝 under the pending list: the row is re-checked, the list stays as it was."""
+    volunteer_id = callbacks.int_arg(ctx.args, 0)
+    async with ctx.deps.db.session() as session:
+        volunteer = await session.get(Volunteer, volunteer_id)
+        if volunteer is None:
+            raise Expired()
+        await roles.require_scope(session, ctx, volunteer.station_id)
+    if volunteer.status != VolunteerStatus.PENDING:
+        raise Expired()
+    if await move(ctx.deps, volunteer_id, by=ctx.person) is None:
+        raise Expired()  # somebody else decided first
+    toast = html.unescape(
+        re.sub(r"<[^>]+>", "", ctx.t(done_key, name=volunteer.name, id=volunteer.id))
+    )
+    refreshed = await show(ctx, VolunteerStatus.PENDING)
+    if isinstance(refreshed, Reply):
+        return Outcome([dataclasses.replace(refreshed, edit=True)], toast=toast[:200])
+    return Outcome(toast=toast[:200])
+
+
+async def approve_button(ctx: Ctx) -> Result:
+    return await _decide(ctx, vol.approve, "admin.approve.done")
+
+
+async def reject_button(ctx: Ctx) -> Result:
+    return await _decide(ctx, vol.reject, "admin.reject.done")
+
+
+def register(reg: Registry) -> None:
+    reg.command("volunteers", list_command, audience=Audience.ADMIN, menu="menu.volunteers")
+    reg.command("approve", approve, audience=Audience.ADMIN, menu="menu.approve")
+    reg.command("suspend", suspend, audience=Audience.ADMIN, menu="menu.suspend")
+    reg.command("resume", resume, audience=Audience.ADMIN, menu="menu.resume")
+    reg.button(APPROVE_VERB, approve_button, admin=True)
+    reg.button(REJECT_VERB, reject_button, admin=True)

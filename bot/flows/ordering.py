@@ -1,0 +1,388 @@
+"""Ordering (点单): from a need in the worker's own words to an order with a public code.
+
+Three ways in — free text, the ``/order`` service list, and poster deep links
+(``/start team-<slug>``, ``/start station-<code>``) — lead into one durable
+dialog (see ``order_draft`` for the draft and ``order_steps`` for the steps):
+routing confirmation, place, time, phone, photos, summary, submit.
+
+Submitting is safe against double presses and a second bot instance: the
+dialog row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's
+``BEGIN IMMEDIATE`` serialises writers), checked, and deleted in the same
+transaction that inserts the order, so only one press finds it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from bot import orders, stations
+from bot.callbacks import encode, str_arg
+from bot.context import Ctx
+from bot.errors import Expired
+from bot.events import Kind
+from bot.flows import order_steps as steps
+from bot.flows.order_draft import (
+    FLOW,
+    NO_TEAM,
+    V_BROWSE,
+    V_CLOSE,
+    V_EDIT,
+    V_PHOTOS,
+    V_SUMMARY,
+    V_TEAM,
+    V_TIME,
+    Step,
+    active_teams,
+    clear,
+    current,
+    limit_reached,
+    new_draft,
+    other_dialog,
+    parse_iso,
+    require,
+    save,
+    team_by_slug,
+    team_label,
+)
+from bot.lifecycle import emit
+from bot.notify import notify, notify_admins
+from bot.registry import Registry, Result
+from bot.reply import Button, Reply, rows
+from bot.routing import normalize
+from bot.routing.stopwords import CHITCHAT
+from bot.texts import t
+from store.models import DialogState, Person, Team, utcnow
+
+# ---------------------------------------------------------------- chit-chat
+
+# Words that may pad a greeting ("谢谢师傅", "你好呀") without making it a request.
+_PADDING = frozenset(
+    {
+        "的",
+        "了",
+        "啊",
+        "呀",
+        "吗",
+        "呢",
+        "吧",
+        "哦",
+        "哈",
+        "师傅",
+        "老师",
+        "您",
+        "你",
+        "们",
+        "bot",
+        "机器人",
+        "小助手",
+    }
+)
+_SMALL_TALK = sorted(CHITCHAT | _PADDING, key=len, reverse=True)
+
+
+def is_chitchat(text: str) -> bool:
+    """True when ``text`` is only greetings, thanks and fillers (or only emoji/punctuation)."""
+    for chunk in normalize(text).split():
+        i = 0
+        while i < len(chunk):
+            word = next((w for w in _SMALL_TALK if chunk.startswith(w, i)), None)
+            if word is None:
+                return False
+            i += len(word)
+    return True
+
+
+# Reply-keyboard labels of the dialog: typed outside it they come from a stale keyboard.
+_KEYBOARD_KEYS = ("ordering.kb.location", "ordering.kb.skip", "ordering.kb.contact")
+
+
+# ---------------------------------------------------------------- starting an order
+
+
+async def _cannot_start(ctx: Ctx) -> Reply | None:
+    """Why a new order cannot start now (another dialog, the daily limit), or None."""
+    if other_dialog(ctx):
+        return ctx.reply("ordering.busy_elsewhere")
+    async with ctx.deps.db.session() as session:
+        if await limit_reached(session, ctx.deps, ctx.person.id):  # type: ignore[arg-type]
+            return ctx.reply("ordering.limit", limit=ctx.deps.settings.max_orders_per_day)
+    return None
+
+
+def _carried_station(ctx: Ctx) -> int | None:
+    """A station from a poster link survives starting the order over (e.g. via /order)."""
+    previous = current(ctx)
+    return previous.get("station_id") if previous else None
+
+
+async def free_text(ctx: Ctx) -> Result:
+    """Text outside any dialog: the need itself, routed and offered for confirmation."""
+    text = ctx.event.text.strip()
+    if steps.is_label(ctx, "ordering.kb.cancel"):
+        return Reply(ctx.t("common.nothing_to_cancel"), remove_keyboard=True)
+    if any(steps.is_label(ctx, key) for key in _KEYBOARD_KEYS):
+        return Reply(ctx.t("ordering.stale_keyboard"), remove_keyboard=True)
+    if is_chitchat(text):
+        return ctx.reply("ordering.chitchat")
+    refusal = await _cannot_start(ctx)
+    if refusal is not None:
+        return refusal
+    source = "web" if ctx.actor.platform == "web" else "text"
+    data = new_draft(text=text[: steps.MAX_TEXT], source=source)
+    await steps.route_into(ctx, data)
+    return await steps.goto(ctx, data, Step.CONFIRM_TEAM)
+
+
+async def browse(ctx: Ctx) -> Result:
+    """/order: the service list, one button per active team.
+
+    An admin's ``/order <code>`` shows that order's admin timeline instead (issue 7).
+    """
+    if ctx.event.args and ctx.is_admin:
+        from bot.flows import admin_orders
+
+        return await admin_orders.order_detail(ctx)
+    return await _service_list(ctx)
+
+
+async def _service_list(ctx: Ctx) -> Reply:
+    async with ctx.deps.db.session() as session:
+        teams = await active_teams(session)
+    lines = [ctx.t("ordering.browse.title")]
+    lines += [
+        ctx.t("ordering.browse.item", team=team_label(team, ctx.lang), description=team.description)
+        for team in teams
+    ]
+    buttons = rows(
+        *(Button(team_label(team, ctx.lang), encode(V_BROWSE, team.slug)) for team in teams),
+        per_row=2,
+    )
+    return Reply("\n".join(lines), buttons=buttons)
+
+
+async def _start_with_team(ctx: Ctx, team: Team, source: str) -> Result:
+    refusal = await _cannot_start(ctx)
+    if refusal is not None:
+        return refusal
+    data = new_draft(source=source, team=team, station_id=_carried_station(ctx))
+    await save(ctx, Step.DESCRIBE, data, renew=False)
+    return steps.prompt_describe(ctx, data, team=team)
+
+
+async def browse_pick(ctx: Ctx) -> Result:
+    """A team chosen from the /order list."""
+    slug = str_arg(ctx.args, 0)
+    async with ctx.deps.db.session() as session:
+        team = await team_by_slug(session, slug)
+    if team is None:
+        raise Expired()
+    return await _start_with_team(ctx, team, "browse")
+
+
+async def link_team(ctx: Ctx) -> Result:
+    """``/start team-<slug>``: a poster for one team; routing is skipped."""
+    slug = ctx.event.args[0].partition("-")[2]
+    async with ctx.deps.db.session() as session:
+        team = await team_by_slug(session, slug)
+    if team is None:
+        return [ctx.reply("ordering.link.unknown_team"), await _service_list(ctx)]
+    return await _start_with_team(ctx, team, "link")
+
+
+async def link_station(ctx: Ctx) -> Result:
+    """``/start station-<code>``: a service station's poster; the order records the station."""
+    from bot.flows.start import start as greet
+
+    code = ctx.event.args[0].partition("-")[2]
+    async with ctx.deps.db.session() as session:
+        station = await stations.by_code(session, code) if code else None
+    if station is None or not station.active:
+        plain = dataclasses.replace(ctx, event=dataclasses.replace(ctx.event, args=()))
+        greeting = await greet(plain)
+        return [ctx.reply("ordering.link.unknown_station"), greeting]  # type: ignore[list-item]
+    refusal = await _cannot_start(ctx)
+    if refusal is not None:
+        return refusal
+    data = new_draft(source="link", station_id=station.id)
+    await save(ctx, Step.DESCRIBE, data, renew=False)
+    return steps.prompt_describe(ctx, data, station=station)
+
+
+# ---------------------------------------------------------------- buttons
+
+
+async def team_button(ctx: Ctx) -> Result:
+    """The routing confirmation: a team, or "都不是，请人工分配" (admin triage)."""
+    choice = str_arg(ctx.args, 1)
+    data = require(ctx, str_arg(ctx.args, 0), Step.CONFIRM_TEAM)
+    if choice == NO_TEAM:
+        data.update(team=None, team_id=None, team_chosen=True)
+        chosen = ctx.t("ordering.confirm.triage")
+    else:
+        async with ctx.deps.db.session() as session:
+            team = await team_by_slug(session, choice)
+        if team is None:
+            raise Expired()
+        data.update(team=team.slug, team_id=team.id, team_chosen=True)
+        chosen = ctx.t("ordering.confirm.chosen", team=team_label(team, ctx.lang))
+    return [Reply(chosen, edit=True), await steps.advance(ctx, data, Step.CONFIRM_TEAM)]
+
+
+async def close_button(ctx: Ctx) -> Result:
+    """取消 on any step's message: leave the dialog, nothing is kept."""
+    require(ctx, str_arg(ctx.args, 0))
+    await clear(ctx)
+    return Reply(ctx.t("ordering.cancelled"), edit=True)
+
+
+async def summary_button(ctx: Ctx) -> Result:
+    """确认提交 / 修改 on the summary."""
+    tok = str_arg(ctx.args, 0)
+    action = str_arg(ctx.args, 1, ("ok", "edit"))
+    data = require(ctx, tok, Step.SUMMARY)
+    if action == "edit":
+        await save(ctx, Step.EDIT_CHOICE, data)
+        return await steps.prompt_edit(ctx, data, edit=True)
+    return await submit(ctx, tok)
+
+
+# ---------------------------------------------------------------- the dialog
+
+
+async def on_dialog(ctx: Ctx) -> Result:
+    """Messages while ordering: each goes to its step (取消 always leaves)."""
+    data = current(ctx)
+    step = ctx.dialog.step if ctx.dialog else ""
+    if data is None:
+        return None
+    if ctx.event.kind == Kind.TEXT and steps.is_label(ctx, "ordering.kb.cancel"):
+        await clear(ctx)
+        return Reply(ctx.t("ordering.cancelled"), remove_keyboard=True)
+    if step == Step.DESCRIBE:
+        return await steps.on_describe(ctx, data)
+    if step == Step.CONFIRM_TEAM:
+        return await steps.on_confirm_text(ctx, data)
+    if step == Step.PLACE:
+        return await steps.on_place(ctx, data)
+    if step in (Step.TIME, Step.TIME_TEXT):
+        return await steps.on_time_text(ctx, data, step)
+    if step == Step.PHONE:
+        return await steps.on_phone(ctx, data)
+    if step == Step.PHOTOS:
+        return await steps.on_photos(ctx, data)
+    if step in (Step.SUMMARY, Step.EDIT_CHOICE):
+        return await steps.hint(ctx, data, step)
+    await clear(ctx)  # a step this version does not know: start over rather than stick
+    return Reply(ctx.t("ordering.lost"), remove_keyboard=True)
+
+
+# ---------------------------------------------------------------- submitting
+
+
+async def submit(ctx: Ctx, tok: str) -> Result:
+    """Create the order from the summary, once, and tell the worker and the admins."""
+    deps, now = ctx.deps, ctx.deps.now()
+    person_id: int = ctx.person.id  # type: ignore[assignment]
+    outcome = "created"
+    async with deps.db.session() as session:
+        state = await session.get(DialogState, person_id, with_for_update=True)
+        if (
+            state is None
+            or state.flow != FLOW
+            or state.step != Step.SUMMARY
+            or (state.data or {}).get("tok") != tok
+        ):
+            raise Expired()  # pressed twice, or on an old summary
+        data: dict[str, Any] = dict(state.data)
+        end = parse_iso(data.get("window_end"))
+        if await limit_reached(session, deps, person_id):
+            outcome = "limit"
+        elif end is not None and end <= now:
+            outcome = "time_passed"  # the summary sat until its time window was over
+        else:
+            team = await session.get(Team, data["team_id"]) if data.get("team_id") else None
+            if team is not None and not team.active:
+                team = None  # retired meanwhile: admins triage it
+                data.update(team=None, team_id=None)
+            order = await orders.create_order(
+                session,
+                requester_id=person_id,
+                text=data["text"],
+                now=now,
+                team_id=team.id if team else None,
+                route_score=data.get("route_score"),
+                route_matched=list(data.get("route_matched") or []),
+                station_id=data.get("station_id"),
+                source=data.get("source") or "text",
+                address=data.get("address"),
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                contact_name=(ctx.person.display_name or "")[:64] or None,
+                contact_phone=data.get("phone"),
+                time_pref=data.get("time_pref"),
+                time_text=data.get("time_text"),
+                window_start=parse_iso(data.get("window_start")),
+                window_end=parse_iso(data.get("window_end")),
+                photos=list(data.get("photos") or []),
+            )
+            await session.delete(state)
+            person = await session.get(Person, person_id)
+            if person is not None and data.get("phone") and person.phone != data["phone"]:
+                person.phone, person.updated_at = data["phone"], utcnow()
+                session.add(person)
+            order_id, code, team_id = order.id, order.code, order.team_id
+            station_id, team_name = order.station_id, team_label(team, ctx.lang) if team else None
+    if outcome == "limit":
+        return ctx.reply("ordering.limit", limit=deps.settings.max_orders_per_day)
+    if outcome == "time_passed":
+        data["editing"] = True
+        return [ctx.reply("ordering.time.passed"), await steps.goto(ctx, data, Step.TIME)]
+    if data.get("phone"):
+        ctx.person.phone = data["phone"]
+    after = (
+        ctx.t("ordering.next.team", team=team_name) if team_name else ctx.t("ordering.next.triage")
+    )
+    # Sent before the event, so it comes ahead of anything dispatch tells the worker next.
+    confirmation = Reply(ctx.t("ordering.submitted", code=code) + "\n" + after)
+    delivered = await notify(deps, ctx.person, confirmation) is not None
+    await emit(deps, "order_created", order_id=order_id)
+    if team_id is None or not deps.registry.listeners.get("order_created"):
+        await notify_admins(
+            deps, await _admin_notice(ctx, data, code, team_id is None), station_id=station_id
+        )
+    stamped = await steps.summary_text(ctx, data) + "\n\n" + ctx.t("ordering.submitted.stamp")
+    replies = [Reply(stamped, edit=True)]
+    return replies if delivered else [*replies, confirmation]
+
+
+async def _admin_notice(ctx: Ctx, data: dict[str, Any], code: str | None, triage: bool) -> Reply:
+    """What admins see of a new order (the phone included: admins may see it)."""
+    lang = ctx.deps.settings.language
+    head = t(lang, "ordering.admin.triage" if triage else "ordering.admin.new", code=code)
+    who = t(
+        lang,
+        "ordering.admin.from",
+        name=ctx.person.display_name or t(lang, "common.friend"),
+        username=f"@{ctx.person.username}" if ctx.person.username else "",
+    )
+    lines = [head, who, *await steps.detail_lines(ctx.deps, lang, data)]
+    return Reply("\n".join(lines))
+
+
+# ---------------------------------------------------------------- registration
+
+
+def register(reg: Registry) -> None:
+    reg.command("order", browse, menu="menu.order")
+    reg.on_text(free_text)
+    reg.start_payload("team", link_team)
+    reg.start_payload("station", link_station)
+    reg.dialog(FLOW, on_dialog)
+    reg.button(V_BROWSE, browse_pick)
+    reg.button(V_TEAM, team_button)
+    reg.button(V_CLOSE, close_button)
+    reg.button(V_SUMMARY, summary_button)
+    reg.button(V_TIME, steps.time_button)
+    reg.button(V_PHOTOS, steps.photos_button)
+    reg.button(V_EDIT, steps.edit_button)

@@ -1,0 +1,51 @@
+"""/start (with deep-link payloads), /help and /cancel."""
+
+from __future__ import annotations
+
+from bot import dialog
+from bot.context import Ctx
+from bot.registry import Audience, Registry, Result
+from bot.reply import Reply
+
+
+def _role(ctx: Ctx) -> str:
+    if ctx.is_admin:
+        return "admin"
+    return "volunteer" if ctx.is_volunteer else "worker"
+
+
+async def start(ctx: Ctx) -> Result:
+    """Greet by role, or follow a deep link such as ``/start team-tech``."""
+    if ctx.event.args:
+        payload = ctx.event.args[0]
+        prefix, _, _rest = payload.partition("-")
+        handler = ctx.deps.registry.start_payloads.get(prefix)
+        if handler is not None:
+            return await handler(ctx)
+    name = ctx.person.display_name or ctx.t("common.friend")
+    return Reply(ctx.t(f"common.start.{_role(ctx)}", name=name), remove_keyboard=True)
+
+
+async def help_(ctx: Ctx) -> Result:
+    return ctx.reply(f"common.help.{_role(ctx)}")
+
+
+async def cancel(ctx: Ctx) -> Result:
+    """Leave whatever dialog the person is in; the flow may undo its side effects."""
+    state = ctx.dialog
+    if state is None:
+        return Reply(ctx.t("common.nothing_to_cancel"), remove_keyboard=True)
+    hook = ctx.deps.registry.cancel_hooks.get(state.flow)
+    if hook is not None:
+        result = await hook(ctx)
+        if result is not None:
+            return result
+    async with ctx.deps.db.session() as session:
+        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    return Reply(ctx.t("common.cancelled"), remove_keyboard=True)
+
+
+def register(reg: Registry) -> None:
+    reg.command("start", start, menu="menu.start")
+    reg.command("help", help_, menu="menu.help")
+    reg.command("cancel", cancel, audience=Audience.EVERYONE, menu="menu.cancel")

@@ -1,0 +1,295 @@
+"""/myorders: a worker's orders, each one's timeline, and cancelling one that is not done.
+
+Every button names an order id and is checked against the person pressing it
+(someone else's order, or one whose status has moved on, is "已过期"). A
+cancellation is one conditional transition, so it cannot overtake a volunteer
+finishing the job; its pending reminders are dropped in the same transaction,
+then the worker gets the status push and listeners hear ``order_cancelled``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, select
+
+from bot import dialog, orders
+from bot.callbacks import encode, int_arg, str_arg
+from bot.context import Ctx
+from bot.errors import Expired, Refusal
+from bot.events import Kind
+from bot.flows.order_draft import team_label
+from bot.lifecycle import emit
+from bot.notify import notify_admins
+from bot.phones import mask_phone
+from bot.registry import Registry, Result
+from bot.reply import Button, Reply, rows
+from bot.texts import t
+from store import tasks
+from store.models import Order, OrderStatus, Team, Volunteer
+
+V_LIST = "trk_ls"
+V_VIEW = "trk_vw"  # order id
+V_CANCEL = "trk_cx"  # order id: choose a reason
+V_REASON = "trk_rs"  # order id, reason code
+V_KEEP = "trk_kp"  # order id: do not cancel after all
+
+CANCEL_FLOW = "order_cancel"  # typing a reason of one's own
+LIST_LIMIT = 10
+MAX_REASON = 300  # Order.cancel_reason
+REASONS = ("unneeded", "solved", "time", "other")
+CANCELLABLE = (*OrderStatus.OPEN, *OrderStatus.ACTIVE)
+
+# (timestamp column, text key) in the order a service normally goes.
+TIMELINE = (
+    ("created_at", "tracking.event.created"),
+    ("offered_at", "tracking.event.offered"),
+    ("claimed_at", "tracking.event.claimed"),
+    ("scheduled_at", "tracking.event.scheduled"),
+    ("started_at", "tracking.event.started"),
+    ("done_at", "tracking.event.done"),
+    ("confirmed_at", "tracking.event.confirmed"),
+    ("rated_at", "tracking.event.rated"),
+    ("cancelled_at", "tracking.event.cancelled"),
+    ("expired_at", "tracking.event.expired"),
+)
+
+
+def _fmt(ctx: Ctx, at: datetime) -> str:
+    return at.astimezone(ctx.deps.settings.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _snippet(text: str, limit: int = 30) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[:limit] + "…"
+
+
+async def _own_order(ctx: Ctx, order_id: int) -> Order:
+    """The actor's own order with this id; anything else is a forged or stale button."""
+    async with ctx.deps.db.session() as session:
+        order = await session.get(Order, order_id)
+    if order is None or order.requester_id != ctx.person.id:
+        raise Expired()
+    return order
+
+
+# ---------------------------------------------------------------- list and detail
+
+
+async def _list(ctx: Ctx, *, edit: bool = False) -> Reply:
+    async with ctx.deps.db.session() as session:
+        stmt = (
+            select(Order)
+            .where(col(Order.requester_id) == ctx.person.id)
+            .order_by(col(Order.created_at).desc(), col(Order.id).desc())
+            .limit(LIST_LIMIT)
+        )
+        mine = list((await session.exec(stmt)).all())
+        names = {team.id: team for team in (await session.exec(select(Team))).all()}
+    if not mine:
+        return Reply(ctx.t("tracking.empty"), edit=edit)
+    lines = [ctx.t("tracking.list.title", count=len(mine))]
+    buttons = []
+    for order in mine:
+        status = orders.status_label(ctx.lang, order.status)
+        team = names.get(order.team_id) if order.team_id else None
+        team_name = team_label(team, ctx.lang) if team else ctx.t("order.no_team")
+        lines.append(
+            ctx.t(
+                "tracking.list.item",
+                code=order.code,
+                status=status,
+                team=team_name,
+                when=_fmt(ctx, order.created_at),
+                text=_snippet(order.text),
+            )
+        )
+        buttons.append(
+            Button(
+                ctx.t("tracking.list.button", code=order.code, status=status),
+                encode(V_VIEW, order.id),
+            )
+        )
+    return Reply("\n\n".join(lines), buttons=rows(*buttons), edit=edit)
+
+
+async def detail_text(ctx: Ctx, order: Order) -> str:
+    """The order with its status and every transition it has been through."""
+    async with ctx.deps.db.session() as session:
+        team_name = await orders.team_name(session, order.team_id, ctx.lang)
+        volunteer = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
+    lines = [
+        ctx.t("tracking.detail.title", code=order.code),
+        ctx.t("tracking.detail.status", status=orders.status_label(ctx.lang, order.status)),
+        ctx.t("tracking.detail.team", team=team_name),
+        ctx.t("tracking.detail.text", text=order.text),
+    ]
+    if order.address:
+        lines.append(ctx.t("tracking.detail.place", place=order.address))
+    elif order.latitude is not None:
+        lines.append(ctx.t("tracking.detail.place", place=ctx.t("tracking.detail.location")))
+    if order.time_text:
+        lines.append(ctx.t("tracking.detail.time", time=order.time_text))
+    if order.contact_phone:
+        lines.append(ctx.t("tracking.detail.phone", phone=mask_phone(order.contact_phone)))
+    if volunteer is not None:
+        lines.append(ctx.t("tracking.detail.volunteer", name=volunteer.name))
+    if order.appointment_at is not None and order.status not in OrderStatus.FINAL:
+        lines.append(ctx.t("tracking.detail.appointment", when=_fmt(ctx, order.appointment_at)))
+    events = []
+    for rank, (column, key) in enumerate(TIMELINE):
+        at = getattr(order, column)
+        if at is not None:
+            events.append((at, rank, key))
+    lines.append("")
+    lines.append(ctx.t("tracking.detail.timeline"))
+    for at, _, key in sorted(events):
+        line = ctx.t("tracking.timeline.line", when=_fmt(ctx, at), event=ctx.t(key))
+        if key == "tracking.event.cancelled" and order.cancel_reason:
+            line += ctx.t("tracking.timeline.reason", reason=order.cancel_reason)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+async def _detail(ctx: Ctx, order: Order, *, edit: bool = True) -> Reply:
+    buttons = []
+    if order.status in CANCELLABLE:
+        buttons.append(Button(ctx.t("tracking.btn.cancel"), encode(V_CANCEL, order.id)))
+    buttons.append(Button(ctx.t("tracking.btn.list"), encode(V_LIST)))
+    return Reply(await detail_text(ctx, order), buttons=rows(*buttons), edit=edit)
+
+
+async def my_orders(ctx: Ctx) -> Result:
+    """/myorders: the latest orders with their status, one button each."""
+    return await _list(ctx)
+
+
+async def list_button(ctx: Ctx) -> Result:
+    return await _list(ctx, edit=True)
+
+
+async def view_button(ctx: Ctx) -> Result:
+    order = await _own_order(ctx, int_arg(ctx.args, 0))
+    return await _detail(ctx, order)
+
+
+# ---------------------------------------------------------------- cancelling
+
+
+async def cancel_button(ctx: Ctx) -> Result:
+    """取消订单: ask why (preset reasons, or one's own words)."""
+    order = await _own_order(ctx, int_arg(ctx.args, 0))
+    if order.status not in CANCELLABLE:
+        raise Expired()
+    reasons = [
+        Button(ctx.t(f"tracking.reason.{code}"), encode(V_REASON, order.id, code))
+        for code in REASONS
+    ]
+    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order.id))
+    return Reply(
+        ctx.t("tracking.cancel.ask", code=order.code), buttons=rows(*reasons, keep), edit=True
+    )
+
+
+async def reason_button(ctx: Ctx) -> Result:
+    order = await _own_order(ctx, int_arg(ctx.args, 0))
+    code = str_arg(ctx.args, 1, REASONS)
+    if order.status not in CANCELLABLE:
+        raise Expired()
+    if code != "other":
+        return await _cancel(ctx, order.id, ctx.t(f"tracking.reason.{code}"))  # type: ignore[arg-type]
+    if ctx.dialog is not None and ctx.dialog.flow != CANCEL_FLOW:
+        # Typing a reason would take over the dialog in progress (e.g. a half-filled order).
+        raise Refusal("tracking.cancel.busy")
+    async with ctx.deps.db.session() as session:
+        person_id: int = ctx.person.id  # type: ignore[assignment]
+        await dialog.put(session, person_id, CANCEL_FLOW, "reason", {"order_id": order.id})
+    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order.id))
+    return Reply(
+        ctx.t("tracking.cancel.type_reason", code=order.code, limit=MAX_REASON),
+        buttons=rows(keep),
+        edit=True,
+    )
+
+
+async def keep_button(ctx: Ctx) -> Result:
+    """不取消了: back to the order (leaving the reason dialog if in it)."""
+    order = await _own_order(ctx, int_arg(ctx.args, 0))
+    if ctx.dialog is not None and ctx.dialog.flow == CANCEL_FLOW:
+        async with ctx.deps.db.session() as session:
+            await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    return await _detail(ctx, order)
+
+
+async def on_reason(ctx: Ctx) -> Result:
+    """The reason typed in the person's own words."""
+    order_id = (ctx.dialog.data or {}).get("order_id") if ctx.dialog else None
+    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order_id or 0))
+    if ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
+        return Reply(ctx.t("tracking.hint.reason", limit=MAX_REASON), buttons=rows(keep))
+    reason = " ".join(ctx.event.text.split())
+    if len(reason) > MAX_REASON:
+        return Reply(ctx.t("tracking.hint.reason_long", limit=MAX_REASON), buttons=rows(keep))
+    if not isinstance(order_id, int):
+        await _leave_reason_dialog(ctx)
+        return ctx.reply("tracking.cancel.too_late")
+    try:
+        return await _cancel(ctx, order_id, reason, edit=False)
+    except Expired:
+        await _leave_reason_dialog(ctx)
+        return ctx.reply("tracking.cancel.too_late")
+
+
+async def _leave_reason_dialog(ctx: Ctx) -> None:
+    async with ctx.deps.db.session() as session:
+        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+
+
+async def on_cancel_reason_dialog(ctx: Ctx) -> Result:
+    """/cancel while typing a reason: the order stays as it is."""
+    await _leave_reason_dialog(ctx)
+    return Reply(ctx.t("tracking.cancel.kept"), remove_keyboard=True)
+
+
+async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) -> Reply:
+    """Cancel the actor's order if it is still open or held; Expired if it moved on."""
+    deps, now, by = ctx.deps, ctx.deps.now(), ctx.person.id
+    reason = reason[:MAX_REASON]
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+        if order is None or order.requester_id != by:
+            raise Expired()
+        won = await orders.transition(
+            session,
+            order_id,
+            OrderStatus.CANCELLED,
+            now,
+            expect=CANCELLABLE,
+            cancel_reason=reason,
+            cancelled_by=by,
+        )
+        if not won:
+            raise Expired()
+        await tasks.cancel(session, key_prefix=f"order:{order_id}:")
+        if ctx.dialog is not None and ctx.dialog.flow == CANCEL_FLOW:
+            await dialog.clear(session, by)  # type: ignore[arg-type]
+    await orders.push_status(deps, order)
+    await emit(deps, "order_cancelled", order_id=order_id, by=by, reason=reason)
+    if not deps.registry.listeners.get("order_cancelled"):
+        lang = deps.settings.language
+        await notify_admins(
+            deps,
+            Reply(t(lang, "tracking.admin.cancelled", code=order.code, reason=reason)),
+            station_id=order.station_id,
+        )
+    return await _detail(ctx, order, edit=edit)
+
+
+def register(reg: Registry) -> None:
+    reg.command("myorders", my_orders, menu="menu.myorders")
+    reg.dialog(CANCEL_FLOW, on_reason, on_cancel=on_cancel_reason_dialog)
+    reg.button(V_LIST, list_button)
+    reg.button(V_VIEW, view_button)
+    reg.button(V_CANCEL, cancel_button)
+    reg.button(V_REASON, reason_button)
+    reg.button(V_KEEP, keep_button)

@@ -1,0 +1,540 @@
+"""Becoming and being a volunteer: the /volunteer application dialog, /profile with its
+edits, /available and /busy, and the admins' 批准 / 拒绝 on applications.
+
+The application is a dialog (flow ``volunteer``): name → phone (share-contact
+button or typed) → teams (toggle buttons, then 完成) → station (browse the
+tree, or skip) → skills → honours. /profile re-uses the same steps to change
+one field at a time (``mode: edit``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from bot import audit, callbacks, dialog, dispatch, roles, volunteers
+from bot.context import Ctx
+from bot.errors import Expired, Refusal
+from bot.events import Kind
+from bot.notify import edit, notify_admins
+from bot.phones import mask_phone
+from bot.registry import Audience, Registry, Result
+from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
+from bot.texts import t
+from store.models import Station, Volunteer, VolunteerStatus
+
+FLOW = "volunteer"
+REJECT_FLOW = "vreject"
+STEPS = ("name", "phone", "teams", "station", "skills", "honours")
+TEXT_STEPS = {"name": volunteers.NAME_MAX, "skills": volunteers.SKILLS_MAX,
+              "honours": volunteers.HONOURS_MAX}
+EDITABLE = ("name", "phone", "teams", "station", "skills", "honours")
+MAX_STATION_BUTTONS = 60
+REASON_MAX = 200
+_NOTHING = {"无", "没有", "暂无", "跳过", "略", "none", "no", "-", "skip"}
+
+# Callback verbs; none is a prefix of another.
+TEAM = "vteam"  # vteam:<team_id>  toggle a team
+TEAMS_DONE = "vtdone"
+STATION = "vstn"  # vstn:<id>  open a station (or pick a leaf); vstn:0 the top level
+STATION_PICK = "vsel"  # vsel:<id>
+STATION_SKIP = "vsskip"
+SKIP = "vskip"  # skills / honours left empty
+EDIT = "vedit"  # vedit:<field>
+PAUSE = "vpause"  # vpause:1 pause offers, vpause:0 take offers again
+APPROVE = "vappr"  # vappr:<volunteer_id> (admins)
+REJECT = "vrej"  # vrej:<volunteer_id> (admins; asks for a reason)
+REJECT_QUIET = "vrjq"  # vrjq:<volunteer_id> (admins; no reason)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+async def _mine(ctx: Ctx) -> Volunteer | None:
+    async with ctx.deps.db.session() as session:
+        return await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
+
+
+async def _working(ctx: Ctx) -> Volunteer:
+    volunteer = await _mine(ctx)
+    if volunteer is None or volunteer.status not in volunteers.WORKING:
+        raise Refusal("volunteer.not_volunteer")
+    return volunteer
+
+
+def _state(ctx: Ctx, step: str | None = None) -> dict[str, Any]:
+    """The dialog data, if the person is in the volunteer dialog (at ``step``); else Expired."""
+    state = ctx.dialog
+    if state is None or state.flow != FLOW or (step is not None and state.step != step):
+        raise Expired()
+    return dict(state.data)
+
+
+async def _put(ctx: Ctx, step: str, data: dict[str, Any], flow: str = FLOW) -> None:
+    async with ctx.deps.db.session() as session:
+        await dialog.put(session, ctx.person.id, flow, step, data)  # type: ignore[arg-type]
+
+
+async def _clear(ctx: Ctx) -> None:
+    async with ctx.deps.db.session() as session:
+        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+
+
+def _ack(ctx: Ctx, text: str) -> Reply:
+    """Close the step: edit the pressed picker, or drop the reply keyboard after typing."""
+    if ctx.event.kind == Kind.BUTTON:
+        return Reply(text, edit=True)
+    return Reply(text, remove_keyboard=True)
+
+
+async def _has_stations(ctx: Ctx) -> bool:
+    async with ctx.deps.db.session() as session:
+        stmt = select(Station.id).where(col(Station.active)).limit(1)
+        return (await session.exec(stmt)).first() is not None
+
+
+# ---------------------------------------------------------------- prompts
+
+
+async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
+    if step == "name":
+        name = (ctx.person.display_name or "").strip()[: volunteers.NAME_MAX]
+        keyboard = ((KeyButton(name),),) if name else ()
+        return Reply(ctx.t("volunteer.ask_name"), keyboard=keyboard)
+    if step == "phone":
+        return Reply(ctx.t("volunteer.ask_phone"), keyboard=(
+            (KeyButton(ctx.t("volunteer.share_phone"), request="contact"),),
+        ))
+    if step == "teams":
+        return await _teams_reply(ctx, data.get("teams", []))
+    if step == "station":
+        return await _stations_reply(ctx, None)
+    label = ctx.t("volunteer.btn.clear" if data.get("mode") == "edit" else "common.skip_button")
+    skip = ((Button(label, callbacks.encode(SKIP)),),)
+    return Reply(ctx.t(f"volunteer.ask_{step}"), buttons=skip)
+
+
+async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> Reply:
+    async with ctx.deps.db.session() as session:
+        teams = await volunteers.active_teams(session)
+    chosen = [volunteers.team_label(tm, ctx.lang) for tm in teams if tm.id in selected]
+    buttons = [
+        Button(("✅ " if tm.id in selected else "") + volunteers.team_label(tm, ctx.lang),
+               callbacks.encode(TEAM, tm.id))
+        for tm in teams
+    ]
+    layout = (*rows(*buttons, per_row=2),
+              (Button(ctx.t("volunteer.btn.teams_done"), callbacks.encode(TEAMS_DONE)),))
+    text = ctx.t("volunteer.ask_teams",
+                 chosen="、".join(chosen) or ctx.t("volunteer.none"))
+    return Reply(text, buttons=layout, edit=edit)
+
+
+async def _stations_reply(ctx: Ctx, parent_id: int | None, *, edit: bool = False) -> Reply:
+    async with ctx.deps.db.session() as session:
+        stmt = (select(Station).where(col(Station.active), col(Station.parent_id) == parent_id)
+                if parent_id is not None
+                else select(Station).where(col(Station.active), col(Station.parent_id).is_(None)))
+        children = list((await session.exec(stmt.order_by(col(Station.id)))).all())
+        parent = await session.get(Station, parent_id) if parent_id is not None else None
+        where = await volunteers.station_path(session, parent_id)
+    buttons = [Button(s.name, callbacks.encode(STATION, s.id))
+               for s in children[:MAX_STATION_BUTTONS]]
+    layout = list(rows(*buttons, per_row=2))
+    if parent is not None:
+        layout.append((Button(ctx.t("volunteer.btn.station_this", name=parent.name),
+                              callbacks.encode(STATION_PICK, parent.id)),))
+        layout.append((Button(ctx.t("common.back"),
+                              callbacks.encode(STATION, parent.parent_id or 0)),))
+    layout.append((Button(ctx.t("volunteer.btn.station_skip"), callbacks.encode(STATION_SKIP)),))
+    text = ctx.t("volunteer.ask_station", where=where or ctx.t("volunteer.station_top"))
+    return Reply(text, buttons=tuple(layout), edit=edit)
+
+
+# ---------------------------------------------------------------- the dialog
+
+
+async def apply(ctx: Ctx) -> Result:
+    """/volunteer: start an application (or say why not)."""
+    volunteer = await _mine(ctx)
+    if volunteer is not None and volunteer.status != VolunteerStatus.REJECTED:
+        key = {
+            VolunteerStatus.PENDING: "volunteer.pending",
+            VolunteerStatus.SUSPENDED: "volunteer.suspended_no_apply",
+        }.get(volunteer.status, "volunteer.already")
+        return ctx.reply(key)
+    data: dict[str, Any] = {"mode": "apply", "teams": []}
+    await _put(ctx, "name", data)
+    first = await _ask(ctx, "name", data)
+    return Reply(ctx.t("volunteer.intro") + "\n\n" + first.text, keyboard=first.keyboard)
+
+
+async def on_input(ctx: Ctx) -> Result:
+    """Anything typed or sent while in the volunteer dialog."""
+    state = ctx.dialog
+    assert state is not None
+    step, data, event = state.step, dict(state.data), ctx.event
+    if step in ("teams", "station"):
+        hint = ctx.reply(f"volunteer.use_buttons_{step}")
+        picker = (await _teams_reply(ctx, data.get("teams", [])) if step == "teams"
+                  else await _stations_reply(ctx, None))
+        return [hint, picker]
+    if step == "phone":
+        if event.kind == Kind.CONTACT:
+            if not event.contact_is_self:
+                return ctx.reply("volunteer.phone_not_own")
+            phone = volunteers.normalize_phone(event.phone, verified=True)
+        elif event.kind == Kind.TEXT:
+            phone = volunteers.normalize_phone(event.text)
+        else:
+            return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
+        if phone is None:
+            return await _ask_again(ctx, "volunteer.bad_phone", step, data)
+        data["phone"] = phone
+        return await _next(ctx, data, step)
+    if event.kind != Kind.TEXT:
+        return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
+    limit = TEXT_STEPS.get(step)
+    if limit is None:  # a step this version does not know: start over politely
+        await _clear(ctx)
+        raise Expired()
+    raw = event.text.strip()
+    if step != "name" and raw.lower() in _NOTHING:
+        data[step] = ""
+        return await _next(ctx, data, step)
+    value = volunteers.clean_line(raw, limit)
+    if value is None:
+        return await _ask_again(ctx, f"volunteer.bad_{step}", step, data, limit=limit)
+    data[step] = value
+    return await _next(ctx, data, step)
+
+
+async def _ask_again(ctx: Ctx, key: str, step: str, data: dict[str, Any], **kw: Any) -> Result:
+    prompt = await _ask(ctx, step, data)
+    return Reply(ctx.t(key, **kw) + "\n\n" + prompt.text, buttons=prompt.buttons,
+                 keyboard=prompt.keyboard)
+
+
+async def _next(ctx: Ctx, data: dict[str, Any], done: str) -> Result:
+    """After ``done``: the next step's prompt, or the end (submit / save the edit)."""
+    if data.get("mode") == "edit":
+        return await _save_edit(ctx, data, done)
+    replies: list[Reply] = []
+    if ctx.event.kind == Kind.BUTTON:
+        replies.append(Reply(_done_text(ctx, data, done), edit=True))
+    elif done == "phone":
+        replies.append(Reply(ctx.t("volunteer.phone_saved", phone=mask_phone(data["phone"])),
+                             remove_keyboard=True))
+    idx = STEPS.index(done) + 1
+    if idx < len(STEPS) and STEPS[idx] == "station" and not await _has_stations(ctx):
+        data["station_id"] = None
+        idx += 1
+    if idx >= len(STEPS):
+        return [*replies, *await _submit(ctx, data)]
+    step = STEPS[idx]
+    await _put(ctx, step, data)
+    return [*replies, await _ask(ctx, step, data)]
+
+
+def _done_text(ctx: Ctx, data: dict[str, Any], done: str) -> str:
+    if done == "teams":
+        return ctx.t("volunteer.teams_saved", n=len(data.get("teams", [])))
+    if done == "station":
+        return ctx.t("volunteer.station_saved" if data.get("station_id") else
+                     "volunteer.station_skipped")
+    return ctx.t("volunteer.step_skipped")
+
+
+async def _submit(ctx: Ctx, data: dict[str, Any]) -> list[Reply]:
+    deps = ctx.deps
+    admin_lang = deps.settings.language
+    async with deps.db.session() as session:
+        volunteer = await volunteers.submit(
+            session, ctx.person, name=data["name"], phone=data.get("phone"),
+            team_ids=[int(i) for i in data.get("teams", [])],
+            station_id=data.get("station_id"), skills=data.get("skills", ""),
+            honours=data.get("honours", ""), now=deps.now(),
+        )
+        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        if volunteer is None:
+            return [ctx.reply("volunteer.pending")]
+        await audit.record(session, actor_id=ctx.person.id, action="volunteer.apply",
+                           target_type="volunteer", target_id=volunteer.id)
+        summary = await volunteers.describe(session, volunteer, ctx.lang)
+        application = await volunteers.application_text(session, volunteer, admin_lang)
+    buttons = ((
+        Button(t(admin_lang, "volunteer.btn.approve"), callbacks.encode(APPROVE, volunteer.id)),
+        Button(t(admin_lang, "volunteer.btn.reject"), callbacks.encode(REJECT, volunteer.id)),
+    ),)
+    await notify_admins(deps, Reply(t(admin_lang, "volunteer.application_head") + "\n"
+                                    + application, buttons=buttons),
+                        station_id=volunteer.station_id)
+    return [ctx.reply("volunteer.submitted", **summary)]
+
+
+# ---------------------------------------------------------------- dialog buttons
+
+
+async def toggle_team(ctx: Ctx) -> Result:
+    data = _state(ctx, "teams")
+    team_id = callbacks.int_arg(ctx.args, 0)
+    async with ctx.deps.db.session() as session:
+        valid = {tm.id for tm in await volunteers.active_teams(session)}
+    if team_id not in valid:
+        raise Expired()
+    chosen = [int(i) for i in data.get("teams", [])]
+    chosen = [i for i in chosen if i != team_id] if team_id in chosen else [*chosen, team_id]
+    data["teams"] = chosen
+    await _put(ctx, "teams", data)
+    return await _teams_reply(ctx, chosen, edit=True)
+
+
+async def teams_done(ctx: Ctx) -> Result:
+    data = _state(ctx, "teams")
+    if not data.get("teams"):
+        return Outcome(toast=ctx.t("volunteer.teams_none"), alert=True)
+    return await _next(ctx, data, "teams")
+
+
+async def open_station(ctx: Ctx) -> Result:
+    _state(ctx, "station")
+    station_id = callbacks.int_arg(ctx.args, 0)
+    if station_id == 0:
+        return await _stations_reply(ctx, None, edit=True)
+    async with ctx.deps.db.session() as session:
+        station = await session.get(Station, station_id)
+        has_children = (await session.exec(
+            select(Station.id).where(col(Station.parent_id) == station_id, col(Station.active))
+            .limit(1)
+        )).first() is not None
+    if station is None or not station.active:
+        raise Expired()
+    if has_children:
+        return await _stations_reply(ctx, station_id, edit=True)
+    return await _pick_station(ctx, station_id)
+
+
+async def pick_station(ctx: Ctx) -> Result:
+    _state(ctx, "station")
+    station_id = callbacks.int_arg(ctx.args, 0)
+    async with ctx.deps.db.session() as session:
+        station = await session.get(Station, station_id)
+    if station is None or not station.active:
+        raise Expired()
+    return await _pick_station(ctx, station_id)
+
+
+async def _pick_station(ctx: Ctx, station_id: int | None) -> Result:
+    data = _state(ctx, "station")
+    data["station_id"] = station_id
+    return await _next(ctx, data, "station")
+
+
+async def skip_station(ctx: Ctx) -> Result:
+    return await _pick_station(ctx, None)
+
+
+async def skip_text(ctx: Ctx) -> Result:
+    state = ctx.dialog
+    if state is None or state.flow != FLOW or state.step not in ("skills", "honours"):
+        raise Expired()
+    data = dict(state.data)
+    data[state.step] = ""
+    return await _next(ctx, data, state.step)
+
+
+# ---------------------------------------------------------------- profile
+
+
+async def profile_reply(ctx: Ctx, *, header: str = "", edit: bool = False) -> Reply:
+    async with ctx.deps.db.session() as session:
+        volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
+        if volunteer is None:
+            return ctx.reply("volunteer.not_volunteer")
+        fields = await volunteers.describe(session, volunteer, ctx.lang)
+        rating, rated = await volunteers.average_rating(session, volunteer.id)  # type: ignore[arg-type]
+        done = await volunteers.done_jobs(session, volunteer.id)  # type: ignore[arg-type]
+        holding = await volunteers.open_jobs(session, volunteer.id)  # type: ignore[arg-type]
+    text = ctx.t(
+        "volunteer.profile", **fields, hours=f"{volunteer.service_minutes / 60:.1f}",
+        done=done, open=holding, stars=volunteer.star_level,
+        rating=f"{rating:.1f}（{rated}）" if rating is not None else ctx.t("volunteer.unrated"),
+    )
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if volunteer.status in volunteers.WORKING:
+        edits = [Button(ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(EDIT, f))
+                 for f in EDITABLE]
+        paused = volunteer.status == VolunteerStatus.PAUSED
+        toggle = Button(ctx.t("volunteer.btn.resume" if paused else "volunteer.btn.pause"),
+                        callbacks.encode(PAUSE, 0 if paused else 1))
+        buttons = (*rows(*edits, per_row=3), (toggle,))
+    return Reply((header + "\n\n" if header else "") + text, buttons=buttons, edit=edit)
+
+
+async def profile(ctx: Ctx) -> Result:
+    """/profile: the volunteer's own profile, with a button per field to change it."""
+    return await profile_reply(ctx)
+
+
+async def start_edit(ctx: Ctx) -> Result:
+    field = callbacks.str_arg(ctx.args, 0, EDITABLE)
+    volunteer = await _working(ctx)
+    async with ctx.deps.db.session() as session:
+        current = await volunteers.team_ids(session, volunteer.id)  # type: ignore[arg-type]
+    data: dict[str, Any] = {"mode": "edit", "teams": current}
+    await _put(ctx, field, data)
+    return await _ask(ctx, field, data)
+
+
+async def _save_edit(ctx: Ctx, data: dict[str, Any], field: str) -> Result:
+    deps = ctx.deps
+    async with deps.db.session() as session:
+        volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
+        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        if volunteer is None or volunteer.status not in volunteers.WORKING:
+            raise Refusal("volunteer.not_volunteer")
+        if field == "teams":
+            before = await volunteers.team_ids(session, volunteer.id)  # type: ignore[arg-type]
+            after = await volunteers.set_teams(session, volunteer.id,  # type: ignore[arg-type]
+                                               [int(i) for i in data.get("teams", [])])
+            await audit.record(session, actor_id=ctx.person.id, action="volunteer.teams",
+                               target_type="volunteer", target_id=volunteer.id,
+                               before={"teams": before}, after={"teams": after})
+        elif field == "station":
+            await volunteers.update_profile(session, volunteer, deps.now(),
+                                            station_id=data.get("station_id"))
+        else:
+            await volunteers.update_profile(session, volunteer, deps.now(),
+                                            **{field: data.get(field) or (
+                                                volunteer.name if field == "name" else "")})
+    return [_ack(ctx, ctx.t("volunteer.saved")), await profile_reply(ctx)]
+
+
+async def toggle_pause(ctx: Ctx) -> Result:
+    pause = callbacks.str_arg(ctx.args, 0, ("0", "1")) == "1"
+    volunteer = await _working(ctx)
+    changed = await volunteers.set_available(ctx.deps, volunteer, not pause)
+    toast = ctx.t("volunteer.paused_toast" if pause else "volunteer.resumed_toast")
+    reply = await profile_reply(ctx, edit=True)
+    return Outcome([reply], toast=toast if changed else None)
+
+
+async def available(ctx: Ctx) -> Result:
+    """/available: take offers again (and see how many requests are waiting)."""
+    volunteer = await _working(ctx)
+    changed = await volunteers.set_available(ctx.deps, volunteer, True)
+    async with ctx.deps.db.session() as session:
+        waiting = len(await dispatch.open_orders_for(session, volunteer))
+    key = "volunteer.now_available" if changed else "volunteer.already_available"
+    return ctx.reply(key, n=waiting)
+
+
+async def busy(ctx: Ctx) -> Result:
+    """/busy: pause offers (jobs already held are not affected)."""
+    volunteer = await _working(ctx)
+    changed = await volunteers.set_available(ctx.deps, volunteer, False)
+    return ctx.reply("volunteer.now_busy" if changed else "volunteer.already_busy")
+
+
+# ---------------------------------------------------------------- admins decide
+
+
+async def _application(ctx: Ctx, volunteer_id: int) -> tuple[Volunteer, str]:
+    """The application (scope-checked for station admins) and its text in the admin's language."""
+    async with ctx.deps.db.session() as session:
+        volunteer = await session.get(Volunteer, volunteer_id)
+        if volunteer is None:
+            raise Expired()
+        await roles.require_scope(session, ctx, volunteer.station_id)
+        text = await volunteers.application_text(session, volunteer, ctx.lang)
+    return volunteer, text
+
+
+def _decided(ctx: Ctx, volunteer: Volunteer, text: str) -> str:
+    status = ctx.t(f"volunteer.status.{volunteer.status}")
+    return ctx.t("volunteer.application_head") + "\n" + text + "\n\n" + ctx.t(
+        "volunteer.decided", status=status, admin=ctx.person.display_name or "—")
+
+
+async def approve(ctx: Ctx) -> Result:
+    volunteer_id = callbacks.int_arg(ctx.args, 0)
+    await _application(ctx, volunteer_id)
+    approved = await volunteers.approve(ctx.deps, volunteer_id, by=ctx.person)
+    volunteer, text = await _application(ctx, volunteer_id)
+    if approved is None:
+        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        return Outcome([Reply(ctx.t("volunteer.application_head") + "\n" + text, edit=True)],
+                       toast=ctx.t("volunteer.already_decided", status=status))
+    return Outcome([Reply(_decided(ctx, volunteer, text), edit=True)],
+                   toast=ctx.t("volunteer.approved_toast"))
+
+
+async def ask_reject_reason(ctx: Ctx) -> Result:
+    volunteer_id = callbacks.int_arg(ctx.args, 0)
+    volunteer, _ = await _application(ctx, volunteer_id)
+    if volunteer.status != VolunteerStatus.PENDING:
+        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        return Outcome(toast=ctx.t("volunteer.already_decided", status=status))
+    ref = ctx.event.message
+    data: dict[str, Any] = {"volunteer_id": volunteer_id}
+    if ref is not None:
+        data |= {"platform": ref.platform, "chat_id": ref.chat_id, "message_id": ref.message_id}
+    await _put(ctx, "reason", data, flow=REJECT_FLOW)
+    quiet = ((Button(ctx.t("volunteer.btn.reject_quiet"),
+                     callbacks.encode(REJECT_QUIET, volunteer_id)),),)
+    return Reply(ctx.t("volunteer.ask_reject_reason", name=volunteer.name), buttons=quiet)
+
+
+async def reject_reason_input(ctx: Ctx) -> Result:
+    state = ctx.dialog
+    assert state is not None
+    if ctx.event.kind != Kind.TEXT:
+        return ctx.reply("volunteer.text_please")
+    reason = volunteers.clean_line(ctx.event.text, REASON_MAX)
+    if reason is None:
+        return ctx.reply("volunteer.bad_reason", limit=REASON_MAX)
+    return await _reject(ctx, int(state.data["volunteer_id"]), reason)
+
+
+async def reject_quietly(ctx: Ctx) -> Result:
+    return await _reject(ctx, callbacks.int_arg(ctx.args, 0), None)
+
+
+async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
+    await _application(ctx, volunteer_id)
+    state = ctx.dialog
+    data = dict(state.data) if state is not None and state.flow == REJECT_FLOW else {}
+    if data:
+        await _clear(ctx)
+    rejected = await volunteers.reject(ctx.deps, volunteer_id, by=ctx.person, reason=reason)
+    volunteer, text = await _application(ctx, volunteer_id)
+    if rejected is None:
+        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        return ctx.reply("volunteer.already_decided", status=status)
+    if data.get("message_id") and int(data.get("volunteer_id", 0)) == volunteer_id:
+        ref = MessageRef(data["platform"], data["chat_id"], data["message_id"])
+        await edit(ctx.deps, ref, Reply(_decided(ctx, volunteer, text)))
+    answer = Reply(ctx.t("volunteer.rejected_done", name=volunteer.name), edit=ctx.event.kind
+                   == Kind.BUTTON)
+    return answer
+
+
+def register(reg: Registry) -> None:
+    reg.command("volunteer", apply, menu="menu.volunteer")
+    reg.command("available", available, audience=Audience.VOLUNTEER, menu="menu.available")
+    reg.command("busy", busy, audience=Audience.VOLUNTEER, menu="menu.busy")
+    reg.command("profile", profile, audience=Audience.VOLUNTEER, menu="menu.profile")
+    reg.dialog(FLOW, on_input)
+    reg.dialog(REJECT_FLOW, reject_reason_input)
+    reg.button(TEAM, toggle_team)
+    reg.button(TEAMS_DONE, teams_done)
+    reg.button(STATION, open_station)
+    reg.button(STATION_PICK, pick_station)
+    reg.button(STATION_SKIP, skip_station)
+    reg.button(SKIP, skip_text)
+    reg.button(EDIT, start_edit)
+    reg.button(PAUSE, toggle_pause)
+    reg.button(APPROVE, approve, admin=True)
+    reg.button(REJECT, ask_reject_reason, admin=True)
+    reg.button(REJECT_QUIET, reject_quietly, admin=True)

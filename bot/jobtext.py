@@ -1,0 +1,186 @@
+"""How an order is shown to volunteers: public facts for offers and boards, the private
+job card for the one volunteer who holds it, and the callback verbs of their buttons.
+
+Offers and boards go to people who have not taken the job yet, so they carry
+only the need, team, district and preferred time — never the requester's phone
+or exact address, and phone-like numbers typed into the need are hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import callbacks, orders, timeparse
+from bot.reply import Button, Reply
+from bot.texts import has, t
+from bot.volunteers import station_path
+from store.models import Order, OrderStatus, Person
+
+# Callback verbs (registered by bot.flows.jobs and bot.relay); short, ASCII, none a prefix
+# of another.
+CLAIM = "jclaim"  # jclaim:<order_id>   认领 (offers and the board)
+DECLINE = "jdecl"  # jdecl:<offer_id>   不方便
+APPOINT = "jappt"  # jappt:<order_id>   约定时间
+START = "jstart"  # jstart:<order_id>  开始服务
+FINISH = "jdone"  # jdone:<order_id>   完成服务
+QUIT = "jquit"  # jquit:<order_id>   放弃
+RESOLVED = "jok"  # jok:<order_id>     已解决 (requester)
+UNRESOLVED = "jnok"  # jnok:<order_id>   未解决 (requester)
+RELAY = "relay"  # relay:<order_id>   联系求助人 / 联系志愿者
+
+NEED_PREVIEW = 200  # characters of the need shown in offers and on the board
+NEED_FULL = 800  # … and on the job card
+_PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-－]?\d){6,}")
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+def hide_numbers(text: str) -> str:
+    """Replace phone-like digit runs (7+ digits) so offers never leak a number."""
+    return _PHONE_LIKE.sub("***", text)
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fmt_time(dt: datetime, tz: ZoneInfo, lang: str | None) -> str:
+    """A moment such as an appointment: ``11月25日(周三) 14:30`` in the association's zone
+    (the same style as ``timeparse.format_window`` uses for preferred times)."""
+    local = dt.astimezone(tz)
+    if lang == "en":
+        return local.strftime("%a %d %b %H:%M")
+    return f"{local.month}月{local.day}日(周{_WEEKDAYS_ZH[local.weekday()]}) {local:%H:%M}"
+
+
+def when_wanted(order: Order, tz: ZoneInfo, lang: str | None) -> str:
+    """The requester's preferred time: the preset or their own words, and the window."""
+    pref = order.time_pref
+    if pref and pref != "custom" and has(f"dispatch.time.{pref}"):
+        label = t(lang, f"dispatch.time.{pref}")
+    else:
+        label = order.time_text or ""
+    if pref == "asap" or order.window_start is None or order.window_end is None:
+        return label or t(lang, "dispatch.time.none")
+    window = timeparse.format_window(order.window_start, order.window_end, tz, lang)
+    return f"{label}（{window}）" if label else window
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What anyone offered the order may know about it (display strings, unescaped)."""
+
+    code: str
+    team: str
+    need: str
+    district: str
+    when: str
+
+    def body(self, lang: str | None) -> str:
+        return t(lang, "dispatch.offer.body", team=self.team, need=self.need,
+                 district=self.district, when=self.when)
+
+
+async def facts(session: AsyncSession, order: Order, lang: str | None, tz: ZoneInfo) -> Facts:
+    district = await station_path(session, order.station_id) or t(lang, "dispatch.no_district")
+    return Facts(
+        code=order.code or orders.format_code(order.id),  # type: ignore[arg-type]
+        team=await orders.team_name(session, order.team_id, lang),
+        need=shorten(hide_numbers(order.text), NEED_PREVIEW),
+        district=district,
+        when=when_wanted(order, tz, lang),
+    )
+
+
+def offer_reply(lang: str | None, f: Facts, order_id: int, offer_id: int) -> Reply:
+    text = t(lang, "dispatch.offer", code=f.code) + "\n" + f.body(lang) + "\n\n" + t(
+        lang, "dispatch.offer.hint"
+    )
+    buttons = ((
+        Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order_id)),
+        Button(t(lang, "dispatch.btn.decline"), callbacks.encode(DECLINE, offer_id)),
+    ),)
+    return Reply(text, buttons=buttons)
+
+
+def closed_offer(lang: str | None, f: Facts, key: str) -> Reply:
+    """An offer message once it can no longer be claimed from (buttons removed)."""
+    return Reply(t(lang, key, code=f.code) + "\n\n" + f.body(lang))
+
+
+def board_reply(lang: str | None, f: Facts, order_id: int, ring_label: str) -> Reply:
+    text = t(lang, "jobs.board.item", code=f.code, ring=ring_label) + "\n" + f.body(lang)
+    buttons = ((Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order_id)),),)
+    return Reply(text, buttons=buttons)
+
+
+def job_buttons(lang: str | None, order: Order) -> tuple[tuple[Button, ...], ...]:
+    """The lifecycle actions the holder of ``order`` may take in its current status."""
+    oid = order.id
+
+    def b(key: str, verb: str) -> Button:
+        return Button(t(lang, key), callbacks.encode(verb, oid))
+
+    relay = b("jobs.btn.relay_requester", RELAY)
+    if order.status == OrderStatus.CLAIMED:
+        return ((b("jobs.btn.appoint", APPOINT), b("jobs.btn.start", START)),
+                (relay, b("jobs.btn.quit", QUIT)))
+    if order.status == OrderStatus.SCHEDULED:
+        return ((b("jobs.btn.reappoint", APPOINT), b("jobs.btn.start", START)),
+                (relay, b("jobs.btn.quit", QUIT)))
+    if order.status == OrderStatus.IN_PROGRESS:
+        return ((b("jobs.btn.finish", FINISH),), (relay, b("jobs.btn.quit", QUIT)))
+    if order.status == OrderStatus.DONE:
+        return ((relay,),)
+    return ()
+
+
+async def job_card(
+    session: AsyncSession, order: Order, lang: str | None, tz: ZoneInfo, *, header: str,
+    with_photos: bool = False, platform: str | None = None,
+) -> Reply:
+    """The private card of a job: the requester's contact and address, and the actions.
+
+    Only ever sent to the volunteer holding the job (and shown to admins).
+    """
+    requester = await session.get(Person, order.requester_id)
+    name = order.contact_name or (requester.display_name if requester else "") or t(
+        lang, "jobs.card.no_name")
+    phone = order.contact_phone or (requester.phone if requester else None)
+    code = order.code or orders.format_code(order.id)  # type: ignore[arg-type]
+    lines = [
+        t(lang, header, code=code),
+        t(lang, "jobs.card.team", team=await orders.team_name(session, order.team_id, lang)),
+        t(lang, "jobs.card.need", need=shorten(order.text, NEED_FULL)),
+        t(lang, "jobs.card.contact", name=name),
+        t(lang, "jobs.card.phone", phone=phone) if phone else t(lang, "jobs.card.no_phone"),
+    ]
+    if order.address:
+        lines.append(t(lang, "jobs.card.address", address=order.address))
+    if order.latitude is not None and order.longitude is not None:
+        lines.append(t(lang, "jobs.card.location", lat=f"{order.latitude:.6f}",
+                       lon=f"{order.longitude:.6f}"))
+    if not order.address and order.latitude is None:
+        district = await station_path(session, order.station_id)
+        lines.append(t(lang, "jobs.card.no_address", district=district or "—"))
+    lines.append(t(lang, "jobs.card.when", when=when_wanted(order, tz, lang)))
+    if order.appointment_at:
+        lines.append(t(lang, "jobs.card.appointment",
+                       at=fmt_time(order.appointment_at, tz, lang)))
+    if order.photos:
+        lines.append(t(lang, "jobs.card.photos", n=len(order.photos)))
+    lines.append(t(lang, "jobs.card.status", status=orders.status_label(lang, order.status)))
+    photos: tuple[str, ...] = ()
+    if with_photos and order.photos and requester is not None and requester.platform == platform:
+        photos = tuple(order.photos[:10])
+    return Reply("\n".join(lines), buttons=job_buttons(lang, order), photos=photos)
+
+
+def relay_button(lang: str | None, order_id: int, key: str) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(t(lang, key), callbacks.encode(RELAY, order_id)),),)
+

@@ -1,0 +1,33 @@
+"""Domain events, so one flow can react to another without importing it.
+
+Emitted after the change is committed. A listener's failure is logged and does
+not undo the change or stop the other listeners.
+
+Events and their payloads (all carry ``order_id`` unless noted):
+- ``order_created``: a new order was submitted (dispatch starts offering it).
+- ``order_cancelled``: by the requester or an admin (``by``: person id, ``reason``).
+- ``order_claimed``: a volunteer holds it (``volunteer_id``).
+- ``order_released``: the volunteer gave it up; it is open again (``reason``).
+- ``appointment_set``: ``appointment_at`` (aware datetime) was set or moved.
+- ``job_started``, ``job_done``: the volunteer started / finished the service.
+- ``order_confirmed``: the requester confirmed (``resolved``: bool).
+- ``order_rerouted``: an admin moved it to another team (``team_id``).
+- ``volunteer_approved``: ``volunteer_id`` (no order).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+async def emit(deps: Deps, event: str, **payload: Any) -> None:
+    for listener in deps.registry.listeners.get(event, []):
+        try:
+            await listener(deps, **payload)
+        except Exception:
+            log.exception("listener %s of %s failed (%s)", listener, event, payload)

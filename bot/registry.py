@@ -1,0 +1,111 @@
+"""Which core function answers which command, button verb, dialog and deep link.
+
+Each flow module has a ``register(reg)`` function; ``bot.flows.build_registry``
+calls them in one ordered place. Channels read the registry to build their
+command menus, so a command exists once, with its audience and description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.reply import Outcome, Reply
+
+if TYPE_CHECKING:
+    from bot.context import Ctx
+
+Result = Outcome | Reply | list[Reply] | None
+Handler = Callable[["Ctx"], Awaitable[Result]]
+TaskHandler = Callable[[Any, Any], Awaitable[None]]  # (Deps, store.models.Task)
+Listener = Callable[..., Awaitable[None]]  # (Deps, **payload)
+
+
+class Audience:
+    EVERYONE = "everyone"
+    VOLUNTEER = "volunteer"  # shown in volunteers' menus; anyone may still call it
+    ADMIN = "admin"  # refused ("无权限") for everyone else
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str  # lower-case ASCII, at most 32 characters (Telegram's rule)
+    handler: Handler
+    audience: str = Audience.EVERYONE
+    menu: str | None = None  # text key of the menu description; None keeps it off menus
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    verb: str
+    handler: Handler
+    admin: bool = False
+
+
+@dataclass
+class Registry:
+    commands: dict[str, CommandSpec] = field(default_factory=dict)
+    buttons: dict[str, ButtonSpec] = field(default_factory=dict)
+    dialogs: dict[str, Handler] = field(default_factory=dict)
+    start_payloads: dict[str, Handler] = field(default_factory=dict)
+    text_fallback: Handler | None = None
+    # Called when /cancel ends a dialog of this flow, to undo side effects.
+    cancel_hooks: dict[str, Handler] = field(default_factory=dict)
+    # Durable task kinds → ``async def run(deps, task) -> None`` (see store.tasks).
+    tasks: dict[str, TaskHandler] = field(default_factory=dict)
+    # Domain events (see bot.lifecycle) → listeners ``async def fn(deps, **payload)``.
+    listeners: dict[str, list[Listener]] = field(default_factory=dict)
+
+    def command(
+        self, name: str, handler: Handler, *, audience: str = Audience.EVERYONE,
+        menu: str | None = None,
+    ) -> None:
+        if not name.isascii() or name.lower() != name or len(name) > 32:
+            raise ValueError(f"command name {name!r} is not lower-case ASCII ≤ 32")
+        if name in self.commands:
+            raise ValueError(f"command /{name} registered twice")
+        self.commands[name] = CommandSpec(name, handler, audience, menu)
+
+    def button(self, verb: str, handler: Handler, *, admin: bool = False) -> None:
+        if verb in self.buttons:
+            raise ValueError(f"button verb {verb!r} registered twice")
+        self.buttons[verb] = ButtonSpec(verb, handler, admin)
+
+    def dialog(self, flow: str, handler: Handler, *, on_cancel: Handler | None = None) -> None:
+        if flow in self.dialogs:
+            raise ValueError(f"dialog {flow!r} registered twice")
+        self.dialogs[flow] = handler
+        if on_cancel is not None:
+            self.cancel_hooks[flow] = on_cancel
+
+    def start_payload(self, prefix: str, handler: Handler) -> None:
+        """``/start <prefix>-<rest>`` deep links (e.g. ``team-tech``, ``station-yh01``)."""
+        self.start_payloads[prefix] = handler
+
+    def on_text(self, handler: Handler) -> None:
+        """Free text outside any dialog (the start of an order)."""
+        self.text_fallback = handler
+
+    def task(self, kind: str, handler: TaskHandler) -> None:
+        """Run ``handler(deps, task)`` for due tasks of ``kind``; it must be idempotent."""
+        if kind in self.tasks:
+            raise ValueError(f"task kind {kind!r} registered twice")
+        self.tasks[kind] = handler
+
+    def listen(self, event: str, listener: Listener) -> None:
+        """Call ``listener(deps, **payload)`` after ``event`` is emitted (bot.lifecycle)."""
+        self.listeners.setdefault(event, []).append(listener)
+
+    def menu(self, audience: str) -> list[CommandSpec]:
+        """Commands for a menu: everyone's, plus volunteers' or admins' (admins see all)."""
+        wanted = {Audience.EVERYONE}
+        if audience == Audience.VOLUNTEER:
+            wanted.add(Audience.VOLUNTEER)
+        if audience == Audience.ADMIN:
+            wanted |= {Audience.VOLUNTEER, Audience.ADMIN}
+        return [c for c in self.commands.values() if c.menu and c.audience in wanted]
+
+
+def describe(spec: Any) -> str:
+    return getattr(spec.handler, "__qualname__", repr(spec.handler))

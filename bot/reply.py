@@ -1,0 +1,82 @@
+"""What the core says back: plain data that every chat channel renders its own way.
+
+Text is a small HTML subset (<b>, <i>, <u>, <code>, <a href>) that Telegram's
+HTML parse mode and the web chat both understand. Anything a user typed must be
+escaped before it goes into a Reply: ``bot.texts.t`` does it for its arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: either a callback (``data``, short ASCII) or a link (``url``)."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyButton:
+    """A button of the reply keyboard under the input field.
+
+    ``request`` asks the client for something the user must confirm: "contact"
+    (their own phone number) or "location".
+    """
+
+    label: str
+    request: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    keyboard: tuple[tuple[KeyButton, ...], ...] = ()
+    remove_keyboard: bool = False
+    edit: bool = False  # replace the message whose button was pressed instead of sending
+    document: Document | None = None
+    photos: tuple[str, ...] = ()  # platform file ids to attach
+
+
+@dataclass
+class Outcome:
+    """Everything one inbound event produces for the person who sent it."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None  # short answer to a button press (at most 200 characters)
+    alert: bool = False  # show the toast as a dialog rather than a passing notice
+
+    @classmethod
+    def of(cls, value: Outcome | Reply | list[Reply] | None) -> Outcome:
+        if value is None:
+            return cls()
+        if isinstance(value, Outcome):
+            return value
+        if isinstance(value, Reply):
+            return cls([value])
+        return cls(list(value))
+
+
+def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out ``per_row`` to a row."""
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message we sent, so it can be edited later (e.g. an offer once it is claimed)."""
+
+    platform: str
+    chat_id: str
+    message_id: str

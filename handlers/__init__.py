@@ -1,0 +1,1 @@
+"""Chat adapters: translate a platform's events into core calls and render replies."""

@@ -1,0 +1,131 @@
+"""Core replies → python-telegram-bot calls."""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest
+
+from bot.reply import Reply
+
+log = logging.getLogger(__name__)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def inline_markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url) if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.data)
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
+    )
+
+
+def markup(reply: Reply) -> Markup:
+    if reply.buttons:
+        return inline_markup(reply)
+    if reply.keyboard:
+        return ReplyKeyboardMarkup(
+            [
+                [
+                    KeyboardButton(
+                        k.label,
+                        request_contact=k.request == "contact" or None,
+                        request_location=k.request == "location" or None,
+                    )
+                    for k in row
+                ]
+                for row in reply.keyboard
+            ],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    if reply.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split long text on line breaks so each part fits one Telegram message."""
+    if len(text) <= limit:
+        return [text]
+    parts, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single over-long line: hard split
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+async def send(bot: Bot, chat_id: int | str, reply: Reply) -> Message:
+    """Send ``reply``; returns the message that carries its buttons (the last one)."""
+    if reply.photos:
+        if len(reply.photos) == 1:
+            await bot.send_photo(chat_id, reply.photos[0])
+        else:
+            await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in reply.photos[:10]])
+    if reply.document is not None:
+        doc = reply.document
+        caption = (reply.text if not doc.caption else doc.caption)[:1024]
+        return await bot.send_document(
+            chat_id,
+            InputFile(BytesIO(doc.content), filename=doc.filename),
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+        )
+    parts = split_text(reply.text)
+    for part in parts[:-1]:
+        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+    return await bot.send_message(
+        chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=markup(reply),
+        link_preview_options=None,
+    )
+
+
+async def edit(bot: Bot, chat_id: int | str, message_id: int, reply: Reply) -> bool:
+    """Edit a message in place; False when Telegram refuses (too old, deleted …)."""
+    try:
+        await bot.edit_message_text(
+            reply.text[: MessageLimit.MAX_TEXT_LENGTH],
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=inline_markup(reply),
+        )
+        return True
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return True  # a double click: the message already says this
+        log.info("could not edit %s/%s: %s", chat_id, message_id, exc.message)
+        return False

@@ -1,0 +1,67 @@
+"""The one aiohttp application: web chat, ``/healthz``, ``/metrics`` and Telegram's webhook.
+
+``make_app`` only wires routes; what needs the running loop (the session key
+from the database, the web notifier) is opened and closed in ``cleanup_ctx``.
+``bot.app.WebComponent`` serves it on ``JIANGXIN_WEB_HOST:JIANGXIN_WEB_PORT``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+from bot.deps import Deps
+from bot.engine import Engine
+from handlers.web import chat, health, metrics, webhook
+from handlers.web.hub import Hub
+from handlers.web.identity import SessionSigner, load_key
+from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS, TELEGRAM, WEBHOOK_SECRET
+from handlers.web.notifier import PLATFORM, WebNotifier
+
+__all__ = ["DEPS", "ENGINE", "HUB", "SESSIONS", "TELEGRAM", "WEBHOOK_SECRET", "make_app"]
+
+
+async def _sessions(app: web.Application) -> AsyncIterator[None]:
+    """The cookie-signing key: configured, or generated once and kept in the database."""
+    deps = app[DEPS]
+    app[SESSIONS] = SessionSigner(await load_key(deps.settings, deps.db))
+    yield
+
+
+async def _web_channel(app: web.Application) -> AsyncIterator[None]:
+    """Deliver the core's messages to web people while the app runs."""
+    deps = app[DEPS]
+    previous = deps.notifier.channels.get(PLATFORM)
+    deps.notifier.add(PLATFORM, WebNotifier(deps.db, app[HUB]))
+    yield
+    if previous is not None:
+        deps.notifier.add(PLATFORM, previous)
+    else:
+        deps.notifier.channels.pop(PLATFORM, None)
+
+
+async def _close_sockets(app: web.Application) -> None:
+    await app[HUB].close_all()
+
+
+def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
+    """The web application on ``deps``; with ``telegram_app`` in webhook mode it also
+    serves Telegram's webhook and feeds that Application's update queue."""
+    app = web.Application(client_max_size=webhook.MAX_BODY)
+    app[DEPS] = deps
+    engine = deps.extras.get("engine")
+    if engine is None:
+        engine = deps.extras["engine"] = Engine(deps)
+    app[ENGINE] = engine
+    app[HUB] = Hub()
+    app.cleanup_ctx.append(_sessions)
+    app.cleanup_ctx.append(_web_channel)
+    app.on_shutdown.append(_close_sockets)
+    health.setup(app)
+    metrics.setup(app)
+    chat.setup(app)
+    if telegram_app is not None and deps.settings.telegram_mode == "webhook":
+        webhook.setup(app, deps.settings, telegram_app)
+    return app

@@ -1,0 +1,365 @@
+"""The web chat: the page at ``/chat`` and its WebSocket at ``/chat/ws``.
+
+The page is plain HTML/CSS/JS (no build step) filled with ``bot.texts`` sentences.
+Each socket belongs to the browser's signed session; every event goes through
+the same ``Engine`` as Telegram, and every reply is stored before it is pushed
+(see ``handlers.web.messages``), so reconnecting pages catch up.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import mimetypes
+import re
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from aiohttp import WSCloseCode, WSMsgType, web
+from sqlmodel import select
+
+from bot import people
+from bot.deps import Deps
+from bot.events import Actor, Inbound, Kind
+from bot.registry import Audience
+from bot.reply import Outcome
+from bot.texts import normalize_language, t
+from handlers.web import messages
+from handlers.web.convert import START_PAYLOAD, BadFrame, parse
+from handlers.web.hub import Connection
+from handlers.web.identity import request_session, set_cookie
+from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS
+from handlers.web.notifier import PLATFORM
+from store.models import Person
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+MAX_FRAME = 16 * 1024  # bytes; the longest text the engine accepts is 1000 characters
+HEARTBEAT = 30.0  # seconds between pings, so dead mobile connections are noticed
+BURST, REFILL_PER_S = 8, 2.0  # frames a page may send at once, and per second after
+TEMPLATE = web.AppKey("chat_template", str)
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+_PLACEHOLDER = re.compile(r"\{\{(t|static):([A-Za-z0-9_.\-]+)\}\}|\{\{(lang|texts)\}\}")
+
+
+def language_of(request: web.Request) -> str:
+    """The page language from the browser's Accept-Language (first entry)."""
+    first = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0].strip()
+    return normalize_language(first or None)
+
+
+def load_template() -> str:
+    return (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+
+
+def render_page(template: str, request: web.Request, lang: str) -> str:
+    """Fill ``{{t:key}}``, ``{{static:file}}``, ``{{lang}}`` and ``{{texts}}``."""
+    from bot.texts import keys
+
+    def js_texts() -> str:
+        data = {
+            k.removeprefix("web.js."): t(lang, k)
+            for k in sorted(keys(lang))
+            if k.startswith("web.js.")
+        }
+        raw = json.dumps(data, ensure_ascii=False)
+        # Inside <script type="application/json">: never let text close the element.
+        return raw.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    def fill(m: re.Match[str]) -> str:
+        if m.group(1) == "t":
+            return html.escape(t(lang, m.group(2)))
+        if m.group(1) == "static":
+            url = request.app.router["static"].url_for(filename=m.group(2))
+            return html.escape(str(url))
+        if m.group(3) == "lang":
+            return "zh-CN" if lang == "zh" else "en"
+        return js_texts()
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def _security_headers(request: web.Request) -> dict[str, str]:
+    # Older WebViews do not count ws:// as 'self', so the socket's origin is named too.
+    host = request.host if _HOST.match(request.host) else ""
+    sockets = f" ws://{host} wss://{host}" if host else ""
+    return {
+        "Content-Security-Policy": (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self'{sockets}; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cache-Control": "no-store",
+    }
+
+
+async def page(request: web.Request) -> web.Response:
+    """The chat page; gives the browser a session cookie (or refreshes its lifetime)."""
+    signer = request.app[SESSIONS]
+    sid = request_session(request, signer)
+    cookie = signer.cookie_value(sid) if sid else signer.new_session()[1]
+    lang = language_of(request)
+    body = render_page(request.app[TEMPLATE], request, lang)
+    response = web.Response(
+        text=body, content_type="text/html", charset="utf-8", headers=_security_headers(request)
+    )
+    set_cookie(response, request, cookie)
+    return response
+
+
+async def root(request: web.Request) -> web.Response:
+    raise web.HTTPFound(request.app.router["chat"].url_for().with_query(request.query))
+
+
+def _netloc(scheme: str, netloc: str) -> str:
+    """Host and port with the scheme's default port dropped (Origin omits it; Host may not)."""
+    netloc = netloc.lower()
+    for default_scheme, port in (
+        ("http", ":80"),
+        ("https", ":443"),
+        ("ws", ":80"),
+        ("wss", ":443"),
+    ):
+        if scheme == default_scheme and netloc.endswith(port):
+            return netloc[: -len(port)]
+    return netloc
+
+
+def origin_allowed(request: web.Request, allowed: list[str]) -> bool:
+    """Same host as the request, or listed in JIANGXIN_WEB_ORIGINS; a missing Origin is not."""
+    origin = request.headers.get("Origin", "").strip().lower()
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    netloc = _netloc(parts.scheme, parts.netloc)
+    host = request.host.lower()
+    if netloc in (_netloc("http", host), _netloc("https", host)):
+        return True
+    for entry in allowed:
+        entry = entry.strip().lower().rstrip("/")
+        if "://" in entry:
+            e = urlsplit(entry)
+            if e.scheme == parts.scheme and _netloc(e.scheme, e.netloc) == netloc:
+                return True
+        elif entry == netloc:
+            return True
+    return False
+
+
+class Bucket:
+    """A token bucket: ``BURST`` frames at once, ``REFILL_PER_S`` per second after."""
+
+    def __init__(self) -> None:
+        self.tokens = float(BURST)
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.at) * REFILL_PER_S)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class ChatSession:
+    """One open page: turns its frames into core events and its outcomes into messages."""
+
+    def __init__(self, request: web.Request, ws: web.WebSocketResponse, sid: str) -> None:
+        app = request.app
+        self.deps = app[DEPS]
+        self.engine = app[ENGINE]
+        self.hub = app[HUB]
+        self.ws = ws
+        self.conn = Connection(ws)
+        self.lang = language_of(request)
+        self.actor = Actor(platform=PLATFORM, external_id=sid, language=self.lang)
+        self.person_id: int | None = None
+        self.bucket = Bucket()
+
+    async def run(self, person: Person | None, start_payload: str | None) -> None:
+        """Greet or follow a deep link, send the transcript, then serve frames until closed."""
+        if person is not None:
+            self.person_id, self.lang = person.id, person.language
+        if person is None or start_payload:
+            # First visit (the page's greeting), or a deep link such as a station's QR code.
+            args = (start_payload,) if start_payload else ()
+            text = "/start" + (f" {start_payload}" if start_payload else "")
+            await self.handle(Inbound(Kind.COMMAND, text=text, command="start", args=args))
+        if self.person_id is None:  # the engine failed before it could record the person
+            await self.ws.close(code=WSCloseCode.INTERNAL_ERROR, message=b"try again")
+            return
+        self.hub.attach(self.person_id, self.conn)
+        try:
+            rows = await messages.history(self.deps.db, self.person_id)
+            last_id = rows[-1].id if rows else 0
+            await self.conn.open(
+                {"type": "history", "messages": [messages.view(r) for r in rows]},
+                last_id or 0,
+            )
+            await self.conn.send(await self._menu())
+            async for msg in self.ws:
+                if msg.type == WSMsgType.TEXT:
+                    await self.on_frame(msg.data)
+                elif msg.type == WSMsgType.BINARY:
+                    await self.toast(t(self.lang, "web.bad_message"))
+        finally:
+            self.hub.detach(self.person_id, self.conn)
+
+    async def _menu(self) -> dict[str, Any]:
+        """The page's command menu, for the person's role (as Telegram's menus are)."""
+        audience = Audience.EVERYONE
+        async with self.deps.db.session() as session:
+            person = await session.get(Person, self.person_id)
+            if person is not None and people.is_admin(self.deps.settings, person):
+                audience = Audience.ADMIN
+            elif person is not None and people.is_working_volunteer(
+                await people.volunteer_of(session, person)
+            ):
+                audience = Audience.VOLUNTEER
+        specs = self.deps.registry.menu(audience)
+        return {
+            "type": "menu",
+            "commands": [
+                {"command": c.name, "label": t(self.lang, c.menu)} for c in specs if c.menu
+            ],
+        }
+
+    async def on_frame(self, data: str) -> None:
+        """One frame from the page; a failure answers politely and keeps the socket open."""
+        try:
+            await self._on_frame(data)
+        except Exception:
+            log.exception("web chat: failed to handle a frame of person %s", self.person_id)
+            await self.toast(t(self.lang, "common.error"))
+
+    async def _on_frame(self, data: str) -> None:
+        if not self.bucket.take():
+            await self.toast(t(self.lang, "web.busy"))
+            return
+        try:
+            frame = json.loads(data)
+        except ValueError:
+            await self.toast(t(self.lang, "web.bad_message"))
+            return
+        assert self.person_id is not None
+        try:
+            parsed = parse(frame, self.person_id)
+        except BadFrame as bad:
+            await self.toast(t(self.lang, bad.key))
+            return
+        if parsed is None:
+            return
+        echo = parsed.echo
+        if parsed.echo_key is not None:
+            echo = t(self.lang, parsed.echo_key, **dict(parsed.echo_args))
+        if echo is not None:
+            await self._store_and_push(messages.user_payload(echo))
+        await self.handle(parsed.inbound)
+
+    async def handle(self, inbound: Inbound) -> None:
+        outcome = await self.engine.handle(self.actor, inbound)
+        if self.person_id is None:
+            person = await _person_by_sid(self.deps, self.actor.external_id)
+            if person is None:
+                return
+            self.person_id, self.lang = person.id, person.language
+        await self.deliver(outcome, inbound)
+
+    async def deliver(self, outcome: Outcome, inbound: Inbound) -> None:
+        assert self.person_id is not None
+        for reply in outcome.replies:
+            if reply.edit and inbound.message is not None:
+                try:
+                    message_id = int(inbound.message.message_id)
+                except ValueError:
+                    message_id = 0
+                row = await messages.replace(self.deps.db, self.person_id, message_id, reply)
+                if row is not None:
+                    await self.hub.push(
+                        self.person_id, {"type": "edit", "message": messages.view(row)}
+                    )
+                    continue
+            await self._store_and_push(messages.bot_payload(reply))
+        if outcome.toast:
+            await self.toast(outcome.toast, alert=outcome.alert)
+
+    async def _store_and_push(self, payload: dict[str, Any]) -> None:
+        assert self.person_id is not None
+        row = await messages.store(self.deps.db, self.person_id, payload)
+        await self.hub.push(self.person_id, {"type": "message", "message": messages.view(row)})
+
+    async def toast(self, text: str, *, alert: bool = False) -> None:
+        await self.conn.send({"type": "toast", "text": text[:200], "alert": alert})
+
+
+async def _person_by_sid(deps: Deps, sid: str) -> Person | None:
+    async with deps.db.session() as session:
+        stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == sid)
+        return (await session.exec(stmt)).first()
+
+
+async def socket(request: web.Request) -> web.WebSocketResponse:
+    """The chat's WebSocket: same-origin pages with a valid session only."""
+    deps = request.app[DEPS]
+    if not origin_allowed(request, deps.settings.web_origins):
+        log.info(
+            "web chat: refused Origin %r for host %r", request.headers.get("Origin"), request.host
+        )
+        raise web.HTTPForbidden(text="origin not allowed")
+    sid = request_session(request, request.app[SESSIONS])
+    if sid is None:
+        raise web.HTTPUnauthorized(text="no session: open /chat first")
+    payload = request.query.get("start") or None
+    if payload is not None and not START_PAYLOAD.match(payload):
+        payload = None
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_FRAME)
+    if not ws.can_prepare(request).ok:
+        raise web.HTTPBadRequest(text="expected a WebSocket handshake")
+    await ws.prepare(request)
+    person = await _person_by_sid(deps, sid)
+    await ChatSession(request, ws, sid).run(person, payload)
+    return ws
+
+
+async def document(request: web.Request) -> web.Response:
+    """A document sent to this browser's person (exports and the like)."""
+    sid = request_session(request, request.app[SESSIONS])
+    person = await _person_by_sid(request.app[DEPS], sid) if sid else None
+    found = None
+    if person is not None and person.id is not None:
+        found = await messages.document(
+            request.app[DEPS].db, person.id, int(request.match_info["id"])
+        )
+    if found is None:
+        raise web.HTTPNotFound()
+    filename, content = found
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return web.Response(
+        body=content,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def setup(app: web.Application) -> None:
+    """Add the chat's routes to ``app``."""
+    app[TEMPLATE] = load_template()
+    app.router.add_get("/", root, name="root")
+    app.router.add_get("/chat", page, name="chat")
+    app.router.add_get("/chat/ws", socket, name="chat_ws")
+    app.router.add_get(r"/chat/file/{id:\d{1,9}}", document, name="chat_file")
+    app.router.add_static("/chat/static", STATIC_DIR, name="static", append_version=True)

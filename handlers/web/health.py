@@ -1,0 +1,59 @@
+"""``/healthz``: is this instance able to do its work? For load balancers and monitors.
+
+200 when the database answers and the scheduler runs, 503 otherwise; the JSON
+body says which part failed. The scheduler is whatever the composition root put
+in ``deps.extras["scheduler"]`` (anything with a ``running`` attribute). When
+there is none, the answer depends on whether one is needed: if any durable task
+kind is registered (``deps.registry.tasks``), due work would pile up unrun, so a
+missing scheduler is unhealthy; with no task kinds it is reported as "absent"
+and does not count against health.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from bot.deps import Deps
+from handlers.web.keys import DEPS
+
+DB_TIMEOUT = 5.0  # seconds; a database that takes longer is as good as down
+
+
+def scheduler_state(deps: Deps) -> tuple[str, bool]:
+    """("running" | "stopped" | "absent", healthy?)."""
+    scheduler = deps.extras.get("scheduler")
+    if scheduler is None:
+        return "absent", not deps.registry.tasks
+    running = getattr(scheduler, "running", False)
+    if callable(running):
+        running = running()
+    return ("running", True) if running else ("stopped", False)
+
+
+async def database_ok(deps: Deps) -> bool:
+    try:
+        return await asyncio.wait_for(deps.db.ping(), DB_TIMEOUT)
+    except TimeoutError:
+        return False
+
+
+async def healthz(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    db_ok = await database_ok(deps)
+    scheduler, scheduler_ok = scheduler_state(deps)
+    healthy = db_ok and scheduler_ok
+    body: dict[str, Any] = {
+        "status": "ok" if healthy else "unavailable",
+        "database": "ok" if db_ok else "unreachable",
+        "scheduler": scheduler,
+    }
+    return web.json_response(
+        body, status=200 if healthy else 503, headers={"Cache-Control": "no-store"}
+    )
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz, name="healthz")

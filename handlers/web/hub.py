@@ -1,0 +1,89 @@
+"""The open WebSockets of this process, by person, and live delivery to them.
+
+A person may have several tabs open; each gets every event. A socket that has
+just connected holds live events back until its history is sent, so a message
+stored while the history was being read is neither lost nor shown before it.
+Pages on other instances catch up from the stored transcript when they reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from aiohttp import WSCloseCode, web
+
+log = logging.getLogger(__name__)
+
+
+class Connection:
+    """One open page: its socket, plus the events queued before its history went out."""
+
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self._ready = False
+        self._held: list[dict[str, Any]] = []
+        self._lock = asyncio.Lock()  # one frame at a time, in the order they were sent
+
+    async def send(self, event: dict[str, Any]) -> None:
+        if not self._ready:
+            self._held.append(event)
+            return
+        await self._write(event)
+
+    async def _write(self, event: dict[str, Any]) -> None:
+        if self.ws.closed:
+            return
+        async with self._lock:
+            try:
+                await self.ws.send_json(event)
+            except (ConnectionError, RuntimeError) as exc:  # closing under us
+                log.debug("dropped an event for a closing socket: %s", exc)
+
+    async def open(self, history: dict[str, Any], last_id: int) -> None:
+        """Send the history, then what arrived meanwhile (skipping messages it already has)."""
+        await self._write(history)
+        while self._held:
+            event = self._held.pop(0)
+            message = event.get("message") or {}
+            if event.get("type") == "message" and (message.get("id") or 0) <= last_id:
+                continue
+            await self._write(event)
+        self._ready = True
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._by_person: dict[int, set[Connection]] = {}
+
+    def attach(self, person_id: int, conn: Connection) -> None:
+        self._by_person.setdefault(person_id, set()).add(conn)
+
+    def detach(self, person_id: int, conn: Connection) -> None:
+        conns = self._by_person.get(person_id)
+        if conns is not None:
+            conns.discard(conn)
+            if not conns:
+                del self._by_person[person_id]
+
+    def count(self, person_id: int | None = None) -> int:
+        if person_id is not None:
+            return len(self._by_person.get(person_id, ()))
+        return sum(len(c) for c in self._by_person.values())
+
+    async def push(self, person_id: int, event: dict[str, Any]) -> int:
+        """Send ``event`` to every open page of the person; returns how many there were."""
+        conns = list(self._by_person.get(person_id, ()))
+        for conn in conns:
+            await conn.send(event)
+        return len(conns)
+
+    async def close_all(self) -> None:
+        """Tell every page the server is going away (they reconnect and catch up)."""
+        conns = [c for group in self._by_person.values() for c in group]
+        self._by_person.clear()
+        for conn in conns:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")

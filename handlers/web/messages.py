@@ -1,0 +1,135 @@
+"""The web chat's transcript: replies stored as ``WebMessage`` rows and shown to the page.
+
+Everything said in a web chat is a row, so a page that was closed or offline
+receives the whole conversation when it connects again. A row's ``payload`` is
+a plain-JSON rendering of a core ``Reply`` (``role`` "bot") or of what the
+person sent (``role`` "user", shown as plain text). The page gets ``view(row)``:
+the payload plus its id and time, with document bytes replaced by a download URL.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from sqlmodel import col, select
+
+from bot.reply import Reply
+from store.engine import Database
+from store.models import WebMessage, utcnow
+
+HISTORY_LIMIT = 200  # messages a (re)connecting page receives
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # larger documents are announced, not stored
+
+
+def bot_payload(reply: Reply) -> dict[str, Any]:
+    """A core Reply as stored JSON (inline buttons, reply keyboard, document …)."""
+    payload: dict[str, Any] = {
+        "role": "bot",
+        "text": reply.text,
+        "buttons": [
+            [
+                {"label": b.label, "url": b.url} if b.url else {"label": b.label, "data": b.data}
+                for b in row
+            ]
+            for row in reply.buttons
+        ],
+        "keyboard": [
+            [{"label": k.label, "request": k.request} for k in row] for row in reply.keyboard
+        ],
+        "remove_keyboard": reply.remove_keyboard,
+        "photos": len(reply.photos),
+    }
+    if reply.document is not None:
+        doc = reply.document
+        payload["document"] = {
+            "filename": doc.filename,
+            "caption": doc.caption,
+            "size": len(doc.content),
+            "content": (
+                base64.b64encode(doc.content).decode("ascii")
+                if len(doc.content) <= MAX_DOCUMENT_BYTES
+                else None
+            ),
+        }
+    return payload
+
+
+def user_payload(text: str) -> dict[str, Any]:
+    return {"role": "user", "text": text}
+
+
+def view(row: WebMessage) -> dict[str, Any]:
+    """What the page receives for one message."""
+    payload = dict(row.payload)
+    doc = payload.pop("document", None)
+    out: dict[str, Any] = {
+        "id": row.id,
+        "at": int(row.created_at.timestamp() * 1000),
+        "role": payload.get("role", "bot"),
+        "text": payload.get("text", ""),
+        "buttons": payload.get("buttons", []),
+        "keyboard": payload.get("keyboard", []),
+        "remove_keyboard": bool(payload.get("remove_keyboard")),
+        "photos": int(payload.get("photos") or 0),
+        "edited": bool(payload.get("edited")),
+    }
+    if doc:
+        out["document"] = {
+            "filename": doc.get("filename", ""),
+            "caption": doc.get("caption", ""),
+            "url": f"/chat/file/{row.id}" if doc.get("content") else None,
+        }
+    return out
+
+
+async def store(db: Database, person_id: int, payload: dict[str, Any]) -> WebMessage:
+    async with db.session() as session:
+        row = WebMessage(person_id=person_id, payload=payload, created_at=utcnow())
+        session.add(row)
+        await session.flush()
+        await session.refresh(row)
+    return row
+
+
+async def replace(db: Database, person_id: int, message_id: int, reply: Reply) -> WebMessage | None:
+    """Edit a bot message of ``person_id`` the way Telegram edits: new text and inline buttons.
+
+    None when the message does not exist, is not theirs, or is not the bot's.
+    """
+    async with db.session() as session:
+        row = await session.get(WebMessage, message_id)
+        if row is None or row.person_id != person_id or row.payload.get("role") != "bot":
+            return None
+        fresh = bot_payload(reply)
+        payload = dict(row.payload)
+        payload.update(text=fresh["text"], buttons=fresh["buttons"], edited=True)
+        row.payload = payload  # a new dict, so the JSON column is written
+        session.add(row)
+    return row
+
+
+async def history(db: Database, person_id: int, limit: int = HISTORY_LIMIT) -> list[WebMessage]:
+    """The latest ``limit`` messages of a person, oldest first."""
+    async with db.session() as session:
+        stmt = (
+            select(WebMessage)
+            .where(WebMessage.person_id == person_id)
+            .order_by(col(WebMessage.id).desc())
+            .limit(limit)
+        )
+        rows = list((await session.exec(stmt)).all())
+    rows.reverse()
+    return rows
+
+
+async def document(db: Database, person_id: int, message_id: int) -> tuple[str, bytes] | None:
+    """Filename and bytes of a document sent to ``person_id``; None if it is not theirs."""
+    async with db.session() as session:
+        row = await session.get(WebMessage, message_id)
+    if row is None or row.person_id != person_id:
+        return None
+    doc = row.payload.get("document") or {}
+    if not doc.get("content"):
+        return None
+    return str(doc.get("filename") or "file"), base64.b64decode(doc["content"])

@@ -1,0 +1,197 @@
+"""The scheduler component: an APScheduler tick that runs due task rows.
+
+APScheduler only decides *when* to look; the tasks table decides *what* is due.
+Every ``tick_interval`` (and whenever something is kicked) the tick leases due
+rows (``store.tasks.lease_due``), runs the handler registered for each kind and
+completes or fails it. Nothing is lost when the process stops: rows that fell
+due while it was down are simply due at the next tick, a lease held by a
+process that died runs out and the task is leased again, and two instances on
+one PostgreSQL database skip each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.deps import Deps
+from scheduler import calendar
+from store import tasks
+from store.models import Task
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # tasks leased per round; a full round is followed by another at once
+LEASE = tasks.DEFAULT_LEASE
+HANDLER_TIMEOUT = timedelta(minutes=4)  # well inside the lease, so no one else takes over
+STOP_GRACE = 10.0  # seconds a running tick may take to finish when the service stops
+
+
+def default_worker_id() -> str:
+    """Unique per process: host, pid and a random suffix (a restarted pid gets a new id)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+async def tick(deps: Deps, *, worker_id: str, now: datetime | None = None,
+               limit: int = BATCH, lease_for: timedelta = LEASE) -> int:
+    """Lease up to ``limit`` due tasks, run each one's handler; returns how many ran.
+
+    A handler that raises is retried with exponential backoff (``tasks.backoff``)
+    until it has used ``tasks.MAX_ATTEMPTS``; a kind nobody registered fails at once.
+    """
+    now = now or deps.now()
+    async with deps.db.session() as session:
+        leased = await tasks.lease_due(session, now, worker_id, limit, lease_for)
+    for task in leased:
+        deps.metrics.task_lag.observe(max((now - task.due_at).total_seconds(), 0.0))
+        await _run(deps, task, worker_id, now)
+    return len(leased)
+
+
+async def _run(deps: Deps, task: Task, worker_id: str, now: datetime) -> None:
+    assert task.id is not None
+    handler = deps.registry.tasks.get(task.kind)
+    if handler is None:
+        error = f"no handler is registered for task kind {task.kind!r}"
+        async with deps.db.session() as session:
+            await tasks.fail(session, task.id, worker_id, error, None, now=now)
+        return
+    try:
+        async with asyncio.timeout(HANDLER_TIMEOUT.total_seconds()):
+            await handler(deps, task)
+    except Exception as exc:
+        log.exception("task %s (%s, key %s) raised", task.id, task.kind, task.key)
+        error = f"{type(exc).__name__}: {exc}"
+        retry_at = now + tasks.backoff(task.attempts)
+        async with deps.db.session() as session:
+            await tasks.fail(session, task.id, worker_id, error, retry_at, now=now)
+        return
+    async with deps.db.session() as session:
+        if not await tasks.complete(session, task.id, worker_id, now=deps.now()):
+            log.warning("task %s (%s) finished after its lease was taken over", task.id,
+                        task.kind)
+
+
+class SchedulerService:
+    """The scheduler as an app component (``start``/``stop``/``running``) with ``kick``."""
+
+    name = "scheduler"
+
+    def __init__(self, deps: Deps, *, worker_id: str | None = None, batch: int = BATCH) -> None:
+        self.deps = deps
+        self.worker_id = worker_id or default_worker_id()
+        self.batch = batch
+        self._scheduler: AsyncIOScheduler | None = None
+        self._drain_task: asyncio.Task[None] | None = None
+        self._again = False
+        self._running = False
+
+    @property
+    def running(self) -> bool:
+        return self._running and self._scheduler is not None and self._scheduler.running
+
+    async def start(self) -> None:
+        """Make sure the calendar rows exist, then tick at once and every tick_interval."""
+        settings = self.deps.settings
+        tz = settings.tz
+        await calendar.ensure_next(self.deps)
+        sched = AsyncIOScheduler(timezone=tz)
+        # One tick runs at a time (kick() coalesces too); a tick that fell behind —
+        # the loop was blocked, the machine slept — still runs, once.
+        common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        sched.add_job(
+            self._on_interval, IntervalTrigger(seconds=settings.tick_interval.total_seconds(),
+                                               timezone=tz),
+            id="tick", next_run_time=datetime.now(tz), **common,
+        )
+        at = settings.digest_time
+        sched.add_job(
+            self._on_digest_time,
+            CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=tz),
+            id="digest", **common,
+        )
+        sched.add_job(
+            self._on_month_start,
+            CronTrigger(day=1, hour=at.hour, minute=at.minute, second=at.second, timezone=tz),
+            id="star_levels", **common,
+        )
+        sched.start()
+        self._scheduler = sched
+        self._running = True
+        log.info("scheduler %s started (tick every %ss)", self.worker_id,
+                 settings.tick_interval.total_seconds())
+
+    async def stop(self) -> None:
+        """Stop ticking, let a running tick finish briefly, and hand back unfinished leases."""
+        self._running = False
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # APScheduler shuts down in a loop callback
+        task = self._drain_task
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), STOP_GRACE)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        try:
+            async with self.deps.db.session() as session:
+                released = await tasks.release(session, self.worker_id)
+            if released:
+                log.info("scheduler %s handed back %s unfinished task(s)", self.worker_id,
+                         released)
+        except Exception:
+            log.exception("could not hand back the leases of %s", self.worker_id)
+
+    def kick(self) -> None:
+        """Tick now instead of at the next interval (call from the event loop, after commit).
+
+        If a tick is running, one more round follows it, so nothing enqueued in
+        the meantime waits a whole interval.
+        """
+        if not self._running:
+            return
+        if self._drain_task is not None and not self._drain_task.done():
+            self._again = True
+            return
+        self._drain_task = asyncio.get_running_loop().create_task(
+            self._drain(), name="scheduler-tick"
+        )
+
+    async def _drain(self) -> None:
+        while self._running:
+            self._again = False
+            try:
+                ran = await tick(self.deps, worker_id=self.worker_id, limit=self.batch)
+            except Exception:
+                log.exception("scheduler tick failed; trying again at the next interval")
+                return
+            if ran < self.batch and not self._again:
+                return
+
+    async def _on_interval(self) -> None:
+        self.kick()
+
+    async def _on_digest_time(self) -> None:
+        try:
+            await calendar.ensure_digest_today(self.deps)
+        except Exception:
+            log.exception("could not schedule today's digest")
+        self.kick()
+
+    async def _on_month_start(self) -> None:
+        try:
+            await calendar.ensure_stars_this_month(self.deps)
+        except Exception:
+            log.exception("could not schedule this month's star review")
+        self.kick()

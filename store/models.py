@@ -1,0 +1,366 @@
+"""Every table of Jiangxin in one module.
+
+Datetimes are timezone-aware (UTC) everywhere; lists and free-form payloads are
+JSON columns so SQLite and PostgreSQL share one schema. Status values are plain
+strings validated by the core (see the ``*Status`` classes), which keeps
+migrations simple when a state is added.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes on every backend.
+
+    SQLite has no time zone type and hands back naive values; we store UTC and
+    re-attach UTC on the way out, and refuse naive values on the way in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(
+        default=None,
+        sa_type=UTCDateTime,  # type: ignore[call-overload]
+        nullable=nullable,
+        index=index,
+    )
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class Role:
+    VOLUNTEER = "volunteer"
+    ADMIN = "admin"
+
+
+class Person(SQLModel, table=True):
+    """Anyone who talks to the bot, on any platform."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_person_platform_ext"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)  # "telegram" | "web"
+    external_id: str = Field(max_length=64)  # chat/user id on that platform
+    display_name: str = Field(default="", max_length=128)
+    username: str | None = Field(default=None, max_length=64)
+    language: str = Field(default="zh", max_length=8)
+    phone: str | None = Field(default=None, max_length=32)
+    roles: list[str] = _json(list)
+    # Admin scope: None means the whole association; else this station and its subtree.
+    admin_station_id: int | None = Field(default=None, foreign_key="station.id")
+    reachable: bool = True  # False once the person blocked the bot
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Team(SQLModel, table=True):
+    """A specialist volunteer team (专业服务小队); ``slug`` is the stable id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=32, unique=True, index=True)
+    name: str = Field(max_length=64)
+    name_en: str = Field(default="", max_length=128)
+    description: str = Field(default="", max_length=500)
+    keywords: list[str] = _json(list)
+    active: bool = True
+    sort_order: int = 0
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class StationLevel:
+    COUNTY = "county"  # 县级服务站
+    TOWN = "town"  # 镇街服务站
+    POINT = "point"  # 村/企业服务点
+
+
+class Station(SQLModel, table=True):
+    """A node of the three-level service network (三级服务网)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True)  # short ASCII, deep-link safe
+    name: str = Field(max_length=64)
+    level: str = Field(max_length=8)
+    parent_id: int | None = Field(default=None, foreign_key="station.id", index=True)
+    address: str = Field(default="", max_length=200)
+    active: bool = True
+    created_at: datetime = _created()
+
+
+class VolunteerStatus:
+    PENDING = "pending"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+
+
+class Volunteer(SQLModel, table=True):
+    """A person's volunteer profile; team membership is in ``VolunteerTeam``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True)
+    name: str = Field(max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+    station_id: int | None = Field(default=None, foreign_key="station.id", index=True)
+    skills: str = Field(default="", max_length=500)
+    honours: str = Field(default="", max_length=300)  # 全国劳模, 浙江工匠 …
+    status: str = Field(default=VolunteerStatus.PENDING, max_length=16, index=True)
+    max_open_jobs: int = 3
+    star_level: int = 0
+    service_minutes: int = 0  # cumulative, from finished jobs
+    last_job_at: datetime | None = _ts()
+    approved_at: datetime | None = _ts()
+    approved_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class VolunteerTeam(SQLModel, table=True):
+    volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True)
+    team_id: int = Field(foreign_key="team.id", primary_key=True, index=True)
+
+
+class OrderStatus:
+    NEW = "new"  # created; waiting for dispatch (or admin triage when team is None)
+    OFFERED = "offered"
+    CLAIMED = "claimed"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"  # volunteer finished; waiting for the requester to confirm
+    CONFIRMED = "confirmed"
+    RATED = "rated"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"  # every offer wave passed unclaimed (无人认领); admins take over
+
+    OPEN = (NEW, OFFERED, EXPIRED)  # nobody has claimed it
+    ACTIVE = (CLAIMED, SCHEDULED, IN_PROGRESS)  # a volunteer holds it
+    FINAL = (CONFIRMED, RATED, CANCELLED)
+
+
+class Order(SQLModel, table=True):
+    """A service request (点单) with a timestamp for every transition."""
+
+    __tablename__ = "service_order"  # "order" is reserved in SQL
+    __table_args__ = (Index("ix_order_requester_created", "requester_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, max_length=16, unique=True, index=True)  # JX-000123
+    requester_id: int = Field(foreign_key="person.id")
+    text: str = Field(max_length=2000)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    route_score: float | None = None
+    route_matched: list[str] = _json(list)
+    station_id: int | None = Field(default=None, foreign_key="station.id", index=True)
+    source: str = Field(default="text", max_length=16)  # text | browse | link | web | admin
+    address: str | None = Field(default=None, max_length=300)
+    latitude: float | None = None
+    longitude: float | None = None
+    contact_name: str | None = Field(default=None, max_length=64)
+    contact_phone: str | None = Field(default=None, max_length=32)
+    time_pref: str | None = Field(default=None, max_length=16)  # asap|today|tomorrow|weekend|custom
+    time_text: str | None = Field(default=None, max_length=100)
+    window_start: datetime | None = _ts()
+    window_end: datetime | None = _ts()
+    photos: list[str] = _json(list)
+    status: str = Field(default=OrderStatus.NEW, max_length=16, index=True)
+    volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id", index=True)
+    dispatch_wave: int = 0
+    appointment_at: datetime | None = _ts()
+    summary: str | None = Field(default=None, max_length=1000)
+    result_photos: list[str] = _json(list)
+    service_minutes: int | None = None
+    resolved: bool | None = None
+    cancel_reason: str | None = Field(default=None, max_length=300)
+    cancelled_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _created()
+    offered_at: datetime | None = _ts()
+    claimed_at: datetime | None = _ts()
+    scheduled_at: datetime | None = _ts()
+    started_at: datetime | None = _ts()
+    done_at: datetime | None = _ts()
+    confirmed_at: datetime | None = _ts()
+    rated_at: datetime | None = _ts()
+    cancelled_at: datetime | None = _ts()
+    expired_at: datetime | None = _ts()
+    updated_at: datetime = _created()
+
+
+class OfferStatus:
+    PENDING = "pending"  # row written, message not yet delivered
+    SENT = "sent"
+    CLAIMED = "claimed"  # this volunteer won
+    TAKEN = "taken"  # somebody else won; message edited
+    DECLINED = "declined"  # 不方便
+    WITHDRAWN = "withdrawn"  # order cancelled / reassigned
+    FAILED = "failed"  # could not be delivered (blocked bot …)
+
+
+class Offer(SQLModel, table=True):
+    """A claim offer of one order to one volunteer, with the message to edit later."""
+
+    __table_args__ = (UniqueConstraint("order_id", "volunteer_id", name="uq_offer_order_vol"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="service_order.id", index=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
+    wave: int = 1
+    status: str = Field(default=OfferStatus.PENDING, max_length=16)
+    platform: str | None = Field(default=None, max_length=16)
+    chat_id: str | None = Field(default=None, max_length=64)
+    message_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _created()
+    responded_at: datetime | None = _ts()
+
+
+class Feedback(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_feedback_rating"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="service_order.id", unique=True)
+    requester_id: int = Field(foreign_key="person.id")
+    volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id", index=True)
+    rating: int
+    comment: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _created()
+
+
+class OrderMessage(SQLModel, table=True):
+    """Messages relayed between requester and volunteer, kept for the record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="service_order.id", index=True)
+    sender_id: int = Field(foreign_key="person.id")
+    text: str | None = Field(default=None, max_length=2000)
+    photo: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _created()
+
+
+class TaskStatus:
+    PENDING = "pending"
+    RUNNING = "running"  # leased by a scheduler until lease_until
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Task(SQLModel, table=True):
+    """A durable scheduled task: the database, not APScheduler, remembers what is due."""
+
+    __table_args__ = (Index("ix_task_due", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    key: str | None = Field(default=None, max_length=128, unique=True)  # idempotency key
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    payload: dict[str, Any] = _json(dict)
+    status: str = Field(default=TaskStatus.PENDING, max_length=16)
+    attempts: int = 0
+    lease_until: datetime | None = _ts()
+    leased_by: str | None = Field(default=None, max_length=64)
+    last_error: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _created()
+    done_at: datetime | None = _ts()
+
+
+class AuditLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str = Field(max_length=64, index=True)
+    target_type: str | None = Field(default=None, max_length=32)
+    target_id: str | None = Field(default=None, max_length=64)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
+    )
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Update ids already handled, so a re-sent webhook update runs once."""
+
+    platform: str = Field(max_length=16, primary_key=True)
+    update_id: int = Field(primary_key=True)
+    created_at: datetime = _created()
+
+
+class DialogState(SQLModel, table=True):
+    """Where a person is in a multi-step dialog, so a restart resumes it."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    flow: str = Field(max_length=32)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = _json(dict)
+    updated_at: datetime = _created()
+
+
+class Broadcast(SQLModel, table=True):
+    """An emergency mobilisation (应急动员) and its roll call."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    admin_id: int = Field(foreign_key="person.id")
+    scope: str = Field(max_length=64)  # "all" | team slug | station code
+    text: str = Field(max_length=2000)
+    total: int = 0
+    sent: int = 0
+    failed: int = 0
+    chat_id: str | None = Field(default=None, max_length=64)  # the admin's progress message
+    message_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _created()
+    finished_at: datetime | None = _ts()
+
+
+class BroadcastReply(SQLModel, table=True):
+    broadcast_id: int = Field(foreign_key="broadcast.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    answer: str = Field(max_length=8)  # "yes" | "no"
+    created_at: datetime = _created()
+
+
+class Meta(SQLModel, table=True):
+    """Small key/value facts the app keeps about itself (e.g. the web cookie key)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=2000)
+
+
+class WebMessage(SQLModel, table=True):
+    """What the bot said to a web-chat person, kept so a reconnecting page misses nothing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    payload: dict[str, Any] = _json(dict)  # a rendered Reply (text, buttons …)
+    created_at: datetime = _created()

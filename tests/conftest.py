@@ -1,0 +1,174 @@
+"""Fixtures shared by all three rings of tests.
+
+Store tests run on SQLite and PostgreSQL: the ``db`` fixture is parametrised
+over both. PostgreSQL comes from ``JIANGXIN_TEST_PG_URL``; each test session
+creates its own database there (so parallel runs never collide) and drops it at
+the end. Without a reachable server the PostgreSQL half skips — except under
+``CI=true``, where it fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from bot import catalog
+from bot.clock import FixedClock
+from bot.deps import Deps
+from bot.engine import Engine
+from bot.flows import build_registry
+from bot.notifier import MultiNotifier
+from bot.routing import Router, warm_up
+from store import migrate
+from store.engine import Database
+from tests.utils.notifier import RecordingNotifier
+from tests.utils.settings import make_settings, marker_settings
+
+# python-telegram-bot 22 warns (an error here) when it builds durations as ints;
+# production sets the same in handlers/telegram/__init__.py.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+PG_URL = os.environ.get(
+    "JIANGXIN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Asia/Shanghai
+
+
+def _run(coro_fn, *args):  # type: ignore[no-untyped-def]
+    """Run a coroutine to completion on its own thread and loop.
+
+    Session fixtures may first be requested from inside a running test loop,
+    where asyncio.run() is not allowed.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(coro_fn(*args))).result()
+
+
+def _with_db(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+async def _pg_admin(url: str, sql: str) -> None:
+    import asyncpg
+
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn, timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def _migrate(url: str) -> None:
+    db = Database(url)
+    try:
+        await migrate.upgrade(db)
+        await catalog.seed_if_empty(db)
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    name = f"jx_test_{uuid.uuid4().hex[:10]}"
+    try:
+        _run(_pg_admin, PG_URL, f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # unreachable server, no rights …
+        reason = f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}: {exc})"
+        if IN_CI:
+            pytest.fail(f"{reason}; CI=true requires the PostgreSQL store tests to run")
+        pytest.skip(f"{reason}; set JIANGXIN_TEST_PG_URL to run the PostgreSQL half")
+    url = _with_db(PG_URL, name)
+    _run(_migrate, url)
+    yield url
+    _run(_pg_admin, PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _run(_migrate, f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+async def _reset_pg(db: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await catalog.seed_if_empty(db)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database with the default catalog, fresh for each test."""
+    if request.param == "sqlite":
+        path = tmp_path / "jiangxin.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        database = Database(f"sqlite+aiosqlite:///{path}")
+    else:
+        database = Database(request.getfixturevalue("pg_url"))
+        await _reset_pg(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def sqlite_db_url(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "jiangxin.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_routing() -> None:
+    warm_up()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+async def deps(
+    request: pytest.FixtureRequest, db: Database, clock: FixedClock, notifier: RecordingNotifier
+) -> Deps:
+    """Core services on a real database, a recording notifier and a fixed clock."""
+    async with db.session() as session:
+        teams = await catalog.list_teams(session)
+    multi = MultiNotifier({"telegram": notifier, "web": notifier})
+    return Deps(
+        settings=make_settings(database_url=db.url, **marker_settings(request)),
+        db=db,
+        router=Router(catalog.team_specs(teams)),
+        registry=build_registry(),
+        notifier=multi,
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def engine(deps: Deps) -> Engine:
+    return Engine(deps)
+
+
+# The Telegram ring's fixtures, available to every test module.
+from tests.fakebot.fixtures import fake_bot_api  # noqa: E402, F401
+from tests.tgrig import tg  # noqa: E402, F401

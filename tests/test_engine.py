@@ -1,0 +1,84 @@
+"""The engine: roles, commands, refusals and unexpected input, on the core ring."""
+
+from __future__ import annotations
+
+from bot.engine import MAX_TEXT_LENGTH, Engine
+from bot.events import Actor, Inbound, Kind
+from store.models import Person, Role, Volunteer, VolunteerStatus
+
+WORKER = Actor("telegram", "1001", "王师傅", language="zh-hans")
+ADMIN = Actor("telegram", "1", "管理员")
+
+
+def cmd(name: str, *args: str) -> Inbound:
+    return Inbound(Kind.COMMAND, text=f"/{name}", command=name, args=args)
+
+
+async def test_start_greets_a_worker_in_chinese(engine: Engine) -> None:
+    out = await engine.handle(WORKER, cmd("start"))
+    assert "王师傅" in out.replies[0].text and "匠心点单" in out.replies[0].text
+
+
+async def test_start_differs_by_role(engine: Engine) -> None:
+    worker = (await engine.handle(WORKER, cmd("start"))).replies[0].text
+    admin = (await engine.handle(ADMIN, cmd("start"))).replies[0].text
+    async with engine.deps.db.session() as s:
+        p = Person(platform="telegram", external_id="77", display_name="李工")
+        s.add(p)
+        await s.flush()
+        s.add(Volunteer(person_id=p.id, name="李工", status=VolunteerStatus.ACTIVE))
+    volunteer = (await engine.handle(Actor("telegram", "77", "李工"), cmd("start"))).replies[0].text
+    assert len({worker, admin, volunteer}) == 3
+    assert "管理员" in admin and "/jobs" in volunteer
+
+
+async def test_granted_admin_role_counts(engine: Engine) -> None:
+    async with engine.deps.db.session() as s:
+        s.add(Person(platform="telegram", external_id="55", roles=[Role.ADMIN]))
+    out = await engine.handle(Actor("telegram", "55", "张"), cmd("help"))
+    assert "管理员" in out.replies[0].text
+
+
+async def test_name_with_html_is_escaped(engine: Engine) -> None:
+    out = await engine.handle(Actor("telegram", "9", "<b>坏</b>&"), cmd("start"))
+    assert "&lt;b&gt;坏&lt;/b&gt;&amp;" in out.replies[0].text
+
+
+async def test_unknown_command_is_helpful(engine: Engine) -> None:
+    out = await engine.handle(WORKER, cmd("frobnicate"))
+    assert "/help" in out.replies[0].text
+
+
+async def test_sticker_gets_a_hint(engine: Engine) -> None:
+    out = await engine.handle(WORKER, Inbound(Kind.UNSUPPORTED, media="sticker"))
+    assert "表情" in out.replies[0].text
+
+
+async def test_over_long_text_is_refused(engine: Engine) -> None:
+    out = await engine.handle(WORKER, Inbound(Kind.TEXT, text="焊" * (MAX_TEXT_LENGTH + 1)))
+    assert str(MAX_TEXT_LENGTH) in out.replies[0].text
+
+
+async def test_forged_button_is_expired(engine: Engine) -> None:
+    for data in ("claim:abc:💥", "nosuchverb:1", "", "x" * 80):
+        out = await engine.handle(WORKER, Inbound(Kind.BUTTON, data=data))
+        assert out.toast == "已过期" and not out.replies
+
+
+async def test_cancel_without_dialog(engine: Engine) -> None:
+    out = await engine.handle(WORKER, cmd("cancel"))
+    assert "没有进行中" in out.replies[0].text
+
+
+async def test_english_client_gets_english(engine: Engine) -> None:
+    out = await engine.handle(Actor("telegram", "42", "Ann", language="en-US"), cmd("help"))
+    assert "How it works" in out.replies[0].text
+
+
+async def test_a_crashing_flow_answers_politely(engine: Engine) -> None:
+    async def boom(ctx):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    engine.deps.registry.command("boom", boom)
+    out = await engine.handle(WORKER, cmd("boom"))
+    assert "出了点问题" in out.replies[0].text

@@ -1,0 +1,62 @@
+"""bot.phones: mainland mobile numbers in every way people type them, and masking."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.phones import is_mobile, mask_phone, normalize_mobile
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "13812345678",
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+        "+86-13812345678",
+        "8613812345678",  # how Telegram shares a contact
+        "008613812345678",
+        "１３８１２３４５６７８",  # full-width digits
+        " 13812345678 ",
+        "(138)1234-5678",
+    ],
+)
+def test_typed_forms_normalise_to_eleven_digits(typed: str) -> None:
+    assert normalize_mobile(typed) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        None,
+        "",
+        "1381234567",
+        "138123456789",
+        "12812345678",
+        "23812345678",
+        "+1 415 555 0100",
+        "+85291234567",
+        "0571-87654321",
+        "138abcd5678",
+        "电话13812345678",
+        "13812345678 或 13912345678",
+        "8613812345678999",
+    ],
+)
+def test_everything_else_is_refused(typed: str | None) -> None:
+    assert normalize_mobile(typed) is None
+    assert not is_mobile(typed)
+
+
+@pytest.mark.parametrize("prefix", ["13", "14", "15", "16", "17", "18", "19"])
+def test_every_mobile_prefix(prefix: str) -> None:
+    assert is_mobile(prefix + "912345678")
+
+
+def test_mask() -> None:
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("+86 138-1234-5678") == "138****5678"
+    assert mask_phone("") == ""
+    assert mask_phone(None) == ""
+    assert mask_phone("12345") == "***45"

@@ -1,0 +1,52 @@
+"""The Telegram channel end to end: greetings, menus, odd input, restarts."""
+
+from __future__ import annotations
+
+from tests.tgrig import TgRig
+
+
+async def test_start_answers_in_chinese(tg: TgRig) -> None:
+    worker = tg.user(1001, "王师傅")
+    await worker.send("/start")
+    msg = await worker.next_message()
+    assert "王师傅" in msg.text and "匠心点单" in msg.text
+
+
+async def test_help_differs_for_admin(tg: TgRig) -> None:
+    worker, admin = tg.user(1001, "王师傅"), tg.user(1, "管理员")
+    await worker.send("/help")
+    await admin.send("/help")
+    w, a = await worker.next_message(), await admin.next_message()
+    assert "/myorders" in w.text or "/order" in w.text
+    assert "/admin" in a.text
+
+
+async def test_menus_are_set_with_chinese_descriptions(tg: TgRig) -> None:
+    server = tg.api.server
+    default = server.get_commands()
+    assert {"start", "help", "cancel"} <= {name for name, _ in default}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in desc) for _, desc in default)
+    english = dict(server.get_commands(language_code="en"))
+    assert english["help"] == "Help"
+    admin = server.get_commands(scope={"type": "chat", "chat_id": 1})
+    assert len(admin) >= len(default)
+
+
+async def test_unexpected_input_gets_a_polite_reply(tg: TgRig) -> None:
+    worker = tg.user(1002, "李师傅")
+    await worker.send_sticker()
+    assert "表情" in (await worker.next_message()).text
+    await worker.send("/nosuchcommand")
+    assert "/help" in (await worker.next_message()).text
+    await worker.press_data("claim:999999")
+    answer = await worker.last_callback_answer()
+    assert answer.text == "已过期"
+
+
+async def test_restart_keeps_working(tg: TgRig) -> None:
+    worker = tg.user(1003, "赵师傅")
+    await worker.send("/start")
+    await worker.next_message()
+    await tg.restart()
+    await worker.send("/help")
+    assert (await worker.next_message()).text

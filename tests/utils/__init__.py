@@ -1,0 +1,1 @@
+"""Shared test helpers: a recording notifier and factories."""
