@@ -22,6 +22,7 @@ from bot.deps import Deps
 from bot.engine import Engine
 from bot.flows import build_registry
 from bot.routing import Router, warm_up
+from scheduler.runner import SchedulerService
 from store import migrate
 from store.engine import Database
 
@@ -85,6 +86,11 @@ async def admin_chat_ids(deps: Deps) -> list[int]:
     return sorted(ids)
 
 
+def _polling_error(exc: Exception) -> None:
+    # PTB retries by itself; one line per failure instead of a traceback every second.
+    log.warning("Telegram polling failed: %s", exc)
+
+
 class TelegramComponent:
     """Telegram by long polling (the default) or by webhook (served by the web app)."""
 
@@ -105,7 +111,9 @@ class TelegramComponent:
         if self.deps.settings.telegram_mode == "polling":
             await self.app.bot.delete_webhook()
             assert self.app.updater is not None
-            await self.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            await self.app.updater.start_polling(
+                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error
+            )
         else:
             # Updates arrive at the web app's webhook route (WebComponent), which must be
             # listening already: assemble() starts it first.
@@ -184,6 +192,34 @@ class WebComponent:
             self.runner = None
 
 
+class BackgroundWork:
+    """Work the flows started in the background (offer fan-outs, broadcasts).
+
+    Stopped right after the scheduler: broadcasts save their progress for the
+    scheduler to resume, and pending offer sends get a bounded grace period while
+    Telegram is still up. Nothing depends on this for correctness (every offer and
+    broadcast recipient is a row), it only avoids needless re-sends after a restart.
+    """
+
+    name = "background"
+    grace = 10.0  # seconds
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        from bot import broadcast, dispatch
+
+        await broadcast.shutdown(self.deps)
+        try:
+            await asyncio.wait_for(dispatch.settle(self.deps), self.grace)
+        except TimeoutError:
+            log.warning("background sends still running after %.0fs; stopping", self.grace)
+
+
 def assemble(deps: Deps, engine: Engine) -> list[Component]:
     """The components to run, in start order (stopped in reverse)."""
     components: list[Component] = []
@@ -193,9 +229,9 @@ def assemble(deps: Deps, engine: Engine) -> list[Component]:
     components.append(WebComponent(deps, telegram.app if telegram else None))
     if telegram is not None:
         components.append(telegram)
+    # Stopped after the scheduler (which could resume a broadcast) and before Telegram.
+    components.append(BackgroundWork(deps))
     # The scheduler starts last, so its first tick (overdue tasks) can already send.
-    from scheduler.runner import SchedulerService
-
     scheduler = SchedulerService(deps)
     deps.extras["scheduler"] = scheduler
     components.append(scheduler)

@@ -469,6 +469,8 @@ async def start(deps: Deps, order_id: int) -> None:
         )
         if won.first() is None:
             return
+        # Started: the safety net written with the order (bot.orders) is not needed.
+        await tasks.cancel(session, key=f"order:{order_id}:dispatch")
         ranked = await candidates(session, order)
         ids, ring = await _put_offers(session, order_id, ranked, deps.settings.offer_wave_size,
                                       1, now)
@@ -821,6 +823,11 @@ async def withdraw_offers(deps: Deps, order_id: int) -> int:
 
 
 # ---------------------------------------------------------------- listeners
+
+
+async def run_start(deps: Deps, task: Task) -> None:
+    """The ``dispatch_start`` safety-net task (see bot.orders.DISPATCH_START)."""
+    await start(deps, int(task.payload["order_id"]))
 
 
 async def on_order_created(deps: Deps, order_id: int, **_: Any) -> None:

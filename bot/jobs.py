@@ -162,9 +162,10 @@ async def confirm(
 ) -> Order | None:
     """The requester's verdict on a finished job.
 
-    已解决 → CONFIRMED (the scheduler then asks for a rating). 未解决 → back to
-    the volunteer (SCHEDULED if an appointment was made, else CLAIMED) with
-    ``resolved`` False; the volunteer and the admins are told. Both emit
+    已解决 → CONFIRMED (the scheduler then asks for a rating; an order already
+    rated stays RATED and records the verdict). 未解决 → back to the volunteer
+    (SCHEDULED if an appointment was made, else CLAIMED) with ``resolved``
+    False; the volunteer and the admins are told. Both emit
     ``order_confirmed`` with ``resolved``.
     """
     now = deps.now()
@@ -176,9 +177,16 @@ async def confirm(
             won = await _step(session, order_id, to=OrderStatus.CONFIRMED,
                               expect=(OrderStatus.DONE,), now=now, requester_id=requester_id,
                               resolved=True)
+            if not won and order.status == OrderStatus.RATED and order.resolved is None:
+                # Rated before confirming (the rating request can come first): record the
+                # verdict and keep the order RATED, its later state.
+                won = await _step(session, order_id, to=OrderStatus.RATED,
+                                  expect=(OrderStatus.RATED,), now=now, stamp=False,
+                                  requester_id=requester_id, resolved=True, confirmed_at=now)
         else:
             back = OrderStatus.SCHEDULED if order.appointment_at else OrderStatus.CLAIMED
-            won = await _step(session, order_id, to=back, expect=(OrderStatus.DONE,), now=now,
+            won = await _step(session, order_id, to=back,
+                              expect=(OrderStatus.DONE, OrderStatus.RATED), now=now,
                               requester_id=requester_id, stamp=False, resolved=False,
                               started_at=None, done_at=None)
         if not won:

@@ -7,7 +7,7 @@ the requester hears about each change through ``push_status``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
@@ -18,7 +18,15 @@ from bot.deps import Deps
 from bot.notify import notify
 from bot.reply import Reply
 from bot.texts import t
+from store import tasks
 from store.models import Order, OrderStatus, Person, Team
+
+# Dispatch normally starts from the ``order_created`` event right after commit. This
+# durable task (``guard_dispatch``), written in the same transaction as the order,
+# starts it instead if the process died in between; ``bot.dispatch.start`` runs once
+# whoever calls it first.
+DISPATCH_START = "dispatch_start"
+DISPATCH_SAFETY_NET = timedelta(minutes=1)
 
 # The timestamp column each status stamps when an order enters it.
 STAMP = {
@@ -65,6 +73,17 @@ async def create_order(session: AsyncSession, *, requester_id: int, text: str, n
     session.add(order)
     await session.flush()
     return order
+
+
+async def guard_dispatch(session: AsyncSession, order: Order, now: datetime) -> None:
+    """Write the dispatch safety net in the transaction that submits ``order``.
+
+    Call it where an order is committed and ``order_created`` emitted afterwards: if
+    the process dies in between, the scheduler starts dispatch a minute later.
+    """
+    if order.team_id is not None:
+        await tasks.enqueue(session, DISPATCH_START, now + DISPATCH_SAFETY_NET,
+                            {"order_id": order.id}, key=f"order:{order.id}:dispatch")
 
 
 async def by_code(session: AsyncSession, code: str) -> Order | None:

@@ -273,3 +273,24 @@ async def test_claim_edits_a_pressed_offer_only_once(
     assert again.toast == "您已认领此任务"
     async with deps.db.session() as s:
         assert (await s.get(Offer, offer.id)).status == OfferStatus.CLAIMED  # type: ignore[union-attr]
+
+
+async def test_rating_first_then_confirming_keeps_both(
+    deps: Deps, engine: Engine, notifier: RecordingNotifier
+) -> None:
+    """The rating request can reach the requester before they press 已解决."""
+    oid = await _claimed(deps, engine)
+    await press(engine, MASTER, f"jstart:{oid}")
+    await press(engine, MASTER, f"jdone:{oid}")
+    await say(engine, MASTER, "远程指导更换了滤网")
+    await say(engine, MASTER, "提交")
+    out = await press(engine, REQUESTER, f"fbstar:{oid}:5")
+    assert not out.toast or out.toast != "已过期"
+    order = await _order(deps, oid)
+    assert order.status == OrderStatus.RATED and order.resolved is None
+    out = await press(engine, REQUESTER, f"jok:{oid}")
+    assert out.toast != "已过期" and "已解决" in out.replies[0].text
+    order = await _order(deps, oid)
+    assert order.status == OrderStatus.RATED and order.resolved is True
+    assert order.confirmed_at is not None
+    assert (await press(engine, REQUESTER, f"jok:{oid}")).toast == "已经确认过了，谢谢！"

@@ -394,3 +394,4 @@ def register(reg: Registry) -> None:
     reg.listen("order_cancelled", dispatch.on_order_cancelled)
     reg.listen("order_rerouted", dispatch.on_order_rerouted)
     reg.task(dispatch.WAVE_TASK, dispatch.run_wave)
+    reg.task(orders.DISPATCH_START, dispatch.run_start)

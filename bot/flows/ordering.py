@@ -326,6 +326,7 @@ async def submit(ctx: Ctx, tok: str) -> Result:
                 window_end=parse_iso(data.get("window_end")),
                 photos=list(data.get("photos") or []),
             )
+            await orders.guard_dispatch(session, order, now)
             await session.delete(state)
             person = await session.get(Person, person_id)
             if person is not None and data.get("phone") and person.phone != data["phone"]:
