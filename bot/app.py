@@ -30,7 +30,7 @@ log = logging.getLogger("jiangxin")
 
 
 # Update types the bot acts on, for polling and for the webhook alike.
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 
 class StartupError(Exception):

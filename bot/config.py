@@ -25,7 +25,9 @@ def _split(value: object) -> list[str]:
         return [p.strip() for p in value.replace("，", ",").split(",") if p.strip()]
     if isinstance(value, int):
         return [str(value)]
-    return [str(v).strip() for v in value or []]  # type: ignore[union-attr]
+    if isinstance(value, list | tuple | set):
+        return [str(v).strip() for v in value]
+    return [] if value is None else [str(value).strip()]
 
 
 class Settings(BaseSettings):

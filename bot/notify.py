@@ -17,11 +17,11 @@ from store.models import Person
 log = logging.getLogger(__name__)
 
 
-async def notify(deps: Deps, person: Person, reply: Reply) -> MessageRef | None:
-    """Deliver ``reply`` to ``person``; None when it could not be delivered.
+async def deliver(deps: Deps, person: Person, reply: Reply) -> MessageRef | None:
+    """Send ``reply``; None if the person cannot be reached; raises on a passing failure.
 
-    A person who blocked the bot is marked unreachable (dispatch skips them);
-    other failures are logged. Callers decide whether a None matters.
+    For callers that retry (scheduled tasks). A person who blocked the bot is
+    marked unreachable, so dispatch and later sends skip them.
     """
     if not person.reachable:
         return None
@@ -33,6 +33,15 @@ async def notify(deps: Deps, person: Person, reply: Reply) -> MessageRef | None:
             await mark_unreachable(session, person.id)  # type: ignore[arg-type]
         person.reachable = False
         return None
+
+
+async def notify(deps: Deps, person: Person, reply: Reply) -> MessageRef | None:
+    """Deliver ``reply`` to ``person``; None when it could not be delivered.
+
+    Failures are logged, never raised: callers decide whether a None matters.
+    """
+    try:
+        return await deliver(deps, person, reply)
     except DeliveryError as exc:
         log.warning("could not deliver to person %s: %s", person.id, exc)
         return None
@@ -56,7 +65,7 @@ async def admins(deps: Deps, station_id: int | None = None) -> list[Person]:
         super_ids = [str(i) for i in deps.settings.admin_ids]
         stmt = select(Person).where(
             or_(
-                and_(Person.platform == "telegram", col(Person.external_id).in_(super_ids)),
+                and_(col(Person.platform) == "telegram", col(Person.external_id).in_(super_ids)),
                 cast(Person.roles, String).like('%"admin"%'),
             )
         )

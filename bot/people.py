@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.events import Actor
 from bot.texts import normalize_language
+from store.engine import Database
 from store.models import Person, Role, Volunteer, VolunteerStatus, utcnow
 
 
@@ -69,3 +70,19 @@ async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
         person.reachable = False
         person.updated_at = utcnow()
         session.add(person)
+
+
+async def set_reachable(db: Database, platform: str, external_id: str, reachable: bool) -> bool:
+    """Record that a person blocked (or unblocked) the bot; False if we never met them."""
+    async with db.session() as session:
+        stmt = select(Person).where(
+            Person.platform == platform, Person.external_id == external_id
+        )
+        person = (await session.exec(stmt)).first()
+        if person is None:
+            return False
+        if person.reachable != reachable:
+            person.reachable = reachable
+            person.updated_at = utcnow()
+            session.add(person)
+    return True

@@ -2,9 +2,10 @@
 
 ``bot.notify.notify`` swallows every failure, which is right for a flow
 answering someone but would silently lose a reminder when Telegram hiccups.
-Tasks with one recipient use ``deliver``: a person who blocked the bot is
-marked unreachable and skipped, anything else raises and the task is retried
-(with backoff) — at worst the message arrives late, or twice, never not at all.
+Tasks with one recipient use ``bot.notify.deliver`` (re-exported here): a
+person who blocked the bot is marked unreachable and skipped, anything else
+raises and the task is retried (with backoff) — at worst the message arrives
+late, or twice, never not at all.
 Alerts to several admins go through ``tell_admins``, best effort, so a retry
 cannot repeat the ones that did arrive.
 """
@@ -15,27 +16,12 @@ import logging
 from collections.abc import Callable
 
 from bot.deps import Deps
-from bot.notifier import Unreachable
-from bot.notify import admins, notify
-from bot.people import mark_unreachable
-from bot.reply import MessageRef, Reply
-from store.models import Person
+from bot.notify import admins, deliver, notify
+from bot.reply import Reply
+
+__all__ = ["deliver", "tell_admins"]
 
 log = logging.getLogger(__name__)
-
-
-async def deliver(deps: Deps, person: Person, reply: Reply) -> MessageRef | None:
-    """Send ``reply``; None if the person cannot be reached; raises on a passing failure."""
-    if not person.reachable:
-        return None
-    try:
-        return await deps.notifier.send(person, reply)
-    except Unreachable as exc:
-        log.info("person %s is unreachable: %s", person.id, exc)
-        async with deps.db.session() as session:
-            await mark_unreachable(session, person.id)  # type: ignore[arg-type]
-        person.reachable = False
-        return None
 
 
 async def tell_admins(deps: Deps, render: Callable[[str], Reply],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.tgrig import TgRig
 
 
@@ -50,3 +52,27 @@ async def test_restart_keeps_working(tg: TgRig) -> None:
     await tg.restart()
     await worker.send("/help")
     assert (await worker.next_message()).text
+
+
+async def _reachable(tg: TgRig, user_id: int, want: bool) -> bool:
+    from sqlmodel import select
+
+    from store.models import Person
+
+    for _ in range(100):  # a bounded wait for the update to be handled
+        async with tg.db.session() as s:
+            p = (await s.exec(select(Person).where(Person.external_id == str(user_id)))).one()
+        if p.reachable is want:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_blocking_the_bot_marks_the_person_unreachable(tg: TgRig) -> None:
+    worker = tg.user(1004, "钱师傅")
+    await worker.send("/start")
+    await worker.next_message()
+    await worker.block_bot()
+    assert await _reachable(tg, 1004, False)
+    await worker.unblock_bot()
+    assert await _reachable(tg, 1004, True)

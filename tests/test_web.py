@@ -493,7 +493,7 @@ async def test_webhook_mode_registers_the_url_and_secret_instead_of_polling(tg: 
     assert server.webhook is not None
     assert server.webhook["url"] == WEBHOOK["webhook_url"]
     assert server.webhook["secret_token"] == WEBHOOK["webhook_secret"]
-    assert server.webhook["allowed_updates"] == ["message", "callback_query"]
+    assert server.webhook["allowed_updates"] == ["message", "callback_query", "my_chat_member"]
     assert not server.calls_of("getUpdates")
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    ChatMember,
+    Update,
+)
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -12,12 +18,14 @@ from telegram.ext import (
     ApplicationBuilder,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
+from bot import people
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.registry import Audience
@@ -78,6 +86,17 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, outcome: Ou
             return
 
 
+async def on_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A user blocked or unblocked the bot: dispatch skips unreachable people at once."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    deps: Deps = context.bot_data[DEPS]
+    blocked = change.new_chat_member.status == ChatMember.BANNED
+    await people.set_reachable(deps.db, PLATFORM, str(change.chat.id), not blocked)
+    log.info("chat %s %s the bot", change.chat.id, "blocked" if blocked else "unblocked")
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every failure with the update that caused it; the bot keeps running."""
     err = context.error
@@ -93,6 +112,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Order matters! Group -1 runs first for every update and may stop it."""
     app.add_handler(TypeHandler(Update, dedupe), group=-1)
     app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # Everything else (commands included) goes to the core, which knows every command,
     # the person's dialog step and the polite answer for unexpected message types.
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_message))

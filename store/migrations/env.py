@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
 from sqlmodel import SQLModel
 
@@ -11,7 +13,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     # Migrations must not import the models: render our decorator as its plain impl.
     if type_ == "type" and isinstance(obj, store.models.UTCDateTime):
         return "sa.DateTime(timezone=True)"
