@@ -57,7 +57,9 @@ class Engine:
     async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
         deps = self.deps
         async with deps.db.session() as session:
-            person = await people.get_or_create(session, actor)
+            person = await people.get_or_create(
+                session, actor, default_language=deps.settings.language
+            )
             volunteer = await people.volunteer_of(session, person)
             state = await dialog.get(session, person.id)  # type: ignore[arg-type]
         ctx = Ctx(

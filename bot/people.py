@@ -12,8 +12,13 @@ from store.engine import Database
 from store.models import Person, Role, Volunteer, VolunteerStatus, utcnow
 
 
-async def get_or_create(session: AsyncSession, actor: Actor) -> Person:
-    """The Person behind ``actor``; created on first contact, name refreshed after."""
+async def get_or_create(
+    session: AsyncSession, actor: Actor, *, default_language: str = "zh"
+) -> Person:
+    """The Person behind ``actor``; created on first contact, name refreshed after.
+
+    The client's language decides theirs; without one, the association's default.
+    """
     stmt = select(Person).where(
         Person.platform == actor.platform, Person.external_id == actor.external_id
     )
@@ -25,7 +30,9 @@ async def get_or_create(session: AsyncSession, actor: Actor) -> Person:
             external_id=actor.external_id,
             display_name=name,
             username=actor.username,
-            language=normalize_language(actor.language),
+            language=(
+                normalize_language(actor.language) if actor.language else default_language
+            ),
         )
         session.add(person)
         await session.flush()

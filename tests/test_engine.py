@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine import MAX_TEXT_LENGTH, Engine
 from bot.events import Actor, Inbound, Kind
 from store.models import Person, Role, Volunteer, VolunteerStatus
@@ -82,3 +84,11 @@ async def test_a_crashing_flow_answers_politely(engine: Engine) -> None:
     engine.deps.registry.command("boom", boom)
     out = await engine.handle(WORKER, cmd("boom"))
     assert "出了点问题" in out.replies[0].text
+
+
+@pytest.mark.settings(language="en")
+async def test_the_default_language_applies_when_the_client_sends_none(engine: Engine) -> None:
+    out = await engine.handle(Actor("web", "s1", "Ann"), cmd("help"))
+    assert "How it works" in out.replies[0].text
+    out = await engine.handle(Actor("telegram", "43", "王", language="zh-hans"), cmd("help"))
+    assert "怎么用" in out.replies[0].text
