@@ -40,6 +40,7 @@ from bot.stations import ancestors, nearness
 from bot.texts import t
 from store import tasks
 from store.models import (
+    AuditLog,
     Feedback,
     Offer,
     OfferStatus,
@@ -63,6 +64,7 @@ NEUTRAL_RATING = 3.0  # a volunteer nobody has rated yet ranks as an average one
 STALE_PENDING = timedelta(minutes=2)
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 _BACKGROUND = "dispatch.background"
+RELEASE_ACTION = "order.release"  # audit action of release(); released_by() reads it
 
 
 def wave_key(order_id: int, wave: int) -> str:
@@ -191,12 +193,35 @@ async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
     return sorted(out, key=Candidate.rank)
 
 
+async def released_by(
+    session: AsyncSession, volunteer_id: int, order_ids: list[int]
+) -> set[int]:
+    """Those of ``order_ids`` this volunteer gave up (放弃, or 去不了 at reconfirmation).
+
+    The audit trail of ``release`` is the record: the offer row alone cannot tell a
+    release from a 不方便, and a 不方便 may be taken back (a change of mind).
+    """
+    if not order_ids:
+        return set()
+    stmt = select(AuditLog).where(
+        col(AuditLog.action) == RELEASE_ACTION, col(AuditLog.target_type) == "order",
+        col(AuditLog.target_id).in_([str(i) for i in order_ids]),
+    )
+    return {
+        int(row.target_id)  # type: ignore[arg-type]
+        for row in (await session.exec(stmt)).all()
+        if (row.before or {}).get("volunteer_id") == volunteer_id
+    }
+
+
 async def open_orders_for(
     session: AsyncSession, volunteer: Volunteer
 ) -> list[tuple[Order, int]]:
     """Unclaimed orders of the volunteer's teams with their ring, nearest first, then oldest.
 
-    This is the board (企业问题清单); the requester's own orders are left out.
+    This is the board (企业问题清单); the requester's own orders are left out, and
+    so are orders the volunteer gave up (放弃): the requester and the admins were
+    told it is being passed on, so taking it back is an admin's call (/assign).
     """
     teams = select(col(VolunteerTeam.team_id)).where(
         col(VolunteerTeam.volunteer_id) == volunteer.id)
@@ -206,6 +231,8 @@ async def open_orders_for(
         col(Order.requester_id) != volunteer.person_id,
     )
     found = list((await session.exec(stmt)).all())
+    gave_up = await released_by(session, volunteer.id, [o.id for o in found])  # type: ignore[arg-type,misc]
+    found = [o for o in found if o.id not in gave_up]
     mine = await ancestors(session, volunteer.station_id)
     chains: dict[int | None, list[int]] = {}
     ranked = []
@@ -621,6 +648,8 @@ async def claim(
     """
     now = deps.now()
     async with deps.db.session() as session:
+        before = await session.get(Order, order_id)
+        was_expired = before is not None and before.status == OrderStatus.EXPIRED
         won = await orders.transition(session, order_id, OrderStatus.CLAIMED, now,
                                       expect=OrderStatus.OPEN, volunteer_id=volunteer_id)
         if not won:
@@ -648,7 +677,8 @@ async def claim(
         assert order is not None
     deps.metrics.time_to_claim.observe(max(0.0, (now - order.created_at).total_seconds()))
     others = [(vid, r) for vid, *parts in taken if (r := _ref(*parts)) is not None]
-    work = _after_claim(deps, order_id, volunteer_id, own, others, assigned_by is not None)
+    work = _after_claim(deps, order_id, volunteer_id, own, others, assigned_by is not None,
+                        late=was_expired)
     if wait:
         await work
     else:
@@ -658,7 +688,7 @@ async def claim(
 
 async def _after_claim(
     deps: Deps, order_id: int, volunteer_id: int, own: MessageRef | None,
-    others: list[tuple[int, MessageRef]], assigned: bool,
+    others: list[tuple[int, MessageRef]], assigned: bool, *, late: bool = False,
 ) -> None:
     tz = deps.settings.tz
     async with deps.db.session() as session:
@@ -688,6 +718,12 @@ async def _after_claim(
             text + honours + "\n\n" + t(rl, "dispatch.claimed.requester_tail"),
             buttons=jobtext.relay_button(rl, order_id, "jobs.btn.relay_volunteer"),
         )))
+    if late and not assigned:
+        # The admins were told to arrange this 无人认领 order by hand: it is settled now.
+        al = deps.settings.language
+        sends.append(notify_admins(deps, Reply(t(
+            al, "dispatch.expired.claimed_admins", code=order.code, name=volunteer.name,
+        )), station_id=order.station_id))
     await asyncio.gather(*sends)
     await emit(deps, "order_claimed", order_id=order_id, volunteer_id=volunteer_id)
 
@@ -771,7 +807,7 @@ async def release(
         await _upsert_own(session, order_id, volunteer_id, OfferStatus.DECLINED, now)
         await tasks.cancel(session, key_prefix=f"order:{order_id}:")
         await audit.record(
-            session, actor_id=by_id, action="order.release",
+            session, actor_id=by_id, action=RELEASE_ACTION,
             target_type="order", target_id=order_id,
             before={"status": before, "volunteer_id": volunteer_id},
             after={"status": OrderStatus.NEW, "reason": reason},

@@ -33,6 +33,20 @@ def normalize_mobile(text: str | None) -> str | None:
     return s if _MOBILE.fullmatch(s) else None
 
 
+# A run of digits (maybe after "+") with the separators people put inside numbers.
+_NUMBER_RUN = re.compile(r"\+?\d(?:[\s\-－—–().（）·]*\d)*")
+
+
+def find_mobile(text: str | None) -> str | None:
+    """The one mainland mobile number written inside a sentence ("我的手机是138 1234 5678",
+    "13812345678 谢谢"), or None when there is none or more than one."""
+    if not text:
+        return None
+    runs = _NUMBER_RUN.findall(unicodedata.normalize("NFKC", text))
+    found = {phone for run in runs if (phone := normalize_mobile(run)) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
 def is_mobile(text: str | None) -> bool:
     return normalize_mobile(text) is not None
 

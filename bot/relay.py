@@ -3,7 +3,10 @@
 Remote guidance often solves a problem without a visit. 联系志愿者 / 联系求助人
 opens a relay dialog: every text and photo is kept as an OrderMessage and
 forwarded to the other side with a 回复 button, until /cancel or 结束对话.
-Shared contacts are not forwarded, so nobody's number leaks by accident.
+Shared contacts are not forwarded, so nobody's number leaks by accident. A number
+someone *types* is passed on as typed: they chose to share it ("call me at …"),
+the volunteer already holds the requester's number, and masking digits would also
+mangle part numbers and model codes people send for remote guidance.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from bot.events import Kind
 from bot.notify import notify
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply
-from bot.texts import t
+from bot.texts import Safe, t
 from store.models import Order, OrderMessage, OrderStatus, Person, Volunteer
 
 FLOW = "relay"
@@ -118,7 +121,8 @@ async def talk(ctx: Ctx) -> Result:
     elif photo:
         body = (body + "\n" if text else "") + t(lang, "jobs.relay.photo_elsewhere")
     reply = Reply(
-        t(lang, "jobs.relay.incoming", code=order.code, sender=sender) + "\n" + body,
+        # ``sender`` is already escaped markup: escaping it again would show "&lt;".
+        t(lang, "jobs.relay.incoming", code=order.code, sender=Safe(sender)) + "\n" + body,
         buttons=jobtext.relay_button(lang, order_id, "jobs.relay.reply_button"),
         photos=photos,
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,7 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from store.models import Feedback, Order, OrderStatus
 
 SERVED = (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED)
-_MONTH = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})月?$")
+_MONTH = re.compile(r"^([0-9]{4})[-/.年]?([0-9]{1,2})月?$")
 
 
 @dataclass(frozen=True, order=True)
@@ -44,7 +45,7 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Month | None:
         """``2026-11``, ``2026/11``, ``202611`` or ``2026年11月``; None if not a month."""
-        m = _MONTH.match(text.strip())
+        m = _MONTH.match(unicodedata.normalize("NFKC", text).strip())  # ２０２６－１１ too
         if not m:
             return None
         year, month = int(m.group(1)), int(m.group(2))

@@ -53,12 +53,21 @@ async def tick(deps: Deps, *, worker_id: str, now: datetime | None = None,
         leased = await tasks.lease_due(session, now, worker_id, limit, lease_for)
     for task in leased:
         deps.metrics.task_lag.observe(max((now - task.due_at).total_seconds(), 0.0))
-        await _run(deps, task, worker_id, now)
+        await _run(deps, task, worker_id, now, lease_for)
     return len(leased)
 
 
-async def _run(deps: Deps, task: Task, worker_id: str, now: datetime) -> None:
+async def _run(deps: Deps, task: Task, worker_id: str, now: datetime,
+               lease_for: timedelta = LEASE) -> None:
     assert task.id is not None
+    # The batch's lease started when it was leased; earlier tasks may have taken long
+    # (flood control, slow chats). Renew it now, or leave the task to whoever took it over.
+    until = max(deps.now(), now) + lease_for  # ``now`` may be ahead: a tick run for a moment
+    async with deps.db.session() as session:
+        if not await tasks.renew(session, task.id, worker_id, until):
+            log.warning("task %s (%s) was taken over before it ran; skipped", task.id,
+                        task.kind)
+            return
     handler = deps.registry.tasks.get(task.kind)
     if handler is None:
         error = f"no handler is registered for task kind {task.kind!r}"

@@ -156,6 +156,28 @@ async def lease_due(
     return tasks
 
 
+async def renew(
+    session: AsyncSession, task_id: int, worker_id: str, until: datetime
+) -> bool:
+    """Extend ``worker_id``'s lease on a task to ``until``; False if it no longer holds it.
+
+    A batch is leased at once but run one task after another, so a task late in
+    a slow batch would otherwise start after its lease ran out — when another
+    instance may already have leased and run it.
+    """
+    stmt = (
+        update(Task)
+        .where(
+            col(Task.id) == task_id,
+            col(Task.status) == TaskStatus.RUNNING,
+            col(Task.leased_by) == worker_id,
+        )
+        .values(lease_until=until)
+        .returning(col(Task.id))
+    )
+    return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+
+
 async def complete(
     session: AsyncSession, task_id: int, worker_id: str, *, now: datetime | None = None
 ) -> bool:

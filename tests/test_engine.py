@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from bot.engine import MAX_TEXT_LENGTH, Engine
 from bot.events import Actor, Inbound, Kind
@@ -92,3 +93,16 @@ async def test_the_default_language_applies_when_the_client_sends_none(engine: E
     assert "How it works" in out.replies[0].text
     out = await engine.handle(Actor("telegram", "43", "王", language="zh-hans"), cmd("help"))
     assert "怎么用" in out.replies[0].text
+
+
+async def test_start_mid_dialog_says_the_dialog_is_still_open(engine: Engine) -> None:
+    from bot import dialog
+
+    out = await engine.handle(WORKER, cmd("start"))
+    assert out.replies[0].remove_keyboard
+    async with engine.deps.db.session() as s:
+        person = (await s.exec(select(Person).where(Person.external_id == "1001"))).one()
+        await dialog.put(s, person.id, "order", "place", {"text": "空调坏了"})  # type: ignore[arg-type]
+    out = await engine.handle(WORKER, cmd("start"))
+    assert "未完成" in out.replies[0].text and "/cancel" in out.replies[0].text
+    assert not out.replies[0].remove_keyboard

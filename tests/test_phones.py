@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.phones import is_mobile, mask_phone, normalize_mobile
+from bot.phones import find_mobile, is_mobile, mask_phone, normalize_mobile
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,26 @@ def test_mask() -> None:
     assert mask_phone("") == ""
     assert mask_phone(None) == ""
     assert mask_phone("12345") == "***45"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "我的手机是13812345678",
+        "13812345678 谢谢",
+        "电话：138-1234-5678。",
+        "手机号 +86 138 1234 5678，随时打",
+        "3号楼，电话13812345678",
+        "13812345678，就这个 13812345678",  # the same number twice is still one number
+    ],
+)
+def test_one_mobile_inside_a_sentence_is_found(typed: str) -> None:
+    assert find_mobile(typed) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["13812345678 或 13912345678", "0574-88888888", "138123456789", "没有手机", "", None],
+)
+def test_no_single_mobile_in_a_sentence(typed: str | None) -> None:
+    assert find_mobile(typed) is None

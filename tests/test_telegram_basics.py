@@ -76,3 +76,16 @@ async def test_blocking_the_bot_marks_the_person_unreachable(tg: TgRig) -> None:
     assert await _reachable(tg, 1004, False)
     await worker.unblock_bot()
     assert await _reachable(tg, 1004, True)
+
+
+async def test_a_long_reply_is_split_without_breaking_entities(tg: TgRig) -> None:
+    worker = tg.user(1005, "孙师傅")
+    need = "电机坏了" + "&" * 996  # escapes to ~5,000 characters of HTML
+    await worker.send(need)
+    first = await worker.next_message()
+    messages = [first]
+    while not messages[-1].buttons:
+        messages.append(await worker.next_message())
+    shown = "".join(m.text for m in messages)
+    assert need in shown  # every "&" arrived as "&", none as "&amp" or "mp;"
+    assert "&amp" not in shown and "mp;" not in shown

@@ -217,3 +217,58 @@ def test_chinese_numbers(text: str, value: int | None) -> None:
 def test_format_window(start: str, end: str, zh: str, en: str) -> None:
     assert format_window(local(start), local(end), SH, "zh") == zh
     assert format_window(local(start), local(end), SH, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("下週一上午", "下周一上午"),
+        ("明天下午3點", "明天下午3点"),
+        ("禮拜六上午", "礼拜六上午"),
+        ("後天上午十點半", "后天上午十点半"),
+        ("週末", "周末"),
+        ("這週六晚上7點", "这周六晚上7点"),
+        ("11月30號下午兩點", "11月30号下午两点"),
+        ("儘快", "尽快"),
+    ],
+)
+def test_traditional_characters_read_as_simplified(traditional: str, simplified: str) -> None:
+    assert window(simplified) is not None
+    assert window(traditional) == window(simplified)
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("tomorrow afternoon", "明天下午"),
+        ("Tomorrow 3pm", "明天下午3点"),
+        ("tomorrow at 3:30 p.m.", "明天下午3点30分"),
+        ("next Monday morning", "下周一上午"),
+        ("Saturday morning", "周六上午"),
+        ("this weekend", "本周末"),
+        ("ASAP", "尽快"),
+        ("tonight 8pm", "今晚8点"),
+        ("Nov 30 2pm", "11月30日下午2点"),
+        ("30th November afternoon", "11月30日下午"),
+        ("sunday 12pm", "周日中午12点"),
+        ("the day after tomorrow", "后天"),
+        ("friday 10am", "周五上午10点"),
+    ],
+)
+def test_common_english_reads_like_its_chinese(english: str, chinese: str) -> None:
+    assert window(chinese) is not None
+    assert window(english) == window(chinese)
+
+
+@pytest.mark.parametrize(
+    ("english", "reason"),
+    [
+        ("3pm tomorrow", UNKNOWN),  # the day must come first, as in Chinese
+        ("tomorrow or friday", UNKNOWN),
+        ("15pm tomorrow", UNKNOWN),
+        ("in the afternoon", NO_DAY),
+        ("tomorrow at 3", UNKNOWN),
+    ],
+)
+def test_unclear_english_is_asked_again(english: str, reason: str) -> None:
+    assert parse_detailed(english, MONDAY_10, SH).reason == reason

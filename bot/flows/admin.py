@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot import audit, callbacks, notify, roles
+from bot import audit, callbacks, notify, orders, roles
 from bot.context import Ctx
 from bot.flows import (
     admin_broadcast,
@@ -22,11 +22,19 @@ from bot.flows import (
     admin_teams,
     admin_volunteers,
 )
-from bot.flows.admin_common import action_label, args, local, person_name, station_by_code
+from bot.flows.admin_common import (
+    action_label,
+    args,
+    ident,
+    local,
+    number,
+    person_name,
+    station_by_code,
+)
 from bot.registry import Audience, Handler, Registry, Result
 from bot.reply import Button, Reply
 from bot.texts import t
-from store.models import AuditLog, Person, Station
+from store.models import AuditLog, Person, Role, Station
 
 DEFAULT_AUDIT_ROWS = 10
 _DETAIL_CHARS = 160
@@ -73,13 +81,21 @@ async def grant(ctx: Ctx) -> Result:
             station = await station_by_code(session, a[1])
             if station is None:
                 return ctx.reply("admin.station.not_found", code=a[1])
-        person = await roles.find_person(session, a[0], create=True)
+        ref = ident(a[0])
+        person = await roles.find_person(session, ref)
+        stranger = person is None  # never wrote to the bot: granted ahead of their first message
+        if stranger:
+            person = await roles.find_person(session, ref, create=True)
         if person is None:
             return ctx.reply("admin.person.not_found", ref=a[0])
         if roles.is_super(deps, person):
             return ctx.reply("admin.grant.is_super", name=person_name(person))
+        where = station.name if station else ctx.t("admin.scope.all")
+        station_id = station.id if station else None
+        if Role.ADMIN in (person.roles or []) and person.admin_station_id == station_id:
+            return ctx.reply("admin.grant.already", name=person_name(person), where=where)
         before = _role_state(person)
-        roles.grant(person, station.id if station else None)
+        roles.grant(person, station_id)
         session.add(person)
         await audit.record(
             session,
@@ -91,9 +107,13 @@ async def grant(ctx: Ctx) -> Result:
             after=_role_state(person, station),
         )
     await roles.refresh_menu(deps, person)
-    where = station.name if station else ctx.t("admin.scope.all")
-    await notify.notify(deps, person, Reply(_t_for(person, "admin.grant.notice", where=where)))
-    return ctx.reply("admin.grant.done", name=person_name(person), where=where)
+    told = await notify.notify(
+        deps, person, Reply(_t_for(person, "admin.grant.notice", where=where))
+    )
+    done = ctx.t("admin.grant.done", name=person_name(person), where=where)
+    if stranger or told is None:
+        done += "\n" + ctx.t("admin.grant.untold")
+    return Reply(done)
 
 
 async def revoke(ctx: Ctx) -> Result:
@@ -104,7 +124,7 @@ async def revoke(ctx: Ctx) -> Result:
         return ctx.reply("admin.revoke.usage")
     deps = ctx.deps
     async with deps.db.session() as session:
-        person = await roles.find_person(session, a[0])
+        person = await roles.find_person(session, ident(a[0]))
         if person is None:
             return ctx.reply("admin.person.not_found", ref=a[0])
         if roles.is_super(deps, person):
@@ -144,9 +164,10 @@ async def show_audit(ctx: Ctx) -> Result:
     a = args(ctx)
     n = DEFAULT_AUDIT_ROWS
     if a:
-        if len(a) > 1 or not a[0].isdigit() or not 1 <= int(a[0]) <= audit.MAX_SHOWN:
+        wanted = number(a[0], audit.MAX_SHOWN) if len(a) == 1 else None
+        if not wanted:
             return ctx.reply("admin.audit.usage", most=audit.MAX_SHOWN)
-        n = int(a[0])
+        n = wanted
     own_only = roles.scope_of(ctx) is not None
     async with ctx.deps.db.session() as session:
         rows = await audit.latest(session, n, actor_id=ctx.person.id if own_only else None)
@@ -167,7 +188,7 @@ async def show_audit(ctx: Ctx) -> Result:
 
 def _audit_line(ctx: Ctx, row: AuditLog, actor: Person | None) -> str:
     detail = _diff(row.before, row.after)
-    target = f"{row.target_type}#{row.target_id}" if row.target_type else ""
+    target = _target(row)
     return ctx.t(
         "admin.audit.line",
         at=local(ctx.deps, row.created_at),
@@ -178,15 +199,33 @@ def _audit_line(ctx: Ctx, row: AuditLog, actor: Person | None) -> str:
     )
 
 
+def _target(row: AuditLog) -> str:
+    """What the action was about, as admins name it (an order by its code)."""
+    if not row.target_type:
+        return ""
+    if row.target_type == "order" and (row.target_id or "").isdigit():
+        return orders.format_code(int(row.target_id))  # type: ignore[arg-type]
+    return f"{row.target_type}#{row.target_id}"
+
+
 def _diff(before: dict | None, after: dict | None) -> str:
-    """A one-line before → after summary of the keys that changed."""
+    """A one-line before → after summary of the keys that changed.
+
+    Lists (a team's 300 keywords) show what went in and out, not the whole list.
+    """
     before, after = before or {}, after or {}
     parts = []
     for key in dict.fromkeys([*before, *after]):
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        if key in before and key in after:
+        if isinstance(old, list) and isinstance(new, list):
+            olds, news = [_compact(v) for v in old], [_compact(v) for v in new]
+            old_set, new_set = set(olds), set(news)
+            moved = [f"+{v}" for v in news if v not in old_set]
+            moved += [f"-{v}" for v in olds if v not in new_set]
+            parts.append(f"{key}: {' '.join(moved) or _compact(new)}")
+        elif key in before and key in after:
             parts.append(f"{key}: {_compact(old)}→{_compact(new)}")
         else:
             parts.append(f"{key}: {_compact(new if key in after else old)}")

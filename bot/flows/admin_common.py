@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from sqlmodel import col, func, select
@@ -17,8 +18,30 @@ from bot.texts import has
 from store.models import Order, Person, Station, Team, Volunteer
 
 LIST_LIMIT = 30  # rows a list command shows; the rest is counted, not listed
+AMBIGUOUS_SHOWN = 10  # volunteer ids listed when a name is shared
+# Markup characters one list message may use: Telegram allows 4096 characters of text, and a
+# list with buttons must stay one message, since a button's edit replaces only that message.
+MESSAGE_BUDGET = 3800
 _HEAD = re.compile(r"^\s*/?\S+")
 _TOKEN = re.compile(r"^\s*\S+")
+
+
+def ident(text: str) -> str:
+    """An identifier as typed (code, slug, number, month) with full-width forms folded.
+
+    Chinese input methods in full-width mode turn ``JX-12`` into ``ＪＸ－１２``;
+    names and messages keep what the admin typed, identifiers do not.
+    """
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def number(text: str, most: int = 999_999_999) -> int | None:
+    """A whole number typed by an admin (``12``, ``１２``), or None — never a crash on ``²``."""
+    text = ident(text)
+    if not text.isascii() or not text.isdecimal() or len(text) > len(str(most)):
+        return None
+    value = int(text)
+    return value if value <= most else None
 
 
 def args(ctx: Ctx) -> list[str]:
@@ -53,7 +76,20 @@ def person_name(person: Person | None) -> str:
         return "?"
     if person.display_name:
         return person.display_name
-    return f"@{person.username}" if person.username else f"#{person.id}"
+    if person.username:
+        return f"@{person.username}"
+    # Someone granted before they first wrote: their Telegram id is what the admin typed.
+    return f"ID {person.external_id}" if person.platform == "telegram" else f"#{person.id}"
+
+
+def fitting(lines: list[str], budget: int) -> int:
+    """How many of ``lines``, joined by line breaks, fit in ``budget`` characters."""
+    used = 0
+    for i, line in enumerate(lines):
+        used += len(line) + 1
+        if used > budget:
+            return i
+    return len(lines)
 
 
 def short(text: str | None, limit: int = 40) -> str:
@@ -62,35 +98,44 @@ def short(text: str | None, limit: int = 40) -> str:
 
 
 async def team_by_slug(session: AsyncSession, slug: str) -> Team | None:
-    stmt = select(Team).where(col(Team.slug) == slug.strip().lower())
+    stmt = select(Team).where(col(Team.slug) == ident(slug).lower())
     return (await session.exec(stmt)).first()
 
 
 async def station_by_code(session: AsyncSession, code: str) -> Station | None:
-    stmt = select(Station).where(func.lower(col(Station.code)) == code.strip().lower())
+    stmt = select(Station).where(func.lower(col(Station.code)) == ident(code).lower())
     return (await session.exec(stmt)).first()
 
 
 async def find_volunteer(session: AsyncSession, ref: str) -> Volunteer | None:
-    """A volunteer by number (``12``, ``#12``, ``V12``), ``@username`` or exact unique name."""
+    """A volunteer by number (``12``, ``#12``, ``V12``), ``@username`` or exact unique name.
+
+    Raises a refusal listing the candidates when the name is shared, so the
+    admin is not told "not found" about someone who exists twice.
+    """
     ref = ref.strip()
-    number = ref.lstrip("#").removeprefix("V").removeprefix("v")
-    if number.isdigit() and len(number) <= 9:
-        return await session.get(Volunteer, int(number))
-    if ref.startswith("@") and len(ref) > 1:
+    folded = ident(ref)
+    volunteer_id = number(folded.lstrip("#").removeprefix("V").removeprefix("v"))
+    if volunteer_id is not None:
+        return await session.get(Volunteer, volunteer_id)
+    if folded.startswith("@") and len(folded) > 1:
         stmt = (
             select(Volunteer)
             .join(Person, col(Person.id) == col(Volunteer.person_id))
-            .where(func.lower(col(Person.username)) == ref[1:].lower())
+            .where(func.lower(col(Person.username)) == folded[1:].lower())
         )
         return (await session.exec(stmt)).first()
-    matches = (await session.exec(select(Volunteer).where(col(Volunteer.name) == ref))).all()
-    return matches[0] if len(matches) == 1 else None
+    stmt = select(Volunteer).where(col(Volunteer.name) == ref).order_by(col(Volunteer.id))
+    matches = (await session.exec(stmt.limit(AMBIGUOUS_SHOWN + 1))).all()
+    if len(matches) > 1:
+        ids = "、".join(f"#{v.id}" for v in matches[:AMBIGUOUS_SHOWN])
+        raise Refusal("admin.vol.ambiguous", ref=ref, ids=ids)
+    return matches[0] if matches else None
 
 
 async def order_in_scope(session: AsyncSession, ctx: Ctx, code: str) -> Order:
     """The order behind ``code``, or a refusal: unknown code, or outside the admin's stations."""
-    order = await orders.by_code(session, code)
+    order = await orders.by_code(session, ident(code))
     if order is None:
         raise Refusal("admin.order.not_found", code=code)
     await roles.require_scope(session, ctx, order.station_id)

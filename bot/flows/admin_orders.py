@@ -55,12 +55,15 @@ from store.models import (
     Station,
     Team,
     Volunteer,
+    VolunteerStatus,
 )
 
 MAX_REASON = 300
 LEARN_VERB, LEARN_CLOSE_VERB = "arkw", "arkno"
 CANCELLABLE = (*OrderStatus.OPEN, *OrderStatus.ACTIVE)
 REROUTABLE = OrderStatus.OPEN  # once a volunteer holds it, the team is settled
+# Who /assign may give an order to (dispatch.assign's rule: paused volunteers may be asked).
+ASSIGNABLE = (VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED)
 _ALL_STATUSES = (
     OrderStatus.NEW, OrderStatus.OFFERED, OrderStatus.CLAIMED, OrderStatus.SCHEDULED,
     OrderStatus.IN_PROGRESS, OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED,
@@ -333,6 +336,18 @@ async def assign(ctx: Ctx) -> Result:
         volunteer = await volunteer_in_scope(session, ctx, a[1])
     if order.volunteer_id == volunteer.id and order.status in OrderStatus.ACTIVE:
         return ctx.reply("admin.assign.already", code=order.code, name=volunteer.name)
+    if volunteer.status not in ASSIGNABLE:
+        return ctx.reply(
+            "admin.assign.not_working",
+            name=volunteer.name,
+            status=ctx.t(f"admin.vstatus.{volunteer.status}"),
+        )
+    if order.status not in OrderStatus.OPEN:
+        return ctx.reply(
+            "admin.assign.held",
+            code=order.code,
+            status=orders.status_label(ctx.lang, order.status),
+        )
     # dispatch.assign is the claim path (atomic, audited as order.assign, everyone told)
     if not await dispatch.assign(ctx.deps, order.id, volunteer.id, by=ctx.person):  # type: ignore[arg-type]
         return ctx.reply(
@@ -356,8 +371,10 @@ async def reroute(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
         team = await team_by_slug(session, a[1])
-        if team is None or not team.active:
+        if team is None:
             return ctx.reply("admin.team.not_found", slug=a[1])
+        if not team.active:
+            return ctx.reply("admin.reroute.retired", team=team.name, slug=team.slug)
         if order.team_id == team.id:
             return ctx.reply("admin.reroute.same", code=order.code, team=team.name)
         old_team = await session.get(Team, order.team_id) if order.team_id else None

@@ -106,7 +106,9 @@ async def stats(ctx: Ctx) -> Result:
         if None in report.by_station:
             lines.append(_row(ctx, ctx.t("admin.stats.no_station"), report.by_station[None]))
     if total.sessions == 0:
-        lines.append(ctx.t("admin.stats.none"))
+        this_month = month == Month.containing(ctx.deps.now(), tz)
+        key = "admin.stats.none" if this_month else "admin.stats.none_in"
+        lines.append(ctx.t(key, year=month.year, month=month.month))
     return Reply("\n".join(lines))
 
 

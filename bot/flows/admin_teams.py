@@ -7,6 +7,7 @@ so the next request is routed with the new names and keywords.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from bot.flows.admin_common import args, rest_text, team_by_slug
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
 from bot.routing import KeywordError, TeamSpec, edit_keywords
-from bot.routing.keywords import parse_keyword
+from bot.routing.keywords import WEIGHT_MARK, format_keyword, parse_keyword
 from bot.texts import Safe, esc
 from store.models import (
     Order,
@@ -36,6 +37,7 @@ MAX_NAME_EN = 128
 MAX_DESCRIPTION = 500
 _ADD = ("add", "+", "加", "添加", "增加")
 _DEL = ("del", "delete", "remove", "-", "删", "删除", "去掉")
+_SEPARATORS = re.compile(r"[，,、；;]+")
 _ON = ("on", "1", "yes", "true", "启用", "是", "开")
 _OFF = ("off", "0", "no", "false", "停用", "否", "关")
 # /editteam field names (English and Chinese) → Team attribute
@@ -264,7 +266,7 @@ async def keywords(ctx: Ctx) -> Result:
                 keywords=Safe(_keyword_list(team.keywords)),
             )
         )
-    verb, words = a[1].lower(), a[2:]
+    verb, words = a[1].lower(), split_terms(a[2:])
     if verb not in _ADD + _DEL or not words:
         return ctx.reply("admin.kw.usage")
     roles.require_unscoped(ctx)
@@ -274,25 +276,48 @@ async def keywords(ctx: Ctx) -> Result:
     )
 
 
+def split_terms(words: Any) -> list[str]:
+    """Terms as typed, also when separated by Chinese or ASCII commas (``焊缝，电焊、气焊``)."""
+    return [w for word in words for w in _SEPARATORS.split(word) if w]
+
+
 async def change_keywords(
     ctx: Ctx, slug: str, *, add: Any = (), remove: Any = (), source: dict[str, Any] | None = None
 ) -> Reply:
-    """Add/remove keywords of team ``slug`` (validated), audit, and rebuild the router."""
+    """Add/remove keywords of team ``slug`` (validated), audit, and rebuild the router.
+
+    Adding a term the team already has changes nothing unless a weight is
+    given (``焊接^2`` re-weights; a bare ``焊接`` must not reset ``焊接^1.2``).
+    """
     async with ctx.deps.db.session() as session:
         team = await team_by_slug(session, slug)
         if team is None:
             return ctx.reply("admin.team.not_found", slug=slug)
         before = list(team.keywords)
-        spec = TeamSpec(team.slug, team.name, tuple(before), team.active)
+        current = {_term(k): _weight(k) for k in before}
         try:
-            edited = edit_keywords(spec, add=add, remove=remove)
+            parsed = [(raw, *parse_keyword(raw)) for raw in dict.fromkeys(add)]
+            edited = edit_keywords(
+                TeamSpec(team.slug, team.name, tuple(before), team.active),
+                add=[raw for raw, term, weight in parsed if _changes(raw, term, weight, current)],
+                remove=remove,
+            )
         except KeywordError as exc:
             return ctx.reply(f"admin.kw.err.{exc.reason}", term=exc.term)
         after = list(edited.keywords)
-        terms_before = {_term(k) for k in before}
-        removed = [w for w in remove if _term(w) in terms_before]
-        missing = [w for w in remove if _term(w) not in terms_before]
+        added = [raw for raw, term, _ in parsed if term not in current]
+        reweighted = [
+            format_keyword(term, weight)
+            for raw, term, weight in parsed
+            if term in current and _changes(raw, term, weight, current)
+        ]
+        kept = [raw for raw, term, weight in parsed if not _changes(raw, term, weight, current)]
+        removals = list(dict.fromkeys(remove))
+        removed = [w for w in removals if _term(w) in current]
+        missing = [w for w in removals if _term(w) not in current]
         if after == before:
+            if kept and not missing:
+                return ctx.reply("admin.kw.kept_only", name=team.name, words="、".join(kept))
             return ctx.reply("admin.kw.unchanged", missing="、".join(missing) or "—")
         team.keywords = after
         team.updated_at = utcnow()
@@ -309,13 +334,30 @@ async def change_keywords(
         name = team.name
     await catalog.reload_router(ctx.deps)
     lines = [ctx.t("admin.kw.saved", name=name, n=len(after))]
-    if add:
-        lines.append(ctx.t("admin.kw.added", words="、".join(add)))
-    if removed:
-        lines.append(ctx.t("admin.kw.removed", words="、".join(removed)))
-    if missing:
-        lines.append(ctx.t("admin.kw.missing", words="、".join(missing)))
+    for key, words in (
+        ("admin.kw.added", added),
+        ("admin.kw.reweighted", reweighted),
+        ("admin.kw.kept", kept),
+        ("admin.kw.removed", removed),
+        ("admin.kw.missing", missing),
+    ):
+        if words:
+            lines.append(ctx.t(key, words="、".join(words)))
     return Reply("\n".join(lines))
+
+
+def _changes(raw: str, term: str, weight: float, current: dict[str, float]) -> bool:
+    """Whether adding ``raw`` changes the list: a new term, or an explicit new weight."""
+    if term not in current:
+        return True
+    return WEIGHT_MARK in raw and current[term] != weight
+
+
+def _weight(raw: str) -> float:
+    try:
+        return parse_keyword(raw, allow_chitchat=True)[1]
+    except KeywordError:
+        return 1.0
 
 
 def _term(raw: str) -> str:

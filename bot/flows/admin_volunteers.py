@@ -22,7 +22,9 @@ from bot.context import Ctx
 from bot.errors import Expired
 from bot.flows.admin_common import (
     LIST_LIMIT,
+    MESSAGE_BUDGET,
     args,
+    fitting,
     rest_text,
     short,
     station_by_code,
@@ -96,7 +98,11 @@ async def show(ctx: Ctx, filter_: str | None) -> Result:
     if not rows:
         return ctx.reply("admin.vols.empty", title=title)
     lines = [_line(ctx, v, teams.get(v.id, []), stations, pending_view) for v in rows]  # type: ignore[arg-type]
-    text = ctx.t("admin.vols.head", title=title, n=total) + "\n" + "\n".join(lines)
+    head = ctx.t("admin.vols.head", title=title, n=total)
+    more = ctx.t("admin.list.more", shown=len(rows), n=total)
+    shown = fitting(lines, MESSAGE_BUDGET - len(head) - len(more) - 2)
+    rows, lines = rows[:shown], lines[:shown]
+    text = head + "\n" + "\n".join(lines)
     if total > len(rows):
         text += "\n" + ctx.t("admin.list.more", shown=len(rows), n=total)
     buttons: tuple[tuple[Button, ...], ...] = ()

@@ -99,6 +99,12 @@ async def press_claim(ctx: Ctx) -> Result:
             raise Expired()  # forged, or the order moved to another team
         if order.requester_id == ctx.person.id:
             raise Refusal("jobs.claim.own", toast=True)
+        if order.status in OrderStatus.OPEN and await dispatch.released_by(
+            session, volunteer.id, [order_id]  # type: ignore[arg-type]
+        ):
+            # They gave it up: the requester and admins were told it is being passed on,
+            # so taking it back goes through an admin (/assign), not an old button.
+            raise Refusal("jobs.claim.released")
         if order.status in OrderStatus.OPEN:
             holding = await volunteers.open_jobs(session, volunteer.id)  # type: ignore[arg-type]
             if holding >= volunteer.max_open_jobs:

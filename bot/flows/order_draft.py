@@ -9,6 +9,7 @@ JSON-plain so a restart resumes at the same step with nothing lost:
 - ``text``: the need in the worker's words; ``source``: text | browse | link | web;
 - ``team`` / ``team_id``: the chosen team (both None with ``team_chosen`` for
   admin triage); ``options``: the teams the routing confirmation offered;
+  ``picking``: the person answered "不对", so every team is listed instead;
   ``route_score`` / ``route_matched``: what routing saw in the text;
 - ``station_id``: the service station of a poster's deep link;
 - ``address`` or ``latitude``/``longitude``; ``time_pref``, ``time_text``,

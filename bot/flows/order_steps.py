@@ -40,11 +40,93 @@ from bot.flows.order_draft import (
     parse_iso,
     require,
     save,
+    team_by_slug,
     team_label,
 )
 from bot.reply import Button, KeyButton, Reply, rows
-from bot.texts import LANGUAGES, t
+from bot.routing import normalize
+from bot.routing.stopwords import CHITCHAT
+from bot.texts import LANGUAGES, Safe, t
 from store.models import Station, Team
+
+# ---------------------------------------------------------------- chit-chat
+
+# Words that may pad a greeting ("谢谢师傅", "你好呀") without making it a request.
+_PADDING = frozenset(
+    {
+        "的",
+        "了",
+        "啊",
+        "呀",
+        "吗",
+        "呢",
+        "吧",
+        "哦",
+        "哈",
+        "师傅",
+        "老师",
+        "您",
+        "你",
+        "们",
+        "bot",
+        "机器人",
+        "小助手",
+    }
+)
+_SMALL_TALK = sorted(CHITCHAT | _PADDING, key=len, reverse=True)
+
+
+def is_chitchat(text: str) -> bool:
+    """True when ``text`` is only greetings, thanks and fillers (or only emoji/punctuation)."""
+    for chunk in normalize(text).split():
+        i = 0
+        while i < len(chunk):
+            word = next((w for w in _SMALL_TALK if chunk.startswith(w, i)), None)
+            if word is None:
+                return False
+            i += len(word)
+    return True
+
+
+# Typed answers to "您的需求将由【…】处理，对吗？" (normalised forms): people answer the
+# question in words as often as with the buttons, and must not have it appended to the need.
+_YES = frozenset(
+    {
+        "对",
+        "对的",
+        "对啊",
+        "对呀",
+        "是",
+        "是的",
+        "是啊",
+        "没错",
+        "好",
+        "好的",
+        "可以",
+        "行",
+        "嗯",
+        "嗯嗯",
+        "确认",
+        "正确",
+        "yes",
+        "y",
+        "ok",
+        "okay",
+        "right",
+        "correct",
+        "sure",
+    }
+)
+_NO = frozenset({"不对", "不是", "不是的", "错了", "不", "都不是", "no", "n", "nope", "wrong"})
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for "对"/"是的"…, False for "不对"/"不是"…, None for anything else."""
+    words = normalize(text).split()
+    if not words or any(w not in _YES | _NO for w in words):
+        return None
+    return not any(w in _NO for w in words)
+
 
 # ---------------------------------------------------------------- labels typed back
 
@@ -76,6 +158,7 @@ async def route_into(ctx: Ctx, data: dict[str, Any]) -> None:
     async with ctx.deps.db.session() as session:
         active = {team.slug for team in await active_teams(session)}
     ranked = [c.team for c in result.candidates if c.team in active]
+    data["picking"] = False  # fresh words: ask about the new top team again
     data["route_score"] = result.score if result.candidates else None
     data["route_matched"] = list(result.matched)
     if result.team is not None and result.team in active:
@@ -111,7 +194,7 @@ async def prompt_confirm(ctx: Ctx, data: dict[str, Any]) -> Reply:
     tok = data["tok"]
     options = [by_slug[s] for s in data.get("options", []) if s in by_slug]
     triage = Button(ctx.t("ordering.btn.triage"), encode(V_TEAM, tok, NO_TEAM))
-    if options and not data.get("editing"):
+    if options and not data.get("editing") and not data.get("picking"):
         top, *others = options
         buttons = [
             Button(
@@ -134,7 +217,8 @@ async def prompt_confirm(ctx: Ctx, data: dict[str, Any]) -> Reply:
         *(Button(team_label(team, ctx.lang), encode(V_TEAM, tok, team.slug)) for team in listed),
         per_row=2,
     )
-    key = "ordering.confirm.pick" if data.get("editing") else "ordering.confirm.unsure"
+    picking = data.get("editing") or data.get("picking")
+    key = "ordering.confirm.pick" if picking else "ordering.confirm.unsure"
     return Reply(
         ctx.t(key, text=data["text"]),
         buttons=(*team_buttons, (triage,), (close_button(ctx, data),)),
@@ -330,6 +414,7 @@ def place_display(lang: str | None, data: dict[str, Any]) -> str:
 
 
 def time_display(lang: str | None, tz: ZoneInfo, data: dict[str, Any]) -> str:
+    """The preferred time as plain (unescaped) text: the preset or the words, and the window."""
     pref = data.get("time_pref")
     if pref is None:
         return "—"
@@ -338,7 +423,8 @@ def time_display(lang: str | None, tz: ZoneInfo, data: dict[str, Any]) -> str:
     if pref == "asap" or start is None or end is None:
         return str(label)
     window = timeparse.format_window(start, end, tz, lang)
-    return t(lang, "ordering.time.with_window", label=label, window=window)
+    # Plain text like the other branches: whoever shows it escapes it (once).
+    return t(lang, "ordering.time.with_window", label=Safe(label), window=Safe(window))
 
 
 def _when(ctx: Ctx, data: dict[str, Any]) -> str:
@@ -354,17 +440,45 @@ async def on_describe(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
     text = ctx.event.text.strip()
     if len(text) > MAX_TEXT:
         return await hint(ctx, data, Step.DESCRIBE, "ordering.hint.too_long", limit=MAX_TEXT)
+    if is_chitchat(text):  # "谢谢", "好的", "👍": not a need to send a volunteer for
+        return await hint(ctx, data, Step.DESCRIBE)
     data["text"] = text
     return await advance(ctx, data, Step.DESCRIBE)
 
 
-async def on_confirm_text(ctx: Ctx, data: dict[str, Any]) -> Reply:
-    """More words at the routing confirmation: add them to the need and route again.
+async def choose_team(ctx: Ctx, data: dict[str, Any], slug: str, *, edit: bool) -> list[Reply]:
+    """The routing confirmation answered with a team (or NO_TEAM: admin triage)."""
+    if slug == NO_TEAM:
+        data.update(team=None, team_id=None, team_chosen=True)
+        chosen = ctx.t("ordering.confirm.triage")
+    else:
+        async with ctx.deps.db.session() as session:
+            team = await team_by_slug(session, slug)
+        if team is None:
+            raise Expired()
+        data.update(team=team.slug, team_id=team.id, team_chosen=True)
+        chosen = ctx.t("ordering.confirm.chosen", team=team_label(team, ctx.lang))
+    return [Reply(chosen, edit=edit), await advance(ctx, data, Step.CONFIRM_TEAM)]
+
+
+async def on_confirm_text(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
+    """Words at the routing confirmation: "对" takes the proposed team, "不对" lists every
+    team; anything else is more about the need, added to it and routed again.
 
     (When the person came from 修改 to change the team, words are not a team: hint.)"""
     if data.get("editing"):
         return await hint(ctx, data, Step.CONFIRM_TEAM, "ordering.hint.pick_team")
     if ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
+        return await hint(ctx, data, Step.CONFIRM_TEAM)
+    answer = yes_or_no(ctx.event.text)
+    options = list(data.get("options") or [])
+    if answer and options and not data.get("picking"):
+        return await choose_team(ctx, data, options[0], edit=False)
+    if answer is not None:  # "不对", or "对" with no team proposed: every team to pick from
+        weak = [s for s in data.get("weak") or [] if s not in options]
+        data.update(options=[], weak=[*options, *weak], picking=True)
+        return await goto(ctx, data, Step.CONFIRM_TEAM)
+    if is_chitchat(ctx.event.text):
         return await hint(ctx, data, Step.CONFIRM_TEAM)
     combined = f"{data['text']}\n{ctx.event.text.strip()}"
     if len(combined) > MAX_TEXT:
@@ -384,7 +498,11 @@ async def on_place(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
         address = " ".join(ctx.event.text.split())
         if len(address) > MAX_ADDRESS:
             return await hint(ctx, data, Step.PLACE, "ordering.hint.place_long", limit=MAX_ADDRESS)
-        if len(address) < 2 or is_label(ctx, "ordering.kb.location"):
+        if (
+            len(address) < 2
+            or is_label(ctx, "ordering.kb.location")
+            or is_chitchat(address)  # "好的", "👍👍" are not places
+        ):
             return await hint(ctx, data, Step.PLACE)
         data.update(address=address, latitude=None, longitude=None)
     else:
@@ -445,7 +563,8 @@ async def on_phone(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
         if saved and is_label(ctx, "ordering.kb.saved_phone", phone=phones.mask_phone(saved)):
             phone = saved
         else:
-            phone = phones.normalize_mobile(ctx.event.text)
+            # "我的手机是138…" or "138… 谢谢" is as good as the bare number.
+            phone = phones.normalize_mobile(ctx.event.text) or phones.find_mobile(ctx.event.text)
             if phone is None:
                 return await hint(ctx, data, Step.PHONE, "ordering.hint.phone_invalid")
     else:

@@ -24,7 +24,6 @@ from bot.events import Kind
 from bot.flows import order_steps as steps
 from bot.flows.order_draft import (
     FLOW,
-    NO_TEAM,
     V_BROWSE,
     V_CLOSE,
     V_EDIT,
@@ -45,53 +44,13 @@ from bot.flows.order_draft import (
     team_by_slug,
     team_label,
 )
+from bot.flows.order_steps import is_chitchat
 from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
-from bot.routing import normalize
-from bot.routing.stopwords import CHITCHAT
 from bot.texts import t
 from store.models import DialogState, Person, Team, utcnow
-
-# ---------------------------------------------------------------- chit-chat
-
-# Words that may pad a greeting ("谢谢师傅", "你好呀") without making it a request.
-_PADDING = frozenset(
-    {
-        "的",
-        "了",
-        "啊",
-        "呀",
-        "吗",
-        "呢",
-        "吧",
-        "哦",
-        "哈",
-        "师傅",
-        "老师",
-        "您",
-        "你",
-        "们",
-        "bot",
-        "机器人",
-        "小助手",
-    }
-)
-_SMALL_TALK = sorted(CHITCHAT | _PADDING, key=len, reverse=True)
-
-
-def is_chitchat(text: str) -> bool:
-    """True when ``text`` is only greetings, thanks and fillers (or only emoji/punctuation)."""
-    for chunk in normalize(text).split():
-        i = 0
-        while i < len(chunk):
-            word = next((w for w in _SMALL_TALK if chunk.startswith(w, i)), None)
-            if word is None:
-                return False
-            i += len(word)
-    return True
-
 
 # Reply-keyboard labels of the dialog: typed outside it they come from a stale keyboard.
 _KEYBOARD_KEYS = ("ordering.kb.location", "ordering.kb.skip", "ordering.kb.contact")
@@ -216,17 +175,7 @@ async def team_button(ctx: Ctx) -> Result:
     """The routing confirmation: a team, or "都不是，请人工分配" (admin triage)."""
     choice = str_arg(ctx.args, 1)
     data = require(ctx, str_arg(ctx.args, 0), Step.CONFIRM_TEAM)
-    if choice == NO_TEAM:
-        data.update(team=None, team_id=None, team_chosen=True)
-        chosen = ctx.t("ordering.confirm.triage")
-    else:
-        async with ctx.deps.db.session() as session:
-            team = await team_by_slug(session, choice)
-        if team is None:
-            raise Expired()
-        data.update(team=team.slug, team_id=team.id, team_chosen=True)
-        chosen = ctx.t("ordering.confirm.chosen", team=team_label(team, ctx.lang))
-    return [Reply(chosen, edit=True), await steps.advance(ctx, data, Step.CONFIRM_TEAM)]
+    return await steps.choose_team(ctx, data, choice, edit=True)
 
 
 async def close_button(ctx: Ctx) -> Result:

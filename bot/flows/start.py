@@ -23,7 +23,12 @@ async def start(ctx: Ctx) -> Result:
         if handler is not None:
             return await handler(ctx)
     name = ctx.person.display_name or ctx.t("common.friend")
-    return Reply(ctx.t(f"common.start.{_role(ctx)}", name=name), remove_keyboard=True)
+    greeting = ctx.t(f"common.start.{_role(ctx)}", name=name)
+    if ctx.dialog is not None:
+        # Mid-dialog: keep it (and its keyboard), but say so, or the next words would
+        # silently answer the pending question (an address, a time …).
+        return Reply(greeting + "\n\n" + ctx.t("common.dialog_pending"))
+    return Reply(greeting, remove_keyboard=True)
 
 
 async def help_(ctx: Ctx) -> Result:

@@ -19,6 +19,7 @@ from bot.context import Ctx
 from bot.errors import Expired, Refusal
 from bot.events import Kind
 from bot.flows.order_draft import team_label
+from bot.flows.order_steps import time_display
 from bot.lifecycle import emit
 from bot.notify import notify_admins
 from bot.phones import mask_phone
@@ -28,7 +29,7 @@ from bot.texts import t
 from store import tasks
 from store.models import Order, OrderStatus, Team, Volunteer
 
-V_LIST = "trk_ls"
+V_LIST = "trk_ls"  # [offset]: the list, or an older page of it
 V_VIEW = "trk_vw"  # order id
 V_CANCEL = "trk_cx"  # order id: choose a reason
 V_REASON = "trk_rs"  # order id, reason code
@@ -76,19 +77,30 @@ async def _own_order(ctx: Ctx, order_id: int) -> Order:
 # ---------------------------------------------------------------- list and detail
 
 
-async def _list(ctx: Ctx, *, edit: bool = False) -> Reply:
+async def _list(ctx: Ctx, *, offset: int = 0, edit: bool = False) -> Reply:
+    """A page of the person's orders, newest first; older pages behind 更早的订单 so an open
+    order from last week stays reachable (and cancellable) however many came after it."""
+    offset = max(offset, 0)
     async with ctx.deps.db.session() as session:
         stmt = (
             select(Order)
             .where(col(Order.requester_id) == ctx.person.id)
             .order_by(col(Order.created_at).desc(), col(Order.id).desc())
-            .limit(LIST_LIMIT)
+            .offset(offset)
+            .limit(LIST_LIMIT + 1)  # one more tells whether an older page exists
         )
-        mine = list((await session.exec(stmt)).all())
+        page = list((await session.exec(stmt)).all())
         names = {team.id: team for team in (await session.exec(select(Team))).all()}
+    more, mine = len(page) > LIST_LIMIT, page[:LIST_LIMIT]
     if not mine:
+        if offset:
+            raise Expired()  # a paging button from a list that has shrunk since
         return Reply(ctx.t("tracking.empty"), edit=edit)
-    lines = [ctx.t("tracking.list.title", count=len(mine))]
+    if offset:
+        title = ctx.t("tracking.list.older", first=offset + 1, last=offset + len(mine))
+    else:
+        title = ctx.t("tracking.list.title", count=len(mine))
+    lines = [title]
     buttons = []
     for order in mine:
         status = orders.status_label(ctx.lang, order.status)
@@ -110,7 +122,15 @@ async def _list(ctx: Ctx, *, edit: bool = False) -> Reply:
                 encode(V_VIEW, order.id),
             )
         )
-    return Reply("\n\n".join(lines), buttons=rows(*buttons), edit=edit)
+    paging = []
+    if offset:
+        paging.append(
+            Button(ctx.t("tracking.btn.newer"), encode(V_LIST, max(offset - LIST_LIMIT, 0)))
+        )
+    if more:
+        paging.append(Button(ctx.t("tracking.btn.older"), encode(V_LIST, offset + LIST_LIMIT)))
+    layout = (*rows(*buttons), *((tuple(paging),) if paging else ()))
+    return Reply("\n\n".join(lines), buttons=layout, edit=edit)
 
 
 async def detail_text(ctx: Ctx, order: Order) -> str:
@@ -128,8 +148,9 @@ async def detail_text(ctx: Ctx, order: Order) -> str:
         lines.append(ctx.t("tracking.detail.place", place=order.address))
     elif order.latitude is not None:
         lines.append(ctx.t("tracking.detail.place", place=ctx.t("tracking.detail.location")))
-    if order.time_text:
-        lines.append(ctx.t("tracking.detail.time", time=order.time_text))
+    if order.time_pref:
+        # With its dates: "明天" alone means nothing when the list is read next week.
+        lines.append(ctx.t("tracking.detail.time", time=_wanted(ctx, order)))
     if order.contact_phone:
         lines.append(ctx.t("tracking.detail.phone", phone=mask_phone(order.contact_phone)))
     if volunteer is not None:
@@ -151,6 +172,17 @@ async def detail_text(ctx: Ctx, order: Order) -> str:
     return "\n".join(lines)
 
 
+def _wanted(ctx: Ctx, order: Order) -> str:
+    start, end = order.window_start, order.window_end
+    draft = {
+        "time_pref": order.time_pref,
+        "time_text": order.time_text or "",
+        "window_start": start.isoformat() if start else None,
+        "window_end": end.isoformat() if end else None,
+    }
+    return time_display(ctx.lang, ctx.deps.settings.tz, draft)
+
+
 async def _detail(ctx: Ctx, order: Order, *, edit: bool = True) -> Reply:
     buttons = []
     if order.status in CANCELLABLE:
@@ -165,7 +197,9 @@ async def my_orders(ctx: Ctx) -> Result:
 
 
 async def list_button(ctx: Ctx) -> Result:
-    return await _list(ctx, edit=True)
+    """返回列表 (no argument: the newest page) or 更早的订单 / 较新的订单 (an offset)."""
+    offset = int_arg(ctx.args, 0) if ctx.args else 0
+    return await _list(ctx, offset=offset, edit=True)
 
 
 async def view_button(ctx: Ctx) -> Result:

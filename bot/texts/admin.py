@@ -180,6 +180,20 @@ ZH = {
     "admin.vols.reject": "拒绝 #{id}",
     "admin.vols.cannot": "{name} 当前状态为“{status}”，不能这样操作。",
     "admin.vol.not_found": "找不到志愿者 {ref}。请用编号（如 12）、@用户名或准确的姓名。",
+    "admin.vol.ambiguous": "有多名志愿者叫“{ref}”：{ids}。请改用编号。",
+    "admin.kw.reweighted": "调整权重：{words}",
+    "admin.kw.kept": "已有：{words}",
+    "admin.kw.kept_only": "{name} 已有关键词：{words}，没有变化（要调整权重可写 词^2）。",
+    "admin.grant.already": "{name} 已是管理员，管理范围：{where}，没有变化。",
+    "admin.grant.untold": (
+        "对方还没有和机器人对话过，暂时无法通知；请对方在 Telegram 里给机器人发送 /start。"
+    ),
+    "admin.reroute.retired": (
+        "服务队 {team}（{slug}）已停用，不能改派给它。可先用 /editteam {slug} on 重新启用。"
+    ),
+    "admin.assign.not_working": "未能指派：{name} 当前状态为“{status}”，不能接单。",
+    "admin.assign.held": "未能指派：订单 {code} 当前为“{status}”，只能指派还没有人认领的订单。",
+    "admin.stats.none_in": "\n{year}年{month}月还没有完成的服务。",
     "admin.approve.usage": "用法：/approve <i>志愿者编号</i>（/volunteers pending 查看待审核）",
     "admin.approve.done": "已批准 {name}（#{id}）成为志愿者。",
     "admin.reject.done": "已拒绝 {name}（#{id}）的申请。",
@@ -538,6 +552,22 @@ EN = {
     "admin.vols.reject": "Reject #{id}",
     "admin.vols.cannot": "{name} is {status}; that is not possible now.",
     "admin.vol.not_found": "No volunteer {ref}. Use the number (e.g. 12), @username or exact name.",
+    "admin.vol.ambiguous": "Several volunteers are called “{ref}”: {ids}. Use the number.",
+    "admin.kw.reweighted": "Re-weighted: {words}",
+    "admin.kw.kept": "Already there: {words}",
+    "admin.kw.kept_only": (
+        "{name} already has: {words}. Nothing changed (add term^2 to change a weight)."
+    ),
+    "admin.grant.already": "{name} is already an admin for {where}. Nothing changed.",
+    "admin.grant.untold": (
+        "They have not talked to the bot yet, so they were not told; ask them to send /start."
+    ),
+    "admin.reroute.retired": (
+        "Team {team} ({slug}) is retired; reactivate it first with /editteam {slug} on."
+    ),
+    "admin.assign.not_working": "Not assigned: {name} is “{status}” and cannot take orders.",
+    "admin.assign.held": "Not assigned: order {code} is “{status}”; only unclaimed ones can be.",
+    "admin.stats.none_in": "\nNo finished services in {month}/{year}.",
     "admin.approve.usage": "Usage: /approve <i>volunteer id</i>",
     "admin.approve.done": "{name} (#{id}) is approved.",
     "admin.reject.done": "The application of {name} (#{id}) is rejected.",

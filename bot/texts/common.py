@@ -36,6 +36,10 @@ ZH = {
         "<b>管理员帮助</b>\n发送 /admin 打开管理菜单，查看全部管理命令。"
     ),
     "common.cancelled": "已取消。需要帮助时随时给我发消息。",
+    "common.dialog_pending": (
+        "⚠️ 您还有一项未完成的操作（例如正在填写的订单）。请继续回答上面的问题，"
+        "或发送 /cancel 取消。"
+    ),
     "common.nothing_to_cancel": "当前没有进行中的操作。",
     "common.unknown_command": "没有这个命令。发送 /help 查看可用的命令。",
     "common.unsupported": "抱歉，我暂时看不懂{media}。请用文字描述您的需求。",
@@ -103,6 +107,10 @@ EN = {
     ),
     "common.help.admin": "<b>Admin help</b>\nSend /admin for the admin menu.",
     "common.cancelled": "Cancelled. Message me whenever you need help.",
+    "common.dialog_pending": (
+        "⚠️ You are in the middle of something (e.g. an order). Please answer the question "
+        "above, or send /cancel to stop."
+    ),
     "common.nothing_to_cancel": "Nothing to cancel.",
     "common.unknown_command": "Unknown command. Send /help for the list.",
     "common.unsupported": "Sorry, I can't read {media} yet. Please describe your need in text.",

@@ -40,6 +40,9 @@ ZH = {
         "。"
     ),
     "dispatch.expired.requester": "暂时没有志愿者认领，管理员会尽快为您人工安排，请耐心等待。",
+    "dispatch.expired.claimed_admins": (
+        "✅ 无人认领的 {code} 已由志愿者 {name} 认领，无需再人工安排。"
+    ),
     "dispatch.history.head": (
         "服务队：{team}\n区域：{district}\n需求：{need}\n求助人：{name}　电话：{phone}\n"
         "下单时间：{created}\n期望时间：{when}\n派单记录："
@@ -60,6 +63,9 @@ ZH = {
     "jobs.claim.lost": "已被其他志愿者认领",
     "jobs.claim.yours": "您已认领此任务",
     "jobs.claim.own": "不能认领自己提交的需求",
+    "jobs.claim.released": (
+        "您已放弃过这个需求，不能再从这里认领。如需重新接手，请联系管理员指派。"
+    ),
     "jobs.claim.too_many": "您手上已有 {n} 个未完成的任务，请先完成或放弃一些，再来认领新的。",
     "jobs.decline.done": "已转给其他志愿者",
     "jobs.not_volunteer": "您还不是志愿者。发送 /volunteer 申请加入。",
@@ -225,6 +231,9 @@ EN = {
     "dispatch.expired.admins": "⚠️ <b>Unclaimed</b>: dispatch of {code} ended; please arrange "
     "it by hand (/assign {code} volunteer).",
     "dispatch.expired.requester": "No volunteer has claimed it yet; staff will arrange it soon.",
+    "dispatch.expired.claimed_admins": (
+        "✅ Unclaimed {code} was claimed by {name} after all; no need to arrange it."
+    ),
     "dispatch.history.head": (
         "Team: {team}\nArea: {district}\nNeed: {need}\nRequester: {name}  Phone: {phone}\n"
         "Created: {created}\nPreferred: {when}\nOffers:"
@@ -241,6 +250,10 @@ EN = {
     "jobs.claim.lost": "Claimed by another volunteer",
     "jobs.claim.yours": "You hold this job already",
     "jobs.claim.own": "You cannot claim your own request",
+    "jobs.claim.released": (
+        "You gave up this request, so it cannot be claimed here again. "
+        "Ask an admin to assign it to you if you want it back."
+    ),
     "jobs.claim.too_many": "You hold {n} unfinished jobs; finish or give up some first.",
     "jobs.decline.done": "Passed to another volunteer",
     "jobs.not_volunteer": "You are not a volunteer yet. Send /volunteer to apply.",

@@ -152,6 +152,9 @@ ZH = {
     "tracking.list.title": "<b>我的订单</b>（最近{count}个，点击查看详情）",
     "tracking.list.item": "<b>{code}</b> · {status}\n{team} · {when}\n{text}",
     "tracking.list.button": "{code} · {status}",
+    "tracking.list.older": "<b>我的订单</b>（更早的第{first}–{last}个，点击查看详情）",
+    "tracking.btn.older": "更早的订单 ›",
+    "tracking.btn.newer": "‹ 较新的订单",
     "tracking.detail.title": "<b>订单 {code}</b>",
     "tracking.detail.status": "状态：{status}",
     "tracking.detail.team": "服务队：{team}",
@@ -255,10 +258,10 @@ EN = {
     "ordering.place.location": "shared location ({lat}, {lon})",
     "ordering.place.none": "no visit needed",
     "ordering.time.ask": (
-        "When would suit you? You can also type it, e.g. 周六上午 (Saturday morning)."
+        'When would suit you? You can also type it, e.g. "Saturday morning" or "tomorrow 3pm".'
     ),
     "ordering.time.custom": (
-        "Type the time you would like, e.g. 周六上午, 明天下午3点, 12-01 14:30:"
+        'Type the time you would like, e.g. "Saturday morning", "tomorrow 3pm", "Dec 1 14:30":'
     ),
     "ordering.time.btn.asap": "As soon as possible",
     "ordering.time.btn.today": "Today",
@@ -269,16 +272,19 @@ EN = {
     "ordering.time.saved": "🕘 Time: {time}",
     "ordering.time.passed": "The time you chose has passed; please choose again.",
     "ordering.time.unclear.no_day": (
-        'Which day is "{text}"? Please add the day, e.g. 明天下午3点.'
+        'Which day is "{text}"? Please add the day, e.g. "tomorrow 3pm".'
     ),
-    "ordering.time.unclear.ampm": 'Is "{text}" morning or afternoon? e.g. 明天下午3点.',
+    "ordering.time.unclear.ampm": 'Is "{text}" morning or afternoon? e.g. "tomorrow 3pm".',
     "ordering.time.unclear.past": '"{text}" has already passed; please choose a later time.',
     "ordering.time.unclear.too_far": (
         '"{text}" is too far ahead; please choose a time within a year.'
     ),
-    "ordering.time.unclear.which_day": "Saturday or Sunday? Please name the day, e.g. 周六上午.",
+    "ordering.time.unclear.which_day": (
+        'Saturday or Sunday? Please name the day, e.g. "Saturday morning".'
+    ),
     "ordering.time.unclear.unknown": (
-        'I could not read "{text}" as a time. Try e.g. 周六上午, or use the buttons.'
+        'I could not read "{text}" as a time. Try e.g. "Saturday morning" or "tomorrow 3pm" '
+        "(the day first), or use the buttons."
     ),
     "ordering.phone.ask": (
         "Please leave a phone number for the volunteer: share it with the button or type it."
@@ -329,9 +335,11 @@ EN = {
         "Type the address or send your location; press Skip if no visit is needed."
     ),
     "ordering.hint.place_long": "The address is too long; please keep it under {limit} characters.",
-    "ordering.hint.time": "Choose a time with the buttons or type one, e.g. 周六上午.",
-    "ordering.hint.time_text": "Please type a time, e.g. 周六上午 or 明天下午3点.",
-    "ordering.hint.time_long": "Please keep the time under {limit} characters, e.g. 周六上午.",
+    "ordering.hint.time": 'Choose a time with the buttons or type one, e.g. "Saturday morning".',
+    "ordering.hint.time_text": 'Please type a time, e.g. "Saturday morning" or "tomorrow 3pm".',
+    "ordering.hint.time_long": (
+        'Please keep the time under {limit} characters, e.g. "Saturday morning".'
+    ),
     "ordering.hint.phone": "Please send a phone number or press the button below to share it.",
     "ordering.hint.phone_invalid": (
         "That is not a valid mobile number; please type an 11-digit mainland China mobile number."
@@ -353,6 +361,9 @@ EN = {
     "tracking.list.title": "<b>My orders</b> (latest {count}; tap one for details)",
     "tracking.list.item": "<b>{code}</b> · {status}\n{team} · {when}\n{text}",
     "tracking.list.button": "{code} · {status}",
+    "tracking.list.older": "<b>My orders</b> (older: {first}–{last}; tap one for details)",
+    "tracking.btn.older": "Older orders ›",
+    "tracking.btn.newer": "‹ Newer orders",
     "tracking.detail.title": "<b>Order {code}</b>",
     "tracking.detail.status": "Status: {status}",
     "tracking.detail.team": "Team: {team}",

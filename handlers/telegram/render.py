@@ -20,6 +20,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest
 
 from bot.reply import Reply
+from handlers.telegram.splitting import split_html
 
 log = logging.getLogger(__name__)
 
@@ -65,29 +66,6 @@ def markup(reply: Reply) -> Markup:
     return None
 
 
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split long text on line breaks so each part fits one Telegram message."""
-    if len(text) <= limit:
-        return [text]
-    parts, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # a single over-long line: hard split
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
-
-
 async def send(bot: Bot, chat_id: int | str, reply: Reply) -> Message:
     """Send ``reply``; returns the message that carries its buttons (the last one)."""
     if reply.photos:
@@ -97,14 +75,14 @@ async def send(bot: Bot, chat_id: int | str, reply: Reply) -> Message:
             await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in reply.photos[:10]])
     if reply.document is not None:
         doc = reply.document
-        caption = (reply.text if not doc.caption else doc.caption)[:1024]
+        caption = split_html(doc.caption or reply.text, MessageLimit.CAPTION_LENGTH)[0]
         return await bot.send_document(
             chat_id,
             InputFile(BytesIO(doc.content), filename=doc.filename),
             caption=caption,
             parse_mode=ParseMode.HTML,
         )
-    parts = split_text(reply.text)
+    parts = split_html(reply.text)
     for part in parts[:-1]:
         await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
     return await bot.send_message(
@@ -117,7 +95,7 @@ async def edit(bot: Bot, chat_id: int | str, message_id: int, reply: Reply) -> b
     """Edit a message in place; False when Telegram refuses (too old, deleted …)."""
     try:
         await bot.edit_message_text(
-            reply.text[: MessageLimit.MAX_TEXT_LENGTH],
+            split_html(reply.text)[0],  # an edit is one message: keep the first part
             chat_id=chat_id,
             message_id=message_id,
             parse_mode=ParseMode.HTML,
