@@ -35,6 +35,9 @@ format: install
 
 bench: install
 	$(BIN)/python bench/routing.py
+	$(BIN)/python bench/engine.py --quick
+	$(BIN)/python bench/claims.py --quick
+	$(BIN)/python bench/scheduler_tick.py --quick
 
 # Regenerate the initial migration from store/models.py (pre-release only).
 migration: install

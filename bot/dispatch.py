@@ -77,6 +77,14 @@ def wave_key(order_id: int, wave: int) -> str:
     return f"order:{order_id}:wave:{wave}"
 
 
+FOLLOWUP_TASK = "claim_followup"
+FOLLOWUP_SAFETY_NET = timedelta(minutes=1)
+
+
+def followup_key(order_id: int) -> str:
+    return f"order:{order_id}:claimed"
+
+
 def wave_prefix(order_id: int) -> str:
     return f"order:{order_id}:wave"
 
@@ -668,6 +676,13 @@ async def claim(
             .values(last_job_at=now, updated_at=now)
         )
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
+        # If the process dies before the follow-up below has run, the scheduler runs it.
+        await tasks.enqueue(session, FOLLOWUP_TASK, now + FOLLOWUP_SAFETY_NET, {
+            "order_id": order_id, "volunteer_id": volunteer_id,
+            "own": [own.platform, own.chat_id, own.message_id] if own else None,
+            "others": [[vid, plat, chat, msg] for vid, plat, chat, msg in taken],
+            "assigned": assigned_by is not None, "late": was_expired,
+        }, key=followup_key(order_id))
         if assigned_by is not None:
             await audit.record(
                 session, actor_id=assigned_by.id, action="order.assign", target_type="order",
@@ -725,7 +740,26 @@ async def _after_claim(
             al, "dispatch.expired.claimed_admins", code=order.code, name=volunteer.name,
         )), station_id=order.station_id))
     await asyncio.gather(*sends)
+    async with deps.db.session() as session:
+        await tasks.cancel(session, key=followup_key(order_id))
     await emit(deps, "order_claimed", order_id=order_id, volunteer_id=volunteer_id)
+
+
+async def run_followup(deps: Deps, task: Task) -> None:
+    """The ``claim_followup`` task: the claim committed but its messages never went out
+    (the process died). Runs them if the volunteer still holds the job."""
+    p = task.payload
+    order_id, volunteer_id = int(p["order_id"]), int(p["volunteer_id"])
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+    if order is None or order.volunteer_id != volunteer_id or order.status not in (
+        OrderStatus.ACTIVE
+    ):
+        return
+    own = MessageRef(*p["own"]) if p.get("own") else None
+    others = [(vid, r) for vid, *parts in p.get("others", []) if (r := _ref(*parts)) is not None]
+    await _after_claim(deps, order_id, volunteer_id, own, others, bool(p.get("assigned")),
+                       late=bool(p.get("late")))
 
 
 async def assign(deps: Deps, order_id: int, volunteer_id: int, *, by: Person) -> bool:

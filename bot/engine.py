@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import unicodedata
 import weakref
 
 from bot import callbacks, dialog, people
@@ -56,6 +58,7 @@ class Engine:
 
     async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
         deps = self.deps
+        event = as_command(event)
         async with deps.db.session() as session:
             person = await people.get_or_create(
                 session, actor, default_language=deps.settings.language
@@ -109,6 +112,21 @@ class Engine:
         except callbacks.BadCallback:
             return Outcome(toast=ctx.t("common.expired"))
         return outcome
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?$")
+
+
+def as_command(event: Inbound) -> Inbound:
+    """Text that is really a command: ``／order`` from a Chinese keyboard (full-width
+    slash, which Telegram does not mark as a command) or ``/Help`` typed on the web."""
+    if event.kind != Kind.TEXT or event.text.lstrip()[:1] not in ("/", "／"):
+        return event
+    head, *args = event.text.split()
+    m = _COMMAND.match(unicodedata.normalize("NFKC", head))
+    if m is None:
+        return event
+    return Inbound(Kind.COMMAND, text=event.text, command=m.group(1).lower(), args=tuple(args))
 
 
 def unsupported(ctx: Ctx) -> Reply:

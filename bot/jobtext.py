@@ -35,7 +35,9 @@ RELAY = "relay"  # relay:<order_id>   联系求助人 / 联系志愿者
 
 NEED_PREVIEW = 200  # characters of the need shown in offers and on the board
 NEED_FULL = 800  # … and on the job card
-_PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-－]?\d){6,}")
+# Seven or more digits, however a person separates them when typing a number:
+# spaces, dashes, dots, commas (half- and full-width), brackets.
+_PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-－—–.·,，、()（）]{0,3}\d){6,}")
 _WEEKDAYS_ZH = "一二三四五六日"
 
 

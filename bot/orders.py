@@ -7,6 +7,7 @@ the requester hears about each change through ``push_status``.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,7 +55,7 @@ def format_code(order_id: int) -> str:
 
 def parse_code(text: str) -> int | None:
     """``JX-000123``, ``jx123`` or ``123`` → 123; None for anything else."""
-    s = text.strip().upper().replace("－", "-")
+    s = unicodedata.normalize("NFKC", text).strip().upper()
     s = s.removeprefix("JX").lstrip("-")
     return int(s) if s.isdigit() and len(s) <= 9 else None
 

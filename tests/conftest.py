@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from bot import catalog
+from bot import broadcast, catalog, dispatch
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
@@ -149,12 +149,16 @@ def notifier() -> RecordingNotifier:
 @pytest.fixture
 async def deps(
     request: pytest.FixtureRequest, db: Database, clock: FixedClock, notifier: RecordingNotifier
-) -> Deps:
-    """Core services on a real database, a recording notifier and a fixed clock."""
+) -> AsyncIterator[Deps]:
+    """Core services on a real database, a recording notifier and a fixed clock.
+
+    Background work a flow started (offer fan-outs, broadcasts) is drained at the
+    end, so it cannot outlive its test and leak a connection into the next one.
+    """
     async with db.session() as session:
         teams = await catalog.list_teams(session)
     multi = MultiNotifier({"telegram": notifier, "web": notifier})
-    return Deps(
+    services = Deps(
         settings=make_settings(database_url=db.url, **marker_settings(request)),
         db=db,
         router=Router(catalog.team_specs(teams)),
@@ -162,6 +166,9 @@ async def deps(
         notifier=multi,
         clock=clock,
     )
+    yield services
+    await broadcast.settle(services)
+    await dispatch.settle(services)
 
 
 @pytest.fixture

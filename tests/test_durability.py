@@ -57,3 +57,30 @@ async def test_the_safety_net_does_not_dispatch_twice(deps: Deps, clock: FixedCl
         offers = (await s.exec(select(Offer).where(col(Offer.order_id) == order_id))).all()
         order = await s.get(Order, order_id)
     assert len(offers) == 1 and order is not None and order.dispatch_wave == 1
+
+
+async def test_a_claim_whose_messages_never_went_out_is_followed_up(
+    deps: Deps, clock: FixedClock, notifier
+) -> None:
+    from bot import dispatch
+
+    requester = await f.person(deps, 2003, phone="13812345678")
+    await f.volunteer(deps, 3003, "郑师傅", honours="浙江工匠")
+    order_id = await _submitted(deps, requester)
+    await dispatch.start(deps, order_id)
+    notifier.clear()
+    async with deps.db.session() as s:
+        volunteer_id = (await s.exec(select(Offer.volunteer_id))).one()
+    assert await dispatch.claim(deps, order_id, volunteer_id, wait=False)
+    for task in list(deps.extras.get(dispatch._BACKGROUND, ())):
+        task.cancel()  # the process "dies" before the follow-up runs
+    await dispatch.settle(deps)
+    assert notifier.texts_to("3003") == [] and notifier.texts_to("2003") == []
+    clock.advance(timedelta(minutes=2))
+    await tick(deps, worker_id="w1", now=deps.now())
+    assert any("13812345678" in t for t in notifier.texts_to("3003"))  # the job card
+    assert any("郑师傅" in t for t in notifier.texts_to("2003"))  # who is coming
+    clock.advance(timedelta(minutes=2))
+    notifier.clear()
+    await tick(deps, worker_id="w1", now=deps.now())
+    assert notifier.sent == []  # followed up once

@@ -106,3 +106,17 @@ async def test_start_mid_dialog_says_the_dialog_is_still_open(engine: Engine) ->
     out = await engine.handle(WORKER, cmd("start"))
     assert "未完成" in out.replies[0].text and "/cancel" in out.replies[0].text
     assert not out.replies[0].remove_keyboard
+
+
+@pytest.mark.parametrize("typed", ["／help", "/Help", "／ＨＥＬＰ", "  /help  "])
+async def test_commands_typed_as_text_still_work(engine: Engine, typed: str) -> None:
+    out = await engine.handle(WORKER, Inbound(Kind.TEXT, text=typed))
+    assert "怎么用" in out.replies[0].text
+
+
+def test_order_codes_parse_in_full_width() -> None:
+    from bot.orders import parse_code
+
+    assert parse_code("ＪＸ－０００１２３") == 123
+    assert parse_code("jx-000123") == 123 and parse_code("123") == 123
+    assert parse_code("JX-12a") is None and parse_code("") is None

@@ -89,3 +89,39 @@ async def test_a_long_reply_is_split_without_breaking_entities(tg: TgRig) -> Non
     shown = "".join(m.text for m in messages)
     assert need in shown  # every "&" arrived as "&", none as "&amp" or "mp;"
     assert "&amp" not in shown and "mp;" not in shown
+
+
+async def test_one_persons_quick_messages_are_answered_in_order(tg: TgRig) -> None:
+    worker = tg.user(1006, "周师傅")
+    commands = ["/help", "/start", "/myorders", "/help", "/cancel", "/start"]
+    for text in commands:  # sent back to back, as a fast typist would
+        await worker.send(text)
+    replies = await worker.next_messages(len(commands))
+    kinds = [
+        "help" if "怎么用" in m.text else "start" if "这里是" in m.text
+        else "orders" if "订单" in m.text else "cancel" if "没有进行中" in m.text else m.text
+        for m in replies
+    ]
+    assert kinds == ["help", "start", "orders", "help", "cancel", "start"]
+
+
+async def test_a_429_on_the_text_does_not_resend_the_photos(tg: TgRig) -> None:
+    from sqlmodel import select
+
+    from bot.notify import deliver
+    from bot.reply import Reply
+    from store.models import Person
+
+    worker = tg.user(1007, "吴师傅")
+    await worker.send_photo()  # the user shared a photo: the bot may send its file id on
+    await worker.next_message()
+    photo = next(iter(tg.api.server.files))
+    async with tg.db.session() as s:
+        person = (await s.exec(select(Person).where(Person.external_id == "1007"))).one()
+    tg.api.server.rate_limit(chat_id=1007, times=1, retry_after=1, methods=["sendMessage"])
+    ref = await deliver(tg.deps, person, Reply("现场照片如上", photos=(photo,)))
+    assert ref is not None
+    assert len(tg.api.server.calls_of("sendPhoto")) == 1
+    assert tg.api.server.count_429 == 1
+    assert (await worker.next_message()).photo is not None
+    assert (await worker.next_message()).text == "现场照片如上"

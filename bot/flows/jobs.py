@@ -401,3 +401,4 @@ def register(reg: Registry) -> None:
     reg.listen("order_rerouted", dispatch.on_order_rerouted)
     reg.task(dispatch.WAVE_TASK, dispatch.run_wave)
     reg.task(orders.DISPATCH_START, dispatch.run_start)
+    reg.task(dispatch.FOLLOWUP_TASK, dispatch.run_followup)

@@ -34,6 +34,7 @@ from bot.texts import LANGUAGES, t
 from handlers.telegram import render
 from handlers.telegram.convert import PLATFORM, actor_of, inbound_of
 from handlers.telegram.notifier import TelegramNotifier
+from handlers.telegram.updates import PerChatUpdateProcessor
 from store import updates
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,8 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
         .token(settings.token or "")
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .concurrent_updates(True)  # one person's events are serialised by the engine
+        # Chats run concurrently; one chat's updates in order (handlers/telegram/updates.py).
+        .concurrent_updates(PerChatUpdateProcessor())
         .rate_limiter(AIORateLimiter(max_retries=3))
         .build()
     )

@@ -52,8 +52,9 @@ class TelegramNotifier:
 
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         chat_id = person.external_id
-        msg = await self._retrying(
-            f"send to {chat_id}", lambda: render.send(self.bot, chat_id, reply)
+        what = f"send to {chat_id}"
+        msg = await render.send(
+            self.bot, chat_id, reply, attempt=lambda call: self._retrying(what, call)
         )
         return MessageRef(PLATFORM, str(msg.chat_id), str(msg.message_id))
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 from io import BytesIO
+from typing import Any
 
 from telegram import (
     Bot,
@@ -66,29 +69,42 @@ def markup(reply: Reply) -> Markup:
     return None
 
 
-async def send(bot: Bot, chat_id: int | str, reply: Reply) -> Message:
-    """Send ``reply``; returns the message that carries its buttons (the last one)."""
+Call = Callable[[Callable[[], Awaitable[Any]]], Awaitable[Any]]
+
+
+async def _direct(call: Callable[[], Awaitable[Any]]) -> Any:
+    return await call()
+
+
+async def send(bot: Bot, chat_id: int | str, reply: Reply, *, attempt: Call = _direct) -> Message:
+    """Send ``reply``; returns the message that carries its buttons (the last one).
+
+    A reply can take several Bot API calls (photos, then text parts). ``attempt``
+    wraps each call on its own, so a retry after a 429 repeats only the call that
+    failed, never the photos already delivered.
+    """
     if reply.photos:
         if len(reply.photos) == 1:
-            await bot.send_photo(chat_id, reply.photos[0])
+            await attempt(lambda: bot.send_photo(chat_id, reply.photos[0]))
         else:
-            await bot.send_media_group(chat_id, [InputMediaPhoto(p) for p in reply.photos[:10]])
+            media = [InputMediaPhoto(p) for p in reply.photos[:10]]
+            await attempt(lambda: bot.send_media_group(chat_id, media))
     if reply.document is not None:
         doc = reply.document
         caption = split_html(doc.caption or reply.text, MessageLimit.CAPTION_LENGTH)[0]
-        return await bot.send_document(
+        return await attempt(lambda: bot.send_document(  # type: ignore[no-any-return]
             chat_id,
             InputFile(BytesIO(doc.content), filename=doc.filename),
             caption=caption,
             parse_mode=ParseMode.HTML,
-        )
+        ))
     parts = split_html(reply.text)
     for part in parts[:-1]:
-        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
-    return await bot.send_message(
+        await attempt(partial(bot.send_message, chat_id, part, parse_mode=ParseMode.HTML))
+    return await attempt(lambda: bot.send_message(  # type: ignore[no-any-return]
         chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=markup(reply),
         link_preview_options=None,
-    )
+    ))
 
 
 async def edit(bot: Bot, chat_id: int | str, message_id: int, reply: Reply) -> bool:
