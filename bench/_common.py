@@ -59,9 +59,13 @@ DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
     p.add_argument(
-        "--pg", metavar="URL", nargs="?", const=DEFAULT_PG, default=None,
+        "--pg",
+        metavar="URL",
+        nargs="?",
+        const=DEFAULT_PG,
+        default=None,
         help="also run on PostgreSQL: a throwaway database is created on this server "
-             f"(default {DEFAULT_PG}) and dropped afterwards",
+        f"(default {DEFAULT_PG}) and dropped afterwards",
     )
     p.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
     p.add_argument("--quick", action="store_true", help="a much smaller run (smoke test)")
@@ -145,8 +149,13 @@ async def make_deps(url: str, **overrides: object) -> tuple[Deps, CountingNotifi
 
     Super-admin is user 1 as in the tests; nothing is read from a .env file.
     """
-    settings = Settings(_env_file=None, database_url=url, admin_ids=[1],  # type: ignore[call-arg]
-                        log_level="WARNING", **overrides)
+    settings = Settings(
+        _env_file=None,
+        database_url=url,
+        admin_ids=[1],  # type: ignore[call-arg]
+        log_level="WARNING",
+        **overrides,
+    )
     deps = await build_deps(settings)
     notifier = CountingNotifier()
     deps.notifier.add("telegram", notifier)
@@ -171,8 +180,13 @@ async def bench_deps(
 
 
 async def add_volunteers(
-    deps: Deps, count: int, *, first_external_id: int, team: str = "tech",
-    max_open_jobs: int = 3, prefix: str = "师傅",
+    deps: Deps,
+    count: int,
+    *,
+    first_external_id: int,
+    team: str = "tech",
+    max_open_jobs: int = 3,
+    prefix: str = "师傅",
 ) -> list[tuple[Person, Volunteer]]:
     """``count`` active volunteers of ``team`` (Telegram people), in one transaction."""
     out: list[tuple[Person, Volunteer]] = []
@@ -180,13 +194,22 @@ async def add_volunteers(
         team_row = (await session.exec(select(Team).where(col(Team.slug) == team))).one()
         for i in range(count):
             name = f"{prefix}{i + 1}"
-            person = Person(platform="telegram", external_id=str(first_external_id + i),
-                            display_name=name, language="zh", roles=["volunteer"])
+            person = Person(
+                platform="telegram",
+                external_id=str(first_external_id + i),
+                display_name=name,
+                language="zh",
+                roles=["volunteer"],
+            )
             session.add(person)
             await session.flush()
-            volunteer = Volunteer(person_id=person.id, name=name,  # type: ignore[arg-type]
-                                  phone="13900000000", status=VolunteerStatus.ACTIVE,
-                                  max_open_jobs=max_open_jobs)
+            volunteer = Volunteer(
+                person_id=person.id,
+                name=name,  # type: ignore[arg-type]
+                phone="13900000000",
+                status=VolunteerStatus.ACTIVE,
+                max_open_jobs=max_open_jobs,
+            )
             session.add(volunteer)
             await session.flush()
             session.add(VolunteerTeam(volunteer_id=volunteer.id, team_id=team_row.id))  # type: ignore[arg-type]
@@ -238,8 +261,12 @@ class DbCounter:
         if not conn.info.pop("bench_wrote", True):
             self._add(self.read_only)
 
-    _EVENTS = (("before_cursor_execute", "_statement"), ("begin", "_begin"),
-               ("commit", "_end"), ("rollback", "_end"))
+    _EVENTS = (
+        ("before_cursor_execute", "_statement"),
+        ("begin", "_begin"),
+        ("commit", "_end"),
+        ("rollback", "_end"),
+    )
 
     def __enter__(self) -> DbCounter:
         for name, method in self._EVENTS:
@@ -314,8 +341,10 @@ class Table:
         self.rows.append([str(c) for c in cells])
 
     def render(self) -> str:
-        widths = [max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h)
-                  for i, h in enumerate(self.headers)]
+        widths = [
+            max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h)
+            for i, h in enumerate(self.headers)
+        ]
 
         def line(cells: Iterable[str]) -> str:
             return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
@@ -357,8 +386,10 @@ def machine(pg_url: str | None = None) -> str:
     cpu = platform.processor() or platform.machine()
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=5).stdout
-        cpu = next((ln.split(":", 1)[1].strip() for ln in out.splitlines()
-                    if ln.startswith("Model name")), cpu)
+        cpu = next(
+            (ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name")),
+            cpu,
+        )
     except (OSError, subprocess.SubprocessError):
         pass
     parts = [

@@ -80,16 +80,26 @@ async def _new_order(
 ) -> tuple[int, list[Offer]]:
     async with deps.db.session() as session:
         order = await orders.create_order(
-            session, requester_id=requester.id, text="注塑件毛边太多，想请师傅看看模具",  # type: ignore[arg-type]
-            now=deps.now(), team_id=team_id, address="宁波市北仑区大碶街道1号",
+            session,
+            requester_id=requester.id,
+            text="注塑件毛边太多，想请师傅看看模具",  # type: ignore[arg-type]
+            now=deps.now(),
+            team_id=team_id,
+            address="宁波市北仑区大碶街道1号",
             contact_phone="13812345678",
         )
     oid: int = order.id  # type: ignore[assignment]
     await dispatch.start(deps, oid)
     async with deps.db.session() as session:
-        offers = list((await session.exec(
-            select(Offer).where(col(Offer.order_id) == oid).order_by(col(Offer.volunteer_id))
-        )).all())
+        offers = list(
+            (
+                await session.exec(
+                    select(Offer)
+                    .where(col(Offer.order_id) == oid)
+                    .order_by(col(Offer.volunteer_id))
+                )
+            ).all()
+        )
     if len(offers) != k or any(o.status != OfferStatus.SENT for o in offers):
         raise RoundFailed(f"order {oid}: {len(offers)} offers, not {k} sent ones")
     return oid, offers
@@ -100,19 +110,29 @@ async def _verify(deps: Deps, oid: int, winners: list[int]) -> int:
         raise RoundFailed(f"order {oid}: {len(winners)} winners")
     async with deps.db.session() as session:
         order = await session.get(Order, oid)
-        statuses = [o.status for o in (await session.exec(
-            select(Offer).where(col(Offer.order_id) == oid))).all()]
+        statuses = [
+            o.status
+            for o in (await session.exec(select(Offer).where(col(Offer.order_id) == oid))).all()
+        ]
     if order is None or order.status != OrderStatus.CLAIMED or order.volunteer_id != winners[0]:
-        raise RoundFailed(f"order {oid}: stored holder {order and order.volunteer_id}, "
-                          f"answered winner {winners[0]}")
-    if statuses.count(OfferStatus.CLAIMED) != 1 or statuses.count(OfferStatus.TAKEN) != len(
-            statuses) - 1:
+        raise RoundFailed(
+            f"order {oid}: stored holder {order and order.volunteer_id}, "
+            f"answered winner {winners[0]}"
+        )
+    if (
+        statuses.count(OfferStatus.CLAIMED) != 1
+        or statuses.count(OfferStatus.TAKEN) != len(statuses) - 1
+    ):
         raise RoundFailed(f"order {oid}: offer statuses {sorted(statuses)}")
     return winners[0]
 
 
 async def _round(
-    deps: Deps, engine: Engine, mode: str, oid: int, offers: list[Offer],
+    deps: Deps,
+    engine: Engine,
+    mode: str,
+    oid: int,
+    offers: list[Offer],
     people: dict[int, Person],
 ) -> tuple[list[tuple[int, float, bool]], float]:
     """Fire all K presses at once; (volunteer id, latency, won) each, and the wall time."""
@@ -123,8 +143,11 @@ async def _round(
             p = people[offer.volunteer_id]
             outcome = await engine.handle(
                 Actor(p.platform, p.external_id, p.display_name, language="zh"),
-                Inbound(Kind.BUTTON, data=encode(jobtext.CLAIM, oid), message=MessageRef(
-                    offer.platform, offer.chat_id, offer.message_id)),  # type: ignore[arg-type]
+                Inbound(
+                    Kind.BUTTON,
+                    data=encode(jobtext.CLAIM, oid),
+                    message=MessageRef(offer.platform, offer.chat_id, offer.message_id),
+                ),  # type: ignore[arg-type]
             )
             if outcome.toast not in (WON, LOST):
                 raise RoundFailed(f"order {oid}: unexpected answer {outcome.toast!r}")
@@ -162,9 +185,12 @@ async def run_series(kind: str, pg_url: str | None, k: int, mode: str, rounds: i
                 print(f"    {kind} K={k} {mode} round {n}: FAILED {exc}", flush=True)
                 continue
             label = "warm-up" if n == 0 else f"round {n}"
-            print(f"    {kind} K={k} {mode} {label}: order {oid} won by {names[winner]} "
-                  f"(volunteer {winner}); {k} answers in {ms(wall)} ms, "
-                  f"all done {ms(done)} ms", flush=True)
+            print(
+                f"    {kind} K={k} {mode} {label}: order {oid} won by {names[winner]} "
+                f"(volunteer {winner}); {k} answers in {ms(wall)} ms, "
+                f"all done {ms(done)} ms",
+                flush=True,
+            )
             if n == 0:
                 continue
             series.rounds += 1
@@ -178,16 +204,34 @@ async def run_series(kind: str, pg_url: str | None, k: int, mode: str, rounds: i
 
 def report(kind: str, results: list[Series]) -> None:
     print(f"\n### {kind}: 认领 races (ms)\n")
-    table = Table(["K", "mode", "rounds", "one winner", "claim p50", "claim p99",
-                   "winner p50", "all answered p50", "all answered p99", "all done p50",
-                   "CPU per claim"])
+    table = Table(
+        [
+            "K",
+            "mode",
+            "rounds",
+            "one winner",
+            "claim p50",
+            "claim p99",
+            "winner p50",
+            "all answered p50",
+            "all answered p99",
+            "all done p50",
+            "CPU per claim",
+        ]
+    )
     for s in results:
         table.add(
-            s.k, s.mode, s.rounds, f"{s.rounds}/{s.rounds + len(s.failures)}",
-            ms(percentile(s.latencies, 50)), ms(percentile(s.latencies, 99)),
+            s.k,
+            s.mode,
+            s.rounds,
+            f"{s.rounds}/{s.rounds + len(s.failures)}",
+            ms(percentile(s.latencies, 50)),
+            ms(percentile(s.latencies, 99)),
             ms(percentile(s.winner_latencies, 50)),
-            ms(percentile(s.all_answered, 50)), ms(percentile(s.all_answered, 99)),
-            ms(percentile(s.all_done, 50)), ms(s.cpu / max(len(s.latencies), 1)),
+            ms(percentile(s.all_answered, 50)),
+            ms(percentile(s.all_answered, 99)),
+            ms(percentile(s.all_done, 50)),
+            ms(s.cpu / max(len(s.latencies), 1)),
         )
     print(table.render() + "\n")
 
@@ -202,8 +246,10 @@ def main() -> None:
     rounds = args.rounds or (3 if args.quick else 15)
     modes = ["engine", "dispatch"] if args.mode == "both" else [args.mode]
     print(f"# bench/claims.py — {machine(args.pg)}")
-    print(f"K = {ks}, {rounds} measured rounds (+1 warm-up) per K and mode, modes {modes}\n",
-          flush=True)
+    print(
+        f"K = {ks}, {rounds} measured rounds (+1 warm-up) per K and mode, modes {modes}\n",
+        flush=True,
+    )
     failed = 0
     for kind in backends(args):
         results = []

@@ -216,10 +216,18 @@ async def anatomy(engine: Engine) -> None:
     print("### database work of one conversation\n")
     table = Table(["step", "statements", "transactions", "of which read-only"])
     for name in ("/start (not timed)", *STEPS, "dispatch (background)"):
-        table.add(name, counter.statements.get(name, 0), counter.transactions.get(name, 0),
-                  counter.read_only.get(name, 0))
-    table.add("total", sum(counter.statements.values()), sum(counter.transactions.values()),
-              sum(counter.read_only.values()))
+        table.add(
+            name,
+            counter.statements.get(name, 0),
+            counter.transactions.get(name, 0),
+            counter.read_only.get(name, 0),
+        )
+    table.add(
+        "total",
+        sum(counter.statements.values()),
+        sum(counter.transactions.values()),
+        sum(counter.read_only.values()),
+    )
     print(table.render() + "\n", flush=True)
 
 
@@ -234,9 +242,11 @@ async def run_backend(kind: str, pg_url: str | None, levels: list[tuple[int, int
         for workers, orders in levels:
             level = await run_level(engine, workers, orders)
             results.append(level)
-            print(f"  {kind}: {workers:>3} workers, {level.orders} orders in {level.wall:.2f} s"
-                  f" ({level.orders / level.wall:.1f} orders/s), failures {len(level.failures)}",
-                  flush=True)
+            print(
+                f"  {kind}: {workers:>3} workers, {level.orders} orders in {level.wall:.2f} s"
+                f" ({level.orders / level.wall:.1f} orders/s), failures {len(level.failures)}",
+                flush=True,
+            )
         await report(kind, deps, results, notifier.sent)
         print(f"(load average after the {kind} run: {load_average()})\n", flush=True)
         return sum(len(lv.failures) for lv in results)
@@ -253,23 +263,54 @@ async def report(kind: str, deps: Deps, results: list[Level], sent: int) -> None
         table.add(name, *cells)
     print(table.render())
     print(f"\n### {kind}: throughput\n")
-    table = Table(["workers", "orders", "wall s", "orders/s", "events/s",
-                   "CPU ms/order", "CPU busy", "dispatch drain ms", "failures"])
+    table = Table(
+        [
+            "workers",
+            "orders",
+            "wall s",
+            "orders/s",
+            "events/s",
+            "CPU ms/order",
+            "CPU busy",
+            "dispatch drain ms",
+            "failures",
+        ]
+    )
     for lv in results:
-        table.add(lv.workers, lv.orders, f"{lv.wall:.2f}", f"{lv.orders / lv.wall:.1f}",
-                  f"{lv.orders * len(STEPS) / lv.wall:.0f}",
-                  f"{lv.cpu / max(lv.orders, 1) * 1000:.0f}", f"{lv.cpu / lv.wall:.0%}",
-                  ms(lv.drain), len(lv.failures))
+        table.add(
+            lv.workers,
+            lv.orders,
+            f"{lv.wall:.2f}",
+            f"{lv.orders / lv.wall:.1f}",
+            f"{lv.orders * len(STEPS) / lv.wall:.0f}",
+            f"{lv.cpu / max(lv.orders, 1) * 1000:.0f}",
+            f"{lv.cpu / lv.wall:.0%}",
+            ms(lv.drain),
+            len(lv.failures),
+        )
     print(table.render())
     if any(lv.begin_waits for lv in results):
         print(f"\n### {kind}: waiting for the write lock (BEGIN IMMEDIATE)\n")
-        table = Table(["workers", "transactions", "wait p50 ms", "wait p99 ms", "wait max ms",
-                       "waited per order ms"])
+        table = Table(
+            [
+                "workers",
+                "transactions",
+                "wait p50 ms",
+                "wait p99 ms",
+                "wait max ms",
+                "waited per order ms",
+            ]
+        )
         for lv in results:
             waits = lv.begin_waits
-            table.add(lv.workers, len(waits), ms(percentile(waits, 50)),
-                      ms(percentile(waits, 99)), ms(max(waits, default=math.nan)),
-                      f"{sum(waits) / max(lv.orders, 1) * 1000:.0f}")
+            table.add(
+                lv.workers,
+                len(waits),
+                ms(percentile(waits, 50)),
+                ms(percentile(waits, 99)),
+                ms(max(waits, default=math.nan)),
+                f"{sum(waits) / max(lv.orders, 1) * 1000:.0f}",
+            )
         print(table.render())
     for lv in results:
         for failure in lv.failures[:5]:
@@ -279,8 +320,7 @@ async def report(kind: str, deps: Deps, results: list[Level], sent: int) -> None
 
 def main() -> None:
     p = parser(__doc__.split("\n\n")[0])
-    p.add_argument("--levels", default=None,
-                   help="workers:orders pairs, e.g. 1:40,10:150,50:300")
+    p.add_argument("--levels", default=None, help="workers:orders pairs, e.g. 1:40,10:150,50:300")
     args = p.parse_args()
     if args.levels:
         levels = [tuple(int(x) for x in part.split(":")) for part in args.levels.split(",")]

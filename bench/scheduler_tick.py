@@ -58,8 +58,10 @@ async def enqueue(deps: Deps, count: int) -> None:
     due = deps.now() - timedelta(minutes=1)
     for first in range(0, count, 1000):
         async with deps.db.session() as session:
-            session.add_all(Task(kind=KIND, due_at=due, payload={"n": n})
-                            for n in range(first, min(first + 1000, count)))
+            session.add_all(
+                Task(kind=KIND, due_at=due, payload={"n": n})
+                for n in range(first, min(first + 1000, count))
+            )
 
 
 async def drain(deps: Deps, worker_id: str) -> tuple[int, int]:
@@ -76,10 +78,13 @@ async def drain(deps: Deps, worker_id: str) -> tuple[int, int]:
 async def verify(deps: Deps, count: int, seen: Counter[int] | None) -> list[str]:
     problems = []
     async with deps.db.session() as session:
-        rows = (await session.exec(
-            select(col(Task.status), col(Task.attempts), func.count())
-            .where(col(Task.kind) == KIND).group_by(col(Task.status), col(Task.attempts))
-        )).all()
+        rows = (
+            await session.exec(
+                select(col(Task.status), col(Task.attempts), func.count())
+                .where(col(Task.kind) == KIND)
+                .group_by(col(Task.status), col(Task.attempts))
+            )
+        ).all()
     by = {(s, a): n for s, a, n in rows}
     if by != {(TaskStatus.DONE, 1): count}:
         problems.append(f"tasks by (status, attempts): {by}")
@@ -126,7 +131,8 @@ async def run_in_process(url: str, count: int, workers: int, warm: int) -> dict[
         await drain(deps, "warm-up")
         async with deps.db.session() as session:  # the warm-up's rows are not measured
             await session.exec(  # type: ignore[call-overload]
-                Task.__table__.delete().where(Task.__table__.c.kind == KIND))
+                Task.__table__.delete().where(Task.__table__.c.kind == KIND)
+            )
         seen.clear()
         await enqueue(deps, count)
         with LeaseTimer() as lease:
@@ -134,8 +140,11 @@ async def run_in_process(url: str, count: int, workers: int, warm: int) -> dict[
             results = await asyncio.gather(*(drain(deps, f"bench-{i}") for i in range(workers)))
             wall, cpu = time.perf_counter() - start, time.process_time() - cpu
         return {
-            "wall": wall, "cpu": cpu, "per_worker": [r for r, _ in results],
-            "ticks": sum(t for _, t in results), "lease": lease.seconds,
+            "wall": wall,
+            "cpu": cpu,
+            "per_worker": [r for r, _ in results],
+            "ticks": sum(t for _, t in results),
+            "lease": lease.seconds,
             "problems": await verify(deps, count, seen),
         }
     finally:
@@ -153,8 +162,16 @@ def _child(url: str, name: str, ready: Any, go: Any, out: Any) -> None:
             go.wait()
             start, cpu = time.perf_counter(), time.process_time()
             ran, ticks = await drain(deps, name)
-            out.put((name, ran, ticks, time.perf_counter() - start, time.process_time() - cpu,
-                     dict(seen)))
+            out.put(
+                (
+                    name,
+                    ran,
+                    ticks,
+                    time.perf_counter() - start,
+                    time.process_time() - cpu,
+                    dict(seen),
+                )
+            )
         finally:
             await deps.db.dispose()
 
@@ -168,8 +185,10 @@ async def run_processes(url: str, count: int, workers: int, warm: int) -> dict[s
         ctx = mp.get_context("spawn")
         go, out = ctx.Event(), ctx.Queue()
         readies = [ctx.Event() for _ in range(workers)]
-        procs = [ctx.Process(target=_child, args=(url, f"proc-{i}", readies[i], go, out))
-                 for i in range(workers)]
+        procs = [
+            ctx.Process(target=_child, args=(url, f"proc-{i}", readies[i], go, out))
+            for i in range(workers)
+        ]
         await enqueue(deps, count)
         for p in procs:
             p.start()
@@ -186,9 +205,11 @@ async def run_processes(url: str, count: int, workers: int, warm: int) -> dict[s
         for *_, ids in results:
             seen.update(ids)
         return {
-            "wall": wall, "cpu": sum(r[4] for r in results),
+            "wall": wall,
+            "cpu": sum(r[4] for r in results),
             "per_worker": [r[1] for r in sorted(results)],
-            "ticks": sum(r[2] for r in results), "lease": None,
+            "ticks": sum(r[2] for r in results),
+            "lease": None,
             "problems": await verify(deps, count, seen),
         }
     finally:
@@ -217,22 +238,44 @@ def main() -> None:
     print(f"{count} due tasks per run, batch {BATCH}, best of {repeats} run(s)\n", flush=True)
     problems = 0
     for kind in backends(args):
-        table = Table(["set-up", "tasks", "wall s", "tasks/s", "per worker", "ticks",
-                       "lease_due share", "Python CPU ms/task", "exactly once"])
+        table = Table(
+            [
+                "set-up",
+                "tasks",
+                "wall s",
+                "tasks/s",
+                "per worker",
+                "ticks",
+                "lease_due share",
+                "Python CPU ms/task",
+                "exactly once",
+            ]
+        )
         for setup in SETUPS:
             runs = []
             for _ in range(repeats):
                 r = asyncio.run(one_setup(kind, args.pg, setup, count))
-                print(f"  {kind}, {setup}: {count / r['wall']:.0f} tasks/s "
-                      f"({r['wall']:.2f} s, split {r['per_worker']})", flush=True)
+                print(
+                    f"  {kind}, {setup}: {count / r['wall']:.0f} tasks/s "
+                    f"({r['wall']:.2f} s, split {r['per_worker']})",
+                    flush=True,
+                )
                 runs.append(r)
             best = min(runs, key=lambda r: r["wall"])
             bad = [x for r in runs for x in r["problems"]]
             problems += len(bad)
             lease = "—" if best["lease"] is None else f"{best['lease'] / best['wall']:.0%}"
-            table.add(setup, count, f"{best['wall']:.2f}", f"{count / best['wall']:.0f}",
-                      " + ".join(str(n) for n in best["per_worker"]), best["ticks"], lease,
-                      f"{best['cpu'] / count * 1000:.2f}", "yes" if not bad else "; ".join(bad))
+            table.add(
+                setup,
+                count,
+                f"{best['wall']:.2f}",
+                f"{count / best['wall']:.0f}",
+                " + ".join(str(n) for n in best["per_worker"]),
+                best["ticks"],
+                lease,
+                f"{best['cpu'] / count * 1000:.2f}",
+                "yes" if not bad else "; ".join(bad),
+            )
         print(f"\n### {kind}: scheduler tick\n\n{table.render()}\n", flush=True)
         print(f"(load average after the {kind} run: {load_average()})\n", flush=True)
     if problems:

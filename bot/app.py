@@ -48,9 +48,7 @@ class Component(Protocol):
 
 
 def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every Bot API request at INFO, including the token in the URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -69,8 +67,9 @@ async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
     # collector's reach removes the long full-collection pauses measured in bench/.
     gc.collect()
     gc.freeze()
-    return Deps(settings=settings, db=db, router=router, registry=build_registry(),
-                clock=clock or Clock())
+    return Deps(
+        settings=settings, db=db, router=router, registry=build_registry(), clock=clock or Clock()
+    )
 
 
 async def admin_chat_ids(deps: Deps) -> list[int]:
@@ -124,7 +123,8 @@ class TelegramComponent:
             url = self.deps.settings.webhook_url or ""
             try:
                 await self.app.bot.set_webhook(
-                    url, secret_token=webhook_secret(self.deps.settings),
+                    url,
+                    secret_token=webhook_secret(self.deps.settings),
                     allowed_updates=ALLOWED_UPDATES,
                 )
             except TelegramError as exc:
@@ -262,8 +262,10 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
             return 2
         web = next((c for c in started if isinstance(c, WebComponent)), None)
         if web is not None and not settings.token:
-            print(f"匠心点单 web chat: {web.url} "
-                  "(no JIANGXIN_TELEGRAM_TOKEN set: Telegram is off)", flush=True)
+            print(
+                f"匠心点单 web chat: {web.url} (no JIANGXIN_TELEGRAM_TOKEN set: Telegram is off)",
+                flush=True,
+            )
         await stop.wait()
         log.info("stopping")
     finally:

@@ -126,8 +126,12 @@ async def export_catalog(db: Database) -> str:
         "version": 1,
         "teams": [
             {
-                "slug": t.slug, "name": t.name, "name_en": t.name_en,
-                "description": t.description, "keywords": list(t.keywords), "active": t.active,
+                "slug": t.slug,
+                "name": t.name,
+                "name_en": t.name_en,
+                "description": t.description,
+                "keywords": list(t.keywords),
+                "active": t.active,
             }
             for t in teams
         ],
@@ -153,8 +157,13 @@ async def import_catalog(db: Database, raw: str | bytes, *, actor_id: int | None
                 updated += 1
             _apply(team, entry)
             session.add(team)
-        session.add(AuditLog(actor_id=actor_id, action="catalog.import",
-                             after={"added": added, "updated": updated}))
+        session.add(
+            AuditLog(
+                actor_id=actor_id,
+                action="catalog.import",
+                after={"added": added, "updated": updated},
+            )
+        )
     return {"added": added, "updated": updated}
 
 

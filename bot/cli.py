@@ -81,8 +81,10 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             try:
                 result = await catalog.import_catalog(db, raw)
             except catalog.CatalogError as exc:
-                print(f"导入失败，未做任何修改 / import refused, nothing written: {exc}",
-                      file=sys.stderr)
+                print(
+                    f"导入失败，未做任何修改 / import refused, nothing written: {exc}",
+                    file=sys.stderr,
+                )
                 return 1
             print(f"imported: {result['added']} added, {result['updated']} updated")
             return 0

@@ -97,8 +97,14 @@ class Settings(BaseSettings):
         return hours
 
     @field_validator(
-        "offer_wave_interval", "tick_interval", "reconfirm_before", "reconfirm_timeout",
-        "feedback_delay", "feedback_nudge_after", "stale_claim_after", mode="before",
+        "offer_wave_interval",
+        "tick_interval",
+        "reconfirm_before",
+        "reconfirm_timeout",
+        "feedback_delay",
+        "feedback_nudge_after",
+        "stale_claim_after",
+        mode="before",
     )
     @classmethod
     def _duration(cls, v: object) -> object:
@@ -143,9 +149,7 @@ class Settings(BaseSettings):
         if v.startswith("postgresql://") or v.startswith("postgres://"):
             v = "postgresql+asyncpg://" + v.split("://", 1)[1]
         if not (v.startswith("sqlite+aiosqlite://") or v.startswith("postgresql+asyncpg://")):
-            raise ValueError(
-                "use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db"
-            )
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
         return v
 
     @property
@@ -161,7 +165,7 @@ class Settings(BaseSettings):
         prefix = "sqlite+aiosqlite:///"
         if not self.database_url.startswith(prefix):
             return None
-        path = self.database_url[len(prefix):].split("?", 1)[0]
+        path = self.database_url[len(prefix) :].split("?", 1)[0]
         return None if path in ("", ":memory:") else Path(path)
 
 

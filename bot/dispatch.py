@@ -132,8 +132,7 @@ class Candidate:
     def rank(self) -> tuple[int, int, datetime, float, int]:
         """Nearer, then fewer open jobs, then longest since the last job, then better rated."""
         rating = self.rating if self.rating is not None else NEUTRAL_RATING
-        return (self.ring, self.open_jobs, self.last_job_at or _EPOCH, -rating,
-                self.volunteer_id)
+        return (self.ring, self.open_jobs, self.last_job_at or _EPOCH, -rating, self.volunteer_id)
 
 
 async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
@@ -168,7 +167,10 @@ async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
     n_jobs = func.coalesce(jobs.c.n, 0)
     stmt = (
         select(  # type: ignore[call-overload]
-            col(Volunteer.id), col(Volunteer.station_id), col(Volunteer.last_job_at), n_jobs,
+            col(Volunteer.id),
+            col(Volunteer.station_id),
+            col(Volunteer.last_job_at),
+            n_jobs,
             ratings.c.r,
         )
         .join(VolunteerTeam, col(VolunteerTeam.volunteer_id) == col(Volunteer.id))
@@ -191,19 +193,19 @@ async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
     for vid, station_id, last_job_at, n, rating in rows:
         if station_id not in chains:
             chains[station_id] = await ancestors(session, station_id)
-        out.append(Candidate(
-            volunteer_id=vid,
-            ring=nearness(order_chain, chains[station_id]),
-            open_jobs=int(n),
-            last_job_at=last_job_at,
-            rating=float(rating) if rating is not None else None,
-        ))
+        out.append(
+            Candidate(
+                volunteer_id=vid,
+                ring=nearness(order_chain, chains[station_id]),
+                open_jobs=int(n),
+                last_job_at=last_job_at,
+                rating=float(rating) if rating is not None else None,
+            )
+        )
     return sorted(out, key=Candidate.rank)
 
 
-async def released_by(
-    session: AsyncSession, volunteer_id: int, order_ids: list[int]
-) -> set[int]:
+async def released_by(session: AsyncSession, volunteer_id: int, order_ids: list[int]) -> set[int]:
     """Those of ``order_ids`` this volunteer gave up (放弃, or 去不了 at reconfirmation).
 
     The audit trail of ``release`` is the record: the offer row alone cannot tell a
@@ -212,7 +214,8 @@ async def released_by(
     if not order_ids:
         return set()
     stmt = select(AuditLog).where(
-        col(AuditLog.action) == RELEASE_ACTION, col(AuditLog.target_type) == "order",
+        col(AuditLog.action) == RELEASE_ACTION,
+        col(AuditLog.target_type) == "order",
         col(AuditLog.target_id).in_([str(i) for i in order_ids]),
     )
     return {
@@ -222,9 +225,7 @@ async def released_by(
     }
 
 
-async def open_orders_for(
-    session: AsyncSession, volunteer: Volunteer
-) -> list[tuple[Order, int]]:
+async def open_orders_for(session: AsyncSession, volunteer: Volunteer) -> list[tuple[Order, int]]:
     """Unclaimed orders of the volunteer's teams with their ring, nearest first, then oldest.
 
     This is the board (企业问题清单); the requester's own orders are left out, and
@@ -232,7 +233,8 @@ async def open_orders_for(
     told it is being passed on, so taking it back is an admin's call (/assign).
     """
     teams = select(col(VolunteerTeam.team_id)).where(
-        col(VolunteerTeam.volunteer_id) == volunteer.id)
+        col(VolunteerTeam.volunteer_id) == volunteer.id
+    )
     stmt = select(Order).where(
         col(Order.team_id).in_(teams),
         col(Order.status).in_(OrderStatus.OPEN),
@@ -271,12 +273,24 @@ async def _put_offer(
     """
     stmt = (
         _insert(session)(Offer)
-        .values(order_id=order_id, volunteer_id=volunteer_id, wave=wave,
-                status=OfferStatus.PENDING, created_at=now)
+        .values(
+            order_id=order_id,
+            volunteer_id=volunteer_id,
+            wave=wave,
+            status=OfferStatus.PENDING,
+            created_at=now,
+        )
         .on_conflict_do_update(
             index_elements=["order_id", "volunteer_id"],
-            set_={"status": OfferStatus.PENDING, "wave": wave, "created_at": now,
-                  "responded_at": None, "platform": None, "chat_id": None, "message_id": None},
+            set_={
+                "status": OfferStatus.PENDING,
+                "wave": wave,
+                "created_at": now,
+                "responded_at": None,
+                "platform": None,
+                "chat_id": None,
+                "message_id": None,
+            },
             where=col(Offer.status).in_(REOFFERABLE),
         )
         .returning(col(Offer.id))
@@ -285,7 +299,11 @@ async def _put_offer(
 
 
 async def _put_offers(
-    session: AsyncSession, order_id: int, chosen: list[Candidate], limit: int, wave: int,
+    session: AsyncSession,
+    order_id: int,
+    chosen: list[Candidate],
+    limit: int,
+    wave: int,
     now: datetime,
 ) -> tuple[list[int], int]:
     """Offer rows for up to ``limit`` of ``chosen``; returns their ids and the farthest ring."""
@@ -308,8 +326,14 @@ async def _upsert_own(
     (the board, an admin's assignment); returns its message reference."""
     stmt = (
         _insert(session)(Offer)
-        .values(order_id=order_id, volunteer_id=volunteer_id, wave=0, status=status,
-                created_at=now, responded_at=now)
+        .values(
+            order_id=order_id,
+            volunteer_id=volunteer_id,
+            wave=0,
+            status=status,
+            created_at=now,
+            responded_at=now,
+        )
         .on_conflict_do_update(
             index_elements=["order_id", "volunteer_id"],
             set_={"status": status, "responded_at": now},
@@ -353,11 +377,16 @@ async def _edit_closed(
     async with deps.db.session() as session:
         langs = await _languages(session, [vid for vid, _ in refs])
         facts = await _facts_by_lang(deps, session, order, set(langs.values()) | {"zh"})
-    await asyncio.gather(*(
-        edit(deps, ref, jobtext.closed_offer(langs.get(vid, "zh"), facts[langs.get(vid, "zh")],
-                                             key))
-        for vid, ref in refs
-    ))
+    await asyncio.gather(
+        *(
+            edit(
+                deps,
+                ref,
+                jobtext.closed_offer(langs.get(vid, "zh"), facts[langs.get(vid, "zh")], key),
+            )
+            for vid, ref in refs
+        )
+    )
 
 
 # ---------------------------------------------------------------- delivery
@@ -399,8 +428,9 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
         jobtext.offer_reply(p.language, facts[p.language], order.id, o.id)  # type: ignore[arg-type]
         for o, p in rows
     ]
-    refs = await asyncio.gather(*(notify(deps, p, r) for (_, p), r in zip(rows, replies,
-                                                                             strict=True)))
+    refs = await asyncio.gather(
+        *(notify(deps, p, r) for (_, p), r in zip(rows, replies, strict=True))
+    )
     failed = 0
     late: list[tuple[int, MessageRef, str]] = []
     async with deps.db.session() as session:
@@ -415,8 +445,11 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
                 failed += lost.first() is not None
                 continue
             deps.metrics.offers_sent.inc()
-            values = {"platform": ref.platform, "chat_id": ref.chat_id,
-                      "message_id": ref.message_id}
+            values = {
+                "platform": ref.platform,
+                "chat_id": ref.chat_id,
+                "message_id": ref.message_id,
+            }
             sent = await session.exec(  # type: ignore[call-overload]
                 update(Offer)
                 .where(col(Offer.id) == offer.id, col(Offer.status) == OfferStatus.PENDING)
@@ -425,7 +458,9 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
             )
             if sent.first() is None:
                 moved = await session.exec(  # type: ignore[call-overload]
-                    update(Offer).where(col(Offer.id) == offer.id).values(**values)
+                    update(Offer)
+                    .where(col(Offer.id) == offer.id)
+                    .values(**values)
                     .returning(col(Offer.status))
                 )
                 status = moved.scalar_one()
@@ -497,8 +532,11 @@ async def start(deps: Deps, order_id: int) -> None:
             return
         won = await session.exec(  # type: ignore[call-overload]
             update(Order)
-            .where(col(Order.id) == order_id, col(Order.status) == OrderStatus.NEW,
-                   col(Order.dispatch_wave) == 0)
+            .where(
+                col(Order.id) == order_id,
+                col(Order.status) == OrderStatus.NEW,
+                col(Order.dispatch_wave) == 0,
+            )
             .values(dispatch_wave=1, updated_at=now)
             .returning(col(Order.id))
         )
@@ -507,11 +545,13 @@ async def start(deps: Deps, order_id: int) -> None:
         # Started: the safety net written with the order (bot.orders) is not needed.
         await tasks.cancel(session, key=f"order:{order_id}:dispatch")
         ranked = await candidates(session, order)
-        ids, ring = await _put_offers(session, order_id, ranked, deps.settings.offer_wave_size,
-                                      1, now)
+        ids, ring = await _put_offers(
+            session, order_id, ranked, deps.settings.offer_wave_size, 1, now
+        )
         if ids:
-            await orders.transition(session, order_id, OrderStatus.OFFERED, now,
-                                    expect=OrderStatus.NEW)
+            await orders.transition(
+                session, order_id, OrderStatus.OFFERED, now, expect=OrderStatus.NEW
+            )
             await _schedule_wave(session, deps, order_id, 2, ring)
         else:
             expired = await _expire_in(session, order_id, now)
@@ -540,8 +580,11 @@ async def run_wave(deps: Deps, task: Task) -> None:
     async with deps.db.session() as session:
         won = await session.exec(  # type: ignore[call-overload]
             update(Order)
-            .where(col(Order.id) == order_id, col(Order.status) == OrderStatus.OFFERED,
-                   col(Order.dispatch_wave) == wave - 1)
+            .where(
+                col(Order.id) == order_id,
+                col(Order.status) == OrderStatus.OFFERED,
+                col(Order.dispatch_wave) == wave - 1,
+            )
             .values(dispatch_wave=wave, updated_at=now)
             .returning(col(Order.id))
         )
@@ -569,8 +612,7 @@ async def run_wave(deps: Deps, task: Task) -> None:
 
 
 async def _expire_in(session: AsyncSession, order_id: int, now: datetime) -> bool:
-    won = await orders.transition(session, order_id, OrderStatus.EXPIRED, now,
-                                  expect=DISPATCHING)
+    won = await orders.transition(session, order_id, OrderStatus.EXPIRED, now, expect=DISPATCHING)
     if won:
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
     return won
@@ -583,8 +625,9 @@ async def _expire_if_exhausted(deps: Deps, order_id: int) -> None:
         if order is None or order.status not in DISPATCHING:
             return
         live = await session.exec(
-            select(func.count()).select_from(Offer).where(
-                col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE))
+            select(func.count())
+            .select_from(Offer)
+            .where(col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE))
         )
         if live.one() or await candidates(session, order):
             return
@@ -601,9 +644,18 @@ async def history(deps: Deps, session: AsyncSession, order: Order, lang: str | N
     name = order.contact_name or (requester.display_name if requester else "") or "—"
     phone = order.contact_phone or (requester.phone if requester else None) or "—"
     lines = [
-        t(lang, "dispatch.history.head", code=f.code, team=f.team, district=f.district,
-          need=jobtext.shorten(order.text, jobtext.NEED_FULL), name=name, phone=phone,
-          created=jobtext.fmt_time(order.created_at, tz, lang), when=f.when),
+        t(
+            lang,
+            "dispatch.history.head",
+            code=f.code,
+            team=f.team,
+            district=f.district,
+            need=jobtext.shorten(order.text, jobtext.NEED_FULL),
+            name=name,
+            phone=phone,
+            created=jobtext.fmt_time(order.created_at, tz, lang),
+            when=f.when,
+        ),
     ]
     stmt = (
         select(Offer, Volunteer)
@@ -615,8 +667,15 @@ async def history(deps: Deps, session: AsyncSession, order: Order, lang: str | N
     if not offers:
         lines.append(t(lang, "dispatch.history.nobody"))
     for offer, volunteer in offers:
-        lines.append(t(lang, "dispatch.history.offer", wave=offer.wave, name=volunteer.name,
-                       status=t(lang, f"dispatch.offer_status.{offer.status}")))
+        lines.append(
+            t(
+                lang,
+                "dispatch.history.offer",
+                wave=offer.wave,
+                name=volunteer.name,
+                status=t(lang, f"dispatch.offer_status.{offer.status}"),
+            )
+        )
     return "\n".join(lines)
 
 
@@ -632,7 +691,8 @@ async def _announce_expired(deps: Deps, order_id: int, *, tell_requester: bool =
     admin_text = t(lang, "dispatch.expired.admins", code=order.code) + "\n" + text
     note = t(requester.language if requester else None, "dispatch.expired.requester")
     sends: list[Coroutine[Any, Any, Any]] = [
-        notify_admins(deps, Reply(admin_text), station_id=order.station_id)]
+        notify_admins(deps, Reply(admin_text), station_id=order.station_id)
+    ]
     if tell_requester:
         sends.append(orders.push_status(deps, order, note=note))
     await asyncio.gather(*sends)
@@ -642,7 +702,11 @@ async def _announce_expired(deps: Deps, order_id: int, *, tell_requester: bool =
 
 
 async def claim(
-    deps: Deps, order_id: int, volunteer_id: int, *, wait: bool = True,
+    deps: Deps,
+    order_id: int,
+    volunteer_id: int,
+    *,
+    wait: bool = True,
     assigned_by: Person | None = None,
 ) -> bool:
     """Give the order to this volunteer if nobody has it yet; True for the one winner.
@@ -658,42 +722,71 @@ async def claim(
     async with deps.db.session() as session:
         before = await session.get(Order, order_id)
         was_expired = before is not None and before.status == OrderStatus.EXPIRED
-        won = await orders.transition(session, order_id, OrderStatus.CLAIMED, now,
-                                      expect=OrderStatus.OPEN, volunteer_id=volunteer_id)
+        won = await orders.transition(
+            session,
+            order_id,
+            OrderStatus.CLAIMED,
+            now,
+            expect=OrderStatus.OPEN,
+            volunteer_id=volunteer_id,
+        )
         if not won:
             return False
         own = _ref(*await _upsert_own(session, order_id, volunteer_id, OfferStatus.CLAIMED, now))
-        taken = (await session.exec(  # type: ignore[call-overload]
-            update(Offer)
-            .where(col(Offer.order_id) == order_id, col(Offer.volunteer_id) != volunteer_id,
-                   col(Offer.status).in_(LIVE))
-            .values(status=OfferStatus.TAKEN, responded_at=now)
-            .returning(col(Offer.volunteer_id), col(Offer.platform), col(Offer.chat_id),
-                       col(Offer.message_id))
-        )).all()
+        taken = (
+            await session.exec(  # type: ignore[call-overload]
+                update(Offer)
+                .where(
+                    col(Offer.order_id) == order_id,
+                    col(Offer.volunteer_id) != volunteer_id,
+                    col(Offer.status).in_(LIVE),
+                )
+                .values(status=OfferStatus.TAKEN, responded_at=now)
+                .returning(
+                    col(Offer.volunteer_id),
+                    col(Offer.platform),
+                    col(Offer.chat_id),
+                    col(Offer.message_id),
+                )
+            )
+        ).all()
         await session.exec(  # type: ignore[call-overload]
-            update(Volunteer).where(col(Volunteer.id) == volunteer_id)
+            update(Volunteer)
+            .where(col(Volunteer.id) == volunteer_id)
             .values(last_job_at=now, updated_at=now)
         )
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
         # If the process dies before the follow-up below has run, the scheduler runs it.
-        await tasks.enqueue(session, FOLLOWUP_TASK, now + FOLLOWUP_SAFETY_NET, {
-            "order_id": order_id, "volunteer_id": volunteer_id,
-            "own": [own.platform, own.chat_id, own.message_id] if own else None,
-            "others": [[vid, plat, chat, msg] for vid, plat, chat, msg in taken],
-            "assigned": assigned_by is not None, "late": was_expired,
-        }, key=followup_key(order_id))
+        await tasks.enqueue(
+            session,
+            FOLLOWUP_TASK,
+            now + FOLLOWUP_SAFETY_NET,
+            {
+                "order_id": order_id,
+                "volunteer_id": volunteer_id,
+                "own": [own.platform, own.chat_id, own.message_id] if own else None,
+                "others": [[vid, plat, chat, msg] for vid, plat, chat, msg in taken],
+                "assigned": assigned_by is not None,
+                "late": was_expired,
+            },
+            key=followup_key(order_id),
+        )
         if assigned_by is not None:
             await audit.record(
-                session, actor_id=assigned_by.id, action="order.assign", target_type="order",
-                target_id=order_id, after={"volunteer_id": volunteer_id},
+                session,
+                actor_id=assigned_by.id,
+                action="order.assign",
+                target_type="order",
+                target_id=order_id,
+                after={"volunteer_id": volunteer_id},
             )
         order = await session.get(Order, order_id)
         assert order is not None
     deps.metrics.time_to_claim.observe(max(0.0, (now - order.created_at).total_seconds()))
     others = [(vid, r) for vid, *parts in taken if (r := _ref(*parts)) is not None]
-    work = _after_claim(deps, order_id, volunteer_id, own, others, assigned_by is not None,
-                        late=was_expired)
+    work = _after_claim(
+        deps, order_id, volunteer_id, own, others, assigned_by is not None, late=was_expired
+    )
     if wait:
         await work
     else:
@@ -702,8 +795,14 @@ async def claim(
 
 
 async def _after_claim(
-    deps: Deps, order_id: int, volunteer_id: int, own: MessageRef | None,
-    others: list[tuple[int, MessageRef]], assigned: bool, *, late: bool = False,
+    deps: Deps,
+    order_id: int,
+    volunteer_id: int,
+    own: MessageRef | None,
+    others: list[tuple[int, MessageRef]],
+    assigned: bool,
+    *,
+    late: bool = False,
 ) -> None:
     tz = deps.settings.tz
     async with deps.db.session() as session:
@@ -715,8 +814,9 @@ async def _after_claim(
         assert holder is not None
         lang = holder.language
         header = "jobs.card.assigned" if assigned else "jobs.card.claimed"
-        card = await jobtext.job_card(session, order, lang, tz, header=header, with_photos=True,
-                                      platform=holder.platform)
+        card = await jobtext.job_card(
+            session, order, lang, tz, header=header, with_photos=True, platform=holder.platform
+        )
         own_facts = await jobtext.facts(session, order, lang, tz)
     sends: list[Coroutine[Any, Any, Any]] = [
         _edit_closed(deps, order, others, "dispatch.offer.taken"),
@@ -726,19 +826,39 @@ async def _after_claim(
         sends.append(edit(deps, own, jobtext.closed_offer(lang, own_facts, "dispatch.offer.mine")))
     if requester is not None:
         rl = requester.language
-        honours = (t(rl, "dispatch.claimed.honours", honours=volunteer.honours)
-                   if volunteer.honours else "")
+        honours = (
+            t(rl, "dispatch.claimed.honours", honours=volunteer.honours)
+            if volunteer.honours
+            else ""
+        )
         text = t(rl, "dispatch.claimed.requester", code=order.code, name=volunteer.name)
-        sends.append(notify(deps, requester, Reply(
-            text + honours + "\n\n" + t(rl, "dispatch.claimed.requester_tail"),
-            buttons=jobtext.relay_button(rl, order_id, "jobs.btn.relay_volunteer"),
-        )))
+        sends.append(
+            notify(
+                deps,
+                requester,
+                Reply(
+                    text + honours + "\n\n" + t(rl, "dispatch.claimed.requester_tail"),
+                    buttons=jobtext.relay_button(rl, order_id, "jobs.btn.relay_volunteer"),
+                ),
+            )
+        )
     if late and not assigned:
         # The admins were told to arrange this 无人认领 order by hand: it is settled now.
         al = deps.settings.language
-        sends.append(notify_admins(deps, Reply(t(
-            al, "dispatch.expired.claimed_admins", code=order.code, name=volunteer.name,
-        )), station_id=order.station_id))
+        sends.append(
+            notify_admins(
+                deps,
+                Reply(
+                    t(
+                        al,
+                        "dispatch.expired.claimed_admins",
+                        code=order.code,
+                        name=volunteer.name,
+                    )
+                ),
+                station_id=order.station_id,
+            )
+        )
     await asyncio.gather(*sends)
     async with deps.db.session() as session:
         await tasks.cancel(session, key=followup_key(order_id))
@@ -752,14 +872,17 @@ async def run_followup(deps: Deps, task: Task) -> None:
     order_id, volunteer_id = int(p["order_id"]), int(p["volunteer_id"])
     async with deps.db.session() as session:
         order = await session.get(Order, order_id)
-    if order is None or order.volunteer_id != volunteer_id or order.status not in (
-        OrderStatus.ACTIVE
+    if (
+        order is None
+        or order.volunteer_id != volunteer_id
+        or order.status not in (OrderStatus.ACTIVE)
     ):
         return
     own = MessageRef(*p["own"]) if p.get("own") else None
     others = [(vid, r) for vid, *parts in p.get("others", []) if (r := _ref(*parts)) is not None]
-    await _after_claim(deps, order_id, volunteer_id, own, others, bool(p.get("assigned")),
-                       late=bool(p.get("late")))
+    await _after_claim(
+        deps, order_id, volunteer_id, own, others, bool(p.get("assigned")), late=bool(p.get("late"))
+    )
 
 
 async def assign(deps: Deps, order_id: int, volunteer_id: int, *, by: Person) -> bool:
@@ -771,7 +894,8 @@ async def assign(deps: Deps, order_id: int, volunteer_id: int, *, by: Person) ->
     async with deps.db.session() as session:
         volunteer = await session.get(Volunteer, volunteer_id)
         if volunteer is None or volunteer.status not in (
-            VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED
+            VolunteerStatus.ACTIVE,
+            VolunteerStatus.PAUSED,
         ):
             return False
     return await claim(deps, order_id, volunteer_id, assigned_by=by)
@@ -787,12 +911,14 @@ async def decline(deps: Deps, offer_id: int, *, wait: bool = True) -> bool:
     """
     now = deps.now()
     async with deps.db.session() as session:
-        declined_of = (await session.exec(  # type: ignore[call-overload]
-            update(Offer)
-            .where(col(Offer.id) == offer_id, col(Offer.status).in_(LIVE))
-            .values(status=OfferStatus.DECLINED, responded_at=now)
-            .returning(col(Offer.order_id))
-        )).scalar_one_or_none()
+        declined_of = (
+            await session.exec(  # type: ignore[call-overload]
+                update(Offer)
+                .where(col(Offer.id) == offer_id, col(Offer.status).in_(LIVE))
+                .values(status=OfferStatus.DECLINED, responded_at=now)
+                .returning(col(Offer.order_id))
+            )
+        ).scalar_one_or_none()
         if declined_of is None:
             return False
         order = await session.get(Order, declined_of)
@@ -807,8 +933,13 @@ async def decline(deps: Deps, offer_id: int, *, wait: bool = True) -> bool:
 
 
 async def release(
-    deps: Deps, order_id: int, *, reason: str, by: Person | int | None,
-    volunteer_id: int | None = None, wait: bool = True,
+    deps: Deps,
+    order_id: int,
+    *,
+    reason: str,
+    by: Person | int | None,
+    volunteer_id: int | None = None,
+    wait: bool = True,
 ) -> bool:
     """The volunteer gives the job up (放弃), or a reconfirmation failed (``by`` None).
 
@@ -830,10 +961,19 @@ async def release(
         volunteer_id, before = order.volunteer_id, order.status
         won = await session.exec(  # type: ignore[call-overload]
             update(Order)
-            .where(col(Order.id) == order_id, col(Order.status).in_(OrderStatus.ACTIVE),
-                   col(Order.volunteer_id) == volunteer_id)
-            .values(status=OrderStatus.NEW, volunteer_id=None, appointment_at=None,
-                    started_at=None, dispatch_wave=0, updated_at=now)
+            .where(
+                col(Order.id) == order_id,
+                col(Order.status).in_(OrderStatus.ACTIVE),
+                col(Order.volunteer_id) == volunteer_id,
+            )
+            .values(
+                status=OrderStatus.NEW,
+                volunteer_id=None,
+                appointment_at=None,
+                started_at=None,
+                dispatch_wave=0,
+                updated_at=now,
+            )
             .returning(col(Order.id))
         )
         if won.first() is None:
@@ -841,8 +981,11 @@ async def release(
         await _upsert_own(session, order_id, volunteer_id, OfferStatus.DECLINED, now)
         await tasks.cancel(session, key_prefix=f"order:{order_id}:")
         await audit.record(
-            session, actor_id=by_id, action=RELEASE_ACTION,
-            target_type="order", target_id=order_id,
+            session,
+            actor_id=by_id,
+            action=RELEASE_ACTION,
+            target_type="order",
+            target_id=order_id,
             before={"status": before, "volunteer_id": volunteer_id},
             after={"status": OrderStatus.NEW, "reason": reason},
         )
@@ -852,18 +995,46 @@ async def release(
         holder = await session.get(Person, volunteer.person_id)
         requester = await session.get(Person, order.requester_id)
     lang = deps.settings.language
-    sends: list[Coroutine[Any, Any, Any]] = [notify_admins(deps, Reply(t(
-        lang, "dispatch.released.admins", code=order.code, name=volunteer.name, reason=reason,
-    )), station_id=order.station_id)]
+    sends: list[Coroutine[Any, Any, Any]] = [
+        notify_admins(
+            deps,
+            Reply(
+                t(
+                    lang,
+                    "dispatch.released.admins",
+                    code=order.code,
+                    name=volunteer.name,
+                    reason=reason,
+                )
+            ),
+            station_id=order.station_id,
+        )
+    ]
     if requester is not None:
-        sends.append(notify(deps, requester, Reply(t(
-            requester.language, "dispatch.released.requester", code=order.code))))
+        sends.append(
+            notify(
+                deps,
+                requester,
+                Reply(t(requester.language, "dispatch.released.requester", code=order.code)),
+            )
+        )
     if holder is not None and by_id != holder.id:
-        sends.append(notify(deps, holder, Reply(t(
-            holder.language, "dispatch.released.volunteer", code=order.code, reason=reason))))
+        sends.append(
+            notify(
+                deps,
+                holder,
+                Reply(
+                    t(
+                        holder.language,
+                        "dispatch.released.volunteer",
+                        code=order.code,
+                        reason=reason,
+                    )
+                ),
+            )
+        )
     await asyncio.gather(*sends)
-    await emit(deps, "order_released", order_id=order_id, reason=reason,
-               volunteer_id=volunteer_id)
+    await emit(deps, "order_released", order_id=order_id, reason=reason, volunteer_id=volunteer_id)
     if wait:
         await start(deps, order_id)
     else:
@@ -877,13 +1048,19 @@ async def withdraw_offers(deps: Deps, order_id: int) -> int:
     Returns how many offers were withdrawn; pending waves are cancelled too.
     """
     async with deps.db.session() as session:
-        rows = (await session.exec(  # type: ignore[call-overload]
-            update(Offer)
-            .where(col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE))
-            .values(status=OfferStatus.WITHDRAWN, responded_at=deps.now())
-            .returning(col(Offer.volunteer_id), col(Offer.platform), col(Offer.chat_id),
-                       col(Offer.message_id))
-        )).all()
+        rows = (
+            await session.exec(  # type: ignore[call-overload]
+                update(Offer)
+                .where(col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE))
+                .values(status=OfferStatus.WITHDRAWN, responded_at=deps.now())
+                .returning(
+                    col(Offer.volunteer_id),
+                    col(Offer.platform),
+                    col(Offer.chat_id),
+                    col(Offer.message_id),
+                )
+            )
+        ).all()
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
         order = await session.get(Order, order_id)
     if order is not None:
@@ -917,8 +1094,13 @@ async def on_order_cancelled(deps: Deps, order_id: int, **payload: Any) -> None:
         holder = await session.get(Person, volunteer.person_id) if volunteer else None
     if holder is not None:
         reason = payload.get("reason") or order.cancel_reason or "—"
-        await notify(deps, holder, Reply(t(holder.language, "dispatch.cancelled.volunteer",
-                                           code=order.code, reason=reason)))
+        await notify(
+            deps,
+            holder,
+            Reply(
+                t(holder.language, "dispatch.cancelled.volunteer", code=order.code, reason=reason)
+            ),
+        )
 
 
 async def redispatch(deps: Deps, order_id: int) -> bool:

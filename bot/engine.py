@@ -52,8 +52,9 @@ class Engine:
                 text = t(normalize_language(actor.language), r.key, **r.kwargs)
                 return _refusal(event, text, r.toast)
             except Exception:
-                log.exception("failed to handle %s from %s:%s", event.kind, actor.platform,
-                              actor.external_id)
+                log.exception(
+                    "failed to handle %s from %s:%s", event.kind, actor.platform, actor.external_id
+                )
                 return _refusal(event, t(normalize_language(actor.language), "common.error"), False)
 
     async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
@@ -66,7 +67,10 @@ class Engine:
             volunteer = await people.volunteer_of(session, person)
             state = await dialog.get(session, person.id)  # type: ignore[arg-type]
         ctx = Ctx(
-            deps=deps, actor=actor, person=person, event=event,
+            deps=deps,
+            actor=actor,
+            person=person,
+            event=event,
             is_super_admin=people.is_super_admin(deps.settings, person),
             is_admin=people.is_admin(deps.settings, person),
             is_volunteer=people.is_working_volunteer(volunteer),
@@ -74,8 +78,9 @@ class Engine:
         )
         try:
             if event.kind in (Kind.TEXT,) and len(event.text) > MAX_TEXT_LENGTH:
-                return Outcome.of(ctx.reply("common.too_long", length=len(event.text),
-                                            limit=MAX_TEXT_LENGTH))
+                return Outcome.of(
+                    ctx.reply("common.too_long", length=len(event.text), limit=MAX_TEXT_LENGTH)
+                )
             if event.kind == Kind.COMMAND:
                 return await self._command(ctx)
             if event.kind == Kind.BUTTON:

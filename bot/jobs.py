@@ -31,8 +31,15 @@ MAX_PHOTOS = 5
 
 
 async def _step(
-    session: AsyncSession, order_id: int, *, to: str, expect: tuple[str, ...], now: datetime,
-    volunteer_id: int | None = None, requester_id: int | None = None, stamp: bool = True,
+    session: AsyncSession,
+    order_id: int,
+    *,
+    to: str,
+    expect: tuple[str, ...],
+    now: datetime,
+    volunteer_id: int | None = None,
+    requester_id: int | None = None,
+    stamp: bool = True,
     **values: Any,
 ) -> bool:
     """Move the order only if it is in ``expect`` and still held by / belongs to the actor."""
@@ -42,9 +49,11 @@ async def _step(
     if requester_id is not None:
         stmt = stmt.where(col(Order.requester_id) == requester_id)
     stamps = {orders.STAMP[to]: now} if stamp and to in orders.STAMP else {}
-    won = (await session.exec(  # type: ignore[call-overload]
-        stmt.values(status=to, updated_at=now, **stamps, **values).returning(col(Order.id))
-    )).first() is not None
+    won = (
+        await session.exec(  # type: ignore[call-overload]
+            stmt.values(status=to, updated_at=now, **stamps, **values).returning(col(Order.id))
+        )
+    ).first() is not None
     if won:
         cached = await session.get(Order, order_id)
         if cached is not None:
@@ -74,20 +83,35 @@ async def set_appointment(
 ) -> Order | None:
     """约定时间: set or move the appointment; the requester is told (event appointment_set)."""
     async with deps.db.session() as session:
-        if not await _step(session, order_id, to=OrderStatus.SCHEDULED,
-                           expect=(OrderStatus.CLAIMED, OrderStatus.SCHEDULED), now=deps.now(),
-                           volunteer_id=volunteer_id, appointment_at=at):
+        if not await _step(
+            session,
+            order_id,
+            to=OrderStatus.SCHEDULED,
+            expect=(OrderStatus.CLAIMED, OrderStatus.SCHEDULED),
+            now=deps.now(),
+            volunteer_id=volunteer_id,
+            appointment_at=at,
+        ):
             return None
         order = await session.get(Order, order_id)
         assert order is not None
         volunteer, _, requester = await _people(session, order)
     if requester is not None and volunteer is not None:
         lang = requester.language
-        await notify(deps, requester, Reply(
-            t(lang, "jobs.appointment.requester", code=order.code, name=volunteer.name,
-              at=jobtext.fmt_time(at, deps.settings.tz, lang)),
-            buttons=jobtext.relay_button(lang, order_id, "jobs.btn.relay_volunteer"),
-        ))
+        await notify(
+            deps,
+            requester,
+            Reply(
+                t(
+                    lang,
+                    "jobs.appointment.requester",
+                    code=order.code,
+                    name=volunteer.name,
+                    at=jobtext.fmt_time(at, deps.settings.tz, lang),
+                ),
+                buttons=jobtext.relay_button(lang, order_id, "jobs.btn.relay_volunteer"),
+            ),
+        )
     await emit(deps, "appointment_set", order_id=order_id, appointment_at=at)
     return order
 
@@ -95,9 +119,14 @@ async def set_appointment(
 async def start_service(deps: Deps, order_id: int, volunteer_id: int) -> Order | None:
     """开始服务: stamp ``started_at`` (service time counts from here); event job_started."""
     async with deps.db.session() as session:
-        if not await _step(session, order_id, to=OrderStatus.IN_PROGRESS,
-                           expect=(OrderStatus.CLAIMED, OrderStatus.SCHEDULED), now=deps.now(),
-                           volunteer_id=volunteer_id):
+        if not await _step(
+            session,
+            order_id,
+            to=OrderStatus.IN_PROGRESS,
+            expect=(OrderStatus.CLAIMED, OrderStatus.SCHEDULED),
+            now=deps.now(),
+            volunteer_id=volunteer_id,
+        ):
             return None
         order = await session.get(Order, order_id)
         assert order is not None
@@ -124,11 +153,18 @@ async def finish_service(
             return None
         started = order.started_at
         minutes = max(0, int((now - started).total_seconds() // 60)) if started else 0
-        if not await _step(session, order_id, to=OrderStatus.DONE,
-                           expect=(OrderStatus.IN_PROGRESS,), now=now,
-                           volunteer_id=volunteer_id, summary=summary[:SUMMARY_MAX],
-                           result_photos=list(photos[:MAX_PHOTOS]), service_minutes=minutes,
-                           resolved=None):
+        if not await _step(
+            session,
+            order_id,
+            to=OrderStatus.DONE,
+            expect=(OrderStatus.IN_PROGRESS,),
+            now=now,
+            volunteer_id=volunteer_id,
+            summary=summary[:SUMMARY_MAX],
+            result_photos=list(photos[:MAX_PHOTOS]),
+            service_minutes=minutes,
+            resolved=None,
+        ):
             return None
         await session.exec(  # type: ignore[call-overload]
             update(Volunteer)
@@ -140,26 +176,40 @@ async def finish_service(
     if requester is not None and volunteer is not None:
         lang = requester.language
         buttons = (
-            (Button(t(lang, "jobs.btn.resolved"), callbacks.encode(jobtext.RESOLVED, order_id)),
-             Button(t(lang, "jobs.btn.unresolved"),
-                    callbacks.encode(jobtext.UNRESOLVED, order_id))),
-            (Button(t(lang, "jobs.btn.relay_volunteer"),
-                    callbacks.encode(jobtext.RELAY, order_id)),),
+            (
+                Button(t(lang, "jobs.btn.resolved"), callbacks.encode(jobtext.RESOLVED, order_id)),
+                Button(
+                    t(lang, "jobs.btn.unresolved"), callbacks.encode(jobtext.UNRESOLVED, order_id)
+                ),
+            ),
+            (
+                Button(
+                    t(lang, "jobs.btn.relay_volunteer"), callbacks.encode(jobtext.RELAY, order_id)
+                ),
+            ),
         )
-        await notify(deps, requester, Reply(
-            t(lang, "jobs.done.requester", code=order.code, name=volunteer.name,
-              summary=order.summary or ""),
-            buttons=buttons,
-            photos=_same_platform_photos(order.result_photos, holder, requester),
-        ))
-    await emit(deps, "job_done", order_id=order_id, volunteer_id=volunteer_id,
-               service_minutes=minutes)
+        await notify(
+            deps,
+            requester,
+            Reply(
+                t(
+                    lang,
+                    "jobs.done.requester",
+                    code=order.code,
+                    name=volunteer.name,
+                    summary=order.summary or "",
+                ),
+                buttons=buttons,
+                photos=_same_platform_photos(order.result_photos, holder, requester),
+            ),
+        )
+    await emit(
+        deps, "job_done", order_id=order_id, volunteer_id=volunteer_id, service_minutes=minutes
+    )
     return order
 
 
-async def confirm(
-    deps: Deps, order_id: int, requester_id: int, *, resolved: bool
-) -> Order | None:
+async def confirm(deps: Deps, order_id: int, requester_id: int, *, resolved: bool) -> Order | None:
     """The requester's verdict on a finished job.
 
     已解决 → CONFIRMED (the scheduler then asks for a rating; an order already
@@ -174,43 +224,87 @@ async def confirm(
         if order is None:
             return None
         if resolved:
-            won = await _step(session, order_id, to=OrderStatus.CONFIRMED,
-                              expect=(OrderStatus.DONE,), now=now, requester_id=requester_id,
-                              resolved=True)
+            won = await _step(
+                session,
+                order_id,
+                to=OrderStatus.CONFIRMED,
+                expect=(OrderStatus.DONE,),
+                now=now,
+                requester_id=requester_id,
+                resolved=True,
+            )
             if not won and order.status == OrderStatus.RATED and order.resolved is None:
                 # Rated before confirming (the rating request can come first): record the
                 # verdict and keep the order RATED, its later state.
-                won = await _step(session, order_id, to=OrderStatus.RATED,
-                                  expect=(OrderStatus.RATED,), now=now, stamp=False,
-                                  requester_id=requester_id, resolved=True, confirmed_at=now)
+                won = await _step(
+                    session,
+                    order_id,
+                    to=OrderStatus.RATED,
+                    expect=(OrderStatus.RATED,),
+                    now=now,
+                    stamp=False,
+                    requester_id=requester_id,
+                    resolved=True,
+                    confirmed_at=now,
+                )
         else:
             back = OrderStatus.SCHEDULED if order.appointment_at else OrderStatus.CLAIMED
-            won = await _step(session, order_id, to=back,
-                              expect=(OrderStatus.DONE, OrderStatus.RATED), now=now,
-                              requester_id=requester_id, stamp=False, resolved=False,
-                              started_at=None, done_at=None)
+            won = await _step(
+                session,
+                order_id,
+                to=back,
+                expect=(OrderStatus.DONE, OrderStatus.RATED),
+                now=now,
+                requester_id=requester_id,
+                stamp=False,
+                resolved=False,
+                started_at=None,
+                done_at=None,
+            )
         if not won:
             return None
         await session.refresh(order)
         volunteer, holder, _ = await _people(session, order)
         card = None
         if holder is not None and not resolved:
-            card = await jobtext.job_card(session, order, holder.language, deps.settings.tz,
-                                          header="jobs.card.unresolved")
+            card = await jobtext.job_card(
+                session, order, holder.language, deps.settings.tz, header="jobs.card.unresolved"
+            )
     sends: list[Coroutine[Any, Any, Any]] = []
     if holder is not None and volunteer is not None:
         if resolved:
-            sends.append(notify(deps, holder, Reply(t(
-                holder.language, "jobs.confirmed.volunteer", code=order.code,
-                minutes=order.service_minutes or 0))))
+            sends.append(
+                notify(
+                    deps,
+                    holder,
+                    Reply(
+                        t(
+                            holder.language,
+                            "jobs.confirmed.volunteer",
+                            code=order.code,
+                            minutes=order.service_minutes or 0,
+                        )
+                    ),
+                )
+            )
         elif card is not None:
             sends.append(notify(deps, holder, card))
     if not resolved:
         lang = deps.settings.language
-        sends.append(notify_admins(deps, Reply(t(
-            lang, "jobs.unresolved.admins", code=order.code,
-            name=volunteer.name if volunteer else "—",
-        )), station_id=order.station_id))
+        sends.append(
+            notify_admins(
+                deps,
+                Reply(
+                    t(
+                        lang,
+                        "jobs.unresolved.admins",
+                        code=order.code,
+                        name=volunteer.name if volunteer else "—",
+                    )
+                ),
+                station_id=order.station_id,
+            )
+        )
     await asyncio.gather(*sends)
     await emit(deps, "order_confirmed", order_id=order_id, resolved=resolved)
     return order

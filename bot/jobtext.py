@@ -84,8 +84,14 @@ class Facts:
     when: str
 
     def body(self, lang: str | None) -> str:
-        return t(lang, "dispatch.offer.body", team=self.team, need=self.need,
-                 district=self.district, when=self.when)
+        return t(
+            lang,
+            "dispatch.offer.body",
+            team=self.team,
+            need=self.need,
+            district=self.district,
+            when=self.when,
+        )
 
 
 async def facts(session: AsyncSession, order: Order, lang: str | None, tz: ZoneInfo) -> Facts:
@@ -100,13 +106,19 @@ async def facts(session: AsyncSession, order: Order, lang: str | None, tz: ZoneI
 
 
 def offer_reply(lang: str | None, f: Facts, order_id: int, offer_id: int) -> Reply:
-    text = t(lang, "dispatch.offer", code=f.code) + "\n" + f.body(lang) + "\n\n" + t(
-        lang, "dispatch.offer.hint"
+    text = (
+        t(lang, "dispatch.offer", code=f.code)
+        + "\n"
+        + f.body(lang)
+        + "\n\n"
+        + t(lang, "dispatch.offer.hint")
     )
-    buttons = ((
-        Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order_id)),
-        Button(t(lang, "dispatch.btn.decline"), callbacks.encode(DECLINE, offer_id)),
-    ),)
+    buttons = (
+        (
+            Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order_id)),
+            Button(t(lang, "dispatch.btn.decline"), callbacks.encode(DECLINE, offer_id)),
+        ),
+    )
     return Reply(text, buttons=buttons)
 
 
@@ -130,11 +142,15 @@ def job_buttons(lang: str | None, order: Order) -> tuple[tuple[Button, ...], ...
 
     relay = b("jobs.btn.relay_requester", RELAY)
     if order.status == OrderStatus.CLAIMED:
-        return ((b("jobs.btn.appoint", APPOINT), b("jobs.btn.start", START)),
-                (relay, b("jobs.btn.quit", QUIT)))
+        return (
+            (b("jobs.btn.appoint", APPOINT), b("jobs.btn.start", START)),
+            (relay, b("jobs.btn.quit", QUIT)),
+        )
     if order.status == OrderStatus.SCHEDULED:
-        return ((b("jobs.btn.reappoint", APPOINT), b("jobs.btn.start", START)),
-                (relay, b("jobs.btn.quit", QUIT)))
+        return (
+            (b("jobs.btn.reappoint", APPOINT), b("jobs.btn.start", START)),
+            (relay, b("jobs.btn.quit", QUIT)),
+        )
     if order.status == OrderStatus.IN_PROGRESS:
         return ((b("jobs.btn.finish", FINISH),), (relay, b("jobs.btn.quit", QUIT)))
     if order.status == OrderStatus.DONE:
@@ -143,16 +159,25 @@ def job_buttons(lang: str | None, order: Order) -> tuple[tuple[Button, ...], ...
 
 
 async def job_card(
-    session: AsyncSession, order: Order, lang: str | None, tz: ZoneInfo, *, header: str,
-    with_photos: bool = False, platform: str | None = None,
+    session: AsyncSession,
+    order: Order,
+    lang: str | None,
+    tz: ZoneInfo,
+    *,
+    header: str,
+    with_photos: bool = False,
+    platform: str | None = None,
 ) -> Reply:
     """The private card of a job: the requester's contact and address, and the actions.
 
     Only ever sent to the volunteer holding the job (and shown to admins).
     """
     requester = await session.get(Person, order.requester_id)
-    name = order.contact_name or (requester.display_name if requester else "") or t(
-        lang, "jobs.card.no_name")
+    name = (
+        order.contact_name
+        or (requester.display_name if requester else "")
+        or t(lang, "jobs.card.no_name")
+    )
     phone = order.contact_phone or (requester.phone if requester else None)
     code = order.code or orders.format_code(order.id)  # type: ignore[arg-type]
     lines = [
@@ -165,15 +190,15 @@ async def job_card(
     if order.address:
         lines.append(t(lang, "jobs.card.address", address=order.address))
     if order.latitude is not None and order.longitude is not None:
-        lines.append(t(lang, "jobs.card.location", lat=f"{order.latitude:.6f}",
-                       lon=f"{order.longitude:.6f}"))
+        lines.append(
+            t(lang, "jobs.card.location", lat=f"{order.latitude:.6f}", lon=f"{order.longitude:.6f}")
+        )
     if not order.address and order.latitude is None:
         district = await station_path(session, order.station_id)
         lines.append(t(lang, "jobs.card.no_address", district=district or "—"))
     lines.append(t(lang, "jobs.card.when", when=when_wanted(order, tz, lang)))
     if order.appointment_at:
-        lines.append(t(lang, "jobs.card.appointment",
-                       at=fmt_time(order.appointment_at, tz, lang)))
+        lines.append(t(lang, "jobs.card.appointment", at=fmt_time(order.appointment_at, tz, lang)))
     if order.photos:
         lines.append(t(lang, "jobs.card.photos", n=len(order.photos)))
     lines.append(t(lang, "jobs.card.status", status=orders.status_label(lang, order.status)))
@@ -185,4 +210,3 @@ async def job_card(
 
 def relay_button(lang: str | None, order_id: int, key: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(t(lang, key), callbacks.encode(RELAY, order_id)),),)
-

@@ -44,8 +44,12 @@ STAMP = {
 
 # Statuses the requester is told about when an order enters them.
 PUSHED = {
-    OrderStatus.CLAIMED, OrderStatus.SCHEDULED, OrderStatus.IN_PROGRESS, OrderStatus.DONE,
-    OrderStatus.CANCELLED, OrderStatus.EXPIRED,
+    OrderStatus.CLAIMED,
+    OrderStatus.SCHEDULED,
+    OrderStatus.IN_PROGRESS,
+    OrderStatus.DONE,
+    OrderStatus.CANCELLED,
+    OrderStatus.EXPIRED,
 }
 
 
@@ -64,8 +68,9 @@ def status_label(lang: str | None, status: str) -> str:
     return t(lang, f"status.{status}")
 
 
-async def create_order(session: AsyncSession, *, requester_id: int, text: str, now: datetime,
-                       **fields: Any) -> Order:
+async def create_order(
+    session: AsyncSession, *, requester_id: int, text: str, now: datetime, **fields: Any
+) -> Order:
     """Insert an order and give it its public code (from its id, so codes never clash)."""
     order = Order(requester_id=requester_id, text=text, created_at=now, updated_at=now, **fields)
     session.add(order)
@@ -83,8 +88,13 @@ async def guard_dispatch(session: AsyncSession, order: Order, now: datetime) -> 
     the process dies in between, the scheduler starts dispatch a minute later.
     """
     if order.team_id is not None:
-        await tasks.enqueue(session, DISPATCH_START, now + DISPATCH_SAFETY_NET,
-                            {"order_id": order.id}, key=f"order:{order.id}:dispatch")
+        await tasks.enqueue(
+            session,
+            DISPATCH_START,
+            now + DISPATCH_SAFETY_NET,
+            {"order_id": order.id},
+            key=f"order:{order.id}:dispatch",
+        )
 
 
 async def by_code(session: AsyncSession, code: str) -> Order | None:
@@ -124,8 +134,10 @@ async def transition(
 
 
 async def count_today(session: AsyncSession, requester_id: int, since: datetime) -> int:
-    stmt = select(func.count()).select_from(Order).where(
-        col(Order.requester_id) == requester_id, col(Order.created_at) >= since
+    stmt = (
+        select(func.count())
+        .select_from(Order)
+        .where(col(Order.requester_id) == requester_id, col(Order.created_at) >= since)
     )
     return int((await session.exec(stmt)).one())
 
@@ -148,8 +160,7 @@ async def push_status(deps: Deps, order: Order, note: str | None = None) -> None
     if requester is None:
         return
     lang = requester.language
-    text = t(lang, "order.status_changed", code=order.code,
-             status=status_label(lang, order.status))
+    text = t(lang, "order.status_changed", code=order.code, status=status_label(lang, order.status))
     if note:
         text += "\n" + note
     await notify(deps, requester, Reply(text))

@@ -30,9 +30,7 @@ async def get_or_create(
             external_id=actor.external_id,
             display_name=name,
             username=actor.username,
-            language=(
-                normalize_language(actor.language) if actor.language else default_language
-            ),
+            language=(normalize_language(actor.language) if actor.language else default_language),
         )
         session.add(person)
         await session.flush()
@@ -82,9 +80,7 @@ async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
 async def set_reachable(db: Database, platform: str, external_id: str, reachable: bool) -> bool:
     """Record that a person blocked (or unblocked) the bot; False if we never met them."""
     async with db.session() as session:
-        stmt = select(Person).where(
-            Person.platform == platform, Person.external_id == external_id
-        )
+        stmt = select(Person).where(Person.platform == platform, Person.external_id == external_id)
         person = (await session.exec(stmt)).first()
         if person is None:
             return False

@@ -58,7 +58,11 @@ class Registry:
     listeners: dict[str, list[Listener]] = field(default_factory=dict)
 
     def command(
-        self, name: str, handler: Handler, *, audience: str = Audience.EVERYONE,
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        audience: str = Audience.EVERYONE,
         menu: str | None = None,
     ) -> None:
         if not name.isascii() or name.lower() != name or len(name) > 32:

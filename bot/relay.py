@@ -61,12 +61,16 @@ async def open_relay(ctx: Ctx) -> Result:
     if order.status not in OPEN_FOR_TALK:
         raise Expired()
     async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, FLOW, "talk",  # type: ignore[arg-type]
-                         {"order_id": order_id})
+        await dialog.put(
+            session,
+            ctx.person.id,  # type: ignore[arg-type]
+            FLOW,
+            "talk",
+            {"order_id": order_id},
+        )
     peer_key = "requester" if role == "volunteer" else "volunteer"
     peer = ctx.t(f"jobs.relay.peer_{peer_key}")
-    return Reply(ctx.t("jobs.relay.opened", code=order.code, peer=peer),
-                 buttons=_end_button(ctx))
+    return Reply(ctx.t("jobs.relay.opened", code=order.code, peer=peer), buttons=_end_button(ctx))
 
 
 async def end_relay(ctx: Ctx) -> Result:
@@ -106,9 +110,15 @@ async def talk(ctx: Ctx) -> Result:
     if len(text) > TEXT_MAX:
         return ctx.reply("common.too_long", length=len(text), limit=TEXT_MAX)
     async with ctx.deps.db.session() as session:
-        session.add(OrderMessage(order_id=order_id, sender_id=ctx.person.id,  # type: ignore[arg-type]
-                                 text=text[:2000] or None, photo=photo,
-                                 created_at=ctx.deps.now()))
+        session.add(
+            OrderMessage(
+                order_id=order_id,
+                sender_id=ctx.person.id,  # type: ignore[arg-type]
+                text=text[:2000] or None,
+                photo=photo,
+                created_at=ctx.deps.now(),
+            )
+        )
     lang = other.language
     sender = t(lang, f"jobs.relay.from_{role}", name=await _sender_name(ctx, order, role))
     if location is not None:

@@ -122,8 +122,10 @@ async def station_path(session: AsyncSession, station_id: int | None) -> str:
 
 async def open_jobs(session: AsyncSession, volunteer_id: int) -> int:
     """Jobs the volunteer holds and has not finished (claimed, scheduled, in service)."""
-    stmt = select(func.count()).select_from(Order).where(
-        col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(OrderStatus.ACTIVE)
+    stmt = (
+        select(func.count())
+        .select_from(Order)
+        .where(col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(OrderStatus.ACTIVE))
     )
     return int((await session.exec(stmt)).one())
 
@@ -138,8 +140,10 @@ async def average_rating(session: AsyncSession, volunteer_id: int) -> tuple[floa
 
 async def done_jobs(session: AsyncSession, volunteer_id: int) -> int:
     finished = (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED)
-    stmt = select(func.count()).select_from(Order).where(
-        col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(finished)
+    stmt = (
+        select(func.count())
+        .select_from(Order)
+        .where(col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(finished))
     )
     return int((await session.exec(stmt)).one())
 
@@ -217,14 +221,23 @@ async def update_profile(
     volunteer.updated_at = now
     session.add(volunteer)
     await audit.record(
-        session, actor_id=volunteer.person_id, action="volunteer.profile",
-        target_type="volunteer", target_id=volunteer.id, before=before, after=fields,
+        session,
+        actor_id=volunteer.person_id,
+        action="volunteer.profile",
+        target_type="volunteer",
+        target_id=volunteer.id,
+        before=before,
+        after=fields,
     )
     return volunteer
 
 
 async def _move(
-    session: AsyncSession, volunteer_id: int, to: str, expect: tuple[str, ...], now: datetime,
+    session: AsyncSession,
+    volunteer_id: int,
+    to: str,
+    expect: tuple[str, ...],
+    now: datetime,
     **values: Any,
 ) -> bool:
     """Conditional status change: True only for the one caller that made it."""
@@ -254,8 +267,16 @@ def _set_role(person: Person, on: bool, now: datetime) -> None:
 
 
 async def _change(
-    deps: Deps, volunteer_id: int, *, to: str, expect: tuple[str, ...], by: Person | None,
-    action: str, reason: str | None = None, role: bool | None = None, **values: Any,
+    deps: Deps,
+    volunteer_id: int,
+    *,
+    to: str,
+    expect: tuple[str, ...],
+    by: Person | None,
+    action: str,
+    reason: str | None = None,
+    role: bool | None = None,
+    **values: Any,
 ) -> tuple[Volunteer, Person, str] | None:
     """Move a volunteer's status, adjust the role and audit it, in one transaction."""
     now = deps.now()
@@ -275,8 +296,13 @@ async def _change(
         if reason:
             after["reason"] = reason
         await audit.record(
-            session, actor_id=by.id if by else None, action=action, target_type="volunteer",
-            target_id=volunteer_id, before={"status": before}, after=after,
+            session,
+            actor_id=by.id if by else None,
+            action=action,
+            target_type="volunteer",
+            target_id=volunteer_id,
+            before={"status": before},
+            after=after,
         )
     return volunteer, person, before
 
@@ -284,8 +310,15 @@ async def _change(
 async def approve(deps: Deps, volunteer_id: int, *, by: Person) -> Volunteer | None:
     """Accept a pending application; None when it is not pending (already decided)."""
     changed = await _change(
-        deps, volunteer_id, to=VolunteerStatus.ACTIVE, expect=(VolunteerStatus.PENDING,), by=by,
-        action="volunteer.approve", role=True, approved_at=deps.now(), approved_by=by.id,
+        deps,
+        volunteer_id,
+        to=VolunteerStatus.ACTIVE,
+        expect=(VolunteerStatus.PENDING,),
+        by=by,
+        action="volunteer.approve",
+        role=True,
+        approved_at=deps.now(),
+        approved_by=by.id,
     )
     if changed is None:
         return None
@@ -301,8 +334,13 @@ async def reject(
 ) -> Volunteer | None:
     """Turn down a pending application (the applicant may apply again later)."""
     changed = await _change(
-        deps, volunteer_id, to=VolunteerStatus.REJECTED, expect=(VolunteerStatus.PENDING,),
-        by=by, action="volunteer.reject", reason=reason,
+        deps,
+        volunteer_id,
+        to=VolunteerStatus.REJECTED,
+        expect=(VolunteerStatus.PENDING,),
+        by=by,
+        action="volunteer.reject",
+        reason=reason,
     )
     if changed is None:
         return None
@@ -320,8 +358,14 @@ async def suspend(
     Jobs they already hold stay with them: the admin decides (release or reassign).
     """
     changed = await _change(
-        deps, volunteer_id, to=VolunteerStatus.SUSPENDED, expect=WORKING, by=by,
-        action="volunteer.suspend", reason=reason, role=False,
+        deps,
+        volunteer_id,
+        to=VolunteerStatus.SUSPENDED,
+        expect=WORKING,
+        by=by,
+        action="volunteer.suspend",
+        reason=reason,
+        role=False,
     )
     if changed is None:
         return None
@@ -336,8 +380,13 @@ async def suspend(
 async def resume(deps: Deps, volunteer_id: int, *, by: Person) -> Volunteer | None:
     """Lift a suspension: the volunteer is active (taking offers) again."""
     changed = await _change(
-        deps, volunteer_id, to=VolunteerStatus.ACTIVE, expect=(VolunteerStatus.SUSPENDED,),
-        by=by, action="volunteer.resume", role=True,
+        deps,
+        volunteer_id,
+        to=VolunteerStatus.ACTIVE,
+        expect=(VolunteerStatus.SUSPENDED,),
+        by=by,
+        action="volunteer.resume",
+        role=True,
     )
     if changed is None:
         return None
@@ -374,8 +423,9 @@ async def _withdraw_live_offers(deps: Deps, volunteer_id: int, lang: str | None)
                 col(Offer.status).in_((OfferStatus.PENDING, OfferStatus.SENT)),
             )
             .values(status=OfferStatus.WITHDRAWN, responded_at=deps.now())
-            .returning(col(Offer.order_id), col(Offer.platform), col(Offer.chat_id),
-                       col(Offer.message_id))
+            .returning(
+                col(Offer.order_id), col(Offer.platform), col(Offer.chat_id), col(Offer.message_id)
+            )
         )
         rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
         codes = {}
@@ -383,11 +433,13 @@ async def _withdraw_live_offers(deps: Deps, volunteer_id: int, lang: str | None)
             order = await session.get(Order, order_id)
             codes[order_id] = order.code if order else ""
     text_of = {oid: t(lang, "dispatch.offer.withdrawn", code=code) for oid, code in codes.items()}
-    await asyncio.gather(*(
-        edit(deps, MessageRef(platform, chat_id, message_id), Reply(text_of[order_id]))
-        for order_id, platform, chat_id, message_id in rows
-        if platform and chat_id and message_id
-    ))
+    await asyncio.gather(
+        *(
+            edit(deps, MessageRef(platform, chat_id, message_id), Reply(text_of[order_id]))
+            for order_id, platform, chat_id, message_id in rows
+            if platform and chat_id and message_id
+        )
+    )
 
 
 # ---------------------------------------------------------------- presenting

@@ -24,8 +24,9 @@ __all__ = ["deliver", "tell_admins"]
 log = logging.getLogger(__name__)
 
 
-async def tell_admins(deps: Deps, render: Callable[[str], Reply],
-                      station_id: int | None = None) -> int:
+async def tell_admins(
+    deps: Deps, render: Callable[[str], Reply], station_id: int | None = None
+) -> int:
     """Send each admin (of ``station_id``'s subtree) ``render(their language)``; how many got it."""
     sent = 0
     for admin in await admins(deps, station_id):

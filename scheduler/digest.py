@@ -49,35 +49,58 @@ class Facts:
 
 async def gather(session: AsyncSession, now: datetime) -> Facts:
     since = now - WINDOW
-    new = list((await session.exec(
-        select(Order).where(col(Order.created_at) >= since, col(Order.created_at) <= now)
-    )).all())
-    unclaimed = list((await session.exec(
-        select(Order).where(col(Order.status).in_(OrderStatus.OPEN))
-        .order_by(col(Order.created_at))
-    )).all())
-    overdue = list((await session.exec(
-        select(Order).where(
-            col(Order.status).in_((OrderStatus.CLAIMED, OrderStatus.SCHEDULED)),
-            col(Order.appointment_at) < now,
-        ).order_by(col(Order.appointment_at))
-    )).all())
+    new = list(
+        (
+            await session.exec(
+                select(Order).where(col(Order.created_at) >= since, col(Order.created_at) <= now)
+            )
+        ).all()
+    )
+    unclaimed = list(
+        (
+            await session.exec(
+                select(Order)
+                .where(col(Order.status).in_(OrderStatus.OPEN))
+                .order_by(col(Order.created_at))
+            )
+        ).all()
+    )
+    overdue = list(
+        (
+            await session.exec(
+                select(Order)
+                .where(
+                    col(Order.status).in_((OrderStatus.CLAIMED, OrderStatus.SCHEDULED)),
+                    col(Order.appointment_at) < now,
+                )
+                .order_by(col(Order.appointment_at))
+            )
+        ).all()
+    )
     low = [
-        (fb, order) for fb, order in (await session.exec(
-            select(Feedback, Order)
-            .join(Order, col(Order.id) == col(Feedback.order_id))
-            .where(col(Feedback.rating) <= LOW_RATING, col(Feedback.created_at) >= since)
-            .order_by(col(Feedback.created_at))
-        )).all()
+        (fb, order)
+        for fb, order in (
+            await session.exec(
+                select(Feedback, Order)
+                .join(Order, col(Order.id) == col(Feedback.order_id))
+                .where(col(Feedback.rating) <= LOW_RATING, col(Feedback.created_at) >= since)
+                .order_by(col(Feedback.created_at))
+            )
+        ).all()
     ]
     teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
     vol_ids = {o.volunteer_id for o in overdue} | {fb.volunteer_id for fb, _ in low}
     vol_ids.discard(None)
-    volunteers = {
-        v.id: v for v in (await session.exec(
-            select(Volunteer).where(col(Volunteer.id).in_(vol_ids))
-        )).all()
-    } if vol_ids else {}
+    volunteers = (
+        {
+            v.id: v
+            for v in (
+                await session.exec(select(Volunteer).where(col(Volunteer.id).in_(vol_ids)))
+            ).all()
+        }
+        if vol_ids
+        else {}
+    )
     return Facts(now, new, unclaimed, overdue, low, teams, volunteers)  # type: ignore[arg-type]
 
 
@@ -111,25 +134,51 @@ def render(facts: Facts, lang: str, deps: Deps, keep: set[int] | None) -> str:
     lines.append(t(lang, "schedule.digest.new", count=len(new)))
     lines += section(
         t(lang, "schedule.digest.unclaimed", count=len(unclaimed), expired=len(expired)),
-        [t(lang, "schedule.digest.unclaimed_item", code=o.code, team=team(o),
-           status=status_label(lang, o.status), waited=span(lang, facts.now - o.created_at))
-         # Orders nobody claimed (admins must act) come first.
-         for o in sorted(unclaimed, key=lambda o: (o.status != OrderStatus.EXPIRED,
-                                                   o.created_at))],
+        [
+            t(
+                lang,
+                "schedule.digest.unclaimed_item",
+                code=o.code,
+                team=team(o),
+                status=status_label(lang, o.status),
+                waited=span(lang, facts.now - o.created_at),
+            )
+            # Orders nobody claimed (admins must act) come first.
+            for o in sorted(
+                unclaimed, key=lambda o: (o.status != OrderStatus.EXPIRED, o.created_at)
+            )
+        ],
     )
     lines += section(
         t(lang, "schedule.digest.overdue", count=len(overdue)),
-        [t(lang, "schedule.digest.overdue_item", code=o.code, volunteer=volunteer(o.volunteer_id),
-           when=when(lang, o.appointment_at, tz))  # type: ignore[arg-type]
-         for o in overdue],
+        [
+            t(
+                lang,
+                "schedule.digest.overdue_item",
+                code=o.code,
+                volunteer=volunteer(o.volunteer_id),
+                when=when(lang, o.appointment_at, tz),  # type: ignore[arg-type]
+            )
+            for o in overdue
+        ],
     )
     lines += section(
         t(lang, "schedule.digest.low", count=len(low)),
-        [t(lang, "schedule.digest.low_item", code=o.code, stars=stars(fb.rating),
-           volunteer=volunteer(fb.volunteer_id),
-           comment=Safe(t(lang, "schedule.digest.comment", comment=summary(fb.comment, 80))
-                        if fb.comment else ""))
-         for fb, o in low],
+        [
+            t(
+                lang,
+                "schedule.digest.low_item",
+                code=o.code,
+                stars=stars(fb.rating),
+                volunteer=volunteer(fb.volunteer_id),
+                comment=Safe(
+                    t(lang, "schedule.digest.comment", comment=summary(fb.comment, 80))
+                    if fb.comment
+                    else ""
+                ),
+            )
+            for fb, o in low
+        ],
     )
     if not (unclaimed or overdue or low):
         lines += ["", t(lang, "schedule.digest.all_clear")]
@@ -141,8 +190,13 @@ def stars(rating: int) -> str:
     return "★" * rating + "☆" * (5 - rating)
 
 
-async def _scope(session: AsyncSession, deps: Deps, admin: Person, facts: Facts,
-                 cache: dict[tuple[int, int], bool]) -> set[int] | None:
+async def _scope(
+    session: AsyncSession,
+    deps: Deps,
+    admin: Person,
+    facts: Facts,
+    cache: dict[tuple[int, int], bool],
+) -> set[int] | None:
     """Ids of the orders an admin scoped to a station administers; None for everyone's."""
     root = admin.admin_station_id
     if root is None or is_super_admin(deps.settings, admin):

@@ -88,25 +88,37 @@ async def schedule(deps: Deps, order_id: int) -> int:
         if order is None or order.status not in HELD or order.appointment_at is None:
             return 0
         at = order.appointment_at
-        base = {"order_id": order_id, "volunteer_id": order.volunteer_id,
-                "appointment_at": at.isoformat()}
+        base = {
+            "order_id": order_id,
+            "volunteer_id": order.volunteer_id,
+            "appointment_at": at.isoformat(),
+        }
         reconfirm_at = at - settings.reconfirm_before
         reconfirm = settings.reconfirm_before > timedelta(0) and reconfirm_at > now
         if reconfirm:
-            await tasks.enqueue(session, RECONFIRM, reconfirm_at, base,
-                                key=reconfirm_key(order_id))
+            await tasks.enqueue(session, RECONFIRM, reconfirm_at, base, key=reconfirm_key(order_id))
             count += 1
         for offset in settings.reminder_offsets:
             due = at - offset
             if due <= now:
                 continue
             secs = int(offset.total_seconds())
-            await tasks.enqueue(session, REMIND, due, {**base, "who": REQUESTER},
-                                key=f"{remind_prefix(order_id)}{secs}:req")
+            await tasks.enqueue(
+                session,
+                REMIND,
+                due,
+                {**base, "who": REQUESTER},
+                key=f"{remind_prefix(order_id)}{secs}:req",
+            )
             count += 1
             if not (reconfirm and offset == settings.reconfirm_before):
-                await tasks.enqueue(session, REMIND, due, {**base, "who": VOLUNTEER},
-                                    key=f"{remind_prefix(order_id)}{secs}:vol")
+                await tasks.enqueue(
+                    session,
+                    REMIND,
+                    due,
+                    {**base, "who": VOLUNTEER},
+                    key=f"{remind_prefix(order_id)}{secs}:vol",
+                )
                 count += 1
     return count
 
@@ -125,9 +137,12 @@ def _details(deps: Deps, ps: parties.Parties, lang: str, now: datetime) -> dict[
     order, at = ps.order, ps.order.appointment_at
     assert at is not None
     return {
-        "code": order.code or "", "when": when(lang, at, deps.settings.tz),
-        "left": span(lang, at - now), "summary": summary(order.text),
-        "address": ps.address(lang), "contact": ps.contact(lang),
+        "code": order.code or "",
+        "when": when(lang, at, deps.settings.tz),
+        "left": span(lang, at - now),
+        "summary": summary(order.text),
+        "address": ps.address(lang),
+        "contact": ps.contact(lang),
         "volunteer": ps.volunteer_name(lang),
     }
 
@@ -143,8 +158,9 @@ async def remind(deps: Deps, task: Task) -> None:
     if person is None:
         return
     key = "schedule.remind.requester" if to_requester else "schedule.remind.volunteer"
-    await deliver(deps, person, Reply(t(person.language, key,
-                                        **_details(deps, ps, person.language, now))))
+    await deliver(
+        deps, person, Reply(t(person.language, key, **_details(deps, ps, person.language, now)))
+    )
 
 
 def reconfirm_buttons(lang: str | None, order_id: int) -> tuple[tuple[Button, ...], ...]:
@@ -166,9 +182,13 @@ async def reconfirm(deps: Deps, task: Task) -> None:
         return
     async with deps.db.session() as session:
         deadline = min(now + deps.settings.reconfirm_timeout, at)
-        await tasks.enqueue(session, RECONFIRM_TIMEOUT, deadline,
-                            {**p, "asked_at": now.isoformat()},
-                            key=reconfirm_timeout_key(p["order_id"]))
+        await tasks.enqueue(
+            session,
+            RECONFIRM_TIMEOUT,
+            deadline,
+            {**p, "asked_at": now.isoformat()},
+            key=reconfirm_timeout_key(p["order_id"]),
+        )
     person, lang = ps.volunteer_person, ps.volunteer_person.language
     text = t(lang, "schedule.reconfirm.ask", **_details(deps, ps, lang, now))
     await deliver(deps, person, Reply(text, buttons=reconfirm_buttons(lang, p["order_id"])))
@@ -185,8 +205,15 @@ async def reconfirm_timeout(deps: Deps, task: Task) -> None:
     waited, now = deps.now() - asked, deps.now()
 
     def render(lang: str) -> Reply:
-        return Reply(t(lang, "schedule.reconfirm.timeout_alert", waited=span(lang, waited),
-                       phone=ps.volunteer_phone(lang), **_details(deps, ps, lang, now)))
+        return Reply(
+            t(
+                lang,
+                "schedule.reconfirm.timeout_alert",
+                waited=span(lang, waited),
+                phone=ps.volunteer_phone(lang),
+                **_details(deps, ps, lang, now),
+            )
+        )
 
     sent = await tell_admins(deps, render, order.station_id)
     log.info("order %s: volunteer did not reconfirm; %s admin(s) alerted", order.code, sent)

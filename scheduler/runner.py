@@ -24,7 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
-from scheduler import calendar
+from scheduler import calendar, housekeeping
 from store import tasks
 from store.models import Task
 
@@ -41,8 +41,14 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-async def tick(deps: Deps, *, worker_id: str, now: datetime | None = None,
-               limit: int = BATCH, lease_for: timedelta = LEASE) -> int:
+async def tick(
+    deps: Deps,
+    *,
+    worker_id: str,
+    now: datetime | None = None,
+    limit: int = BATCH,
+    lease_for: timedelta = LEASE,
+) -> int:
     """Lease up to ``limit`` due tasks, run each one's handler; returns how many ran.
 
     A handler that raises is retried with exponential backoff (``tasks.backoff``)
@@ -57,16 +63,16 @@ async def tick(deps: Deps, *, worker_id: str, now: datetime | None = None,
     return len(leased)
 
 
-async def _run(deps: Deps, task: Task, worker_id: str, now: datetime,
-               lease_for: timedelta = LEASE) -> None:
+async def _run(
+    deps: Deps, task: Task, worker_id: str, now: datetime, lease_for: timedelta = LEASE
+) -> None:
     assert task.id is not None
     # The batch's lease started when it was leased; earlier tasks may have taken long
     # (flood control, slow chats). Renew it now, or leave the task to whoever took it over.
     until = max(deps.now(), now) + lease_for  # ``now`` may be ahead: a tick run for a moment
     async with deps.db.session() as session:
         if not await tasks.renew(session, task.id, worker_id, until):
-            log.warning("task %s (%s) was taken over before it ran; skipped", task.id,
-                        task.kind)
+            log.warning("task %s (%s) was taken over before it ran; skipped", task.id, task.kind)
             return
     handler = deps.registry.tasks.get(task.kind)
     if handler is None:
@@ -86,8 +92,7 @@ async def _run(deps: Deps, task: Task, worker_id: str, now: datetime,
         return
     async with deps.db.session() as session:
         if not await tasks.complete(session, task.id, worker_id, now=deps.now()):
-            log.warning("task %s (%s) finished after its lease was taken over", task.id,
-                        task.kind)
+            log.warning("task %s (%s) finished after its lease was taken over", task.id, task.kind)
 
 
 class SchedulerService:
@@ -118,26 +123,36 @@ class SchedulerService:
         # the loop was blocked, the machine slept — still runs, once.
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         sched.add_job(
-            self._on_interval, IntervalTrigger(seconds=settings.tick_interval.total_seconds(),
-                                               timezone=tz),
-            id="tick", next_run_time=datetime.now(tz), **common,
+            self._on_interval,
+            IntervalTrigger(seconds=settings.tick_interval.total_seconds(), timezone=tz),
+            id="tick",
+            next_run_time=datetime.now(tz),
+            **common,
+        )
+        sched.add_job(
+            self._housekeeping, IntervalTrigger(hours=6, timezone=tz), id="housekeeping", **common
         )
         at = settings.digest_time
         sched.add_job(
             self._on_digest_time,
             CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=tz),
-            id="digest", **common,
+            id="digest",
+            **common,
         )
         sched.add_job(
             self._on_month_start,
             CronTrigger(day=1, hour=at.hour, minute=at.minute, second=at.second, timezone=tz),
-            id="star_levels", **common,
+            id="star_levels",
+            **common,
         )
         sched.start()
         self._scheduler = sched
         self._running = True
-        log.info("scheduler %s started (tick every %ss)", self.worker_id,
-                 settings.tick_interval.total_seconds())
+        log.info(
+            "scheduler %s started (tick every %ss)",
+            self.worker_id,
+            settings.tick_interval.total_seconds(),
+        )
 
     async def stop(self) -> None:
         """Stop ticking, let a running tick finish briefly, and hand back unfinished leases."""
@@ -157,8 +172,7 @@ class SchedulerService:
             async with self.deps.db.session() as session:
                 released = await tasks.release(session, self.worker_id)
             if released:
-                log.info("scheduler %s handed back %s unfinished task(s)", self.worker_id,
-                         released)
+                log.info("scheduler %s handed back %s unfinished task(s)", self.worker_id, released)
         except Exception:
             log.exception("could not hand back the leases of %s", self.worker_id)
 
@@ -190,6 +204,12 @@ class SchedulerService:
 
     async def _on_interval(self) -> None:
         self.kick()
+
+    async def _housekeeping(self) -> None:
+        try:
+            await housekeeping.prune(self.deps)
+        except Exception:
+            log.exception("housekeeping failed; trying again later")
 
     async def _on_digest_time(self) -> None:
         try:

@@ -40,16 +40,20 @@ def _stale(order: Order, payload: dict[str, Any]) -> bool:
     )
 
 
-async def on_claimed(deps: Deps, *, order_id: int, volunteer_id: int | None = None,
-                     **_: Any) -> None:
+async def on_claimed(
+    deps: Deps, *, order_id: int, volunteer_id: int | None = None, **_: Any
+) -> None:
     async with deps.db.session() as session:
         if volunteer_id is None:
             order = await session.get(Order, order_id)
             volunteer_id = order.volunteer_id if order is not None else None
         await tasks.cancel(session, key_prefix=prefix(order_id))
         await tasks.enqueue(
-            session, NUDGE, deps.now() + deps.settings.stale_claim_after,
-            {"order_id": order_id, "volunteer_id": volunteer_id}, key=f"{prefix(order_id)}nudge",
+            session,
+            NUDGE,
+            deps.now() + deps.settings.stale_claim_after,
+            {"order_id": order_id, "volunteer_id": volunteer_id},
+            key=f"{prefix(order_id)}nudge",
         )
 
 
@@ -78,16 +82,30 @@ async def nudge(deps: Deps, task: Task) -> None:
         ps = await parties.load(session, p["order_id"])
         if ps is None or not _stale(ps.order, p):
             return
-        await tasks.enqueue(session, ALERT, now + deps.settings.stale_claim_after / 2, p,
-                            key=f"{prefix(p['order_id'])}alert")
+        await tasks.enqueue(
+            session,
+            ALERT,
+            now + deps.settings.stale_claim_after / 2,
+            p,
+            key=f"{prefix(p['order_id'])}alert",
+        )
     if ps.volunteer_person is None:
         return
     order, lang = ps.order, ps.volunteer_person.language
     waited = now - (order.claimed_at or task.created_at)
-    await deliver(deps, ps.volunteer_person, Reply(t(
-        lang, "schedule.stale.nudge", code=order.code, waited=span(lang, waited),
-        summary=summary(order.text),
-    )))
+    await deliver(
+        deps,
+        ps.volunteer_person,
+        Reply(
+            t(
+                lang,
+                "schedule.stale.nudge",
+                code=order.code,
+                waited=span(lang, waited),
+                summary=summary(order.text),
+            )
+        ),
+    )
 
 
 async def alert(deps: Deps, task: Task) -> None:
@@ -101,11 +119,17 @@ async def alert(deps: Deps, task: Task) -> None:
     waited = deps.now() - (order.claimed_at or task.created_at)
 
     def render(lang: str) -> Reply:
-        return Reply(t(
-            lang, "schedule.stale.alert", code=order.code, volunteer=ps.volunteer_name(lang),
-            phone=ps.volunteer_phone(lang), waited=span(lang, waited),
-            summary=summary(order.text),
-        ))
+        return Reply(
+            t(
+                lang,
+                "schedule.stale.alert",
+                code=order.code,
+                volunteer=ps.volunteer_name(lang),
+                phone=ps.volunteer_phone(lang),
+                waited=span(lang, waited),
+                summary=summary(order.text),
+            )
+        )
 
     sent = await tell_admins(deps, render, order.station_id)
     log.info("order %s: stale claim; %s admin(s) alerted", order.code, sent)
@@ -116,6 +140,11 @@ def register(reg: Registry) -> None:
     reg.task(ALERT, alert)
     reg.listen("order_claimed", on_claimed)
     reg.listen("order_confirmed", on_confirmed)
-    for event in ("appointment_set", "order_released", "order_cancelled", "job_started",
-                  "job_done"):
+    for event in (
+        "appointment_set",
+        "order_released",
+        "order_cancelled",
+        "job_started",
+        "job_done",
+    ):
         reg.listen(event, on_moved_on)

@@ -61,16 +61,21 @@ async def review(deps: Deps) -> list[Change]:
             session.add(v)
     for v, person in risen:
         lang = person.language
-        text = t(lang, "schedule.stars.up", name=v.name or person.display_name,
-                 hours=v.service_minutes // 60, stars="★" * v.star_level, level=v.star_level)
+        text = t(
+            lang,
+            "schedule.stars.up",
+            name=v.name or person.display_name,
+            hours=v.service_minutes // 60,
+            stars="★" * v.star_level,
+            level=v.star_level,
+        )
         try:
             await deliver(deps, person, Reply(text))
         except Exception:
             # The level is stored; one lost congratulation is not worth a second review.
             log.exception("could not congratulate volunteer %s", v.id)
     if changes:
-        log.info("star review: %s level change(s), %s rise(s) announced", len(changes),
-                 len(risen))
+        log.info("star review: %s level change(s), %s rise(s) announced", len(changes), len(risen))
     return changes
 
 

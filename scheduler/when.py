@@ -13,16 +13,25 @@ def when(lang: str | None, at: datetime, tz: ZoneInfo) -> str:
     """``11月24日（周二）14:00`` / ``Tue 11/24 14:00``, in the configured time zone."""
     local = at.astimezone(tz)
     return t(
-        lang, "schedule.when", month=local.month, day=local.day,
-        weekday=t(lang, f"schedule.weekday.{local.weekday()}"), time=f"{local:%H:%M}",
+        lang,
+        "schedule.when",
+        month=local.month,
+        day=local.day,
+        weekday=t(lang, f"schedule.weekday.{local.weekday()}"),
+        time=f"{local:%H:%M}",
     )
 
 
 def day(lang: str | None, at: datetime, tz: ZoneInfo) -> str:
     """``11月24日（周二）`` / ``Tue 11/24``: the local date alone."""
     local = at.astimezone(tz)
-    return t(lang, "schedule.date", month=local.month, day=local.day,
-             weekday=t(lang, f"schedule.weekday.{local.weekday()}"))
+    return t(
+        lang,
+        "schedule.date",
+        month=local.month,
+        day=local.day,
+        weekday=t(lang, f"schedule.weekday.{local.weekday()}"),
+    )
 
 
 def span(lang: str | None, delta: timedelta) -> str:

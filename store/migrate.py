@@ -39,9 +39,7 @@ async def upgrade(db: Database, revision: str = "head") -> None:
 
 async def current_revision(db: Database) -> str | None:
     async with db.engine.connect() as conn:
-        return await conn.run_sync(
-            lambda c: MigrationContext.configure(c).get_current_revision()
-        )
+        return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
 
 
 def head_revision() -> str | None:

@@ -83,8 +83,13 @@ async def ensure(
     stmt = (
         insert(Task)
         .values(
-            kind=kind, key=key, due_at=due_at, payload=dict(payload or {}),
-            status=TaskStatus.PENDING, attempts=0, created_at=now,
+            kind=kind,
+            key=key,
+            due_at=due_at,
+            payload=dict(payload or {}),
+            status=TaskStatus.PENDING,
+            attempts=0,
+            created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(col(Task.id))
@@ -92,8 +97,9 @@ async def ensure(
     return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
 
 
-async def cancel(session: AsyncSession, *, key: str | None = None,
-                 key_prefix: str | None = None) -> int:
+async def cancel(
+    session: AsyncSession, *, key: str | None = None, key_prefix: str | None = None
+) -> int:
     """Cancel pending tasks by exact key or key prefix (e.g. ``order:123:remind:``).
 
     A task already running is left alone: handlers re-check their order's state
@@ -156,9 +162,7 @@ async def lease_due(
     return tasks
 
 
-async def renew(
-    session: AsyncSession, task_id: int, worker_id: str, until: datetime
-) -> bool:
+async def renew(session: AsyncSession, task_id: int, worker_id: str, until: datetime) -> bool:
     """Extend ``worker_id``'s lease on a task to ``until``; False if it no longer holds it.
 
     A batch is leased at once but run one task after another, so a task late in
@@ -189,8 +193,12 @@ async def complete(
             col(Task.status) == TaskStatus.RUNNING,
             col(Task.leased_by) == worker_id,
         )
-        .values(status=TaskStatus.DONE, done_at=now or datetime.now(UTC), lease_until=None,
-                last_error=None)
+        .values(
+            status=TaskStatus.DONE,
+            done_at=now or datetime.now(UTC),
+            lease_until=None,
+            last_error=None,
+        )
         .returning(col(Task.id))
     )
     return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
@@ -217,11 +225,15 @@ async def fail(
     permanent, e.g. no handler for its kind) or it has used ``max_attempts``.
     Returns the task's new status, or None if ``worker_id`` no longer holds it.
     """
-    stmt = select(Task).where(
-        col(Task.id) == task_id,
-        col(Task.status) == TaskStatus.RUNNING,
-        col(Task.leased_by) == worker_id,
-    ).with_for_update()
+    stmt = (
+        select(Task)
+        .where(
+            col(Task.id) == task_id,
+            col(Task.status) == TaskStatus.RUNNING,
+            col(Task.leased_by) == worker_id,
+        )
+        .with_for_update()
+    )
     task = (await session.exec(stmt)).first()
     if task is None:
         return None
@@ -231,14 +243,26 @@ async def fail(
     if retry_at is None or task.attempts >= max_attempts:
         task.status = TaskStatus.FAILED
         task.done_at = now or datetime.now(UTC)
-        log.error("task %s (%s, key %s) failed for good after %s attempt(s): %s",
-                  task.id, task.kind, task.key, task.attempts, task.last_error)
+        log.error(
+            "task %s (%s, key %s) failed for good after %s attempt(s): %s",
+            task.id,
+            task.kind,
+            task.key,
+            task.attempts,
+            task.last_error,
+        )
     else:
         task.status = TaskStatus.PENDING
         task.due_at = retry_at
-        log.warning("task %s (%s) failed (attempt %s of %s), retrying at %s: %s",
-                    task.id, task.kind, task.attempts, max_attempts, retry_at.isoformat(),
-                    task.last_error)
+        log.warning(
+            "task %s (%s) failed (attempt %s of %s), retrying at %s: %s",
+            task.id,
+            task.kind,
+            task.attempts,
+            max_attempts,
+            retry_at.isoformat(),
+            task.last_error,
+        )
     session.add(task)
     return task.status
 
@@ -251,8 +275,12 @@ async def release(session: AsyncSession, worker_id: str) -> int:
     stmt = (
         update(Task)
         .where(col(Task.status) == TaskStatus.RUNNING, col(Task.leased_by) == worker_id)
-        .values(status=TaskStatus.PENDING, lease_until=None, leased_by=None,
-                attempts=col(Task.attempts) - 1)
+        .values(
+            status=TaskStatus.PENDING,
+            lease_until=None,
+            leased_by=None,
+            attempts=col(Task.attempts) - 1,
+        )
         .returning(col(Task.id))
     )
     return len((await session.exec(stmt)).all())  # type: ignore[call-overload]

@@ -38,9 +38,7 @@ from tests.utils.settings import make_settings, marker_settings
 # production sets the same in handlers/telegram/__init__.py.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-PG_URL = os.environ.get(
-    "JIANGXIN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+PG_URL = os.environ.get("JIANGXIN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Asia/Shanghai
 

@@ -363,9 +363,7 @@ async def test_a_station_admin_changes_nothing_outside_their_station(
     far = await add_volunteer(
         deps, 802, "外站", station=dx, teams=("electric",), status=VolunteerStatus.SUSPENDED
     )
-    pending = await add_volunteer(
-        deps, 803, "外站新人", station=dx, status=VolunteerStatus.PENDING
-    )
+    pending = await add_volunteer(deps, 803, "外站新人", station=dx, status=VolunteerStatus.PENDING)
     await add_volunteer(deps, 804, "东乡在岗", station=dx, teams=("emergency",))
     await boss("/broadcast dx 东乡集合")
     boss_go = boss.data("确认发送")

@@ -16,8 +16,20 @@ from store.engine import Database
 from store.models import Team
 
 ROOT = Path(__file__).resolve().parents[1]
-SLUGS = ["tech", "electric", "skills", "legal", "health", "safety", "agri", "convenience",
-         "lecture", "heritage", "environment", "emergency"]
+SLUGS = [
+    "tech",
+    "electric",
+    "skills",
+    "legal",
+    "health",
+    "safety",
+    "agri",
+    "convenience",
+    "lecture",
+    "heritage",
+    "environment",
+    "emergency",
+]
 
 
 def test_default_catalog_has_the_twelve_teams() -> None:
@@ -73,8 +85,14 @@ def test_cli_export_and_refused_import(tmp_path: Path, sqlite_db_url: str) -> No
     out = tmp_path / "cat.json"
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     done = cli("catalog", "export", str(out))
     assert done.returncode == 0, done.stderr

@@ -91,10 +91,16 @@ async def test_many_presses_of_claim_through_the_engine(
     actors = []
     for i, vid in enumerate(vids):
         offer = people[vid]
-        actors.append((Actor("telegram", str(10 + i), f"师傅{i}"), Inbound(
-            Kind.BUTTON, data=f"jclaim:{oid}",
-            message=MessageRef("telegram", offer.chat_id, offer.message_id),  # type: ignore[arg-type]
-        )))
+        actors.append(
+            (
+                Actor("telegram", str(10 + i), f"师傅{i}"),
+                Inbound(
+                    Kind.BUTTON,
+                    data=f"jclaim:{oid}",
+                    message=MessageRef("telegram", offer.chat_id, offer.message_id),  # type: ignore[arg-type]
+                ),
+            )
+        )
     outcomes = await asyncio.gather(*(engine.handle(a, e) for a, e in actors))
     await dispatch.settle(deps)
     toasts = [o.toast for o in outcomes]
@@ -118,11 +124,13 @@ async def test_a_claim_racing_a_cancel_and_a_decline(deps: Deps) -> None:
 
     async def cancel() -> bool:
         async with deps.db.session() as s:
-            return await orders.transition(s, oid, OrderStatus.CANCELLED, deps.now(),
-                                           expect=OrderStatus.OPEN)
+            return await orders.transition(
+                s, oid, OrderStatus.CANCELLED, deps.now(), expect=OrderStatus.OPEN
+            )
 
     cancelled, claimed, _ = await asyncio.gather(
-        cancel(), dispatch.claim(deps, oid, vids[0]), dispatch.decline(deps, offer.id))  # type: ignore[arg-type]
+        cancel(), dispatch.claim(deps, oid, vids[0]), dispatch.decline(deps, offer.id)
+    )  # type: ignore[arg-type]
     assert cancelled != claimed  # exactly one of them got the order
     async with deps.db.session() as s:
         order = await s.get(Order, oid)

@@ -76,8 +76,11 @@ def test_cli_exits_2_with_one_line(tmp_path) -> None:  # type: ignore[no-untyped
     env["JIANGXIN_TIMEZONE"] = "Nowhere/City"
     proc = subprocess.run(
         [sys.executable, "-m", "bot.cli", "db", "current"],
-        cwd=tmp_path, env={**env, "PYTHONPATH": _repo()},
-        capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": _repo()},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
@@ -93,8 +96,13 @@ def _repo() -> str:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("90s", timedelta(seconds=90)), ("15m", timedelta(minutes=15)),
-     ("1h30m", timedelta(minutes=90)), ("2d", timedelta(days=2)), (" 24H ", timedelta(hours=24))],
+    [
+        ("90s", timedelta(seconds=90)),
+        ("15m", timedelta(minutes=15)),
+        ("1h30m", timedelta(minutes=90)),
+        ("2d", timedelta(days=2)),
+        (" 24H ", timedelta(hours=24)),
+    ],
 )
 def test_parse_duration(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected

@@ -67,12 +67,15 @@ async def test_candidates_are_ranked_by_ring_jobs_idle_time_and_rating(
     town = await f.volunteer(deps, 11, "同镇", station_id=st["yh.a2"])
     county = await f.volunteer(deps, 12, "同县", station_id=st["yh.b1"])
     here_busy = await f.volunteer(deps, 13, "同点忙", station_id=st["yh.a1"])
-    here_recent = await f.volunteer(deps, 14, "同点近期", station_id=st["yh.a1"],
-                                    last_job_at=clock.now() - timedelta(days=1))
-    here_idle = await f.volunteer(deps, 15, "同点空闲", station_id=st["yh.a1"],
-                                  last_job_at=clock.now() - timedelta(days=30))
-    here_idle_rated = await f.volunteer(deps, 16, "同点好评", station_id=st["yh.a1"],
-                                        last_job_at=clock.now() - timedelta(days=30))
+    here_recent = await f.volunteer(
+        deps, 14, "同点近期", station_id=st["yh.a1"], last_job_at=clock.now() - timedelta(days=1)
+    )
+    here_idle = await f.volunteer(
+        deps, 15, "同点空闲", station_id=st["yh.a1"], last_job_at=clock.now() - timedelta(days=30)
+    )
+    here_idle_rated = await f.volunteer(
+        deps, 16, "同点好评", station_id=st["yh.a1"], last_job_at=clock.now() - timedelta(days=30)
+    )
     nowhere = await f.volunteer(deps, 17, "无站点")
     # here_busy holds one job; here_idle_rated is rated 5, here_idle 2.
     busy_order = await f.order(deps, requester)
@@ -82,15 +85,26 @@ async def test_candidates_are_ranked_by_ring_jobs_idle_time_and_rating(
         o.status, o.volunteer_id = OrderStatus.CLAIMED, here_busy.id  # type: ignore[union-attr]
         s.add(o)
         for oid, vid, rating in ((rated_a, here_idle_rated.id, 5), (rated_b, here_idle.id, 2)):
-            s.add(Feedback(order_id=oid, requester_id=requester.id, volunteer_id=vid,  # type: ignore[arg-type]
-                           rating=rating))
+            s.add(
+                Feedback(
+                    order_id=oid,
+                    requester_id=requester.id,
+                    volunteer_id=vid,  # type: ignore[arg-type]
+                    rating=rating,
+                )
+            )
     oid = await f.order(deps, requester, station_id=st["yh.a1"])
     async with deps.db.session() as s:
         ranked = await dispatch.candidates(s, await s.get(Order, oid))  # type: ignore[arg-type]
     assert [c.volunteer_id for c in ranked] == [
-        here_idle_rated.id, here_idle.id, here_recent.id, here_busy.id,  # same point
-        town.id, county.id,  # same town, same county
-        far.id, nowhere.id,  # elsewhere (ties broken by id)
+        here_idle_rated.id,
+        here_idle.id,
+        here_recent.id,
+        here_busy.id,  # same point
+        town.id,
+        county.id,  # same town, same county
+        far.id,
+        nowhere.id,  # elsewhere (ties broken by id)
     ]
     assert [c.ring for c in ranked] == [0, 0, 0, 0, 1, 2, 3, 3]
 
@@ -143,8 +157,13 @@ async def test_wave_one_offers_the_top_k_without_private_details(
     requester = await f.person(deps, 500, phone=PHONE)
     vols = [await f.volunteer(deps, 10 + i, f"师傅{i}", station_id=st["yh.a1"]) for i in range(5)]
     oid = await f.order(
-        deps, requester, station_id=st["yh.a1"], address=ADDRESS, contact_phone=PHONE,
-        text="注塑件毛边太多，电话13812345678", time_pref="tomorrow",
+        deps,
+        requester,
+        station_id=st["yh.a1"],
+        address=ADDRESS,
+        contact_phone=PHONE,
+        text="注塑件毛边太多，电话13812345678",
+        time_pref="tomorrow",
     )
     await dispatch.start(deps, oid)
     offered = _offered_to(notifier)
@@ -219,9 +238,7 @@ async def test_an_order_without_team_waits_for_triage(
     assert (await _order(deps, oid)).status == OrderStatus.NEW
 
 
-async def test_no_candidate_at_all_expires_at_once(
-    deps: Deps, notifier: RecordingNotifier
-) -> None:
+async def test_no_candidate_at_all_expires_at_once(deps: Deps, notifier: RecordingNotifier) -> None:
     admin = await _admin(deps)
     requester = await f.person(deps, 500)
     await f.volunteer(deps, 10, "法律", teams=("legal",))
@@ -235,8 +252,9 @@ async def test_no_candidate_at_all_expires_at_once(
     assert pending == []  # no further wave, and the dispatch safety net is withdrawn
 
 
-async def test_a_wave_task_runs_once(deps: Deps, clock: FixedClock,
-                                     notifier: RecordingNotifier) -> None:
+async def test_a_wave_task_runs_once(
+    deps: Deps, clock: FixedClock, notifier: RecordingNotifier
+) -> None:
     requester = await f.person(deps, 500)
     for i in range(5):
         await f.volunteer(deps, 10 + i, f"师傅{i}")
@@ -255,9 +273,7 @@ async def test_a_wave_task_runs_once(deps: Deps, clock: FixedClock,
 # ---------------------------------------------------------------- decline and delivery
 
 
-async def test_decline_passes_the_offer_on_at_once(
-    deps: Deps, notifier: RecordingNotifier
-) -> None:
+async def test_decline_passes_the_offer_on_at_once(deps: Deps, notifier: RecordingNotifier) -> None:
     requester = await f.person(deps, 500)
     vols = [await f.volunteer(deps, 10 + i, f"师傅{i}") for i in range(5)]
     oid = await f.order(deps, requester)
@@ -337,7 +353,11 @@ async def test_the_next_wave_resends_offers_whose_sender_died(
     async with deps.db.session() as s:  # as if the process died before sending
         offer = (await s.exec(select(Offer))).one()
         offer.status, offer.message_id, offer.chat_id, offer.platform = (
-            OfferStatus.PENDING, None, None, None)
+            OfferStatus.PENDING,
+            None,
+            None,
+            None,
+        )
         s.add(offer)
     notifier.clear()
     clock.advance(deps.settings.offer_wave_interval)
@@ -360,10 +380,15 @@ async def test_claim_gives_the_winner_the_contact_and_tells_the_requester(
     deps.registry.listen("order_claimed", spy)
     st = await f.stations(deps)
     requester = await f.person(deps, 500, "王女士", phone=PHONE)
-    vols = [await f.volunteer(deps, 10 + i, f"师傅{i}", honours="全国劳动模范")
-            for i in range(3)]
-    oid = await f.order(deps, requester, station_id=st["yh.a1"], address=ADDRESS,
-                        contact_name="王女士", contact_phone=PHONE)
+    vols = [await f.volunteer(deps, 10 + i, f"师傅{i}", honours="全国劳动模范") for i in range(3)]
+    oid = await f.order(
+        deps,
+        requester,
+        station_id=st["yh.a1"],
+        address=ADDRESS,
+        contact_name="王女士",
+        contact_phone=PHONE,
+    )
     await dispatch.start(deps, oid)
     notifier.clear()
     assert await dispatch.claim(deps, oid, vols[1].id)  # type: ignore[arg-type]
@@ -527,8 +552,14 @@ async def test_offers_speak_each_volunteers_language_and_show_the_window(
     await f.volunteer(deps, 10, "李师傅")
     await f.volunteer(deps, 11, "Li", language="en")
     start = datetime(2026, 11, 28, 0, 0, tzinfo=UTC)  # Saturday 08:00 in Shanghai
-    oid = await f.order(deps, requester, time_pref="custom", time_text="周六上午",
-                        window_start=start, window_end=start + timedelta(hours=4))
+    oid = await f.order(
+        deps,
+        requester,
+        time_pref="custom",
+        time_text="周六上午",
+        window_start=start,
+        window_end=start + timedelta(hours=4),
+    )
     await dispatch.start(deps, oid)
     zh, en = notifier.texts_to("10")[0], notifier.texts_to("11")[0]
     assert "期望时间：周六上午（11月28日(周六) 08:00–12:00）" in zh

@@ -110,7 +110,11 @@ async def test_the_whole_job_from_claim_to_confirmation(
     assert order.status == OrderStatus.CONFIRMED and order.resolved is True
     assert "95 分钟" in notifier.texts_to("10")[-1]
     assert [name for name, _ in events] == [
-        "appointment_set", "job_started", "job_done", "order_confirmed"]
+        "appointment_set",
+        "job_started",
+        "job_done",
+        "order_confirmed",
+    ]
     assert events[-1][1] == {"order_id": oid, "resolved": True}
 
 
@@ -210,7 +214,8 @@ async def test_board_claim_and_limits(
     out = await press(engine, MASTER, f"jclaim:{far}")
     assert "1 个未完成的任务" in (out.toast or "")
     assert (await press(engine, Actor("telegram", "11", "法律"), f"jclaim:{far}")).toast == (
-        "已过期")  # not their team
+        "已过期"
+    )  # not their team
     assert outsider.id is not None
 
 
@@ -231,8 +236,9 @@ async def test_relay_passes_text_and_photos_without_numbers(
     await engine.handle(MASTER, Inbound(Kind.PHOTO, photo="tg-photo-1", text="看这个位置"))
     got = notifier.to("500")[-1]
     assert got.photos == ("tg-photo-1",) and "看这个位置" in got.text and "李师傅" in got.text
-    out = await engine.handle(MASTER, Inbound(Kind.CONTACT, phone="13900000000",
-                                              contact_is_self=True))
+    out = await engine.handle(
+        MASTER, Inbound(Kind.CONTACT, phone="13900000000", contact_is_self=True)
+    )
     assert "不转发" in text(out)
     assert all("13900000000" not in t for t in notifier.texts_to("500"))
     out = await press(engine, MASTER, "rlend")
@@ -240,7 +246,9 @@ async def test_relay_passes_text_and_photos_without_numbers(
     async with deps.db.session() as s:
         kept = (await s.exec(select(OrderMessage).order_by(col(OrderMessage.id)))).all()
     assert [(m.text, m.photo) for m in kept] == [
-        ("机器是海天注塑机，<型号>MA1600", None), ("看这个位置", "tg-photo-1")]
+        ("机器是海天注塑机，<型号>MA1600", None),
+        ("看这个位置", "tg-photo-1"),
+    ]
     # Once the order is over, the relay closes itself.
     async with deps.db.session() as s:
         o = await s.get(Order, oid)
@@ -261,13 +269,17 @@ async def test_claim_edits_a_pressed_offer_only_once(
     await dispatch.start(deps, oid)
     async with deps.db.session() as s:
         offer = (await s.exec(select(Offer))).one()
-    event = Inbound(Kind.BUTTON, data=f"jclaim:{oid}",
-                    message=MessageRef("telegram", offer.chat_id, offer.message_id))  # type: ignore[arg-type]
+    event = Inbound(
+        Kind.BUTTON,
+        data=f"jclaim:{oid}",
+        message=MessageRef("telegram", offer.chat_id, offer.message_id),
+    )  # type: ignore[arg-type]
     out = await engine.handle(MASTER, event)
     assert out.replies == []  # the offer message is edited by dispatch itself
     await dispatch.settle(deps)
     assert [r.text for ref, r in notifier.edits if ref.message_id == offer.message_id] == [
-        notifier.edits[0][1].text]
+        notifier.edits[0][1].text
+    ]
     assert "您已认领" in notifier.edits[0][1].text
     again = await engine.handle(MASTER, event)
     assert again.toast == "您已认领此任务"

@@ -24,8 +24,9 @@ tg = tgrig.tg
 PHONE = "13812345678"
 
 
-async def _requester(rig: TgRig, user_id: int = 2001, name: str = "王女士") -> tuple[FakeUser,
-                                                                                    Person]:
+async def _requester(
+    rig: TgRig, user_id: int = 2001, name: str = "王女士"
+) -> tuple[FakeUser, Person]:
     user = rig.user(user_id, name, started=True)
     person = await f.person(rig.deps, user_id, name, phone=PHONE)
     return user, person
@@ -41,8 +42,7 @@ async def _volunteers(rig: TgRig, n: int, **kw: object) -> list[FakeUser]:
 
 
 async def _order(rig: TgRig, requester: Person, **fields: object) -> int:
-    oid = await f.order(rig.deps, requester, address="解放路88号", contact_phone=PHONE,
-                        **fields)
+    oid = await f.order(rig.deps, requester, address="解放路88号", contact_phone=PHONE, **fields)
     await dispatch.start(rig.deps, oid)
     return oid
 
@@ -87,8 +87,9 @@ async def test_the_whole_loop(tg: TgRig) -> None:
     assert "恭喜" in (await master.next_message()).text
     # An order, the offer, the claim.
     requester, person = await _requester(tg)
-    oid = await _order(tg, person, text="注塑件毛边太多，良品率低", latitude=28.1357,
-                       longitude=121.2341)
+    oid = await _order(
+        tg, person, text="注塑件毛边太多，良品率低", latitude=28.1357, longitude=121.2341
+    )
     offer = await master.next_message()
     assert "注塑件毛边太多" in offer.text and PHONE not in offer.text
     assert "解放路" not in offer.text and offer.buttons == [["认领", "不方便"]]
@@ -98,8 +99,7 @@ async def test_the_whole_loop(tg: TgRig) -> None:
     card = await master.next_message()
     assert PHONE in card.text and "解放路88号" in card.text
     links = [e["url"] for e in card.entities if e["type"] == "text_link"]
-    assert links == [
-        "https://uri.amap.com/marker?position=121.234100,28.135700&coordinate=wgs84"]
+    assert links == ["https://uri.amap.com/marker?position=121.234100,28.135700&coordinate=wgs84"]
     told = await requester.next_message()
     assert "工匠就在身边" in told.text and "全国劳动模范" in told.text
     assert PHONE not in told.text and "1380" not in told.text

@@ -52,14 +52,28 @@ class World:
     volunteer: Volunteer
     volunteer_person: Person
 
-    async def order(self, status: str = OrderStatus.CLAIMED, *, appointment: datetime | None = None,
-                    text: str = "注塑件毛边太多，想请师傅来看看", **fields: Any) -> Order:
+    async def order(
+        self,
+        status: str = OrderStatus.CLAIMED,
+        *,
+        appointment: datetime | None = None,
+        text: str = "注塑件毛边太多，想请师傅来看看",
+        **fields: Any,
+    ) -> Order:
         async with self.deps.db.session() as s:
             order = await create_order(
-                s, requester_id=self.requester.id, text=text, now=self.clock.now(),
-                team_id=1, status=status, volunteer_id=self.volunteer.id,
-                claimed_at=self.clock.now(), appointment_at=appointment,
-                address="椒江区工人路1号", contact_name="王师傅", contact_phone="13900000001",
+                s,
+                requester_id=self.requester.id,
+                text=text,
+                now=self.clock.now(),
+                team_id=1,
+                status=status,
+                volunteer_id=self.volunteer.id,
+                claimed_at=self.clock.now(),
+                appointment_at=appointment,
+                address="椒江区工人路1号",
+                contact_name="王师傅",
+                contact_phone="13900000001",
                 **fields,
             )
         return order
@@ -72,8 +86,11 @@ class World:
         return total
 
     async def press(self, actor: Actor, data: str, message: MessageRef | None = None) -> Outcome:
-        inbound = Inbound(Kind.BUTTON, data=data,
-                          message=message or MessageRef("telegram", actor.external_id, "99"))
+        inbound = Inbound(
+            Kind.BUTTON,
+            data=data,
+            message=message or MessageRef("telegram", actor.external_id, "99"),
+        )
         return await self.engine.handle(actor, inbound)
 
     async def say(self, actor: Actor, text: str) -> Outcome:
@@ -81,9 +98,9 @@ class World:
 
     async def tasks_of(self, order_id: int) -> dict[str, Task]:
         async with self.deps.db.session() as s:
-            rows = (await s.exec(
-                select(Task).where(col(Task.key).startswith(f"order:{order_id}:"))
-            )).all()
+            rows = (
+                await s.exec(select(Task).where(col(Task.key).startswith(f"order:{order_id}:")))
+            ).all()
         return {t.key: t for t in rows if t.key}
 
     def to(self, actor: Actor | str) -> list[Reply]:
@@ -95,16 +112,18 @@ class World:
 
 
 @pytest.fixture
-async def world(deps: Deps, clock: FixedClock, notifier: RecordingNotifier,
-                engine: Engine) -> World:
+async def world(
+    deps: Deps, clock: FixedClock, notifier: RecordingNotifier, engine: Engine
+) -> World:
     async with deps.db.session() as s:
         admin = Person(platform="telegram", external_id=ADMIN_ID, display_name="管理员")
         requester = Person(platform="telegram", external_id="1001", display_name="王师傅")
         vperson = Person(platform="telegram", external_id="2001", display_name="张师傅")
         s.add_all([admin, requester, vperson])
         await s.flush()
-        volunteer = Volunteer(person_id=vperson.id, name="张师傅", phone="13800000002",
-                              status=VolunteerStatus.ACTIVE)
+        volunteer = Volunteer(
+            person_id=vperson.id, name="张师傅", phone="13800000002", status=VolunteerStatus.ACTIVE
+        )
         s.add(volunteer)
         await s.flush()
     return World(deps, clock, notifier, engine, requester, volunteer, vperson)
@@ -112,9 +131,14 @@ async def world(deps: Deps, clock: FixedClock, notifier: RecordingNotifier,
 
 async def _set_appointment(w: World, order: Order, at: datetime) -> None:
     async with w.deps.db.session() as s:
-        assert await transition(s, order.id, OrderStatus.SCHEDULED, w.clock.now(),
-                                expect=(OrderStatus.CLAIMED, OrderStatus.SCHEDULED),
-                                appointment_at=at)
+        assert await transition(
+            s,
+            order.id,
+            OrderStatus.SCHEDULED,
+            w.clock.now(),
+            expect=(OrderStatus.CLAIMED, OrderStatus.SCHEDULED),
+            appointment_at=at,
+        )
     await lifecycle.emit(w.deps, "appointment_set", order_id=order.id, appointment_at=at)
     w.notifier.clear()  # only what the scheduler sends later is under test
 
@@ -130,8 +154,11 @@ async def test_reminders_are_scheduled_at_each_offset(world: World) -> None:
     at = T0 + 48 * H
     order = await world.order()
     await _set_appointment(world, order, at)
-    due = {k: t.due_at for k, t in (await world.tasks_of(order.id)).items()
-           if t.status == TaskStatus.PENDING}
+    due = {
+        k: t.due_at
+        for k, t in (await world.tasks_of(order.id)).items()
+        if t.status == TaskStatus.PENDING
+    }
     p = f"order:{order.id}:"
     assert due == {
         f"{p}reconfirm": at - 24 * H,
@@ -168,8 +195,11 @@ async def test_moving_the_appointment_moves_the_reminders(world: World) -> None:
     await _set_appointment(world, order, T0 + 48 * H)
     moved = T0 + 72 * H
     await _set_appointment(world, order, moved)
-    pending = {k: t.due_at for k, t in (await world.tasks_of(order.id)).items()
-               if t.status == TaskStatus.PENDING}
+    pending = {
+        k: t.due_at
+        for k, t in (await world.tasks_of(order.id)).items()
+        if t.status == TaskStatus.PENDING
+    }
     assert sorted(pending.values()) == sorted([moved - 24 * H] * 2 + [moved - H] * 2)
     await world.tick(T0 + 24 * H)  # the old 24 h mark: nothing
     await world.tick(T0 + 47 * H)  # the old 1 h mark: nothing
@@ -181,10 +211,10 @@ async def test_moving_the_appointment_moves_the_reminders(world: World) -> None:
 async def test_a_close_appointment_skips_reminders_already_past(world: World) -> None:
     order = await world.order()
     await _set_appointment(world, order, T0 + 3 * H)
-    pending = [t for t in (await world.tasks_of(order.id)).values()
-               if t.status == TaskStatus.PENDING]
-    assert sorted(t.key.rsplit(":", 2)[-2:] for t in pending) == [["3600", "req"],
-                                                                  ["3600", "vol"]]
+    pending = [
+        t for t in (await world.tasks_of(order.id)).values() if t.status == TaskStatus.PENDING
+    ]
+    assert sorted(t.key.rsplit(":", 2)[-2:] for t in pending) == [["3600", "req"], ["3600", "vol"]]
 
 
 async def test_cancel_drops_the_reminders(world: World) -> None:
@@ -192,8 +222,9 @@ async def test_cancel_drops_the_reminders(world: World) -> None:
     await _set_appointment(world, order, T0 + 48 * H)
     async with world.deps.db.session() as s:
         await transition(s, order.id, OrderStatus.CANCELLED, T0, expect=OrderStatus.SCHEDULED)
-    await lifecycle.emit(world.deps, "order_cancelled", order_id=order.id, by=world.requester.id,
-                         reason="不需要了")
+    await lifecycle.emit(
+        world.deps, "order_cancelled", order_id=order.id, by=world.requester.id, reason="不需要了"
+    )
     assert all(t.status == TaskStatus.CANCELLED for t in (await world.tasks_of(order.id)).values())
     world.notifier.clear()  # (whatever the cancellation itself told people)
     await world.tick(T0 + 100 * H)
@@ -204,8 +235,9 @@ async def test_release_drops_reminders_but_not_dispatch_tasks(world: World) -> N
     order = await world.order()
     await _set_appointment(world, order, T0 + 48 * H)
     async with world.deps.db.session() as s:
-        await tasks.enqueue(s, "offer_wave", T0 + H, {"order_id": order.id},
-                            key=f"order:{order.id}:wave:2")
+        await tasks.enqueue(
+            s, "offer_wave", T0 + H, {"order_id": order.id}, key=f"order:{order.id}:wave:2"
+        )
     await lifecycle.emit(world.deps, "order_released", order_id=order.id, reason="busy")
     world.notifier.clear()
     mine = await world.tasks_of(order.id)
@@ -218,8 +250,9 @@ async def test_a_stale_reminder_sends_nothing(world: World) -> None:
     order = await world.order()
     await _set_appointment(world, order, T0 + 48 * H)
     async with world.deps.db.session() as s:  # released behind the scheduler's back
-        await transition(s, order.id, OrderStatus.OFFERED, T0, expect=OrderStatus.SCHEDULED,
-                         volunteer_id=None)
+        await transition(
+            s, order.id, OrderStatus.OFFERED, T0, expect=OrderStatus.SCHEDULED, volunteer_id=None
+        )
     await world.tick(T0 + 47 * H)
     assert world.notifier.sent == []
 
@@ -229,16 +262,21 @@ async def test_the_job_flow_drives_the_schedule(world: World) -> None:
     order = await world.order()
     at = T0 + 48 * H
     assert await jobs.set_appointment(world.deps, order.id, world.volunteer.id, at)
-    pending = [t for t in (await world.tasks_of(order.id)).values()
-               if t.status == TaskStatus.PENDING]
+    pending = [
+        t for t in (await world.tasks_of(order.id)).values() if t.status == TaskStatus.PENDING
+    ]
     assert len(pending) == 4
     world.clock.set(at - 2 * H)
     assert await jobs.start_service(world.deps, order.id, world.volunteer.id)
-    assert not [t for t in (await world.tasks_of(order.id)).values()
-                if t.status == TaskStatus.PENDING and ":remind:" in (t.key or "")]
+    assert not [
+        t
+        for t in (await world.tasks_of(order.id)).values()
+        if t.status == TaskStatus.PENDING and ":remind:" in (t.key or "")
+    ]
     world.clock.set(at)
-    assert await jobs.finish_service(world.deps, order.id, world.volunteer.id,
-                                     summary="修好了", photos=[])
+    assert await jobs.finish_service(
+        world.deps, order.id, world.volunteer.id, summary="修好了", photos=[]
+    )
     world.notifier.clear()
     await world.tick(at + H)
     (ask,) = [r for r in world.to(REQUESTER) if r.buttons]
@@ -308,8 +346,11 @@ async def test_cannot_make_it_releases_through_dispatch(world: World) -> None:
     assert released.volunteer_id is None and released.status in OrderStatus.OPEN
     assert any("去不了" in t and order.code in t for t in world.texts(ADMIN_ID))  # the reason
     left = await world.tasks_of(order.id)
-    assert not [k for k, t in left.items() if t.status == TaskStatus.PENDING
-                and (":remind:" in k or ":reconfirm" in k)]
+    assert not [
+        k
+        for k, t in left.items()
+        if t.status == TaskStatus.PENDING and (":remind:" in k or ":reconfirm" in k)
+    ]
     out = await world.press(VOLUNTEER, _data(ask, "去不了"))  # the order is no longer theirs
     assert out.toast == "已过期"
     world.notifier.clear()
@@ -355,8 +396,11 @@ async def test_rating_and_comment_are_stored(world: World) -> None:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
         stored = await s.get(Order, order.id)
         state = await dialog.get(s, world.requester.id)
-    assert (fb.rating, fb.comment, fb.volunteer_id) == (4, "师傅很专业，<b>准时</b>到达",
-                                                        world.volunteer.id)
+    assert (fb.rating, fb.comment, fb.volunteer_id) == (
+        4,
+        "师傅很专业，<b>准时</b>到达",
+        world.volunteer.id,
+    )
     assert stored.status == OrderStatus.RATED and stored.rated_at == T0 + 2 * H
     assert state is None
     assert world.texts(ADMIN_ID) == []  # a good rating alerts nobody
@@ -381,8 +425,12 @@ async def test_only_the_requester_can_rate(world: World) -> None:
     for actor in (STRANGER, VOLUNTEER):
         out = await world.press(actor, _data(ask, "★5"))
         assert out.toast == "已过期"
-    for forged in (f"fbstar:{order.id}:9", f"fbstar:{order.id}", "fbstar:999999:5",
-                   f"fbstar:{order.id}:x"):
+    for forged in (
+        f"fbstar:{order.id}:9",
+        f"fbstar:{order.id}",
+        "fbstar:999999:5",
+        f"fbstar:{order.id}:x",
+    ):
         out = await world.press(REQUESTER, forged)
         assert out.toast == "已过期", forged
     async with world.deps.db.session() as s:
@@ -452,8 +500,9 @@ async def test_the_comment_step_handles_odd_input(world: World) -> None:
 async def test_cancel_ends_the_comment_step(world: World) -> None:
     _, ask = await _asked(world)
     await world.press(REQUESTER, _data(ask, "★4"))
-    out = await world.engine.handle(REQUESTER, Inbound(Kind.COMMAND, text="/cancel",
-                                                       command="cancel"))
+    out = await world.engine.handle(
+        REQUESTER, Inbound(Kind.COMMAND, text="/cancel", command="cancel")
+    )
     assert "感谢" in out.replies[0].text
     async with world.deps.db.session() as s:
         assert await dialog.get(s, world.requester.id) is None
@@ -488,8 +537,9 @@ async def test_rating_does_not_hijack_another_dialog(world: World) -> None:
 
 async def test_stale_claim_nudges_then_alerts(world: World) -> None:
     order = await world.order()
-    await lifecycle.emit(world.deps, "order_claimed", order_id=order.id,
-                         volunteer_id=world.volunteer.id)
+    await lifecycle.emit(
+        world.deps, "order_claimed", order_id=order.id, volunteer_id=world.volunteer.id
+    )
     world.notifier.clear()
     await world.tick(T0 + 48 * H - timedelta(seconds=1))
     assert world.notifier.sent == []
@@ -513,8 +563,9 @@ async def test_a_job_handed_back_unresolved_can_go_stale(world: World) -> None:
 
 async def test_an_appointment_clears_a_stale_claim(world: World) -> None:
     order = await world.order()
-    await lifecycle.emit(world.deps, "order_claimed", order_id=order.id,
-                         volunteer_id=world.volunteer.id)
+    await lifecycle.emit(
+        world.deps, "order_claimed", order_id=order.id, volunteer_id=world.volunteer.id
+    )
     world.notifier.clear()
     world.clock.set(T0 + 10 * H)
     await _set_appointment(world, order, T0 + 200 * H)
@@ -526,13 +577,20 @@ async def test_stale_alert_is_skipped_if_the_volunteer_acted_after_the_nudge(
     world: World,
 ) -> None:
     order = await world.order()
-    await lifecycle.emit(world.deps, "order_claimed", order_id=order.id,
-                         volunteer_id=world.volunteer.id)
+    await lifecycle.emit(
+        world.deps, "order_claimed", order_id=order.id, volunteer_id=world.volunteer.id
+    )
     world.notifier.clear()
     await world.tick(T0 + 48 * H)
     async with world.deps.db.session() as s:  # set without the event: the row re-checks
-        await transition(s, order.id, OrderStatus.SCHEDULED, T0 + 50 * H,
-                         expect=OrderStatus.CLAIMED, appointment_at=T0 + 80 * H)
+        await transition(
+            s,
+            order.id,
+            OrderStatus.SCHEDULED,
+            T0 + 50 * H,
+            expect=OrderStatus.CLAIMED,
+            appointment_at=T0 + 80 * H,
+        )
     await world.tick(T0 + 72 * H)
     assert world.texts(ADMIN_ID) == []
 
@@ -544,22 +602,52 @@ async def test_digest_lists_what_needs_attention(world: World) -> None:
     w = world
     old = T0 - 72 * H
     async with w.deps.db.session() as s:
-        expired = await create_order(s, requester_id=w.requester.id, text="没人接的单",
-                                     now=old, team_id=1, status=OrderStatus.EXPIRED)
+        expired = await create_order(
+            s,
+            requester_id=w.requester.id,
+            text="没人接的单",
+            now=old,
+            team_id=1,
+            status=OrderStatus.EXPIRED,
+        )
         await create_order(s, requester_id=w.requester.id, text="新单", now=T0 - H, team_id=2)
-        overdue = await create_order(s, requester_id=w.requester.id, text="过期预约", now=old,
-                                     team_id=1, status=OrderStatus.SCHEDULED,
-                                     volunteer_id=w.volunteer.id, appointment_at=T0 - 5 * H)
-        rated = await create_order(s, requester_id=w.requester.id, text="差评单", now=old,
-                                   team_id=1, status=OrderStatus.RATED,
-                                   volunteer_id=w.volunteer.id)
-        s.add(Feedback(order_id=rated.id, requester_id=w.requester.id,
-                       volunteer_id=w.volunteer.id, rating=1, comment="态度<差>",
-                       created_at=T0 - 2 * H))
-        old_rated = await create_order(s, requester_id=w.requester.id, text="旧差评", now=old,
-                                       status=OrderStatus.RATED)
-        s.add(Feedback(order_id=old_rated.id, requester_id=w.requester.id, rating=1,
-                       created_at=T0 - 30 * H))
+        overdue = await create_order(
+            s,
+            requester_id=w.requester.id,
+            text="过期预约",
+            now=old,
+            team_id=1,
+            status=OrderStatus.SCHEDULED,
+            volunteer_id=w.volunteer.id,
+            appointment_at=T0 - 5 * H,
+        )
+        rated = await create_order(
+            s,
+            requester_id=w.requester.id,
+            text="差评单",
+            now=old,
+            team_id=1,
+            status=OrderStatus.RATED,
+            volunteer_id=w.volunteer.id,
+        )
+        s.add(
+            Feedback(
+                order_id=rated.id,
+                requester_id=w.requester.id,
+                volunteer_id=w.volunteer.id,
+                rating=1,
+                comment="态度<差>",
+                created_at=T0 - 2 * H,
+            )
+        )
+        old_rated = await create_order(
+            s, requester_id=w.requester.id, text="旧差评", now=old, status=OrderStatus.RATED
+        )
+        s.add(
+            Feedback(
+                order_id=old_rated.id, requester_id=w.requester.id, rating=1, created_at=T0 - 30 * H
+            )
+        )
     assert await digest.send_digest(w.deps, T0) == 1
     (text,) = w.texts(ADMIN_ID)
     assert "11月23日（周一）" in text
@@ -581,12 +669,31 @@ async def test_a_station_admin_gets_only_their_stations(world: World) -> None:
         town = Station(code="jj-hc", name="海门街道", level="town", parent_id=county.id)
         s.add(town)
         await s.flush()
-        s.add(Person(platform="telegram", external_id="4001", display_name="站长",
-                     roles=["admin"], admin_station_id=county.id))
-        mine = await create_order(s, requester_id=w.requester.id, text="本站", now=T0 - H,
-                                  station_id=town.id, status=OrderStatus.EXPIRED)
-        theirs = await create_order(s, requester_id=w.requester.id, text="外站", now=T0 - H,
-                                    station_id=other.id, status=OrderStatus.EXPIRED)
+        s.add(
+            Person(
+                platform="telegram",
+                external_id="4001",
+                display_name="站长",
+                roles=["admin"],
+                admin_station_id=county.id,
+            )
+        )
+        mine = await create_order(
+            s,
+            requester_id=w.requester.id,
+            text="本站",
+            now=T0 - H,
+            station_id=town.id,
+            status=OrderStatus.EXPIRED,
+        )
+        theirs = await create_order(
+            s,
+            requester_id=w.requester.id,
+            text="外站",
+            now=T0 - H,
+            station_id=other.id,
+            status=OrderStatus.EXPIRED,
+        )
     assert await digest.send_digest(w.deps, T0) == 2
     (scoped,) = w.texts("4001")
     (everything,) = w.texts(ADMIN_ID)
@@ -617,14 +724,20 @@ async def test_digest_runs_daily_from_the_tasks_table(world: World) -> None:
 # --- star levels ----------------------------------------------------------------------
 
 
-async def _volunteer(world: World, ext: str, minutes: int, level: int = 0,
-                     status: str = VolunteerStatus.ACTIVE) -> Volunteer:
+async def _volunteer(
+    world: World, ext: str, minutes: int, level: int = 0, status: str = VolunteerStatus.ACTIVE
+) -> Volunteer:
     async with world.deps.db.session() as s:
         p = Person(platform="telegram", external_id=ext, display_name=f"师傅{ext}")
         s.add(p)
         await s.flush()
-        v = Volunteer(person_id=p.id, name=f"师傅{ext}", service_minutes=minutes,
-                      star_level=level, status=status)
+        v = Volunteer(
+            person_id=p.id,
+            name=f"师傅{ext}",
+            service_minutes=minutes,
+            star_level=level,
+            status=status,
+        )
         s.add(v)
         await s.flush()
     return v
@@ -672,7 +785,8 @@ def test_calendar_slots_in_local_time(deps: Deps) -> None:
     assert calendar.digest_slot(s, nine + timedelta(seconds=1)) == nine + 24 * H
     assert calendar.digest_slot(s, nine + H, today=True) == nine
     assert calendar.star_slot(s, datetime(2026, 12, 15, tzinfo=UTC)) == datetime(
-        2027, 1, 1, 1, 0, tzinfo=UTC)
+        2027, 1, 1, 1, 0, tzinfo=UTC
+    )
     assert calendar.star_key(s, datetime(2026, 12, 31, 17, 0, tzinfo=UTC)) == "stars:2027-01"
 
 
@@ -682,8 +796,13 @@ def test_calendar_slots_in_local_time(deps: Deps) -> None:
 async def test_a_task_due_while_the_bot_was_down_runs_at_the_next_tick(world: World) -> None:
     order = await world.order(OrderStatus.DONE, done_at=T0 - 72 * H)
     async with world.deps.db.session() as s:
-        await tasks.enqueue(s, "feedback_ask", T0 - 71 * H, {"order_id": order.id},
-                            key=f"order:{order.id}:feedback:ask")
+        await tasks.enqueue(
+            s,
+            "feedback_ask",
+            T0 - 71 * H,
+            {"order_id": order.id},
+            key=f"order:{order.id}:feedback:ask",
+        )
     assert await world.tick(T0) == 1
     assert len(world.to(REQUESTER)) == 1
     metrics = world.deps.metrics.registry

@@ -39,26 +39,36 @@ async def _person(tg: TgRig, user: FakeUser) -> Person:
     await user.send("/start")
     await user.next_message()
     async with tg.db.session() as s:
-        return (await s.exec(
-            select(Person).where(Person.platform == "telegram",
-                                 Person.external_id == str(user.id))
-        )).one()
+        return (
+            await s.exec(
+                select(Person).where(
+                    Person.platform == "telegram", Person.external_id == str(user.id)
+                )
+            )
+        ).one()
 
 
-async def _order(tg: TgRig, requester: Person, volunteer: Volunteer | None = None,
-                 **fields: object) -> Order:
+async def _order(
+    tg: TgRig, requester: Person, volunteer: Volunteer | None = None, **fields: object
+) -> Order:
     async with tg.db.session() as s:
         return await create_order(
-            s, requester_id=requester.id, text="洗衣机不脱水", now=tg.deps.now(), team_id=1,
-            volunteer_id=volunteer.id if volunteer else None, address="海门街道1号",
+            s,
+            requester_id=requester.id,
+            text="洗衣机不脱水",
+            now=tg.deps.now(),
+            team_id=1,
+            volunteer_id=volunteer.id if volunteer else None,
+            address="海门街道1号",
             **fields,
         )
 
 
 async def _volunteer(tg: TgRig, person: Person) -> Volunteer:
     async with tg.db.session() as s:
-        v = Volunteer(person_id=person.id, name="张师傅", phone="13800000002",
-                      status=VolunteerStatus.ACTIVE)
+        v = Volunteer(
+            person_id=person.id, name="张师傅", phone="13800000002", status=VolunteerStatus.ACTIVE
+        )
         s.add(v)
         await s.flush()
     return v
@@ -70,8 +80,14 @@ async def test_a_reminder_arrives_and_the_volunteer_reconfirms(tg: TgRig) -> Non
     req, vperson = await _person(tg, requester), await _person(tg, vol_user)
     volunteer = await _volunteer(tg, vperson)
     at = tg.deps.now() + 30 * H
-    order = await _order(tg, req, volunteer, status=OrderStatus.SCHEDULED, appointment_at=at,
-                         claimed_at=tg.deps.now())
+    order = await _order(
+        tg,
+        req,
+        volunteer,
+        status=OrderStatus.SCHEDULED,
+        appointment_at=at,
+        claimed_at=tg.deps.now(),
+    )
     await lifecycle.emit(tg.deps, "appointment_set", order_id=order.id, appointment_at=at)
     await requester.expect_no_message(within=1.5)  # nothing is due for six hours
 
@@ -88,9 +104,9 @@ async def test_a_reminder_arrives_and_the_volunteer_reconfirms(tg: TgRig) -> Non
     told = await requester.next_message()
     assert "按时" in told.text
     async with tg.db.session() as s:
-        deadline = (await s.exec(
-            select(Task).where(Task.key == f"order:{order.id}:reconfirm:timeout")
-        )).one()
+        deadline = (
+            await s.exec(select(Task).where(Task.key == f"order:{order.id}:reconfirm:timeout"))
+        ).one()
     assert deadline.status == TaskStatus.CANCELLED
 
 
@@ -132,12 +148,21 @@ async def test_a_restart_delivers_what_fell_due_while_down(tg: TgRig) -> None:
     interrupted = await _order(tg, req, status=OrderStatus.DONE, done_at=now - 5 * H)
     async with tg.db.session() as s:
         # Fell due while the bot was down.
-        await tasks.enqueue(s, "feedback_ask", now - 4 * H, {"order_id": waiting.id},
-                            key=f"order:{waiting.id}:feedback:ask")
+        await tasks.enqueue(
+            s,
+            "feedback_ask",
+            now - 4 * H,
+            {"order_id": waiting.id},
+            key=f"order:{waiting.id}:feedback:ask",
+        )
         # Claimed by a process that died before sending: its lease has run out.
-        dead = await tasks.enqueue(s, "feedback_ask", now - 4 * H,
-                                   {"order_id": interrupted.id},
-                                   key=f"order:{interrupted.id}:feedback:ask")
+        dead = await tasks.enqueue(
+            s,
+            "feedback_ask",
+            now - 4 * H,
+            {"order_id": interrupted.id},
+            key=f"order:{interrupted.id}:feedback:ask",
+        )
         dead.status, dead.leased_by = TaskStatus.RUNNING, "dead-host:1:abc"
         dead.lease_until, dead.attempts = now - H, 1
         s.add(dead)
@@ -145,8 +170,9 @@ async def test_a_restart_delivers_what_fell_due_while_down(tg: TgRig) -> None:
 
     await tg.restart()
     first, second = await requester.next_message(), await requester.next_message()
-    assert sorted(o.code for o in (waiting, interrupted) for m in (first, second)
-                  if o.code in m.text) == sorted([waiting.code, interrupted.code])
+    assert sorted(
+        o.code for o in (waiting, interrupted) for m in (first, second) if o.code in m.text
+    ) == sorted([waiting.code, interrupted.code])
     assert first.buttons == [["★1", "★2", "★3", "★4", "★5"]]
     await requester.expect_no_message(within=0.5)  # each exactly once
     async with tg.db.session() as s:

@@ -60,6 +60,6 @@ def test_utf16_units_are_counted_like_telegram() -> None:
 
 @pytest.mark.parametrize("limit", [5, 17, 64])
 def test_small_limits_hold(limit: int) -> None:
-    text = "<a href=\"https://x.cn/?a=1&amp;b=2\">链接</a>\n" * 30 + "<code>&lt;tag&gt;</code>"
+    text = '<a href="https://x.cn/?a=1&amp;b=2">链接</a>\n' * 30 + "<code>&lt;tag&gt;</code>"
     for part in split_html(text, limit):
         assert visible_length(part) <= limit and _balanced(part)

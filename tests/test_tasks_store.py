@@ -31,8 +31,9 @@ async def test_enqueue_with_a_key_moves_instead_of_duplicating(db: Database) -> 
     async with db.session() as s:
         await tasks.enqueue(s, "remind", T0, {"n": 1}, key="order:1:remind:3600:req")
     async with db.session() as s:
-        await tasks.enqueue(s, "remind", T0 + timedelta(hours=2), {"n": 2},
-                            key="order:1:remind:3600:req")
+        await tasks.enqueue(
+            s, "remind", T0 + timedelta(hours=2), {"n": 2}, key="order:1:remind:3600:req"
+        )
     async with db.session() as s:
         rows = (await s.exec(select(Task))).all()
     assert len(rows) == 1
@@ -175,8 +176,7 @@ async def test_ensure_inserts_once_and_never_revives(db: Database) -> None:
     async with db.session() as s:
         assert await tasks.ensure(s, "digest", T0, key="digest:2026-11-23")
     async with db.session() as s:
-        assert not await tasks.ensure(s, "digest", T0 + timedelta(hours=1),
-                                      key="digest:2026-11-23")
+        assert not await tasks.ensure(s, "digest", T0 + timedelta(hours=1), key="digest:2026-11-23")
     async with db.session() as s:
         (task,) = await tasks.lease_due(s, T0, "w1", 10, LEASE)
         assert task.due_at == T0
@@ -255,8 +255,9 @@ async def test_two_workers_split_the_tasks_with_no_duplicates(pg_url: str) -> No
     try:
         async with dbs[0].session() as s:
             for n in range(total):
-                await tasks.enqueue(s, "probe", T0 - timedelta(seconds=n % 7), {"n": n},
-                                    key=f"probe:{n}")
+                await tasks.enqueue(
+                    s, "probe", T0 - timedelta(seconds=n % 7), {"n": n}, key=f"probe:{n}"
+                )
 
         async def work(deps: Deps, name: str) -> None:
             while await tick(deps, worker_id=name, now=T0, limit=15):
@@ -267,9 +268,11 @@ async def test_two_workers_split_the_tasks_with_no_duplicates(pg_url: str) -> No
         assert set(ran.values()) == {1}, [n for n, c in ran.items() if c > 1]
         assert by_worker["w1"] > 0 and by_worker["w2"] > 0
         async with dbs[0].session() as s:
-            left = (await s.exec(
-                select(Task).where(col(Task.status) != TaskStatus.DONE, Task.kind == "probe")
-            )).all()
+            left = (
+                await s.exec(
+                    select(Task).where(col(Task.status) != TaskStatus.DONE, Task.kind == "probe")
+                )
+            ).all()
         assert left == []
     finally:
         for db in dbs:

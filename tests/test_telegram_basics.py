@@ -98,8 +98,15 @@ async def test_one_persons_quick_messages_are_answered_in_order(tg: TgRig) -> No
         await worker.send(text)
     replies = await worker.next_messages(len(commands))
     kinds = [
-        "help" if "怎么用" in m.text else "start" if "这里是" in m.text
-        else "orders" if "订单" in m.text else "cancel" if "没有进行中" in m.text else m.text
+        "help"
+        if "怎么用" in m.text
+        else "start"
+        if "这里是" in m.text
+        else "orders"
+        if "订单" in m.text
+        else "cancel"
+        if "没有进行中" in m.text
+        else m.text
         for m in replies
     ]
     assert kinds == ["help", "start", "orders", "help", "cancel", "start"]

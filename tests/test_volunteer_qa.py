@@ -47,8 +47,13 @@ async def _order(deps: Deps, oid: int) -> Order:
 
 async def _offer_status(deps: Deps, oid: int, volunteer_id: int) -> str:
     async with deps.db.session() as s:
-        offer = (await s.exec(select(Offer).where(
-            col(Offer.order_id) == oid, col(Offer.volunteer_id) == volunteer_id))).one()
+        offer = (
+            await s.exec(
+                select(Offer).where(
+                    col(Offer.order_id) == oid, col(Offer.volunteer_id) == volunteer_id
+                )
+            )
+        ).one()
     return offer.status
 
 
@@ -93,8 +98,9 @@ async def test_relay_passes_a_typed_number_but_never_a_shared_contact(
     await press(engine, MASTER, f"relay:{oid}")
     assert "已转达" in text(await say(engine, MASTER, "我的电话 13900001111，到了打我"))
     assert "13900001111" in notifier.to("500")[-1].text
-    out = await engine.handle(MASTER, Inbound(Kind.CONTACT, phone="13900002222",
-                                              contact_is_self=False))
+    out = await engine.handle(
+        MASTER, Inbound(Kind.CONTACT, phone="13900002222", contact_is_self=False)
+    )
     assert "不转发" in text(out)
     assert all("13900002222" not in t for t in notifier.texts_to("500"))
 
@@ -128,8 +134,9 @@ async def test_a_volunteer_who_gave_a_job_up_cannot_grab_it_back_from_the_board(
     assert notifier.texts_to("500") == []  # the requester is not told "李师傅 is coming" again
     # An admin can still give it back on purpose.
     async with deps.db.session() as s:
-        boss = (await s.exec(select(type(requester)).where(
-            col(type(requester).external_id) == "1"))).one()
+        boss = (
+            await s.exec(select(type(requester)).where(col(type(requester).external_id) == "1"))
+        ).one()
     assert await dispatch.assign(deps, oid, me.id, by=boss)  # type: ignore[arg-type]
     assert (await _order(deps, oid)).volunteer_id == me.id
 
@@ -325,8 +332,9 @@ async def test_a_hostile_names_journey_stays_valid_html_and_private(tg: TgRig) -
 
     requester = tg.user(2001, "王<b>女士</b>", started=True)
     person = await f.person(tg.deps, 2001, "王<b>女士</b>", phone=PHONE)
-    oid = await f.order(tg.deps, person, text=f"机器坏了 <急> 电话{PHONE}", address=ADDRESS,
-                        contact_phone=PHONE)
+    oid = await f.order(
+        tg.deps, person, text=f"机器坏了 <急> 电话{PHONE}", address=ADDRESS, contact_phone=PHONE
+    )
     await dispatch.start(tg.deps, oid)
     offer = await master.next_message()
     await other.next_message()

@@ -102,8 +102,9 @@ async def test_the_application_dialog_end_to_end(
     assert "您自己的" in text(out)
     out = await say(engine, APPLICANT, "12345")
     assert "11位手机号" in text(out)
-    out = await engine.handle(APPLICANT, Inbound(Kind.CONTACT, phone="+86 138 0000 1234",
-                                                 contact_is_self=True))
+    out = await engine.handle(
+        APPLICANT, Inbound(Kind.CONTACT, phone="+86 138 0000 1234", contact_is_self=True)
+    )
     assert out.replies[0].remove_keyboard and "138****1234" in out.replies[0].text
     picker = out.replies[1]
     assert "技术攻关服务队" in buttons(picker) and "✔️ 完成" in buttons(picker)
@@ -136,7 +137,12 @@ async def test_the_application_dialog_end_to_end(
     v = await _volunteer_of(deps, "20")
     assert v is not None and v.status == VolunteerStatus.PENDING
     assert (v.name, v.phone, v.station_id, v.skills, v.honours) == (
-        "<b>张建国</b>", "13800001234", st["yh.a1"], "数控加工、模具维修", "")
+        "<b>张建国</b>",
+        "13800001234",
+        st["yh.a1"],
+        "数控加工、模具维修",
+        "",
+    )
     async with deps.db.session() as s:
         assert await volunteers.team_ids(s, v.id) == [tech]  # type: ignore[arg-type]
     application = notifier.to("1")[-1]
@@ -168,8 +174,9 @@ async def test_approval_makes_a_volunteer(
     assert v2 is not None and v2.status == VolunteerStatus.ACTIVE and v2.approved_at is not None
     async with deps.db.session() as s:
         p = await s.get(Person, v2.person_id)
-        logs = (await s.exec(select(AuditLog).where(
-            col(AuditLog.action) == "volunteer.approve"))).all()
+        logs = (
+            await s.exec(select(AuditLog).where(col(AuditLog.action) == "volunteer.approve"))
+        ).all()
     assert p is not None and Role.VOLUNTEER in p.roles
     assert len(logs) == 1 and logs[0].after == {"status": "active"}
     assert events == [{"volunteer_id": v.id}]
@@ -243,7 +250,10 @@ async def test_profile_shows_and_edits_fields(deps: Deps, engine: Engine) -> Non
     assert out.toast == "已暂停接单" and "▶️ 恢复接单" in buttons(out.replies[0])
     v = await _volunteer_of(deps, "20")
     assert v is not None and (v.honours, v.skills, v.status) == (
-        "浙江工匠", "", VolunteerStatus.PAUSED)
+        "浙江工匠",
+        "",
+        VolunteerStatus.PAUSED,
+    )
     async with deps.db.session() as s:
         actions = {a.action for a in (await s.exec(select(AuditLog))).all()}
     assert {"volunteer.teams", "volunteer.profile"} <= actions

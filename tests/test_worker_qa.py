@@ -409,8 +409,14 @@ async def submit_summary(tg: TgRig, u: FakeUser) -> None:
 
 @pytest.mark.parametrize(
     "need",
-    ["电话138.1234.5678", "电话 138 - 1234 - 5678", "138  1234  5678", "138，1234，5678",
-     "１３８ １２３４ ５６７８", "(0576) 8888 5678"],
+    [
+        "电话138.1234.5678",
+        "电话 138 - 1234 - 5678",
+        "138  1234  5678",
+        "138，1234，5678",
+        "１３８ １２３４ ５６７８",
+        "(0576) 8888 5678",
+    ],
 )
 def test_offers_hide_numbers_written_with_dots_or_spaced_dashes(need: str) -> None:
     assert "5678" not in hide_numbers(need)

@@ -58,8 +58,10 @@ def stars(rating: int) -> str:
 
 def star_buttons(lang: str | None, order_id: int) -> tuple[tuple[Button, ...], ...]:
     return rows(
-        *(Button(t(lang, "feedback.star", n=n), encode(RATE_VERB, order_id, n))
-          for n in range(1, 6)),
+        *(
+            Button(t(lang, "feedback.star", n=n), encode(RATE_VERB, order_id, n))
+            for n in range(1, 6)
+        ),
         per_row=5,
     )
 
@@ -70,8 +72,7 @@ def star_buttons(lang: str | None, order_id: int) -> tuple[tuple[Button, ...], .
 async def on_job_done(deps: Deps, *, order_id: int, **_: Any) -> None:
     due = deps.now() + deps.settings.feedback_delay
     async with deps.db.session() as session:
-        await tasks.enqueue(session, ASK, due, {"order_id": order_id},
-                            key=f"{prefix(order_id)}ask")
+        await tasks.enqueue(session, ASK, due, {"order_id": order_id}, key=f"{prefix(order_id)}ask")
     if due <= deps.now():
         kick(deps)
 
@@ -105,8 +106,13 @@ async def ask(deps: Deps, task: Task) -> None:
     if ps is None:
         return
     async with deps.db.session() as session:
-        await tasks.enqueue(session, NUDGE, deps.now() + deps.settings.feedback_nudge_after,
-                            {"order_id": order_id}, key=f"{prefix(order_id)}nudge")
+        await tasks.enqueue(
+            session,
+            NUDGE,
+            deps.now() + deps.settings.feedback_nudge_after,
+            {"order_id": order_id},
+            key=f"{prefix(order_id)}nudge",
+        )
     await _ask(deps, ps, "feedback.ask")
 
 
@@ -135,24 +141,40 @@ async def rate(ctx: Ctx) -> Result:
             return Outcome(toast=ctx.t("feedback.already"))
         if not await transition(session, order_id, OrderStatus.RATED, now, expect=RATEABLE):
             raise Expired()
-        session.add(Feedback(order_id=order_id, requester_id=ctx.person.id,  # type: ignore[arg-type]
-                             volunteer_id=order.volunteer_id, rating=rating, created_at=now))
+        session.add(
+            Feedback(
+                order_id=order_id,
+                requester_id=ctx.person.id,  # type: ignore[arg-type]
+                volunteer_id=order.volunteer_id,
+                rating=rating,
+                created_at=now,
+            )
+        )
         await tasks.cancel(session, key_prefix=prefix(order_id))
         # Offer the comment unless the person is in the middle of something else.
         offer_comment = ctx.dialog is None or ctx.dialog.flow == FLOW
         if offer_comment:
             ref = ctx.event.message
-            await dialog.put(session, ctx.person.id, FLOW, "comment", {  # type: ignore[arg-type]
-                "order_id": order_id, "rating": rating, "asked_at": now.isoformat(),
-                "ref": [ref.platform, ref.chat_id, ref.message_id] if ref else None,
-            })
+            await dialog.put(
+                session,
+                ctx.person.id,
+                FLOW,
+                "comment",
+                {  # type: ignore[arg-type]
+                    "order_id": order_id,
+                    "rating": rating,
+                    "asked_at": now.isoformat(),
+                    "ref": [ref.platform, ref.chat_id, ref.message_id] if ref else None,
+                },
+            )
     if rating <= LOW_RATING:
         await _alert_low(deps, order_id, rating)
     thanks = ctx.t("feedback.thanks", stars=stars(rating))
     if not offer_comment:
         return Reply(thanks, edit=True)
     return Reply(
-        ctx.t("feedback.comment_prompt", thanks=Safe(thanks)), edit=True,
+        ctx.t("feedback.comment_prompt", thanks=Safe(thanks)),
+        edit=True,
         buttons=rows(Button(ctx.t("feedback.skip"), encode(SKIP_VERB, order_id))),
     )
 
@@ -166,11 +188,18 @@ async def _alert_low(deps: Deps, order_id: int, rating: int) -> None:
     order = ps.order
 
     def render(lang: str) -> Reply:
-        return Reply(t(
-            lang, "feedback.low_alert", code=order.code, stars=stars(rating), rating=rating,
-            team=teams.get(lang, teams["zh"]), volunteer=ps.volunteer_name(lang),
-            summary=summary(order.text),
-        ))
+        return Reply(
+            t(
+                lang,
+                "feedback.low_alert",
+                code=order.code,
+                stars=stars(rating),
+                rating=rating,
+                team=teams.get(lang, teams["zh"]),
+                volunteer=ps.volunteer_name(lang),
+                summary=summary(order.text),
+            )
+        )
 
     await tell_admins(deps, render, order.station_id)
 
@@ -201,13 +230,19 @@ async def comment(ctx: Ctx) -> Result:
     if not text:
         return Reply(ctx.t("feedback.comment_text_only"), buttons=skip)
     if len(text) > COMMENT_LIMIT:
-        return Reply(ctx.t("feedback.comment_too_long", length=len(text), limit=COMMENT_LIMIT),
-                     buttons=skip)
+        return Reply(
+            ctx.t("feedback.comment_too_long", length=len(text), limit=COMMENT_LIMIT), buttons=skip
+        )
     async with ctx.deps.db.session() as session:
         await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
-        fb = (await session.exec(select(Feedback).where(
-            Feedback.order_id == data.get("order_id"), Feedback.requester_id == ctx.person.id,
-        ))).first()
+        fb = (
+            await session.exec(
+                select(Feedback).where(
+                    Feedback.order_id == data.get("order_id"),
+                    Feedback.requester_id == ctx.person.id,
+                )
+            )
+        ).first()
         if fb is not None:
             fb.comment = text
             session.add(fb)
@@ -216,9 +251,19 @@ async def comment(ctx: Ctx) -> Result:
         return ctx.reply("common.expired")
     await _close_prompt(ctx, data)
     if fb.rating <= LOW_RATING and order is not None:
-        await tell_admins(ctx.deps, lambda lang: Reply(t(
-            lang, "feedback.low_comment", code=order.code, rating=fb.rating, comment=text,
-        )), order.station_id)
+        await tell_admins(
+            ctx.deps,
+            lambda lang: Reply(
+                t(
+                    lang,
+                    "feedback.low_comment",
+                    code=order.code,
+                    rating=fb.rating,
+                    comment=text,
+                )
+            ),
+            order.station_id,
+        )
     return ctx.reply("feedback.comment_saved")
 
 

@@ -49,13 +49,13 @@ async def _clear(ctx: Ctx) -> None:
         await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
 
 
-async def _card(ctx: Ctx, order: Order, header: str = "jobs.card.item", *,
-                edit: bool = False) -> Reply:
+async def _card(
+    ctx: Ctx, order: Order, header: str = "jobs.card.item", *, edit: bool = False
+) -> Reply:
     async with ctx.deps.db.session() as session:
         fresh = await session.get(Order, order.id)
         assert fresh is not None
-        card = await jobtext.job_card(session, fresh, ctx.lang, ctx.deps.settings.tz,
-                                      header=header)
+        card = await jobtext.job_card(session, fresh, ctx.lang, ctx.deps.settings.tz, header=header)
     return Reply(card.text, buttons=card.buttons, edit=edit)
 
 
@@ -68,8 +68,9 @@ async def _held(ctx: Ctx, allowed: tuple[str, ...]) -> tuple[Order, Volunteer]:
     if order is None or volunteer is None or order.volunteer_id != volunteer.id:
         raise Expired()
     if order.status not in allowed:
-        raise Refusal("jobs.wrong_state", toast=True,
-                      status=orders.status_label(ctx.lang, order.status))
+        raise Refusal(
+            "jobs.wrong_state", toast=True, status=orders.status_label(ctx.lang, order.status)
+        )
     return order, volunteer
 
 
@@ -100,7 +101,9 @@ async def press_claim(ctx: Ctx) -> Result:
         if order.requester_id == ctx.person.id:
             raise Refusal("jobs.claim.own", toast=True)
         if order.status in OrderStatus.OPEN and await dispatch.released_by(
-            session, volunteer.id, [order_id]  # type: ignore[arg-type]
+            session,
+            volunteer.id,  # type: ignore[arg-type]
+            [order_id],
         ):
             # They gave it up: the requester and admins were told it is being passed on,
             # so taking it back goes through an admin (/assign), not an old button.
@@ -125,8 +128,10 @@ async def _pressed_offer(ctx: Ctx, order_id: int, volunteer_id: int) -> bool:
         return False
     async with ctx.deps.db.session() as session:
         stmt = select(Offer.id).where(
-            col(Offer.order_id) == order_id, col(Offer.volunteer_id) == volunteer_id,
-            col(Offer.chat_id) == ref.chat_id, col(Offer.message_id) == ref.message_id,
+            col(Offer.order_id) == order_id,
+            col(Offer.volunteer_id) == volunteer_id,
+            col(Offer.chat_id) == ref.chat_id,
+            col(Offer.message_id) == ref.message_id,
         )
         return (await session.exec(stmt)).first() is not None
 
@@ -138,8 +143,11 @@ async def _claim_lost(ctx: Ctx, order_id: int, volunteer_id: int) -> Result:
         if order.volunteer_id == volunteer_id:  # a double press that won the first time
             return Outcome(toast=ctx.t("jobs.claim.yours"))
         facts = await jobtext.facts(session, order, ctx.lang, ctx.deps.settings.tz)
-    key = ("dispatch.offer.withdrawn" if order.status == OrderStatus.CANCELLED
-           else "dispatch.offer.taken")
+    key = (
+        "dispatch.offer.withdrawn"
+        if order.status == OrderStatus.CANCELLED
+        else "dispatch.offer.taken"
+    )
     closed = jobtext.closed_offer(ctx.lang, facts, key)
     return Outcome([Reply(closed.text, edit=True)], toast=ctx.t("jobs.claim.lost"))
 
@@ -177,8 +185,12 @@ async def board(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         ranked = await dispatch.open_orders_for(session, volunteer)
         items = [
-            jobtext.board_reply(ctx.lang, await jobtext.facts(session, order, ctx.lang, tz),
-                                order.id, ctx.t(f"jobs.ring.{ring}"))  # type: ignore[arg-type]
+            jobtext.board_reply(
+                ctx.lang,
+                await jobtext.facts(session, order, ctx.lang, tz),
+                order.id,  # type: ignore[arg-type]
+                ctx.t(f"jobs.ring.{ring}"),
+            )
             for order, ring in ranked[:BOARD_LIMIT]
         ]
     if not ranked:
@@ -199,12 +211,16 @@ async def my_jobs(ctx: Ctx) -> Result:
         )
         found = sorted(
             (await session.exec(stmt)).all(),
-            key=lambda o: (o.status == OrderStatus.DONE,
-                           o.appointment_at.timestamp() if o.appointment_at else float("inf"),
-                           o.id),
+            key=lambda o: (
+                o.status == OrderStatus.DONE,
+                o.appointment_at.timestamp() if o.appointment_at else float("inf"),
+                o.id,
+            ),
         )
-        cards = [await jobtext.job_card(session, o, ctx.lang, tz, header="jobs.card.item")
-                 for o in found[:JOBS_LIMIT]]
+        cards = [
+            await jobtext.job_card(session, o, ctx.lang, tz, header="jobs.card.item")
+            for o in found[:JOBS_LIMIT]
+        ]
     if not found:
         return ctx.reply("jobs.none")
     return [ctx.reply("jobs.list_head", n=len(found), shown=len(cards)), *cards]
@@ -233,8 +249,12 @@ async def appointment_input(ctx: Ctx) -> Result:
     await _clear(ctx)
     order = None
     if volunteer is not None:
-        order = await jobs.set_appointment(ctx.deps, int(data["order_id"]), volunteer.id,  # type: ignore[arg-type]
-                                           window.start)
+        order = await jobs.set_appointment(
+            ctx.deps,
+            int(data["order_id"]),
+            volunteer.id,  # type: ignore[arg-type]
+            window.start,
+        )
     if order is None:
         return ctx.reply("jobs.moved_on")
     when = jobtext.fmt_time(window.start, ctx.deps.settings.tz, ctx.lang)
@@ -273,8 +293,10 @@ async def finish_input(ctx: Ctx) -> Result:
     photos: list[str] = list(data.get("photos", []))
     if event.kind == Kind.PHOTO and event.photo:
         if len(photos) >= jobs.MAX_PHOTOS:
-            return Reply(ctx.t("jobs.done.photo_limit", n=jobs.MAX_PHOTOS),
-                         buttons=_submit_button(ctx, order_id))
+            return Reply(
+                ctx.t("jobs.done.photo_limit", n=jobs.MAX_PHOTOS),
+                buttons=_submit_button(ctx, order_id),
+            )
         photos.append(event.photo)
         data["photos"] = photos
         caption = (event.text or "").strip()
@@ -282,8 +304,9 @@ async def finish_input(ctx: Ctx) -> Result:
             data["summary"] = caption
         if data.get("summary"):
             await _put(ctx, FINISH_FLOW, "photos", data)
-            return Reply(ctx.t("jobs.done.photo_saved", n=len(photos)),
-                         buttons=_submit_button(ctx, order_id))
+            return Reply(
+                ctx.t("jobs.done.photo_saved", n=len(photos)), buttons=_submit_button(ctx, order_id)
+            )
         await _put(ctx, FINISH_FLOW, "summary", data)
         return ctx.reply("jobs.done.photo_first")
     if event.kind != Kind.TEXT:
@@ -299,8 +322,9 @@ async def finish_input(ctx: Ctx) -> Result:
         return ctx.reply("common.too_long", length=len(text), limit=jobs.SUMMARY_MAX)
     data["summary"] = text
     await _put(ctx, FINISH_FLOW, "photos", data)
-    return Reply(ctx.t("jobs.done.ask_photos", n=jobs.MAX_PHOTOS),
-                 buttons=_submit_button(ctx, order_id))
+    return Reply(
+        ctx.t("jobs.done.ask_photos", n=jobs.MAX_PHOTOS), buttons=_submit_button(ctx, order_id)
+    )
 
 
 async def press_submit(ctx: Ctx) -> Result:
@@ -316,8 +340,11 @@ async def _finish(ctx: Ctx, data: dict[str, Any]) -> Result:
     order = None
     if volunteer is not None:
         order = await jobs.finish_service(
-            ctx.deps, int(data["order_id"]), volunteer.id,  # type: ignore[arg-type]
-            summary=str(data.get("summary", "")), photos=list(data.get("photos", [])),
+            ctx.deps,
+            int(data["order_id"]),
+            volunteer.id,  # type: ignore[arg-type]
+            summary=str(data.get("summary", "")),
+            photos=list(data.get("photos", [])),
         )
     if order is None:
         return ctx.reply("jobs.moved_on")
@@ -345,8 +372,12 @@ async def quit_input(ctx: Ctx) -> Result:
     volunteer = await _volunteer(ctx)
     await _clear(ctx)
     released = volunteer is not None and await dispatch.release(
-        ctx.deps, int(data["order_id"]), reason=reason, by=ctx.person,
-        volunteer_id=volunteer.id, wait=False,
+        ctx.deps,
+        int(data["order_id"]),
+        reason=reason,
+        by=ctx.person,
+        volunteer_id=volunteer.id,
+        wait=False,
     )
     return ctx.reply("jobs.quit.done" if released else "jobs.moved_on")
 
@@ -360,8 +391,12 @@ async def _verdict(ctx: Ctx, resolved: bool) -> Result:
         order = await session.get(Order, order_id)
     if order is None or order.requester_id != ctx.person.id:
         raise Expired()
-    confirmed = await jobs.confirm(ctx.deps, order_id, ctx.person.id,  # type: ignore[arg-type]
-                                   resolved=resolved)
+    confirmed = await jobs.confirm(
+        ctx.deps,
+        order_id,
+        ctx.person.id,  # type: ignore[arg-type]
+        resolved=resolved,
+    )
     if confirmed is None:
         if order.status in (OrderStatus.CONFIRMED, OrderStatus.RATED):
             return Outcome(toast=ctx.t("jobs.confirm.already"))

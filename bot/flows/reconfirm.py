@@ -31,8 +31,11 @@ async def _held(ctx: Ctx) -> parties.Parties:
         ps = await parties.load(session, order_id)
         volunteer = await volunteer_of(session, ctx.person)
     if (
-        ps is None or volunteer is None or ps.volunteer is None
-        or ps.volunteer.id != volunteer.id or ps.order.status not in HELD
+        ps is None
+        or volunteer is None
+        or ps.volunteer is None
+        or ps.volunteer.id != volunteer.id
+        or ps.order.status not in HELD
         or ps.order.appointment_at is None
     ):
         raise Expired()
@@ -48,18 +51,36 @@ async def can_make_it(ctx: Ctx) -> Result:
         # The first answer stops the deadline; a repeated press only repeats the thanks.
         first = await tasks.cancel(session, key=reconfirm_timeout_key(order.id)) > 0
         if not first:
-            timeout = (await session.exec(select(Task).where(
-                col(Task.key) == reconfirm_timeout_key(order.id)))).first()
+            timeout = (
+                await session.exec(
+                    select(Task).where(col(Task.key) == reconfirm_timeout_key(order.id))
+                )
+            ).first()
             first = timeout is None or timeout.status == TaskStatus.DONE
     tz = ctx.deps.settings.tz
     if first and ps.requester is not None:
         lang = ps.requester.language
-        await notify(ctx.deps, ps.requester, Reply(t(
-            lang, "schedule.reconfirm.requester_confirmed", volunteer=ps.volunteer_name(lang),
-            when=when(lang, order.appointment_at, tz), code=order.code,
-        )))
-    return Reply(ctx.t("schedule.reconfirm.confirmed", code=order.code,
-                       when=when(ctx.lang, order.appointment_at, tz)), edit=True)
+        await notify(
+            ctx.deps,
+            ps.requester,
+            Reply(
+                t(
+                    lang,
+                    "schedule.reconfirm.requester_confirmed",
+                    volunteer=ps.volunteer_name(lang),
+                    when=when(lang, order.appointment_at, tz),
+                    code=order.code,
+                )
+            ),
+        )
+    return Reply(
+        ctx.t(
+            "schedule.reconfirm.confirmed",
+            code=order.code,
+            when=when(ctx.lang, order.appointment_at, tz),
+        ),
+        edit=True,
+    )
 
 
 async def cannot_make_it(ctx: Ctx) -> Result:
@@ -73,7 +94,11 @@ async def cannot_make_it(ctx: Ctx) -> Result:
     # The reason is shown to the admins, in the association's language.
     reason = t(ctx.deps.settings.language, "schedule.reconfirm.release_reason")
     released = await dispatch.release(
-        ctx.deps, order.id, reason=reason, by=ctx.person.id, volunteer_id=ps.volunteer.id,
+        ctx.deps,
+        order.id,
+        reason=reason,
+        by=ctx.person.id,
+        volunteer_id=ps.volunteer.id,
         wait=False,  # the new offers go out in the background; answer the volunteer now
     )
     if not released:

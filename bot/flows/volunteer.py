@@ -27,8 +27,11 @@ from store.models import Station, Volunteer, VolunteerStatus
 FLOW = "volunteer"
 REJECT_FLOW = "vreject"
 STEPS = ("name", "phone", "teams", "station", "skills", "honours")
-TEXT_STEPS = {"name": volunteers.NAME_MAX, "skills": volunteers.SKILLS_MAX,
-              "honours": volunteers.HONOURS_MAX}
+TEXT_STEPS = {
+    "name": volunteers.NAME_MAX,
+    "skills": volunteers.SKILLS_MAX,
+    "honours": volunteers.HONOURS_MAX,
+}
 EDITABLE = ("name", "phone", "teams", "station", "skills", "honours")
 MAX_STATION_BUTTONS = 60
 REASON_MAX = 200
@@ -103,9 +106,10 @@ async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
         keyboard = ((KeyButton(name),),) if name else ()
         return Reply(ctx.t("volunteer.ask_name"), keyboard=keyboard)
     if step == "phone":
-        return Reply(ctx.t("volunteer.ask_phone"), keyboard=(
-            (KeyButton(ctx.t("volunteer.share_phone"), request="contact"),),
-        ))
+        return Reply(
+            ctx.t("volunteer.ask_phone"),
+            keyboard=((KeyButton(ctx.t("volunteer.share_phone"), request="contact"),),),
+        )
     if step == "teams":
         return await _teams_reply(ctx, data.get("teams", []))
     if step == "station":
@@ -120,33 +124,46 @@ async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> 
         teams = await volunteers.active_teams(session)
     chosen = [volunteers.team_label(tm, ctx.lang) for tm in teams if tm.id in selected]
     buttons = [
-        Button(("✅ " if tm.id in selected else "") + volunteers.team_label(tm, ctx.lang),
-               callbacks.encode(TEAM, tm.id))
+        Button(
+            ("✅ " if tm.id in selected else "") + volunteers.team_label(tm, ctx.lang),
+            callbacks.encode(TEAM, tm.id),
+        )
         for tm in teams
     ]
-    layout = (*rows(*buttons, per_row=2),
-              (Button(ctx.t("volunteer.btn.teams_done"), callbacks.encode(TEAMS_DONE)),))
-    text = ctx.t("volunteer.ask_teams",
-                 chosen="、".join(chosen) or ctx.t("volunteer.none"))
+    layout = (
+        *rows(*buttons, per_row=2),
+        (Button(ctx.t("volunteer.btn.teams_done"), callbacks.encode(TEAMS_DONE)),),
+    )
+    text = ctx.t("volunteer.ask_teams", chosen="、".join(chosen) or ctx.t("volunteer.none"))
     return Reply(text, buttons=layout, edit=edit)
 
 
 async def _stations_reply(ctx: Ctx, parent_id: int | None, *, edit: bool = False) -> Reply:
     async with ctx.deps.db.session() as session:
-        stmt = (select(Station).where(col(Station.active), col(Station.parent_id) == parent_id)
-                if parent_id is not None
-                else select(Station).where(col(Station.active), col(Station.parent_id).is_(None)))
+        stmt = (
+            select(Station).where(col(Station.active), col(Station.parent_id) == parent_id)
+            if parent_id is not None
+            else select(Station).where(col(Station.active), col(Station.parent_id).is_(None))
+        )
         children = list((await session.exec(stmt.order_by(col(Station.id)))).all())
         parent = await session.get(Station, parent_id) if parent_id is not None else None
         where = await volunteers.station_path(session, parent_id)
-    buttons = [Button(s.name, callbacks.encode(STATION, s.id))
-               for s in children[:MAX_STATION_BUTTONS]]
+    buttons = [
+        Button(s.name, callbacks.encode(STATION, s.id)) for s in children[:MAX_STATION_BUTTONS]
+    ]
     layout = list(rows(*buttons, per_row=2))
     if parent is not None:
-        layout.append((Button(ctx.t("volunteer.btn.station_this", name=parent.name),
-                              callbacks.encode(STATION_PICK, parent.id)),))
-        layout.append((Button(ctx.t("common.back"),
-                              callbacks.encode(STATION, parent.parent_id or 0)),))
+        layout.append(
+            (
+                Button(
+                    ctx.t("volunteer.btn.station_this", name=parent.name),
+                    callbacks.encode(STATION_PICK, parent.id),
+                ),
+            )
+        )
+        layout.append(
+            (Button(ctx.t("common.back"), callbacks.encode(STATION, parent.parent_id or 0)),)
+        )
     layout.append((Button(ctx.t("volunteer.btn.station_skip"), callbacks.encode(STATION_SKIP)),))
     text = ctx.t("volunteer.ask_station", where=where or ctx.t("volunteer.station_top"))
     return Reply(text, buttons=tuple(layout), edit=edit)
@@ -177,8 +194,11 @@ async def on_input(ctx: Ctx) -> Result:
     step, data, event = state.step, dict(state.data), ctx.event
     if step in ("teams", "station"):
         hint = ctx.reply(f"volunteer.use_buttons_{step}")
-        picker = (await _teams_reply(ctx, data.get("teams", [])) if step == "teams"
-                  else await _stations_reply(ctx, None))
+        picker = (
+            await _teams_reply(ctx, data.get("teams", []))
+            if step == "teams"
+            else await _stations_reply(ctx, None)
+        )
         return [hint, picker]
     if step == "phone":
         if event.kind == Kind.CONTACT:
@@ -212,8 +232,9 @@ async def on_input(ctx: Ctx) -> Result:
 
 async def _ask_again(ctx: Ctx, key: str, step: str, data: dict[str, Any], **kw: Any) -> Result:
     prompt = await _ask(ctx, step, data)
-    return Reply(ctx.t(key, **kw) + "\n\n" + prompt.text, buttons=prompt.buttons,
-                 keyboard=prompt.keyboard)
+    return Reply(
+        ctx.t(key, **kw) + "\n\n" + prompt.text, buttons=prompt.buttons, keyboard=prompt.keyboard
+    )
 
 
 async def _next(ctx: Ctx, data: dict[str, Any], done: str) -> Result:
@@ -224,8 +245,12 @@ async def _next(ctx: Ctx, data: dict[str, Any], done: str) -> Result:
     if ctx.event.kind == Kind.BUTTON:
         replies.append(Reply(_done_text(ctx, data, done), edit=True))
     elif done == "phone":
-        replies.append(Reply(ctx.t("volunteer.phone_saved", phone=mask_phone(data["phone"])),
-                             remove_keyboard=True))
+        replies.append(
+            Reply(
+                ctx.t("volunteer.phone_saved", phone=mask_phone(data["phone"])),
+                remove_keyboard=True,
+            )
+        )
     idx = STEPS.index(done) + 1
     if idx < len(STEPS) and STEPS[idx] == "station" and not await _has_stations(ctx):
         data["station_id"] = None
@@ -241,8 +266,9 @@ def _done_text(ctx: Ctx, data: dict[str, Any], done: str) -> str:
     if done == "teams":
         return ctx.t("volunteer.teams_saved", n=len(data.get("teams", [])))
     if done == "station":
-        return ctx.t("volunteer.station_saved" if data.get("station_id") else
-                     "volunteer.station_skipped")
+        return ctx.t(
+            "volunteer.station_saved" if data.get("station_id") else "volunteer.station_skipped"
+        )
     return ctx.t("volunteer.step_skipped")
 
 
@@ -251,25 +277,39 @@ async def _submit(ctx: Ctx, data: dict[str, Any]) -> list[Reply]:
     admin_lang = deps.settings.language
     async with deps.db.session() as session:
         volunteer = await volunteers.submit(
-            session, ctx.person, name=data["name"], phone=data.get("phone"),
+            session,
+            ctx.person,
+            name=data["name"],
+            phone=data.get("phone"),
             team_ids=[int(i) for i in data.get("teams", [])],
-            station_id=data.get("station_id"), skills=data.get("skills", ""),
-            honours=data.get("honours", ""), now=deps.now(),
+            station_id=data.get("station_id"),
+            skills=data.get("skills", ""),
+            honours=data.get("honours", ""),
+            now=deps.now(),
         )
         await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
         if volunteer is None:
             return [ctx.reply("volunteer.pending")]
-        await audit.record(session, actor_id=ctx.person.id, action="volunteer.apply",
-                           target_type="volunteer", target_id=volunteer.id)
+        await audit.record(
+            session,
+            actor_id=ctx.person.id,
+            action="volunteer.apply",
+            target_type="volunteer",
+            target_id=volunteer.id,
+        )
         summary = await volunteers.describe(session, volunteer, ctx.lang)
         application = await volunteers.application_text(session, volunteer, admin_lang)
-    buttons = ((
-        Button(t(admin_lang, "volunteer.btn.approve"), callbacks.encode(APPROVE, volunteer.id)),
-        Button(t(admin_lang, "volunteer.btn.reject"), callbacks.encode(REJECT, volunteer.id)),
-    ),)
-    await notify_admins(deps, Reply(t(admin_lang, "volunteer.application_head") + "\n"
-                                    + application, buttons=buttons),
-                        station_id=volunteer.station_id)
+    buttons = (
+        (
+            Button(t(admin_lang, "volunteer.btn.approve"), callbacks.encode(APPROVE, volunteer.id)),
+            Button(t(admin_lang, "volunteer.btn.reject"), callbacks.encode(REJECT, volunteer.id)),
+        ),
+    )
+    await notify_admins(
+        deps,
+        Reply(t(admin_lang, "volunteer.application_head") + "\n" + application, buttons=buttons),
+        station_id=volunteer.station_id,
+    )
     return [ctx.reply("volunteer.submitted", **summary)]
 
 
@@ -304,10 +344,13 @@ async def open_station(ctx: Ctx) -> Result:
         return await _stations_reply(ctx, None, edit=True)
     async with ctx.deps.db.session() as session:
         station = await session.get(Station, station_id)
-        has_children = (await session.exec(
-            select(Station.id).where(col(Station.parent_id) == station_id, col(Station.active))
-            .limit(1)
-        )).first() is not None
+        has_children = (
+            await session.exec(
+                select(Station.id)
+                .where(col(Station.parent_id) == station_id, col(Station.active))
+                .limit(1)
+            )
+        ).first() is not None
     if station is None or not station.active:
         raise Expired()
     if has_children:
@@ -357,17 +400,24 @@ async def profile_reply(ctx: Ctx, *, header: str = "", edit: bool = False) -> Re
         done = await volunteers.done_jobs(session, volunteer.id)  # type: ignore[arg-type]
         holding = await volunteers.open_jobs(session, volunteer.id)  # type: ignore[arg-type]
     text = ctx.t(
-        "volunteer.profile", **fields, hours=f"{volunteer.service_minutes / 60:.1f}",
-        done=done, open=holding, stars=volunteer.star_level,
+        "volunteer.profile",
+        **fields,
+        hours=f"{volunteer.service_minutes / 60:.1f}",
+        done=done,
+        open=holding,
+        stars=volunteer.star_level,
         rating=f"{rating:.1f}（{rated}）" if rating is not None else ctx.t("volunteer.unrated"),
     )
     buttons: tuple[tuple[Button, ...], ...] = ()
     if volunteer.status in volunteers.WORKING:
-        edits = [Button(ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(EDIT, f))
-                 for f in EDITABLE]
+        edits = [
+            Button(ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(EDIT, f)) for f in EDITABLE
+        ]
         paused = volunteer.status == VolunteerStatus.PAUSED
-        toggle = Button(ctx.t("volunteer.btn.resume" if paused else "volunteer.btn.pause"),
-                        callbacks.encode(PAUSE, 0 if paused else 1))
+        toggle = Button(
+            ctx.t("volunteer.btn.resume" if paused else "volunteer.btn.pause"),
+            callbacks.encode(PAUSE, 0 if paused else 1),
+        )
         buttons = (*rows(*edits, per_row=3), (toggle,))
     return Reply((header + "\n\n" if header else "") + text, buttons=buttons, edit=edit)
 
@@ -396,18 +446,31 @@ async def _save_edit(ctx: Ctx, data: dict[str, Any], field: str) -> Result:
             raise Refusal("volunteer.not_volunteer")
         if field == "teams":
             before = await volunteers.team_ids(session, volunteer.id)  # type: ignore[arg-type]
-            after = await volunteers.set_teams(session, volunteer.id,  # type: ignore[arg-type]
-                                               [int(i) for i in data.get("teams", [])])
-            await audit.record(session, actor_id=ctx.person.id, action="volunteer.teams",
-                               target_type="volunteer", target_id=volunteer.id,
-                               before={"teams": before}, after={"teams": after})
+            after = await volunteers.set_teams(
+                session,
+                volunteer.id,  # type: ignore[arg-type]
+                [int(i) for i in data.get("teams", [])],
+            )
+            await audit.record(
+                session,
+                actor_id=ctx.person.id,
+                action="volunteer.teams",
+                target_type="volunteer",
+                target_id=volunteer.id,
+                before={"teams": before},
+                after={"teams": after},
+            )
         elif field == "station":
-            await volunteers.update_profile(session, volunteer, deps.now(),
-                                            station_id=data.get("station_id"))
+            await volunteers.update_profile(
+                session, volunteer, deps.now(), station_id=data.get("station_id")
+            )
         else:
-            await volunteers.update_profile(session, volunteer, deps.now(),
-                                            **{field: data.get(field) or (
-                                                volunteer.name if field == "name" else "")})
+            await volunteers.update_profile(
+                session,
+                volunteer,
+                deps.now(),
+                **{field: data.get(field) or (volunteer.name if field == "name" else "")},
+            )
     return [_ack(ctx, ctx.t("volunteer.saved")), await profile_reply(ctx)]
 
 
@@ -453,8 +516,13 @@ async def _application(ctx: Ctx, volunteer_id: int) -> tuple[Volunteer, str]:
 
 def _decided(ctx: Ctx, volunteer: Volunteer, text: str) -> str:
     status = ctx.t(f"volunteer.status.{volunteer.status}")
-    return ctx.t("volunteer.application_head") + "\n" + text + "\n\n" + ctx.t(
-        "volunteer.decided", status=status, admin=ctx.person.display_name or "—")
+    return (
+        ctx.t("volunteer.application_head")
+        + "\n"
+        + text
+        + "\n\n"
+        + ctx.t("volunteer.decided", status=status, admin=ctx.person.display_name or "—")
+    )
 
 
 async def approve(ctx: Ctx) -> Result:
@@ -464,10 +532,13 @@ async def approve(ctx: Ctx) -> Result:
     volunteer, text = await _application(ctx, volunteer_id)
     if approved is None:
         status = ctx.t(f"volunteer.status.{volunteer.status}")
-        return Outcome([Reply(ctx.t("volunteer.application_head") + "\n" + text, edit=True)],
-                       toast=ctx.t("volunteer.already_decided", status=status))
-    return Outcome([Reply(_decided(ctx, volunteer, text), edit=True)],
-                   toast=ctx.t("volunteer.approved_toast"))
+        return Outcome(
+            [Reply(ctx.t("volunteer.application_head") + "\n" + text, edit=True)],
+            toast=ctx.t("volunteer.already_decided", status=status),
+        )
+    return Outcome(
+        [Reply(_decided(ctx, volunteer, text), edit=True)], toast=ctx.t("volunteer.approved_toast")
+    )
 
 
 async def ask_reject_reason(ctx: Ctx) -> Result:
@@ -481,8 +552,13 @@ async def ask_reject_reason(ctx: Ctx) -> Result:
     if ref is not None:
         data |= {"platform": ref.platform, "chat_id": ref.chat_id, "message_id": ref.message_id}
     await _put(ctx, "reason", data, flow=REJECT_FLOW)
-    quiet = ((Button(ctx.t("volunteer.btn.reject_quiet"),
-                     callbacks.encode(REJECT_QUIET, volunteer_id)),),)
+    quiet = (
+        (
+            Button(
+                ctx.t("volunteer.btn.reject_quiet"), callbacks.encode(REJECT_QUIET, volunteer_id)
+            ),
+        ),
+    )
     return Reply(ctx.t("volunteer.ask_reject_reason", name=volunteer.name), buttons=quiet)
 
 
@@ -515,8 +591,9 @@ async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
     if data.get("message_id") and int(data.get("volunteer_id", 0)) == volunteer_id:
         ref = MessageRef(data["platform"], data["chat_id"], data["message_id"])
         await edit(ctx.deps, ref, Reply(_decided(ctx, volunteer, text)))
-    answer = Reply(ctx.t("volunteer.rejected_done", name=volunteer.name), edit=ctx.event.kind
-                   == Kind.BUTTON)
+    answer = Reply(
+        ctx.t("volunteer.rejected_done", name=volunteer.name), edit=ctx.event.kind == Kind.BUTTON
+    )
     return answer
 
 

@@ -32,9 +32,7 @@ ZH = {
         "/available 恢复接单　/busy 暂停接单\n/profile 我的资料\n"
         "/cancel 取消当前操作\n\n收到派单时点“认领”接单，点“不方便”会转给其他志愿者。"
     ),
-    "common.help.admin": (
-        "<b>管理员帮助</b>\n发送 /admin 打开管理菜单，查看全部管理命令。"
-    ),
+    "common.help.admin": ("<b>管理员帮助</b>\n发送 /admin 打开管理菜单，查看全部管理命令。"),
     "common.cancelled": "已取消。需要帮助时随时给我发消息。",
     "common.dialog_pending": (
         "⚠️ 您还有一项未完成的操作（例如正在填写的订单）。请继续回答上面的问题，"
@@ -83,8 +81,8 @@ ZH = {
 EN = {
     "common.start.worker": (
         "Hello, {name}! This is <b>Jiangxin</b>, the model-worker volunteer service.\n\n"
-        "Tell me what you need in one sentence, e.g. \"the moulded parts have too much "
-        "flash\", and I will find the right specialist team.\n\n"
+        'Tell me what you need in one sentence, e.g. "the moulded parts have too much '
+        'flash", and I will find the right specialist team.\n\n'
         "/order browse the service list, /myorders your orders, /help help."
     ),
     "common.start.volunteer": (

@@ -36,8 +36,7 @@ ZH = {
     ),
     # No one claimed it
     "dispatch.expired.admins": (
-        "⚠️ <b>无人认领</b>：{code} 的派单已结束，请人工安排（/assign {code} 志愿者）"
-        "。"
+        "⚠️ <b>无人认领</b>：{code} 的派单已结束，请人工安排（/assign {code} 志愿者）。"
     ),
     "dispatch.expired.requester": "暂时没有志愿者认领，管理员会尽快为您人工安排，请耐心等待。",
     "dispatch.expired.claimed_admins": (
@@ -50,9 +49,7 @@ ZH = {
     "dispatch.history.offer": "· 第{wave}轮 {name}：{status}",
     "dispatch.history.nobody": "· 没有符合条件的志愿者（该服务队暂无可接单的志愿者）",
     # Released / cancelled
-    "dispatch.released.admins": (
-        "↩️ 志愿者 {name} 放弃了 {code}。原因：{reason}\n已重新派单。"
-    ),
+    "dispatch.released.admins": ("↩️ 志愿者 {name} 放弃了 {code}。原因：{reason}\n已重新派单。"),
     "dispatch.released.requester": (
         "原志愿者因故无法继续为您服务（{code}），我们正在为您重新安排志愿者，请稍候。"
     ),
@@ -162,8 +159,7 @@ ZH = {
     "jobs.confirm.unresolved": "已收到，{code} 已退回给志愿者继续跟进，管理员也已知晓。",
     "jobs.confirm.already": "已经确认过了，谢谢！",
     "jobs.confirmed.volunteer": (
-        "👍 求助人确认 {code} 的问题已解决！本次服务 {minutes} 分钟，"
-        "感谢您的付出！"
+        "👍 求助人确认 {code} 的问题已解决！本次服务 {minutes} 分钟，感谢您的付出！"
     ),
     "jobs.unresolved.admins": (
         "⚠️ 求助人反馈 {code} 未解决（志愿者：{name}），已退回志愿者继续跟进。"
@@ -203,7 +199,7 @@ EN = {
     "dispatch.offer.hint": "First come, first served: press Claim. Can't make it? Press Not now.",
     "dispatch.offer.taken": "🔒 {code} was claimed by another volunteer. Thank you!",
     "dispatch.offer.withdrawn": "{code} was withdrawn (cancelled or moved); nothing to do.",
-    "dispatch.offer.declined": "Marked \"not now\"; {code} goes to another volunteer.",
+    "dispatch.offer.declined": 'Marked "not now"; {code} goes to another volunteer.',
     "dispatch.offer.mine": "✅ You claimed {code}; contact and address follow (/jobs any time).",
     "dispatch.btn.claim": "Claim",
     "dispatch.btn.decline": "Not now",
@@ -225,7 +221,7 @@ EN = {
     ),
     "dispatch.claimed.honours": "\nHonours: {honours}",
     "dispatch.claimed.requester_tail": (
-        "The volunteer will contact you soon. Press \"Message the volunteer\" to explain first "
+        'The volunteer will contact you soon. Press "Message the volunteer" to explain first '
         "(no phone numbers are shown)."
     ),
     "dispatch.expired.admins": "⚠️ <b>Unclaimed</b>: dispatch of {code} ended; please arrange "
@@ -271,14 +267,13 @@ EN = {
     "jobs.card.assigned": "📌 <b>Staff assigned you a job</b> {code}",
     "jobs.card.item": "🧰 <b>Job</b> {code}",
     "jobs.card.unresolved": (
-        "⚠️ <b>The requester says it is not "
-        "solved</b> {code}; please follow up:"
+        "⚠️ <b>The requester says it is not solved</b> {code}; please follow up:"
     ),
     "jobs.card.team": "Team: {team}",
     "jobs.card.need": "Need: {need}",
     "jobs.card.contact": "Requester: {name}",
     "jobs.card.phone": "Phone: {phone}",
-    "jobs.card.no_phone": "Phone: not given (use \"Message the requester\")",
+    "jobs.card.no_phone": 'Phone: not given (use "Message the requester")',
     "jobs.card.no_name": "requester",
     "jobs.card.address": "Address: {address}",
     "jobs.card.location": (
@@ -300,7 +295,7 @@ EN = {
     "jobs.btn.relay_volunteer": "Message the volunteer",
     "jobs.btn.resolved": "Solved",
     "jobs.btn.unresolved": "Not solved",
-    "jobs.wrong_state": "This job is \"{status}\"; that is not possible now",
+    "jobs.wrong_state": 'This job is "{status}"; that is not possible now',
     "jobs.moved_on": "The job has changed meanwhile; nothing was done. Send /jobs to see it.",
     "jobs.appointment.ask": (
         "When did you agree to come ({code})? E.g. 明天下午3点 or 2026-12-01 14:00. "
@@ -321,8 +316,7 @@ EN = {
     "jobs.started.toast": "Service started. Good luck!",
     "jobs.started.requester": "{name} has started the service.",
     "jobs.done.ask_summary": (
-        "What was done ({code})? A sentence "
-        "or two, or a photo with a caption:"
+        "What was done ({code})? A sentence or two, or a photo with a caption:"
     ),
     "jobs.done.ask_summary_again": "Please describe the service in a few words.",
     "jobs.done.ask_photos": "Send photos if you like (at most {n}), then press Submit.",

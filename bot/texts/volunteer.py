@@ -17,8 +17,7 @@ ZH = {
     "volunteer.share_phone": "📱 分享手机号",
     "volunteer.phone_saved": "✅ 手机号：{phone}",
     "volunteer.phone_not_own": (
-        "请分享<b>您自己的</b>手机号（点下方“分享手机号”），"
-        "或直接输入号码。"
+        "请分享<b>您自己的</b>手机号（点下方“分享手机号”），或直接输入号码。"
     ),
     "volunteer.bad_phone": "这个号码好像不对，请输入11位手机号，例如 13812345678。",
     "volunteer.bad_name": "姓名请控制在{limit}个字以内，并且不能为空。",
@@ -26,8 +25,7 @@ ZH = {
     "volunteer.bad_honours": "荣誉请控制在{limit}字以内。",
     "volunteer.text_please": "这一步请用文字回复。",
     "volunteer.ask_teams": (
-        "请选择您愿意参加的<b>服务队</b>（可多选，再点一次取消），选好后点“完成”。\n"
-        "已选：{chosen}"
+        "请选择您愿意参加的<b>服务队</b>（可多选，再点一次取消），选好后点“完成”。\n已选：{chosen}"
     ),
     "volunteer.btn.teams_done": "✔️ 完成",
     "volunteer.teams_none": "请至少选择一个服务队。",
@@ -81,8 +79,7 @@ ZH = {
         "/busy 暂停接单　/available 恢复接单　/profile 我的资料"
     ),
     "volunteer.rejected": (
-        "很抱歉，您的志愿者申请未通过。如有疑问请联系管理员，"
-        "也可以稍后重新申请。"
+        "很抱歉，您的志愿者申请未通过。如有疑问请联系管理员，也可以稍后重新申请。"
     ),
     "volunteer.rejected_reason": (
         "很抱歉，您的志愿者申请未通过。原因：{reason}\n如有疑问请联系管理员，也可以稍后重新申请。"
@@ -123,8 +120,7 @@ ZH = {
         "您已经在接单状态。当前有 {n} 个待认领的需求，发送 /board 查看。"
     ),
     "volunteer.now_busy": (
-        "⏸ 已暂停接单，不会再收到派单（手上的任务不受影响）。"
-        "发送 /available 恢复。"
+        "⏸ 已暂停接单，不会再收到派单（手上的任务不受影响）。发送 /available 恢复。"
     ),
     "volunteer.already_busy": "您已经暂停接单了。发送 /available 恢复。",
 }
@@ -140,7 +136,7 @@ EN = {
     ),
     "volunteer.ask_name": "Your <b>name</b> (shown to the people you help):",
     "volunteer.ask_phone": (
-        "Press \"Share my number\" below or type your <b>mobile number</b>.\n"
+        'Press "Share my number" below or type your <b>mobile number</b>.\n'
         "Only administrators see it; requesters do not."
     ),
     "volunteer.share_phone": "📱 Share my number",
@@ -160,8 +156,7 @@ EN = {
     "volunteer.teams_saved": "✅ {n} team(s) selected.",
     "volunteer.use_buttons_teams": "Please use the buttons below to pick teams, then Done.",
     "volunteer.ask_station": (
-        "Which <b>service station</b> are you near? Nearby requests reach you first.\n"
-        "Now: {where}"
+        "Which <b>service station</b> are you near? Nearby requests reach you first.\nNow: {where}"
     ),
     "volunteer.station_top": "all stations",
     "volunteer.btn.station_this": "Choose {name}",
@@ -171,8 +166,7 @@ EN = {
     "volunteer.use_buttons_station": "Please use the buttons below to pick a station, or Skip.",
     "volunteer.ask_skills": "Your <b>skills</b> in a few words (e.g. CNC machining, welding):",
     "volunteer.ask_honours": (
-        "Your <b>honours</b> (e.g. National "
-        "Model Worker), shown to requesters:"
+        "Your <b>honours</b> (e.g. National Model Worker), shown to requesters:"
     ),
     "volunteer.btn.clear": "Clear",
     "volunteer.step_skipped": "Skipped.",
@@ -183,8 +177,7 @@ EN = {
         "Skills: {skills}\nHonours: {honours}"
     ),
     "volunteer.already": (
-        "You are a volunteer already. /profile "
-        "shows your profile, /jobs your jobs."
+        "You are a volunteer already. /profile shows your profile, /jobs your jobs."
     ),
     "volunteer.pending": "Your application is being reviewed; we will tell you the result.",
     "volunteer.suspended_no_apply": "Your volunteer status is suspended; please contact staff.",

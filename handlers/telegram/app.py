@@ -74,8 +74,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await _deliver(context, message.chat_id, outcome, None)
 
 
-async def _deliver(context: ContextTypes.DEFAULT_TYPE, chat_id: int, outcome: Outcome,
-                   pressed) -> None:  # type: ignore[no-untyped-def]
+async def _deliver(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, outcome: Outcome, pressed
+) -> None:  # type: ignore[no-untyped-def]
     for reply in outcome.replies:
         try:
             editable = reply.edit and pressed is not None and hasattr(pressed, "message_id")
@@ -147,7 +148,8 @@ async def set_menus(app: Application, deps: Deps, admin_chat_ids: list[int]) -> 
         for lang in LANGUAGES:
             commands = [BotCommand(c.name, t(lang, c.menu)) for c in reg.menu(Audience.EVERYONE)]  # type: ignore[arg-type]
             await app.bot.set_my_commands(
-                commands, scope=BotCommandScopeDefault(),
+                commands,
+                scope=BotCommandScopeDefault(),
                 language_code=None if lang == "zh" else lang,
             )
         admin_commands = [BotCommand(c.name, t("zh", c.menu)) for c in reg.menu(Audience.ADMIN)]  # type: ignore[arg-type]
@@ -158,5 +160,3 @@ async def set_menus(app: Application, deps: Deps, admin_chat_ids: list[int]) -> 
                 log.info("no admin menu for %s: %s", chat_id, exc)
     except TelegramError as exc:
         log.warning("could not set command menus: %s", exc)
-
-

@@ -10,8 +10,13 @@ from bot.reply import MessageRef
 PLATFORM = "telegram"
 
 _MEDIA = (
-    ("sticker", "sticker"), ("voice", "voice"), ("audio", "audio"), ("video", "video"),
-    ("video_note", "video"), ("animation", "video"), ("document", "document"),
+    ("sticker", "sticker"),
+    ("voice", "voice"),
+    ("audio", "audio"),
+    ("video", "video"),
+    ("video_note", "video"),
+    ("animation", "video"),
+    ("document", "document"),
 )
 
 
@@ -40,15 +45,18 @@ def inbound_of(update: Update) -> Inbound | None:
         return None
     if m.text is not None:
         text = m.text
-        if text.startswith("/") and m.entities and m.entities[0].type == "bot_command" \
-                and m.entities[0].offset == 0:
+        if (
+            text.startswith("/")
+            and m.entities
+            and m.entities[0].type == "bot_command"
+            and m.entities[0].offset == 0
+        ):
             head, *args = text.split()
             command = head[1:].split("@", 1)[0].lower()
             return Inbound(Kind.COMMAND, text=text, command=command, args=tuple(args))
         return Inbound(Kind.TEXT, text=text)
     if m.location is not None:
-        return Inbound(Kind.LOCATION, latitude=m.location.latitude,
-                       longitude=m.location.longitude)
+        return Inbound(Kind.LOCATION, latitude=m.location.latitude, longitude=m.location.longitude)
     if m.contact is not None:
         is_self = m.from_user is not None and m.contact.user_id == m.from_user.id
         return Inbound(Kind.CONTACT, phone=m.contact.phone_number, contact_is_self=is_self)

@@ -36,7 +36,8 @@ def inline_markup(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(b.label, url=b.url) if b.url
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
                 else InlineKeyboardButton(b.label, callback_data=b.data)
                 for b in row
             ]
@@ -92,19 +93,26 @@ async def send(bot: Bot, chat_id: int | str, reply: Reply, *, attempt: Call = _d
     if reply.document is not None:
         doc = reply.document
         caption = split_html(doc.caption or reply.text, MessageLimit.CAPTION_LENGTH)[0]
-        return await attempt(lambda: bot.send_document(  # type: ignore[no-any-return]
-            chat_id,
-            InputFile(BytesIO(doc.content), filename=doc.filename),
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-        ))
+        return await attempt(
+            lambda: bot.send_document(  # type: ignore[no-any-return]
+                chat_id,
+                InputFile(BytesIO(doc.content), filename=doc.filename),
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+            )
+        )
     parts = split_html(reply.text)
     for part in parts[:-1]:
         await attempt(partial(bot.send_message, chat_id, part, parse_mode=ParseMode.HTML))
-    return await attempt(lambda: bot.send_message(  # type: ignore[no-any-return]
-        chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=markup(reply),
-        link_preview_options=None,
-    ))
+    return await attempt(
+        lambda: bot.send_message(  # type: ignore[no-any-return]
+            chat_id,
+            parts[-1],
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(reply),
+            link_preview_options=None,
+        )
+    )
 
 
 async def edit(bot: Bot, chat_id: int | str, message_id: int, reply: Reply) -> bool:

@@ -30,32 +30,62 @@ async def team_id(deps: Deps, slug: str) -> int:
 
 
 async def person(
-    deps: Deps, external_id: str | int, name: str = "求助人", *, platform: str = "telegram",
-    language: str = "zh", phone: str | None = None,
+    deps: Deps,
+    external_id: str | int,
+    name: str = "求助人",
+    *,
+    platform: str = "telegram",
+    language: str = "zh",
+    phone: str | None = None,
 ) -> Person:
     async with deps.db.session() as session:
-        p = Person(platform=platform, external_id=str(external_id), display_name=name,
-                   language=language, phone=phone)
+        p = Person(
+            platform=platform,
+            external_id=str(external_id),
+            display_name=name,
+            language=language,
+            phone=phone,
+        )
         session.add(p)
         await session.flush()
     return p
 
 
 async def volunteer(
-    deps: Deps, external_id: str | int, name: str, *, teams: tuple[str, ...] = ("tech",),
-    station_id: int | None = None, status: str = VolunteerStatus.ACTIVE, honours: str = "",
-    max_open_jobs: int = 3, last_job_at: datetime | None = None, language: str = "zh",
+    deps: Deps,
+    external_id: str | int,
+    name: str,
+    *,
+    teams: tuple[str, ...] = ("tech",),
+    station_id: int | None = None,
+    status: str = VolunteerStatus.ACTIVE,
+    honours: str = "",
+    max_open_jobs: int = 3,
+    last_job_at: datetime | None = None,
+    language: str = "zh",
     platform: str = "telegram",
 ) -> Volunteer:
     ids = [await team_id(deps, slug) for slug in teams]
     async with deps.db.session() as session:
-        p = Person(platform=platform, external_id=str(external_id), display_name=name,
-                   language=language, roles=["volunteer"])
+        p = Person(
+            platform=platform,
+            external_id=str(external_id),
+            display_name=name,
+            language=language,
+            roles=["volunteer"],
+        )
         session.add(p)
         await session.flush()
-        v = Volunteer(person_id=p.id, name=name, phone="13900000000", station_id=station_id,  # type: ignore[arg-type]
-                      status=status, honours=honours, max_open_jobs=max_open_jobs,
-                      last_job_at=last_job_at)
+        v = Volunteer(
+            person_id=p.id,
+            name=name,
+            phone="13900000000",
+            station_id=station_id,  # type: ignore[arg-type]
+            status=status,
+            honours=honours,
+            max_open_jobs=max_open_jobs,
+            last_job_at=last_job_at,
+        )
         session.add(v)
         await session.flush()
         for tid in ids:
@@ -78,8 +108,12 @@ async def stations(deps: Deps) -> dict[str, int]:
     ids: dict[str, int] = {}
     async with deps.db.session() as session:
         for code, name, level, parent in tree:
-            s = Station(code=code.replace(".", "-"), name=name, level=level,
-                        parent_id=ids[parent] if parent else None)
+            s = Station(
+                code=code.replace(".", "-"),
+                name=name,
+                level=level,
+                parent_id=ids[parent] if parent else None,
+            )
             session.add(s)
             await session.flush()
             ids[code] = s.id  # type: ignore[assignment]
@@ -87,13 +121,23 @@ async def stations(deps: Deps) -> dict[str, int]:
 
 
 async def order(
-    deps: Deps, requester: Person, *, team: str | None = "tech", text: str = "注塑件毛边太多",
+    deps: Deps,
+    requester: Person,
+    *,
+    team: str | None = "tech",
+    text: str = "注塑件毛边太多",
     **fields: Any,
 ) -> int:
     tid = await team_id(deps, team) if team else None
     async with deps.db.session() as session:
-        o = await orders.create_order(session, requester_id=requester.id, text=text,  # type: ignore[arg-type]
-                                      now=deps.now(), team_id=tid, **fields)
+        o = await orders.create_order(
+            session,
+            requester_id=requester.id,
+            text=text,  # type: ignore[arg-type]
+            now=deps.now(),
+            team_id=tid,
+            **fields,
+        )
     return o.id  # type: ignore[return-value]
 
 
@@ -102,12 +146,19 @@ async def run_waves(deps: Deps) -> int:
     from bot.dispatch import WAVE_TASK
 
     async with deps.db.session() as session:
-        due = list((await session.exec(
-            select(Task).where(col(Task.kind) == WAVE_TASK,
-                               col(Task.status) == TaskStatus.PENDING,
-                               col(Task.due_at) <= deps.now())
-            .order_by(col(Task.due_at), col(Task.id))
-        )).all())
+        due = list(
+            (
+                await session.exec(
+                    select(Task)
+                    .where(
+                        col(Task.kind) == WAVE_TASK,
+                        col(Task.status) == TaskStatus.PENDING,
+                        col(Task.due_at) <= deps.now(),
+                    )
+                    .order_by(col(Task.due_at), col(Task.id))
+                )
+            ).all()
+        )
     for task in due:
         await deps.registry.tasks[WAVE_TASK](deps, task)
         async with deps.db.session() as session:
@@ -119,5 +170,9 @@ async def run_waves(deps: Deps) -> int:
 
 
 def actor(p: Person) -> Actor:
-    return Actor(platform=p.platform, external_id=p.external_id, display_name=p.display_name,
-                 language=p.language)
+    return Actor(
+        platform=p.platform,
+        external_id=p.external_id,
+        display_name=p.display_name,
+        language=p.language,
+    )
