@@ -162,6 +162,15 @@ async def lease_due(
     return tasks
 
 
+def _held(task_id: int, worker_id: str) -> tuple[Any, ...]:
+    """The task is running under ``worker_id``'s lease (only the holder may change it)."""
+    return (
+        col(Task.id) == task_id,
+        col(Task.status) == TaskStatus.RUNNING,
+        col(Task.leased_by) == worker_id,
+    )
+
+
 async def renew(session: AsyncSession, task_id: int, worker_id: str, until: datetime) -> bool:
     """Extend ``worker_id``'s lease on a task to ``until``; False if it no longer holds it.
 
@@ -171,11 +180,7 @@ async def renew(session: AsyncSession, task_id: int, worker_id: str, until: date
     """
     stmt = (
         update(Task)
-        .where(
-            col(Task.id) == task_id,
-            col(Task.status) == TaskStatus.RUNNING,
-            col(Task.leased_by) == worker_id,
-        )
+        .where(*_held(task_id, worker_id))
         .values(lease_until=until)
         .returning(col(Task.id))
     )
@@ -188,11 +193,7 @@ async def complete(
     """Mark a leased task done; False if ``worker_id`` no longer holds its lease."""
     stmt = (
         update(Task)
-        .where(
-            col(Task.id) == task_id,
-            col(Task.status) == TaskStatus.RUNNING,
-            col(Task.leased_by) == worker_id,
-        )
+        .where(*_held(task_id, worker_id))
         .values(
             status=TaskStatus.DONE,
             done_at=now or datetime.now(UTC),
@@ -225,15 +226,7 @@ async def fail(
     permanent, e.g. no handler for its kind) or it has used ``max_attempts``.
     Returns the task's new status, or None if ``worker_id`` no longer holds it.
     """
-    stmt = (
-        select(Task)
-        .where(
-            col(Task.id) == task_id,
-            col(Task.status) == TaskStatus.RUNNING,
-            col(Task.leased_by) == worker_id,
-        )
-        .with_for_update()
-    )
+    stmt = select(Task).where(*_held(task_id, worker_id)).with_for_update()
     task = (await session.exec(stmt)).first()
     if task is None:
         return None
