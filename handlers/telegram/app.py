@@ -9,6 +9,7 @@ from telegram import (
     BotCommandScopeChat,
     BotCommandScopeDefault,
     ChatMember,
+    MaybeInaccessibleMessage,
     Update,
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -75,12 +76,19 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def _deliver(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, outcome: Outcome, pressed
-) -> None:  # type: ignore[no-untyped-def]
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    outcome: Outcome,
+    pressed: MaybeInaccessibleMessage | None,
+) -> None:
+    """Send the replies; one marked ``edit`` replaces the message whose button was pressed."""
     for reply in outcome.replies:
         try:
-            editable = reply.edit and pressed is not None and hasattr(pressed, "message_id")
-            if editable and await render.edit(context.bot, chat_id, pressed.message_id, reply):
+            if (
+                reply.edit
+                and pressed is not None
+                and await render.edit(context.bot, chat_id, pressed.message_id, reply)
+            ):
                 continue
             await render.send(context.bot, chat_id, reply)
         except Forbidden:
