@@ -82,8 +82,22 @@ class Person(SQLModel, table=True):
     # Admin scope: None means the whole association; else this station and its subtree.
     admin_station_id: int | None = Field(default=None, foreign_key="station.id")
     reachable: bool = True  # False once the person blocked the bot
+    # Who asks (reports, issue 19): remembered from the first order, changeable.
+    requester_type: str | None = Field(default=None, max_length=16)  # see RequesterType
+    org_name: str | None = Field(default=None, max_length=100)
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class RequesterType:
+    """Who an order serves, as the union reports count them."""
+
+    WORKER = "worker"  # 职工个人
+    ENTERPRISE = "enterprise"  # 企业
+    COMMUNITY = "community"  # 村社区
+    SCHOOL = "school"  # 学校
+    OTHER = "other"  # 其他
+    ALL = (WORKER, ENTERPRISE, COMMUNITY, SCHOOL, OTHER)
 
 
 class Team(SQLModel, table=True):
@@ -206,6 +220,11 @@ class Order(SQLModel, table=True):
     resolved: bool | None = None
     cancel_reason: str | None = Field(default=None, max_length=300)
     cancelled_by: int | None = Field(default=None, foreign_key="person.id")
+    # Who asked and how many it reaches (reports, issue 19).
+    requester_type: str | None = Field(default=None, max_length=16)  # see RequesterType
+    org_name: str | None = Field(default=None, max_length=100)
+    expected_people: int | None = None
+    served_people: int | None = None  # filled at completion; 惠及人数
     created_at: datetime = _created()
     offered_at: datetime | None = _ts()
     claimed_at: datetime | None = _ts()

@@ -643,7 +643,7 @@ async def test_stats_of_a_seeded_month(deps: Deps, boss: Admin, net: dict[str, S
     for part in (
         "服务场次：3 场",
         "参与志愿者：2 人",
-        "服务人次：2 人",
+        "服务人次：3 人次",  # every volunteer participation, not distinct requesters
         "服务时长：3.5 小时",
         "平均评分：4.0",
         "无人认领 1 单",
@@ -674,14 +674,14 @@ async def test_exports_are_excel_csv_and_private_columns_are_for_super_admins(
     deps: Deps, engine: Engine, boss: Admin, net: dict[str, Station]
 ) -> None:
     await _seed_month(deps, net)
-    await boss("/export orders 2026-11")
+    await boss("/export orders 2026-11 csv")
     reply = boss.last.replies[0]
     assert reply.document is not None and reply.document.filename.endswith("2026-11.csv")
     rows = _csv(reply)
     assert rows[0][:3] == ["订单号", "状态", "服务队"]
     assert "联系电话" in rows[0] and "地址" in rows[0]
     assert len(rows) == 1 + 5 and "13912345678" in rows[1]
-    await boss("/export feedback 2026-11")
+    await boss("/export feedback 2026-11 csv")
     feedback = _csv(boss.last.replies[0])
     assert feedback[0] == [
         "订单号",
@@ -694,7 +694,7 @@ async def test_exports_are_excel_csv_and_private_columns_are_for_super_admins(
         "评价时间",
     ]
     assert feedback[1][5] == '\'=HYPERLINK("x")'  # a formula stays text
-    await boss("/export volunteers 2026-11")
+    await boss("/export volunteers 2026-11 csv")
     vols = _csv(boss.last.replies[0])
     assert "电话" in vols[0] and vols[1][1] == "甲师傅"
     assert vols[1][vols[0].index("本月服务场次")] == "2"
@@ -702,12 +702,12 @@ async def test_exports_are_excel_csv_and_private_columns_are_for_super_admins(
     await add_person(deps, 70, "副会长")
     await boss("/grant 70")
     deputy = Admin(engine, 70, "副会长")
-    caption = await deputy("/export orders 2026-11")
+    caption = await deputy("/export orders 2026-11 csv")
     assert "已略去" in caption
     rows = _csv(deputy.last.replies[0])
     assert not {"联系电话", "地址", "联系人", "纬度"} & set(rows[0])
     assert all("13912345678" not in cell for row in rows for cell in row)
-    await deputy("/export volunteers")
+    await deputy("/export volunteers csv")
     assert "电话" not in _csv(deputy.last.replies[0])[0]
     # a station admin exports their own stations only
     await add_person(deps, 71, "东乡站长")
@@ -720,7 +720,7 @@ async def test_exports_are_excel_csv_and_private_columns_are_for_super_admins(
 
 async def _last_export(engine: Engine, uid: int) -> Reply:
     admin = Admin(engine, uid)
-    await admin("/export orders 2026-11")
+    await admin("/export orders 2026-11 csv")
     return admin.last.replies[0]
 
 

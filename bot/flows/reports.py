@@ -1,0 +1,231 @@
+"""/stats [period] [station], /export … [period] [xlsx|csv], and the 📊 图表 button.
+
+A scoped admin sees and exports their own subtree only; naming a station
+outside it is refused. Phones and addresses in exports are for super-admins;
+other admins get the same file without those columns, never a refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import audit, callbacks, roles
+from bot.context import Ctx
+from bot.errors import Expired
+from bot.flows.admin_common import args, station_by_code
+from bot.registry import Audience, Registry, Result
+from bot.reply import Button, Document, Reply, rows
+from bot.reports import tables
+from bot.reports.figures import Figures
+from bot.reports.periods import Period
+from bot.reports.service import Loaded, export_file, load, period_text, team_name, team_order
+from store.models import Station
+
+FORMATS = ("xlsx", "csv")
+
+
+def duration(ctx: Ctx, value: timedelta | None) -> str:
+    if value is None:
+        return "—"
+    minutes = value.total_seconds() / 60
+    if minutes < 90:
+        return ctx.t("admin.dur.minutes", n=round(minutes))
+    if minutes < 48 * 60:
+        return ctx.t("admin.dur.hours", n=f"{minutes / 60:.1f}")
+    return ctx.t("admin.dur.days", n=f"{minutes / 1440:.1f}")
+
+
+def _rating(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "—"
+
+
+def _row(ctx: Ctx, name: str, f: Figures) -> str:
+    return ctx.t(
+        "reports.stats.row",
+        name=name,
+        sessions=f.sessions,
+        participations=f.participations,
+        hours=f"{f.hours:.1f}",
+        reached=f.reached,
+        rating=_rating(f.rating),
+    )
+
+
+class _Usage(Exception):
+    pass
+
+
+async def _where(
+    ctx: Ctx, session: AsyncSession, code: str | None
+) -> tuple[set[int] | None, Station | None]:
+    """Stations the report covers and the station it is rolled up from."""
+    within = await roles.scope_ids(session, ctx)
+    scope = roles.scope_of(ctx)
+    if code is None:
+        if scope is None:
+            return None, None
+        root = (await roles.stations_by_id(session)).get(scope)
+        return within, root
+    station = await station_by_code(session, code)
+    if station is None:
+        raise _Usage(ctx.t("reports.stats.unknown_station", code=code))
+    await roles.require_scope(session, ctx, station.id)
+    return await roles.subtree_ids(session, station.id), station
+
+
+def stats_text(ctx: Ctx, loaded: Loaded) -> str:
+    """The /stats message: totals, order flow, by team, by station with subtotals."""
+    r, total = loaded.report, loaded.report.total
+    period = period_text(ctx.lang, loaded.period)
+    head = (
+        ctx.t("reports.stats.head_at", period=period, station=loaded.root.name)
+        if loaded.root
+        else ctx.t("reports.stats.head", period=period)
+    )
+    rate = r.unclaimed_rate
+    lines = [
+        head,
+        ctx.t(
+            "reports.stats.total",
+            sessions=total.sessions,
+            participations=total.participations,
+            volunteers=total.volunteers,
+            hours=f"{total.hours:.1f}",
+            enterprises=total.enterprises,
+            tech=total.tech_solved,
+            reached=total.reached,
+            rating=_rating(total.rating),
+            ratings=total.ratings,
+        ),
+        ctx.t(
+            "reports.stats.flow",
+            created=r.created,
+            cancelled=r.cancelled,
+            unclaimed=r.unclaimed,
+            rate=f"{rate * 100:.1f}%" if rate is not None else "—",
+            median=duration(ctx, r.median_to_claim),
+            claimed=r.claimed,
+        ),
+    ]
+    if r.by_team:
+        lines.append(ctx.t("reports.stats.by_team"))
+        for team_id in team_order(loaded):
+            lines.append(_row(ctx, team_name(ctx.lang, loaded, team_id), r.by_team[team_id]))
+    if r.stations or r.no_station:
+        lines.append(ctx.t("reports.stats.by_station"))
+        for line in r.stations:
+            mark = ctx.t("reports.stats.subtotal") if line.subtotal else ""
+            lines.append("　" * line.depth + _row(ctx, line.station.name, line.figures) + mark)
+        if r.no_station is not None:
+            lines.append(_row(ctx, ctx.t("reports.stats.no_station"), r.no_station))
+    if total.sessions == 0:
+        lines.append(ctx.t("reports.stats.none", period=period))
+    return "\n".join(lines)
+
+
+def _parse(ctx: Ctx, a: list[str], *, formats: bool) -> tuple[Period, str | None, str]:
+    """Period, station code and file format from the arguments, in any order."""
+    period: Period | None = None
+    code: str | None = None
+    fmt = "xlsx"
+    for word in a:
+        if formats and word.lower() in FORMATS:
+            fmt = word.lower()
+        elif period is None and (p := Period.parse(word)) is not None:
+            period = p
+        elif code is None and not formats and word.isascii() and not word[:1].isdigit():
+            code = word
+        else:
+            raise _Usage()
+    return period or Period.month_of(ctx.deps.now(), ctx.deps.settings.tz), code, fmt
+
+
+async def stats(ctx: Ctx) -> Result:
+    """The period's figures, in total, by team and by station rolled up the tree."""
+    try:
+        period, code, _ = _parse(ctx, args(ctx), formats=False)
+        async with ctx.deps.db.session() as session:
+            within, root = await _where(ctx, session, code)
+            loaded = await load(
+                session, period=period, tz=ctx.deps.settings.tz, within=within, root=root
+            )
+    except _Usage as exc:
+        return Reply(exc.args[0] if exc.args else ctx.t("reports.stats.usage"))
+    data = callbacks.encode("rchart", period.label, root.code if root else "-")
+    buttons = (
+        (
+            Button(ctx.t("reports.btn.chart"), data),
+            Button(ctx.t("reports.btn.export"), callbacks.encode("rexp", "orders", period.label)),
+        ),
+    )
+    return Reply(stats_text(ctx, loaded), buttons=buttons)
+
+
+async def export(ctx: Ctx) -> Result:
+    """``/export <kind> [period] [xlsx|csv]``; no arguments offers the kinds as buttons."""
+    a = args(ctx)
+    if not a:
+        label = Period.month_of(ctx.deps.now(), ctx.deps.settings.tz).label
+        buttons = rows(
+            *(
+                Button(ctx.t(f"reports.export.kind.{k}"), callbacks.encode("rexp", k, label))
+                for k in tables.KINDS
+            ),
+            per_row=2,
+        )
+        return Reply(ctx.t("reports.export.pick"), buttons=buttons)
+    kind = a[0].lower()
+    if kind not in tables.KINDS or len(a) > 3:
+        return ctx.reply("reports.export.usage")
+    try:
+        period, _, fmt = _parse(ctx, a[1:], formats=True)
+    except _Usage:
+        return ctx.reply("reports.export.usage")
+    return await _send_export(ctx, kind, period, fmt)
+
+
+async def export_button(ctx: Ctx) -> Result:
+    kind = callbacks.str_arg(ctx.args, 0, tuple(tables.KINDS))
+    period = Period.parse(callbacks.str_arg(ctx.args, 1))
+    if period is None:
+        raise Expired()
+    return await _send_export(ctx, kind, period, "xlsx")
+
+
+async def _send_export(ctx: Ctx, kind: str, period: Period, fmt: str) -> Result:
+    what = ctx.t(f"reports.export.kind.{kind}")
+    if kind not in tables.BUILDERS:
+        return Reply(ctx.t("reports.export.unavailable", what=what))
+    private = ctx.is_super_admin  # phones and addresses only for super-admins
+    async with ctx.deps.db.session() as session:
+        within, root = await _where(ctx, session, None)
+        made = await export_file(
+            session,
+            kind=kind,
+            period=period,
+            tz=ctx.deps.settings.tz,
+            lang=ctx.lang,
+            within=within,
+            root=root,
+            private=private,
+            fmt=fmt,
+        )
+        await audit.record(
+            session,
+            actor_id=ctx.person.id,
+            action="export",
+            target_type="export",
+            target_id=kind,
+            after={"month": period.label, "rows": made.rows, "private": private, "format": fmt},
+        )
+    key = "reports.export.caption" if private else "reports.export.caption_redacted"
+    caption = ctx.t(key, what=what, period=period.label, n=made.rows)
+    return Reply(caption, document=Document(made.filename, made.content, caption))
+
+
+def register(reg: Registry) -> None:
+    reg.command("stats", stats, audience=Audience.ADMIN, menu="menu.stats")
+    reg.command("export", export, audience=Audience.ADMIN, menu="menu.export")
+    reg.button("rexp", export_button, admin=True)

@@ -1,0 +1,179 @@
+"""Reports (issue 19): /stats, /export, charts, posters and links."""
+
+from __future__ import annotations
+
+ZH = {
+    # ---- periods
+    "reports.period.month": "{year}年{month}月",
+    "reports.period.quarter": "{year}年第{q}季度",
+    "reports.period.year": "{year}年",
+    # ---- who asked
+    "reports.rtype.worker": "职工个人",
+    "reports.rtype.enterprise": "企业",
+    "reports.rtype.community": "村社区",
+    "reports.rtype.school": "学校",
+    "reports.rtype.other": "其他",
+    # ---- /stats
+    "reports.stats.usage": (
+        "用法：/stats [<i>YYYY-MM</i>|<i>YYYY</i>|<i>YYYY-Qn</i>] [<i>站点代码</i>]，"
+        "例如 /stats 2026-11、/stats 2026-Q4 yh"
+    ),
+    "reports.stats.head": "<b>{period} 服务统计</b>",
+    "reports.stats.head_at": "<b>{period} 服务统计 · {station}</b>",
+    "reports.stats.total": (
+        "服务场次：{sessions} 场\n服务人次：{participations} 人次\n参与志愿者：{volunteers} 人\n"
+        "服务时长：{hours} 小时\n服务企业：{enterprises} 家\n解决技术难题：{tech} 个\n"
+        "惠及人数：{reached} 人\n平均评分：{rating}（{ratings} 条评价）"
+    ),
+    "reports.stats.flow": (
+        "新订单 {created} 单，其中取消 {cancelled} 单，无人认领 {unclaimed} 单"
+        "（无人认领率 {rate}）\n"
+        "从下单到认领的中位时长：{median}（{claimed} 单）"
+    ),
+    "reports.stats.by_team": "\n<b>按服务队</b>",
+    "reports.stats.by_station": "\n<b>按站点</b>（镇街、县级为含下级的小计）",
+    "reports.stats.row": (
+        "{name}：{sessions} 场 · {participations} 人次 · {hours} 小时 · 惠及 {reached} 人"
+        " · 评分 {rating}"
+    ),
+    "reports.stats.subtotal": "（小计）",
+    "reports.stats.no_station": "未指定站点",
+    "reports.stats.none": "\n{period}还没有完成的服务。",
+    "reports.stats.unknown_station": "没有代码为 {code} 的站点。",
+    "reports.btn.chart": "📊 图表",
+    "reports.btn.export": "📥 导出表格",
+    # ---- /export
+    "reports.export.usage": (
+        "用法：/export orders|volunteers|feedback|activities|hours "
+        "[<i>YYYY-MM</i>|<i>YYYY</i>|<i>YYYY-Qn</i>] [xlsx|csv]（默认本月、Excel 表格）"
+    ),
+    "reports.export.pick": (
+        "要导出哪张表？（本月，Excel 格式；其他月份请输入 /export orders 2026-11）"
+    ),
+    "reports.export.kind.orders": "订单",
+    "reports.export.kind.volunteers": "志愿者",
+    "reports.export.kind.feedback": "评价",
+    "reports.export.kind.activities": "活动",
+    "reports.export.kind.hours": "服务时长",
+    "reports.export.caption": "{what}导出 {period}，共 {n} 行。",
+    "reports.export.caption_redacted": (
+        "{what}导出 {period}，共 {n} 行（电话、地址仅超级管理员可导出，已略去）。"
+    ),
+    "reports.export.unavailable": "“{what}”表暂不可用：活动功能尚未启用。",
+    "reports.sheet.summary": "汇总",
+    "reports.summary.title": "{period} 服务统计（{scope}）",
+    "reports.summary.scope_all": "全部站点",
+    "reports.summary.item": "指标",
+    "reports.summary.value": "数值",
+    "reports.summary.sessions": "服务场次",
+    "reports.summary.participations": "服务人次",
+    "reports.summary.volunteers": "参与志愿者",
+    "reports.summary.hours": "服务时长（小时）",
+    "reports.summary.enterprises": "服务企业（家）",
+    "reports.summary.tech": "解决技术难题（个）",
+    "reports.summary.reached": "惠及人数",
+    "reports.summary.rating": "平均评分",
+    "reports.summary.ratings": "评价条数",
+    "reports.summary.created": "新订单",
+    "reports.summary.unclaimed": "无人认领",
+    "reports.summary.median_minutes": "认领中位时长（分钟）",
+    "reports.summary.by_team": "按服务队",
+    "reports.summary.by_station": "按站点（镇街、县级为小计）",
+    "reports.summary.name": "名称",
+    "reports.summary.level": "级别",
+    "reports.level.county": "县级",
+    "reports.level.town": "镇街",
+    "reports.level.point": "服务点",
+    # ---- export columns added by reports
+    "admin.csv.requester_type": "需求方类型",
+    "admin.csv.org_name": "单位名称",
+    "admin.csv.expected_people": "预计服务人数",
+    "admin.csv.served_people": "实际服务人数",
+    "admin.csv.participations": "服务人次",
+}
+
+EN = {
+    "reports.period.month": "{year}-{month:0>2}",
+    "reports.period.quarter": "{year} Q{q}",
+    "reports.period.year": "{year}",
+    "reports.rtype.worker": "individual worker",
+    "reports.rtype.enterprise": "enterprise",
+    "reports.rtype.community": "village/community",
+    "reports.rtype.school": "school",
+    "reports.rtype.other": "other",
+    "reports.stats.usage": (
+        "Usage: /stats [<i>YYYY-MM</i>|<i>YYYY</i>|<i>YYYY-Qn</i>] [<i>station code</i>], "
+        "e.g. /stats 2026-11 or /stats 2026-Q4 yh"
+    ),
+    "reports.stats.head": "<b>Service report {period}</b>",
+    "reports.stats.head_at": "<b>Service report {period} · {station}</b>",
+    "reports.stats.total": (
+        "Sessions: {sessions}\nParticipations: {participations}\nVolunteers: {volunteers}\n"
+        "Hours: {hours}\nEnterprises served: {enterprises}\nTechnical problems solved: {tech}\n"
+        "People reached: {reached}\nAverage rating: {rating} ({ratings} ratings)"
+    ),
+    "reports.stats.flow": (
+        "{created} new orders: {cancelled} cancelled, {unclaimed} unclaimed ({rate})\n"
+        "Median time to claim: {median} ({claimed} orders)"
+    ),
+    "reports.stats.by_team": "\n<b>By team</b>",
+    "reports.stats.by_station": "\n<b>By station</b> (towns and counties include their subtree)",
+    "reports.stats.row": (
+        "{name}: {sessions} sessions · {participations} participations · {hours} h"
+        " · {reached} reached · rating {rating}"
+    ),
+    "reports.stats.subtotal": " (subtotal)",
+    "reports.stats.no_station": "no station",
+    "reports.stats.none": "\nNo finished services in {period} yet.",
+    "reports.stats.unknown_station": "There is no station with code {code}.",
+    "reports.btn.chart": "📊 Charts",
+    "reports.btn.export": "📥 Export",
+    "reports.export.usage": (
+        "Usage: /export orders|volunteers|feedback|activities|hours "
+        "[<i>YYYY-MM</i>|<i>YYYY</i>|<i>YYYY-Qn</i>] [xlsx|csv] (default: this month, Excel)"
+    ),
+    "reports.export.pick": (
+        "Which table? (this month, Excel; for another month type /export orders 2026-11)"
+    ),
+    "reports.export.kind.orders": "Orders",
+    "reports.export.kind.volunteers": "Volunteers",
+    "reports.export.kind.feedback": "Feedback",
+    "reports.export.kind.activities": "Activities",
+    "reports.export.kind.hours": "Service hours",
+    "reports.export.caption": "{what} {period}: {n} rows.",
+    "reports.export.caption_redacted": (
+        "{what} {period}: {n} rows (phones and addresses are for super-admins and were left out)."
+    ),
+    "reports.export.unavailable": (
+        "The {what} table is not available yet: activities are not enabled."
+    ),
+    "reports.sheet.summary": "Summary",
+    "reports.summary.title": "Service report {period} ({scope})",
+    "reports.summary.scope_all": "all stations",
+    "reports.summary.item": "Figure",
+    "reports.summary.value": "Value",
+    "reports.summary.sessions": "Sessions",
+    "reports.summary.participations": "Participations",
+    "reports.summary.volunteers": "Volunteers",
+    "reports.summary.hours": "Hours",
+    "reports.summary.enterprises": "Enterprises served",
+    "reports.summary.tech": "Technical problems solved",
+    "reports.summary.reached": "People reached",
+    "reports.summary.rating": "Average rating",
+    "reports.summary.ratings": "Ratings",
+    "reports.summary.created": "New orders",
+    "reports.summary.unclaimed": "Unclaimed",
+    "reports.summary.median_minutes": "Median minutes to claim",
+    "reports.summary.by_team": "By team",
+    "reports.summary.by_station": "By station (towns and counties are subtotals)",
+    "reports.summary.name": "Name",
+    "reports.summary.level": "Level",
+    "reports.level.county": "county",
+    "reports.level.town": "town",
+    "reports.level.point": "point",
+    "admin.csv.requester_type": "requester type",
+    "admin.csv.org_name": "organisation",
+    "admin.csv.expected_people": "expected people",
+    "admin.csv.served_people": "people served",
+    "admin.csv.participations": "participations",
+}
