@@ -1,0 +1,299 @@
+"""Reports (issue 19) on the core ring: a hand-counted test month through /stats
+(periods, station roll-up with town and county subtotals, scoped admins) and the
+XLSX/CSV exports read back with openpyxl."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from bot.deps import Deps
+from bot.engine import Engine
+from bot.reports.figures import Figures, figures
+from bot.reports.periods import Period
+from store.models import (
+    Feedback,
+    Order,
+    OrderStatus,
+    RequesterType,
+    Station,
+    StationLevel,
+)
+from store.reports import ServedRow
+from tests.utils.admin import Admin, add_order, add_person, add_station, add_volunteer, team_id
+
+SUPER = 1
+NOV = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 Shanghai, 10 November
+
+
+@pytest.fixture
+def boss(engine: Engine) -> Admin:
+    return Admin(engine, SUPER, "会长")
+
+
+@pytest.fixture
+async def net(deps: Deps) -> dict[str, Station]:
+    """Two counties: 余杭 (towns 城关 with point 城西村, and 东乡) and 临海 (town 大洋)."""
+    yh = await add_station(deps, "yh", "余杭区服务站", StationLevel.COUNTY)
+    cgz = await add_station(deps, "cgz", "城关镇服务站", StationLevel.TOWN, yh)
+    p1 = await add_station(deps, "p1", "城西村服务点", StationLevel.POINT, cgz)
+    dx = await add_station(deps, "dx", "东乡服务站", StationLevel.TOWN, yh)
+    lh = await add_station(deps, "lh", "临海市服务站", StationLevel.COUNTY)
+    dy = await add_station(deps, "dy", "大洋街道服务站", StationLevel.TOWN, lh)
+    return {s.code: s for s in (yh, cgz, p1, dx, lh, dy)}
+
+
+@dataclass
+class Job:
+    station: str
+    team: str
+    volunteer: str
+    requester: str
+    minutes: int
+    resolved: bool
+    rtype: str = RequesterType.WORKER
+    org: str | None = None
+    expected: int | None = None
+    served: int | None = None
+    rating: int | None = None
+    done: datetime = NOV
+
+
+# The test month, counted by hand in the comments of test_stats_of_a_hand_counted_month.
+JOBS = [
+    Job("p1", "tech", "v1", "w1", 120, True, rating=5),  # 1
+    Job("p1", "tech", "v1", "e1", 60, True, RequesterType.ENTERPRISE, "华东机械厂", served=12),
+    Job("cgz", "legal", "v2", "e2", 30, True, RequesterType.ENTERPRISE, "华东 机械厂", expected=5),
+    Job("dx", "legal", "v2", "w2", 40, False, rating=3),  # 4
+    Job(
+        "dy",
+        "electric",
+        "v3",
+        "e3",
+        90,
+        True,
+        RequesterType.ENTERPRISE,
+        "星光电子",
+        served=30,
+        rating=4,
+    ),
+    Job("lh", "electric", "v3", "c1", 60, False, RequesterType.COMMUNITY, "新村", served=40),
+    # October in Shanghai (one second before November): only in the quarter and the year
+    Job("p1", "tech", "v1", "w1", 600, True, done=datetime(2026, 10, 31, 15, 59, 59, tzinfo=UTC)),
+]
+
+
+async def _seed(deps: Deps, net: dict[str, Station]) -> dict[str, Order]:
+    people = {
+        key: await add_person(deps, 500 + i, key)
+        for i, key in enumerate(("w1", "w2", "e1", "e2", "e3", "c1"))
+    }
+    vols = {
+        "v1": await add_volunteer(deps, 801, "甲师傅", station=net["p1"], teams=("tech",)),
+        "v2": await add_volunteer(deps, 802, "乙师傅", station=net["dx"], teams=("legal",)),
+        "v3": await add_volunteer(deps, 803, "丙师傅", station=net["dy"], teams=("electric",)),
+    }
+    made: dict[str, Order] = {}
+    for n, job in enumerate(JOBS, start=1):
+        o = await add_order(
+            deps,
+            people[job.requester],
+            "需求" if n != 2 else '=HYPERLINK("http://x")',
+            team_id=await team_id(deps, job.team),
+            station_id=net[job.station].id,
+            created_at=job.done - timedelta(hours=2),
+            contact_phone="13912345678",
+            address="某路1号",
+            requester_type=job.rtype,
+            org_name=job.org,
+            expected_people=job.expected,
+        )
+        async with deps.db.session() as s:
+            row = await s.get(Order, o.id)
+            assert row is not None
+            row.status = OrderStatus.RATED if job.rating else OrderStatus.CONFIRMED
+            row.volunteer_id = vols[job.volunteer].id
+            row.claimed_at = row.created_at + timedelta(minutes=10 * n)
+            row.done_at = job.done
+            row.service_minutes = job.minutes
+            row.resolved = job.resolved
+            row.served_people = job.served
+            s.add(row)
+            if job.rating:
+                s.add(
+                    Feedback(
+                        order_id=o.id,  # type: ignore[arg-type]
+                        requester_id=row.requester_id,
+                        volunteer_id=row.volunteer_id,
+                        rating=job.rating,
+                        created_at=job.done,
+                    )
+                )
+        made[str(n)] = o
+    # a cancelled order in November counts as created, not as a session
+    await add_order(
+        deps, people["w2"], "取消的", station_id=net["dx"].id, created_at=NOV, status="cancelled"
+    )
+    return made
+
+
+def test_periods_parse_and_bound_in_local_time() -> None:
+    tz = ZoneInfo("Asia/Shanghai")
+    assert Period.parse("2026-11") == Period(2026, 11, 1) == Period.parse("2026年11月")
+    assert Period.parse("2026-Q4") == Period(2026, 10, 3) == Period.parse("2026q4")
+    assert Period.parse("2026年第4季度") == Period(2026, 10, 3)
+    assert Period.parse("2026") == Period(2026, 1, 12)
+    assert Period.parse("2026-13") is None and Period.parse("2026-Q5") is None
+    assert Period.parse("yh") is None
+    start, end = Period(2026, 10, 3).bounds(tz)
+    assert start == datetime(2026, 9, 30, 16, tzinfo=UTC)
+    assert end == datetime(2026, 12, 31, 16, tzinfo=UTC)
+    assert Period(2026, 12, 1).bounds(tz)[1] == datetime(2026, 12, 31, 16, tzinfo=UTC)
+    assert [p.label for p in (Period(2026, 11), Period(2026, 10, 3), Period(2026, 1, 12))] == [
+        "2026-11",
+        "2026-Q4",
+        "2026",
+    ]
+
+
+async def test_stats_of_a_hand_counted_month(
+    deps: Deps, engine: Engine, boss: Admin, net: dict[str, Station]
+) -> None:
+    await _seed(deps, net)
+    text = await boss("/stats 2026-11")
+    # November: jobs 1–6. 人次 = 6 (one volunteer each); volunteers 甲乙丙 = 3;
+    # minutes 120+60+30+40+90+60 = 400 → 6.7 h; enterprises 华东机械厂 (twice, spaces
+    # ignored) and 星光电子 = 2; tech solved: jobs 1, 2 (tech) and 5 (electric) = 3,
+    # job 6 (electric) unresolved; reached 1+12+5+1+30+40 = 89; ratings 5, 3, 4 → 4.0.
+    for part in (
+        "服务场次：6 场",
+        "服务人次：6 人次",
+        "参与志愿者：3 人",
+        "服务时长：6.7 小时",
+        "服务企业：2 家",
+        "解决技术难题：3 个",
+        "惠及人数：89 人",
+        "平均评分：4.0（3 条评价）",
+        "新订单 7 单，其中取消 1 单",
+        # stations, rolled up: 余杭 = jobs 1–4 (250 min), 城关 = 1–3 (210 min), 城西村 = 1–2
+        "余杭区服务站：4 场 · 4 人次 · 4.2 小时 · 惠及 19 人 · 评分 4.0（小计）",
+        "　城关镇服务站：3 场 · 3 人次 · 3.5 小时 · 惠及 18 人 · 评分 5.0（小计）",
+        "　　城西村服务点：2 场 · 2 人次 · 3.0 小时 · 惠及 13 人 · 评分 5.0",
+        "　东乡服务站：1 场 · 1 人次 · 0.7 小时 · 惠及 1 人 · 评分 3.0（小计）",
+        "临海市服务站：2 场 · 2 人次 · 2.5 小时 · 惠及 70 人 · 评分 4.0（小计）",
+        "　大洋街道服务站：1 场 · 1 人次 · 1.5 小时 · 惠及 30 人 · 评分 4.0（小计）",
+        # teams
+        "技术攻关服务队：2 场 · 2 人次 · 3.0 小时 · 惠及 13 人",
+        "法律维权服务队：2 场 · 2 人次 · 1.2 小时 · 惠及 6 人",
+        "电气维修服务队：2 场 · 2 人次 · 2.5 小时 · 惠及 70 人",
+    ):
+        assert part in text, part
+    assert text.index("临海市服务站") < text.index("余杭区服务站")  # roots by code
+    # the quarter and the year add October's job (600 min)
+    assert "服务场次：7 场" in await boss("/stats 2026-Q4")
+    assert "2026年第4季度" in boss.last.replies[0].text
+    assert "服务时长：16.7 小时" in await boss("/stats 2026")
+    # one station's subtree, in either argument order
+    text = await boss("/stats yh 2026-11")
+    assert "余杭区服务站" in text and "服务场次：4 场" in text and "临海" not in text
+    assert "服务企业：1 家" in text
+    # a town admin sees their own subtree and is refused elsewhere
+    await add_person(deps, 71, "城关站长")
+    await boss("/grant 71 cgz")
+    town = Admin(engine, 71, "城关站长")
+    text = await town("/stats 2026-11")
+    assert "服务场次：3 场" in text and "惠及人数：18 人" in text and "东乡" not in text
+    assert "无权限" in await town("/stats 2026-11 dy")
+    assert "没有代码为 zz" in await boss("/stats zz")
+    assert "用法" in await boss("/stats 2026-11 yh dx")
+    # the chart and export buttons are offered
+    await boss("/stats 2026-11")
+    labels = [b.label for r in boss.last.replies for row in r.buttons for b in row]
+    assert "📊 图表" in labels
+
+
+def _book(admin: Admin) -> openpyxl.Workbook:
+    doc = admin.last.replies[0].document
+    assert doc is not None and doc.filename.endswith(".xlsx")
+    return openpyxl.load_workbook(io.BytesIO(doc.content))
+
+
+async def test_xlsx_export_is_office_ready(
+    deps: Deps, engine: Engine, boss: Admin, net: dict[str, Station]
+) -> None:
+    made = await _seed(deps, net)
+    caption = await boss("/export orders 2026-11")
+    assert "共 7 行" in caption
+    book = _book(boss)
+    assert book.sheetnames == ["订单", "汇总"]
+    ws = book["订单"]
+    assert ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["订单号", "状态", "服务队"] and ws["A1"].font.b
+    col = {name: i for i, name in enumerate(header)}
+    second = [c for c in ws[3]]  # job 2: an enterprise, a formula-looking request
+    assert second[col["订单号"]].value == made["2"].code and second[col["订单号"]].data_type == "s"
+    phone = second[col["联系电话"]]
+    assert phone.value == "13912345678" and phone.data_type == "s"  # not 1.39E+10
+    created = second[col["下单时间"]]
+    assert created.is_date and created.value == datetime(2026, 11, 10, 8, 0)  # Shanghai time
+    assert second[col["需求方类型"]].value == "企业"
+    assert second[col["单位名称"]].value == "华东机械厂"
+    assert second[col["实际服务人数"]].value == 12
+    request = second[col["需求"]]
+    assert request.value == '=HYPERLINK("http://x")' and request.data_type == "s"
+    assert request.quotePrefix  # shown as typed, never run
+    assert ws.column_dimensions["A"].width >= len("JX-000002")
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row[0]}
+    assert summary["服务场次"] == 6 and summary["服务人次"] == 6
+    assert summary["惠及人数"] == 89 and summary["服务企业（家）"] == 2
+    assert summary["解决技术难题（个）"] == 3 and summary["服务时长（小时）"] == 6.7
+    assert summary["余杭区服务站"] == "县级" and summary["　城关镇服务站"] == "镇街"
+    # CSV on request
+    await boss("/export feedback 2026-11 csv")
+    doc = boss.last.replies[0].document
+    assert doc is not None and doc.filename == "jiangxin-feedback-2026-11.csv"
+    assert doc.content.startswith(b"\xef\xbb\xbf")
+    # the hours ledger: most hours first
+    await boss("/export hours 2026-Q4")
+    ws = _book(boss)["服务时长"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["甲师傅", "丙师傅", "乙师傅"]
+    assert rows[1][rows[0].index("本月服务时长（小时）")] == 13.0  # 120+60+600 minutes
+    # a deputy (not super-admin) gets no phones or addresses
+    await add_person(deps, 70, "副会长")
+    await boss("/grant 70")
+    deputy = Admin(engine, 70, "副会长")
+    assert "已略去" in await deputy("/export orders 2026-11")
+    ws = _book(deputy)["订单"]
+    header = [c.value for c in ws[1]]
+    assert not {"联系电话", "地址"} & set(header)
+    assert all("13912345678" not in str(c) for row in ws.iter_rows(values_only=True) for c in row)
+    # /export alone offers the tables as buttons; activities are not there yet
+    await boss("/export")
+    labels = [b.label for r in boss.last.replies for row in r.buttons for b in row]
+    assert labels == ["订单", "志愿者", "评价", "活动", "服务时长"]
+    out = await boss.press(boss.data("志愿者"))
+    assert out.replies[0].document is not None
+    assert out.replies[0].document.filename.startswith("jiangxin-volunteers-2026-11")
+    await boss("/export")
+    out = await boss.press(boss.data("活动"))
+    assert "暂不可用" in out.replies[0].text
+    assert "用法" in await boss("/export orders 2026-11 pdf")
+
+
+def test_figures_count_participations_not_requesters() -> None:
+    rows = [
+        ServedRow(1, 1, 10, 100, 500, 60, 5),
+        ServedRow(2, 1, 10, 100, 500, 30, None),
+        ServedRow(3, 2, None, 101, 501, 90, 4),
+    ]
+    f = figures(rows)
+    assert f == Figures(
+        sessions=3, participations=3, volunteers=2, hours=3.0, reached=3, rating=4.5, ratings=2
+    )
