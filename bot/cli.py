@@ -112,9 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="JSON file, or - for stdout/stdin")
     p.set_defaults(func=cmd_catalog)
 
+    from bot.reports.cli import add_subparser as add_export
     from bot.routing.cli import add_subparser
 
     add_subparser(sub)
+    add_export(sub)
     return parser
 
 

@@ -5,8 +5,12 @@ XLSX/CSV exports read back with openpyxl."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -28,6 +32,7 @@ from store.reports import ServedRow
 from tests.utils.admin import Admin, add_order, add_person, add_station, add_volunteer, team_id
 
 SUPER = 1
+ROOT = Path(__file__).resolve().parents[2]
 NOV = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)  # 10:00 Shanghai, 10 November
 
 
@@ -297,3 +302,29 @@ def test_figures_count_participations_not_requesters() -> None:
     assert f == Figures(
         sessions=3, participations=3, volunteers=2, hours=3.0, reached=3, rating=4.5, ratings=2
     )
+
+
+def test_cli_export_writes_the_same_workbook(tmp_path: Path, sqlite_db_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIANGXIN_")}
+    env.update(JIANGXIN_DATABASE_URL=sqlite_db_url, PYTHONPATH=str(ROOT))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", "export", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    done = cli("volunteers", "2026-Q4")
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(tmp_path / "jiangxin-volunteers-2026-Q4.xlsx")
+    assert book.sheetnames == ["志愿者", "汇总"]
+    assert [c.value for c in book["志愿者"][1]][:3] == ["编号", "姓名", "电话"]
+    done = cli("orders", "2026-11", "--format", "csv", "-o", "o.csv")
+    assert done.returncode == 0 and "wrote 0 rows" in done.stdout, done.stderr
+    assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert cli("orders", "2026-99").returncode == 2
+    assert cli("orders", "--station", "nowhere").returncode == 1
