@@ -7,6 +7,7 @@ other admins get the same file without those columns, never a refusal.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,6 +19,7 @@ from bot.flows.admin_common import args, station_by_code
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Document, Reply, rows
 from bot.reports import tables
+from bot.reports.charts import Chart, NoCJKFont
 from bot.reports.figures import Figures
 from bot.reports.periods import Period
 from bot.reports.service import Loaded, export_file, load, period_text, team_name, team_order
@@ -225,7 +227,84 @@ async def _send_export(ctx: Ctx, kind: str, period: Period, fmt: str) -> Result:
     return Reply(caption, document=Document(made.filename, made.content, caption))
 
 
+_DRAWING = asyncio.Lock()  # pyplot keeps global state: one chart at a time
+
+
+async def charts(ctx: Ctx) -> Result:
+    """📊 图表: the period's charts as PNG files, each with its numbers in the caption."""
+    period = Period.parse(callbacks.str_arg(ctx.args, 0))
+    code = callbacks.str_arg(ctx.args, 1)
+    if period is None:
+        raise Expired()
+    async with ctx.deps.db.session() as session:
+        try:
+            within, root = await _where(ctx, session, None if code == "-" else code)
+        except _Usage:
+            raise Expired() from None
+        loaded = await load(
+            session, period=period, tz=ctx.deps.settings.tz, within=within, root=root
+        )
+    label = period_text(ctx.lang, period)
+    if not loaded.created and not loaded.served:
+        return Reply(ctx.t("reports.chart.empty", period=label))
+    async with _DRAWING:
+        try:
+            made = await asyncio.to_thread(_draw, ctx, loaded, label)
+        except NoCJKFont:
+            return Reply(ctx.t("reports.chart.no_font"))
+    return [Reply(c.caption, document=Document(c.filename, c.png, c.caption)) for c in made]
+
+
+def _draw(ctx: Ctx, loaded: Loaded, label: str) -> list[Chart]:
+    from bot.reports import charts as draw
+
+    tz, tag = ctx.deps.settings.tz, loaded.period.label
+    weekly = [(team_name(ctx.lang, loaded, c.team_id), c.created_at) for c in loaded.created]
+    ratings = [r.rating for r in loaded.served if r.rating is not None]
+    lines = loaded.report.stations
+    station_lines = [
+        (
+            "　" * ln.depth + ln.station.name,
+            ctx.t(
+                "reports.chart.station.line",
+                name=ln.station.name,
+                n=ln.figures.sessions,
+                hours=f"{ln.figures.hours:.1f}",
+                reached=ln.figures.reached,
+            ),
+        )
+        for ln in lines
+    ]
+    return [
+        draw.orders_per_week(
+            ctx.t("reports.chart.week.title", period=label),
+            ctx.t("reports.chart.week.axis"),
+            weekly,
+            tz,
+            f"jiangxin-weekly-{tag}.png",
+            ctx.t("reports.chart.week.caption", period=label),
+        ),
+        draw.rating_distribution(
+            ctx.t("reports.chart.rating.title", period=label),
+            ctx.t("reports.chart.rating.axis"),
+            ratings,
+            f"jiangxin-ratings-{tag}.png",
+            ctx.t("reports.chart.rating.caption", period=label, n=len(ratings)),
+            ctx.t("reports.chart.rating.unit"),
+        ),
+        draw.station_rollup(
+            ctx.t("reports.chart.station.title", period=label),
+            ctx.t("reports.chart.station.axis"),
+            station_lines,
+            [ln.figures.sessions for ln in lines],
+            f"jiangxin-stations-{tag}.png",
+            ctx.t("reports.chart.station.caption", period=label),
+        ),
+    ]
+
+
 def register(reg: Registry) -> None:
     reg.command("stats", stats, audience=Audience.ADMIN, menu="menu.stats")
     reg.command("export", export, audience=Audience.ADMIN, menu="menu.export")
     reg.button("rexp", export_button, admin=True)
+    reg.button("rchart", charts, admin=True)

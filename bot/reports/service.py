@@ -3,7 +3,7 @@ the chart button and ``jiangxin export``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from bot.reports.figures import TECH_TEAMS, Figures, Report, build_report
 from bot.reports.periods import Period
 from bot.texts import t
 from store.models import Station, Team
-from store.reports import created_rows, served_rows
+from store.reports import CreatedRow, ServedRow, created_rows, served_rows
 
 
 @dataclass
@@ -25,6 +25,8 @@ class Loaded:
     teams: dict[int, Team]
     stations: dict[int, Station]
     root: Station | None  # the station the report is limited to, if any
+    served: list[ServedRow] = field(default_factory=list)
+    created: list[CreatedRow] = field(default_factory=list)
 
 
 def period_text(lang: str | None, period: Period) -> str:
@@ -55,7 +57,7 @@ async def load(
     created = await created_rows(session, start=start, end=end, stations=within)
     roots = [root.id] if root is not None else None
     report = build_report(served, created, stations, tech_team_ids=tech, roots=roots)  # type: ignore[list-item]
-    return Loaded(period, report, teams, stations, root)
+    return Loaded(period, report, teams, stations, root, served, created)
 
 
 def team_order(loaded: Loaded) -> list[int | None]:

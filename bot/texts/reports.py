@@ -84,6 +84,22 @@ ZH = {
     "reports.level.county": "县级",
     "reports.level.town": "镇街",
     "reports.level.point": "服务点",
+    # ---- charts
+    "reports.chart.week.title": "{period} 每周订单（按服务队）",
+    "reports.chart.week.axis": "单数",
+    "reports.chart.week.caption": "{period} 每周订单（按服务队）：",
+    "reports.chart.rating.title": "{period} 评分分布",
+    "reports.chart.rating.axis": "条数",
+    "reports.chart.rating.caption": "{period} 评分分布（共 {n} 条）：",
+    "reports.chart.rating.unit": " 条",
+    "reports.chart.station.title": "{period} 各站点服务场次（含下级）",
+    "reports.chart.station.axis": "场次",
+    "reports.chart.station.caption": "{period} 各站点服务场次（含下级）：",
+    "reports.chart.station.line": "{name} {n} 场 · {hours} 小时 · 惠及 {reached} 人",
+    "reports.chart.no_font": (
+        "图表暂不可用：服务器没有中文字体（请安装 fonts-noto-cjk 或 fonts-wqy-microhei）。"
+    ),
+    "reports.chart.empty": "{period}没有可画图的数据。",
     # ---- export columns added by reports
     "admin.csv.requester_type": "需求方类型",
     "admin.csv.org_name": "单位名称",
@@ -171,6 +187,22 @@ EN = {
     "reports.level.county": "county",
     "reports.level.town": "town",
     "reports.level.point": "point",
+    "reports.chart.week.title": "{period} orders per week by team",
+    "reports.chart.week.axis": "orders",
+    "reports.chart.week.caption": "{period} orders per week by team: ",
+    "reports.chart.rating.title": "{period} ratings",
+    "reports.chart.rating.axis": "ratings",
+    "reports.chart.rating.caption": "{period} ratings ({n} in all): ",
+    "reports.chart.rating.unit": "",
+    "reports.chart.station.title": "{period} sessions per station (with subtree)",
+    "reports.chart.station.axis": "sessions",
+    "reports.chart.station.caption": "{period} sessions per station (with subtree): ",
+    "reports.chart.station.line": "{name} {n} sessions · {hours} h · {reached} reached",
+    "reports.chart.no_font": (
+        "Charts are unavailable: the server has no Chinese font "
+        "(install fonts-noto-cjk or fonts-wqy-microhei)."
+    ),
+    "reports.chart.empty": "Nothing to chart in {period}.",
     "admin.csv.requester_type": "requester type",
     "admin.csv.org_name": "organisation",
     "admin.csv.expected_people": "expected people",

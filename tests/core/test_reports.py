@@ -15,9 +15,12 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from PIL import Image
 
+from bot import callbacks
 from bot.deps import Deps
 from bot.engine import Engine
+from bot.reports import charts
 from bot.reports.figures import Figures, figures
 from bot.reports.periods import Period
 from store.models import (
@@ -328,3 +331,50 @@ def test_cli_export_writes_the_same_workbook(tmp_path: Path, sqlite_db_url: str)
     assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert cli("orders", "2026-99").returncode == 2
     assert cli("orders", "--station", "nowhere").returncode == 1
+
+
+def test_a_cjk_font_is_found_and_matplotlib_is_not_loaded_at_start() -> None:
+    path = charts.cjk_font()
+    assert path is not None, "install fonts-noto-cjk or fonts-wqy-microhei (see .ci/run)"
+    assert charts._covers(path)  # has glyphs for 匠心点单服务队
+    assert not charts._covers("/nonexistent.ttf")
+    code = "import sys; from bot.flows import build_registry; build_registry(); "
+    code += "print('matplotlib' in sys.modules, 'xlsxwriter' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+async def test_chart_button_sends_pngs_with_their_numbers(
+    deps: Deps, boss: Admin, net: dict[str, Station]
+) -> None:
+    await _seed(deps, net)
+    await boss("/stats 2026-11")
+    out = await boss.press(boss.data("📊 图表"))
+    docs = [r.document for r in out.replies]
+    assert [d.filename for d in docs if d] == [
+        "jiangxin-weekly-2026-11.png",
+        "jiangxin-ratings-2026-11.png",
+        "jiangxin-stations-2026-11.png",
+    ]
+    for doc in docs:
+        assert doc is not None
+        image = Image.open(io.BytesIO(doc.content))
+        assert image.format == "PNG" and image.size == (1200, 675)
+        assert len(image.convert("RGB").getcolors(1 << 20) or []) > 50  # not a blank canvas
+    weekly, ratings, stations = (d.caption for d in docs if d)
+    assert "2026-W46：" in weekly and "技术攻关服务队 2" in weekly  # jobs 1–2, week of 10 Nov
+    assert "3★ 1 条" in ratings and "5★ 1 条" in ratings and "共 3 条" in ratings
+    assert "余杭区服务站 4 场 · 4.2 小时 · 惠及 19 人" in stations
+    # a town admin's chart covers their subtree only
+    await add_person(deps, 71, "城关站长")
+    await boss("/grant 71 cgz")
+    town = Admin(boss.engine, 71, "城关站长")
+    await town("/stats 2026-11")
+    out = await town.press(town.data("📊 图表"))
+    captions = [r.text for r in out.replies]
+    assert "城关镇服务站 3 场" in captions[2] and "东乡" not in captions[2]
+    # the data of a button cannot widen the scope
+    out = await town.press(callbacks.encode("rchart", "2026-11", "yh"))
+    assert out.replies == [] and out.toast
