@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = None
     web_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # Public links on QR posters (/poster, /link): the bot's @username and the web chat page.
+    telegram_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{5,32}$")
+    web_chat_url: str | None = None
 
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)
@@ -133,7 +136,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone '{v}'") from None
         return v
 
-    @field_validator("telegram_api_url", "telegram_file_url", "webhook_url")
+    @field_validator("telegram_api_url", "telegram_file_url", "webhook_url", "web_chat_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         if v is None:

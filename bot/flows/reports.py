@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import audit, callbacks, roles
 from bot.context import Ctx
 from bot.errors import Expired
+from bot.flows import posters
 from bot.flows.admin_common import args, station_by_code
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Document, Reply, rows
@@ -308,3 +309,4 @@ def register(reg: Registry) -> None:
     reg.command("export", export, audience=Audience.ADMIN, menu="menu.export")
     reg.button("rexp", export_button, admin=True)
     reg.button("rchart", charts, admin=True)
+    posters.register(reg)  # /poster, /link

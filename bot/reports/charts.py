@@ -6,34 +6,22 @@ megabytes). Chinese needs a CJK font: ``cjk_font()`` looks for the Debian packag
 ``fonts-noto-cjk`` / ``fonts-wqy-microhei`` (``.ci/run`` installs one), or a file
 named by ``JIANGXIN_CJK_FONT``; without one, labels would be boxes, so drawing
 refuses rather than sends an unreadable chart. Every chart carries its numbers in
-the caption, for screen readers and text-only clients.
+the caption, for screen readers and text-only clients. Fonts: ``bot.reports.fonts``.
 """
 
 from __future__ import annotations
 
 import io
-import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-# Fonts known to cover simplified Chinese, most preferred first.
-FONT_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
-FONT_GLOBS = ("**/NotoSansCJK*.tt[cf]", "**/NotoSansSC*.[ot]tf", "**/wqy-*.ttc")
-PROBE = "匠心点单服务队"
+from bot.reports.fonts import NoCJKFont, require_cjk_font
+
+__all__ = ["Chart", "NoCJKFont", "orders_per_week", "rating_distribution", "station_rollup"]
+
 CAPTION_LIMIT = 1000  # Telegram's caption limit is 1024
-
-
-class NoCJKFont(RuntimeError):
-    """No installed font draws Chinese; install fonts-noto-cjk or fonts-wqy-microhei."""
 
 
 @dataclass(frozen=True)
@@ -41,32 +29,6 @@ class Chart:
     filename: str
     png: bytes
     caption: str
-
-
-def _covers(path: str) -> bool:
-    from matplotlib.ft2font import FT2Font
-
-    try:
-        font = FT2Font(path)
-    except (OSError, RuntimeError):
-        return False
-    return all(font.get_char_index(ord(ch)) for ch in PROBE)
-
-
-def cjk_font() -> str | None:
-    """Path of a font file that has glyphs for Chinese, or None."""
-    candidates = [os.environ.get("JIANGXIN_CJK_FONT", ""), *FONT_FILES]
-    for path in candidates:
-        if path and Path(path).is_file() and _covers(path):
-            return path
-    for root in ("/usr/share/fonts", "/usr/local/share/fonts"):
-        base = Path(root)
-        if base.is_dir():
-            for pattern in FONT_GLOBS:
-                for found in sorted(base.glob(pattern)):
-                    if _covers(str(found)):
-                        return str(found)
-    return None
 
 
 def _figure(title: str):  # type: ignore[no-untyped-def]
@@ -77,9 +39,7 @@ def _figure(title: str):  # type: ignore[no-untyped-def]
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
-    path = cjk_font()
-    if path is None:
-        raise NoCJKFont()
+    path = require_cjk_font()
     font_manager.fontManager.addfont(path)
     name = font_manager.FontProperties(fname=path).get_name()
     plt.rcParams["font.family"] = [name]

@@ -100,6 +100,33 @@ ZH = {
         "图表暂不可用：服务器没有中文字体（请安装 fonts-noto-cjk 或 fonts-wqy-microhei）。"
     ),
     "reports.chart.empty": "{period}没有可画图的数据。",
+    # ---- posters and links
+    "menu.poster": "二维码海报",
+    "menu.link": "点单链接",
+    "reports.poster.usage": (
+        "用法：/poster team <i>服务队代码</i> | station <i>站点代码</i> | activity <i>活动编号</i>"
+    ),
+    "reports.link.usage": (
+        "用法：/link team <i>服务队代码</i> | station <i>站点代码</i> | activity <i>活动编号</i>"
+    ),
+    "reports.poster.cta": "扫码点单 · 劳模工匠为您服务",
+    "reports.poster.footer": "匠心点单 · 劳模工匠志愿服务",
+    "reports.poster.label.telegram": "Telegram 扫码",
+    "reports.poster.label.web": "网页版 · 微信扫码",
+    "reports.poster.caption": "{name} 点单海报（A5，可直接打印）。",
+    "reports.link.head": "<b>{name}</b> 的点单链接：",
+    "reports.link.line.telegram": "Telegram：{url}",
+    "reports.link.line.web": "网页版：{url}",
+    "reports.poster.no_links": (
+        "还没有可用的公开链接：请设置 JIANGXIN_TELEGRAM_USERNAME（机器人用户名）"
+        "或 JIANGXIN_WEB_CHAT_URL（网页版地址）。"
+    ),
+    "reports.poster.unknown_team": "没有代码为 {slug} 的服务队。",
+    "reports.poster.unknown_station": "没有代码为 {code} 的站点。",
+    "reports.poster.activity_unavailable": "活动海报暂不可用：活动功能尚未启用。",
+    "reports.poster.no_font": (
+        "海报暂不可用：服务器没有中文字体（请安装 fonts-noto-cjk 或 fonts-wqy-microhei）。"
+    ),
     # ---- export columns added by reports
     "admin.csv.requester_type": "需求方类型",
     "admin.csv.org_name": "单位名称",
@@ -203,6 +230,33 @@ EN = {
         "(install fonts-noto-cjk or fonts-wqy-microhei)."
     ),
     "reports.chart.empty": "Nothing to chart in {period}.",
+    "menu.poster": "QR poster",
+    "menu.link": "Order links",
+    "reports.poster.usage": (
+        "Usage: /poster team <i>slug</i> | station <i>code</i> | activity <i>id</i>"
+    ),
+    "reports.link.usage": (
+        "Usage: /link team <i>slug</i> | station <i>code</i> | activity <i>id</i>"
+    ),
+    "reports.poster.cta": "Scan to order · model workers at your service",
+    "reports.poster.footer": "Jiangxin · model-worker volunteer service",
+    "reports.poster.label.telegram": "Scan in Telegram",
+    "reports.poster.label.web": "Web chat · WeChat scan",
+    "reports.poster.caption": "Order poster for {name} (A5, ready to print).",
+    "reports.link.head": "Order links for <b>{name}</b>:",
+    "reports.link.line.telegram": "Telegram: {url}",
+    "reports.link.line.web": "Web chat: {url}",
+    "reports.poster.no_links": (
+        "No public link is configured: set JIANGXIN_TELEGRAM_USERNAME (the bot's username) "
+        "or JIANGXIN_WEB_CHAT_URL (the web chat page)."
+    ),
+    "reports.poster.unknown_team": "There is no team with slug {slug}.",
+    "reports.poster.unknown_station": "There is no station with code {code}.",
+    "reports.poster.activity_unavailable": "Activity posters are not available yet.",
+    "reports.poster.no_font": (
+        "Posters are unavailable: the server has no Chinese font "
+        "(install fonts-noto-cjk or fonts-wqy-microhei)."
+    ),
     "admin.csv.requester_type": "requester type",
     "admin.csv.org_name": "organisation",
     "admin.csv.expected_people": "expected people",

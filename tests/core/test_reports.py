@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+import zxingcpp
 from PIL import Image
 
 from bot import callbacks
 from bot.deps import Deps
 from bot.engine import Engine
-from bot.reports import charts
+from bot.reports import fonts
 from bot.reports.figures import Figures, figures
 from bot.reports.periods import Period
 from store.models import (
@@ -334,10 +335,11 @@ def test_cli_export_writes_the_same_workbook(tmp_path: Path, sqlite_db_url: str)
 
 
 def test_a_cjk_font_is_found_and_matplotlib_is_not_loaded_at_start() -> None:
-    path = charts.cjk_font()
+    path = fonts.cjk_font()
     assert path is not None, "install fonts-noto-cjk or fonts-wqy-microhei (see .ci/run)"
-    assert charts._covers(path)  # has glyphs for 匠心点单服务队
-    assert not charts._covers("/nonexistent.ttf")
+    assert fonts.covers(path, "匠心点单劳模工匠为您服务")
+    assert not fonts.covers(path, "\U000f0000")  # a private-use character: no glyph
+    assert not fonts.covers(str(ROOT / "pyproject.toml"))  # not a font
     code = "import sys; from bot.flows import build_registry; build_registry(); "
     code += "print('matplotlib' in sys.modules, 'xlsxwriter' in sys.modules)"
     done = subprocess.run(
@@ -378,3 +380,47 @@ async def test_chart_button_sends_pngs_with_their_numbers(
     # the data of a button cannot widen the scope
     out = await town.press(callbacks.encode("rchart", "2026-11", "yh"))
     assert out.replies == [] and out.toast
+
+
+@pytest.mark.settings(telegram_username="@jiangxin_bot", web_chat_url="https://jx.example.cn/chat")
+async def test_poster_qr_decodes_to_the_deep_link_that_starts_an_order(
+    deps: Deps, engine: Engine, boss: Admin, net: dict[str, Station]
+) -> None:
+    caption = await boss("/poster team tech")
+    doc = boss.last.replies[0].document
+    assert doc is not None and doc.filename == "jiangxin-poster-team-tech.png"
+    image = Image.open(io.BytesIO(doc.content))
+    assert image.size == (1480, 2100)  # A5: 148 × 210 mm
+    decoded = sorted(r.text for r in zxingcpp.read_barcodes(image))
+    assert decoded == [
+        "https://jx.example.cn/chat?start=team-tech",
+        "https://t.me/jiangxin_bot?start=team-tech",
+    ]
+    assert "https://t.me/jiangxin_bot?start=team-tech" in caption
+    # the decoded link, opened by a worker, starts an order with that team
+    payload = decoded[1].split("start=")[1]
+    worker = Admin(engine, 600, "工人")
+    assert "技术攻关服务队" in await worker(f"/start {payload}")
+    # stations, links, refusals
+    await boss("/poster station p1")
+    doc = boss.last.replies[0].document
+    assert doc is not None
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(doc.content)))]
+    assert "https://t.me/jiangxin_bot?start=station-p1" in decoded
+    text = await boss("/link station p1")
+    assert "https://t.me/jiangxin_bot?start=station-p1" in text
+    assert "https://jx.example.cn/chat?start=station-p1" in text
+    assert "没有代码为 nope 的服务队" in await boss("/poster team nope")
+    assert "暂不可用" in await boss("/poster activity 3")
+    assert "用法" in await boss("/link team")
+    assert "无权限" in await worker("/poster team tech")
+    await add_person(deps, 71, "东乡站长")
+    await boss("/grant 71 dx")
+    town = Admin(engine, 71, "东乡站长")
+    assert "无权限" in await town("/poster station p1")
+    assert "station-dx" in await town("/link station dx")
+
+
+async def test_poster_without_public_links_says_what_to_configure(boss: Admin) -> None:
+    assert "JIANGXIN_TELEGRAM_USERNAME" in await boss("/poster team tech")
+    assert "JIANGXIN_WEB_CHAT_URL" in await boss("/link team tech")
