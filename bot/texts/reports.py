@@ -127,6 +127,32 @@ ZH = {
     "reports.poster.no_font": (
         "海报暂不可用：服务器没有中文字体（请安装 fonts-noto-cjk 或 fonts-wqy-microhei）。"
     ),
+    # ---- who asked
+    "menu.requester": "我的点单身份",
+    "menu.served": "登记惠及人数",
+    "reports.asker.question": (
+        "订单 {code} 已提交。为了统计服务成效，请问您是以什么身份点单？"
+        "（只问一次，之后可用 /requester 修改）"
+    ),
+    "reports.asker.saved": "已记录：{type}。以后点单不再询问，如需修改请发送 /requester。",
+    "reports.asker.org": "已记录：{type}。请输入单位或组织名称（例如：华东机械厂）。",
+    "reports.asker.org_again": "请输入单位或组织名称（不超过 100 字）。",
+    "reports.asker.saved_org": "已记录单位名称：{org}。",
+    "reports.asker.people": "已记录单位：{org}。预计有多少人受益？请输入人数，不清楚可点“跳过”。",
+    "reports.asker.people_again": "请输入一个正整数人数，例如 30；不清楚可点“跳过”。",
+    "reports.asker.skip": "跳过",
+    "reports.asker.thanks": "好的，谢谢！",
+    "reports.asker.thanks_people": "已记录预计受益人数：{n} 人。谢谢！",
+    "reports.asker.none": "您还没有登记点单身份。",
+    "reports.asker.current": "您的点单身份：{type}",
+    "reports.asker.current_org": "单位：{org}",
+    "reports.asker.change": "如需修改，请选择：",
+    "reports.served.ask": (
+        "订单 {code} 已完成。本次服务实际惠及多少人？（其他人数请发送 /served {code} 人数）"
+    ),
+    "reports.served.saved": "已记录订单 {code} 惠及 {n} 人。",
+    "reports.served.usage": "用法：/served <i>单号</i> <i>人数</i>，例如 /served JX-000123 30",
+    "reports.served.unknown": "没有找到订单 {code}。",
     # ---- export columns added by reports
     "admin.csv.requester_type": "需求方类型",
     "admin.csv.org_name": "单位名称",
@@ -257,6 +283,33 @@ EN = {
         "Posters are unavailable: the server has no Chinese font "
         "(install fonts-noto-cjk or fonts-wqy-microhei)."
     ),
+    "menu.requester": "Who I order for",
+    "menu.served": "Record people reached",
+    "reports.asker.question": (
+        "Order {code} is submitted. For the service report: who is this for? "
+        "(asked once; change it with /requester)"
+    ),
+    "reports.asker.saved": "Saved: {type}. We won't ask again; use /requester to change it.",
+    "reports.asker.org": "Saved: {type}. Please type the organisation's name.",
+    "reports.asker.org_again": "Please type the organisation's name (at most 100 characters).",
+    "reports.asker.saved_org": "Organisation saved: {org}.",
+    "reports.asker.people": (
+        "Organisation saved: {org}. How many people will benefit? Type a number, or Skip."
+    ),
+    "reports.asker.people_again": "Please type a whole number, e.g. 30, or press Skip.",
+    "reports.asker.skip": "Skip",
+    "reports.asker.thanks": "Thank you!",
+    "reports.asker.thanks_people": "Expected people saved: {n}. Thank you!",
+    "reports.asker.none": "You have not said who you order for yet.",
+    "reports.asker.current": "You order as: {type}",
+    "reports.asker.current_org": "Organisation: {org}",
+    "reports.asker.change": "To change it, choose:",
+    "reports.served.ask": (
+        "Order {code} is done. How many people did it reach? (other numbers: /served {code} N)"
+    ),
+    "reports.served.saved": "Saved: order {code} reached {n} people.",
+    "reports.served.usage": "Usage: /served <i>order</i> <i>people</i>, e.g. /served JX-000123 30",
+    "reports.served.unknown": "No order {code}.",
     "admin.csv.requester_type": "requester type",
     "admin.csv.org_name": "organisation",
     "admin.csv.expected_people": "expected people",

@@ -21,6 +21,9 @@ from PIL import Image
 from bot import callbacks
 from bot.deps import Deps
 from bot.engine import Engine
+from bot.events import Actor
+from bot.flows import requester
+from bot.lifecycle import emit
 from bot.reports import fonts
 from bot.reports.figures import Figures, figures
 from bot.reports.periods import Period
@@ -34,6 +37,8 @@ from store.models import (
 )
 from store.reports import ServedRow
 from tests.utils.admin import Admin, add_order, add_person, add_station, add_volunteer, team_id
+from tests.utils.notifier import RecordingNotifier
+from tests.utils.ordering import WORKER, Chat, all_orders, state_of, to_summary
 
 SUPER = 1
 ROOT = Path(__file__).resolve().parents[2]
@@ -424,3 +429,85 @@ async def test_poster_qr_decodes_to_the_deep_link_that_starts_an_order(
 async def test_poster_without_public_links_says_what_to_configure(boss: Admin) -> None:
     assert "JIANGXIN_TELEGRAM_USERNAME" in await boss("/poster team tech")
     assert "JIANGXIN_WEB_CHAT_URL" in await boss("/link team tech")
+
+
+def _sent_button(notifier: RecordingNotifier, external_id: str, label: str) -> str:
+    reply = notifier.to(external_id)[-1]
+    found = [b.data for row in reply.buttons for b in row if b.label == label]
+    assert len(found) == 1, f"no {label!r} in {reply}"
+    return found[0]  # type: ignore[return-value]
+
+
+async def test_who_asked_is_asked_once_remembered_and_changeable(
+    deps: Deps, engine: Engine, boss: Admin, notifier: RecordingNotifier
+) -> None:
+    deps.registry.listeners["order_created"] = [requester.on_order_created]  # no dispatch here
+    chat = Chat(engine)
+    await to_summary(chat)
+    await chat.press("确认提交")
+    assert "以什么身份点单" in notifier.texts_to(WORKER.external_id)[-1]
+    await chat.press_data(_sent_button(notifier, WORKER.external_id, "企业"))
+    assert "请输入单位或组织名称" in chat.text
+    await chat.say("  华东机械厂 ")
+    assert "预计有多少人受益" in chat.text
+    await chat.say("三十")
+    assert "正整数" in chat.text  # asked again, nothing stored
+    await chat.say("30")
+    assert "30 人" in chat.text and await state_of(deps) is None
+    # the second order is not asked: the answer is remembered and copied
+    asked = len(notifier.texts_to(WORKER.external_id))
+    await to_summary(chat, "数控机床报警怎么处理")
+    await chat.press("确认提交")
+    assert not any("以什么身份" in x for x in notifier.texts_to(WORKER.external_id)[asked:])
+    first, second = await all_orders(deps)
+    assert (first.requester_type, first.org_name, first.expected_people) == (
+        RequesterType.ENTERPRISE,
+        "华东机械厂",
+        30,
+    )
+    assert (second.requester_type, second.org_name, second.expected_people) == (
+        RequesterType.ENTERPRISE,
+        "华东机械厂",
+        None,
+    )
+    # changeable with /requester
+    await chat.command("requester")
+    assert "企业" in chat.text and "华东机械厂" in chat.text
+    await chat.press("职工个人")
+    assert "已记录：职工个人" in chat.text
+    await chat.command("requester")
+    assert "职工个人" in chat.text and "华东机械厂" not in chat.text
+    # someone else's order cannot be labelled with a forged button
+    other = Chat(engine, Actor("telegram", "1002", "李四"))
+    out = await other.press_data(callbacks.encode("rtype", first.id, "s"))
+    assert out.toast and (await all_orders(deps))[0].requester_type == RequesterType.ENTERPRISE
+    # the export shows who asked
+    await boss("/export orders 2026-11")
+    ws = _book(boss)["订单"]
+    header = [c.value for c in ws[1]]
+    assert ws[2][header.index("需求方类型")].value == "企业"
+    assert ws[2][header.index("预计服务人数")].value == 30
+
+
+async def test_people_served_is_recorded_at_completion(
+    deps: Deps, engine: Engine, boss: Admin, notifier: RecordingNotifier
+) -> None:
+    worker = await add_person(deps, 500, "工人")
+    vol = await add_volunteer(deps, 801, "甲师傅", teams=("tech",))
+    order = await add_order(deps, worker, "需求", volunteer_id=vol.id, status="done")
+    await emit(deps, "job_done", order_id=order.id, volunteer_id=vol.id)
+    assert "实际惠及多少人" in notifier.texts_to("801")[-1]
+    data = _sent_button(notifier, "801", "10")
+    stranger = Admin(engine, 802, "路人")
+    out = await stranger.press(data)
+    assert out.toast  # not their job
+    out = await Admin(engine, 801, "甲师傅").press(data)
+    assert "惠及 10 人" in out.replies[0].text
+    async with deps.db.session() as s:
+        assert (await s.get(Order, order.id)).served_people == 10  # type: ignore[union-attr]
+    assert "惠及 25 人" in await boss(f"/served {order.code} 25")
+    assert "无权限" in await stranger(f"/served {order.code} 3")
+    assert "用法" in await boss(f"/served {order.code} 0")
+    assert "没有找到" in await boss("/served JX-999999 3")
+    async with deps.db.session() as s:
+        assert (await s.get(Order, order.id)).served_people == 25  # type: ignore[union-attr]
