@@ -8,6 +8,7 @@ here wires them all, so ``bot.flows`` lists the admin side once.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import col, select
@@ -33,6 +34,7 @@ from bot.flows.admin_common import (
 )
 from bot.registry import Audience, Handler, Registry, Result
 from bot.reply import Button, Reply
+from bot.reports.audit import audit_key, audit_target, audit_value
 from bot.texts import t
 from store.models import AuditLog, Person, Role, Station
 
@@ -187,8 +189,13 @@ async def show_audit(ctx: Ctx) -> Result:
 
 
 def _audit_line(ctx: Ctx, row: AuditLog, actor: Person | None) -> str:
-    detail = _diff(row.before, row.after)
-    target = _target(row)
+    detail = _diff(
+        row.before,
+        row.after,
+        name=lambda k: audit_key(ctx, k),
+        show=lambda k, v: audit_value(ctx, row, k, v),
+    )
+    target = audit_target(ctx, row, _target(row))
     return ctx.t(
         "admin.audit.line",
         at=local(ctx.deps, row.created_at),
@@ -208,7 +215,12 @@ def _target(row: AuditLog) -> str:
     return f"{row.target_type}#{row.target_id}"
 
 
-def _diff(before: dict | None, after: dict | None) -> str:
+def _diff(
+    before: dict | None,
+    after: dict | None,
+    name: Callable[[str], str] = str,
+    show: Callable[[str, object], str | None] = lambda _k, _v: None,
+) -> str:
     """A one-line before → after summary of the keys that changed.
 
     Lists (a team's 300 keywords) show what went in and out, not the whole list.
@@ -224,11 +236,14 @@ def _diff(before: dict | None, after: dict | None) -> str:
             old_set, new_set = set(olds), set(news)
             moved = [f"+{v}" for v in news if v not in old_set]
             moved += [f"-{v}" for v in olds if v not in new_set]
-            parts.append(f"{key}: {' '.join(moved) or _compact(new)}")
+            parts.append(f"{name(key)}: {' '.join(moved) or _compact(new)}")
         elif key in before and key in after:
-            parts.append(f"{key}: {_compact(old)}→{_compact(new)}")
+            parts.append(
+                f"{name(key)}: {show(key, old) or _compact(old)}→{show(key, new) or _compact(new)}"
+            )
         else:
-            parts.append(f"{key}: {_compact(new if key in after else old)}")
+            value = new if key in after else old
+            parts.append(f"{name(key)}: {show(key, value) or _compact(value)}")
     text = "; ".join(parts)
     return text if len(text) <= _DETAIL_CHARS else text[: _DETAIL_CHARS - 1] + "…"
 

@@ -78,6 +78,11 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "已完成": (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED),
     "all": _ALL_STATUSES, "全部": _ALL_STATUSES,
 }  # fmt: skip
+_GROUP_NAMES = {
+    "open": "open", "待处理": "open", "active": "active", "进行中": "active",
+    "unclaimed": "unclaimed", "无人认领": "unclaimed", "finished": "finished",
+    "已完成": "finished", "all": "all", "全部": "all",
+}  # fmt: skip
 _UNFINISHED = (*OrderStatus.OPEN, *OrderStatus.ACTIVE, OrderStatus.DONE)
 
 
@@ -94,6 +99,14 @@ def _status_word(ctx: Ctx, word: str) -> tuple[str, ...] | None:
     return None
 
 
+def _status_title(ctx: Ctx, word: str, found: tuple[str, ...]) -> str:
+    """The heading for a status filter in the admin's language (``open`` → 待处理订单)."""
+    group = _GROUP_NAMES.get(word.lower())
+    if group is not None:
+        return ctx.t(f"reports.orders.group.{group}")
+    return ctx.t(f"status.{found[0]}") if len(found) == 1 else word
+
+
 async def list_orders(ctx: Ctx) -> Result:
     """``/orders [状态|服务队|站点 …]``: newest orders matching every filter given."""
     a = args(ctx)
@@ -104,7 +117,7 @@ async def list_orders(ctx: Ctx) -> Result:
         for word in a:
             if (found := _status_word(ctx, word)) is not None:
                 statuses = found
-                titles.append(word)
+                titles.append(_status_title(ctx, word, found))
             elif (team := await team_by_slug(session, word)) is not None:
                 stmt = stmt.where(col(Order.team_id) == team.id)
                 titles.append(team.name)

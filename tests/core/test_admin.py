@@ -745,7 +745,7 @@ async def test_audit_shows_the_latest_actions(deps: Deps, boss: Admin) -> None:
     await boss("/editteam drone desc 植保无人机")
     text = await boss("/audit 1")
     assert "修改服务队" in text and "新增服务队" not in text
-    assert "description: →植保无人机" in text
+    assert "简介: →植保无人机" in text  # field names in words
     assert "新增服务队" in await boss("/audit")
     assert "用法" in await boss("/audit 0")
     assert "用法" in await boss("/audit many")

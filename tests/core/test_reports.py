@@ -511,3 +511,25 @@ async def test_people_served_is_recorded_at_completion(
     assert "没有找到" in await boss("/served JX-999999 3")
     async with deps.db.session() as s:
         assert (await s.get(Order, order.id)).served_people == 25  # type: ignore[union-attr]
+
+
+async def test_audit_and_order_headings_are_in_words(
+    deps: Deps, boss: Admin, net: dict[str, Station]
+) -> None:
+    made = await _seed(deps, net)
+    await boss("/export orders 2026-11 csv")
+    await boss(f"/cancelorder {made['1'].code} 重复下单")  # already rated: refused, no audit row
+    await boss("/addstation zz 新站 dx")
+    text = await boss("/audit 2")
+    assert "导出数据 订单" in text and "期间: 2026-11" in text and "格式: csv" in text
+    assert "含电话地址: 是" in text and "export#" not in text and "private" not in text
+    assert "新增站点 站点 zz" in text and "级别: 服务点" in text and "上级站点: dx" in text
+    heads = {
+        "/orders finished": "<b>已完成订单（7）</b>",  # October too
+        "/orders open": "待处理订单：暂无订单。",
+        "/orders 全部": "<b>全部订单（8）</b>",
+        "/orders cancelled": "<b>已取消（1）</b>",
+        "/orders all yh": "<b>全部订单 · 余杭区服务站（6）</b>",
+    }
+    for command, head in heads.items():
+        assert head in await boss(command), command
