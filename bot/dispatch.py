@@ -545,6 +545,9 @@ async def start(deps: Deps, order_id: int) -> None:
         # Started: the safety net written with the order (bot.orders) is not needed.
         await tasks.cancel(session, key=f"order:{order_id}:dispatch")
         ranked = await candidates(session, order)
+        if order.preferred_volunteer_id is not None:  # a volunteer's own offer: them first,
+            mine = [c for c in ranked if c.volunteer_id == order.preferred_volunteer_id]
+            ranked = mine or ranked  # the team from wave 2 (issue 19)
         ids, ring = await _put_offers(
             session, order_id, ranked, deps.settings.offer_wave_size, 1, now
         )

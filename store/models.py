@@ -85,6 +85,7 @@ class Person(SQLModel, table=True):
     # Who asks (reports, issue 19): remembered from the first order, changeable.
     requester_type: str | None = Field(default=None, max_length=16)  # see RequesterType
     org_name: str | None = Field(default=None, max_length=100)
+    servicelist_optin: bool = False  # receives the monthly service list (/servicelist)
     created_at: datetime = _created()
     updated_at: datetime = _created()
 
@@ -113,6 +114,42 @@ class Team(SQLModel, table=True):
     sort_order: int = 0
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class TeamService(SQLModel, table=True):
+    """A concrete service a team offers (数控, 家电维修, 理发 …): /order shows team → services."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    name: str = Field(max_length=64)
+    description: str = Field(default="", max_length=300)
+    highlighted: bool = False  # featured on this month's /servicelist
+    active: bool = True
+    sort_order: int = 0
+    created_at: datetime = _created()
+
+
+class VolunteerService(SQLModel, table=True):
+    """What one volunteer offers (技术服务清单): ordered directly, them first, then the team."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    title: str = Field(max_length=64)
+    description: str = Field(default="", max_length=500)
+    place: str = Field(default="", max_length=100)
+    available: str = Field(default="", max_length=100)
+    active: bool = True
+    created_at: datetime = _created()
+
+
+class ServiceList(SQLModel, table=True):
+    """The monthly service list an admin publishes (玉环's 每月服务清单)."""
+
+    month: str = Field(primary_key=True, max_length=7)  # 2026-11
+    text: str = Field(max_length=3000)
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    published_at: datetime = _created()
 
 
 class StationLevel:
@@ -225,6 +262,11 @@ class Order(SQLModel, table=True):
     org_name: str | None = Field(default=None, max_length=100)
     expected_people: int | None = None
     served_people: int | None = None  # filled at completion; 惠及人数
+    # Ordered from a service list (issue 19): the team's service, or a volunteer's own offer,
+    # which is offered to that volunteer first.
+    service_id: int | None = Field(default=None, foreign_key="teamservice.id")
+    volunteer_service_id: int | None = Field(default=None, foreign_key="volunteerservice.id")
+    preferred_volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id")
     created_at: datetime = _created()
     offered_at: datetime | None = _ts()
     claimed_at: datetime | None = _ts()

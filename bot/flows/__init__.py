@@ -8,17 +8,7 @@ from bot.registry import Registry
 def build_registry() -> Registry:
     """Register every flow. Order matters for menus: commands appear as registered."""
     import scheduler
-    from bot.flows import (
-        admin,
-        feedback,
-        jobs,
-        ordering,
-        reconfirm,
-        requester,
-        start,
-        tracking,
-        volunteer,
-    )
+    from bot.flows import admin, feedback, jobs, ordering, reconfirm, start, tracking, volunteer
 
     reg = Registry()
     start.register(reg)
@@ -30,5 +20,4 @@ def build_registry() -> Registry:
     reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)
     scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
-    requester.register(reg)  # who asked, 惠及人数 (issue 19); after dispatch's listeners
     return reg

@@ -120,11 +120,14 @@ async def _service_list(ctx: Ctx) -> Reply:
     return Reply("\n".join(lines), buttons=buttons)
 
 
-async def _start_with_team(ctx: Ctx, team: Team, source: str) -> Result:
+async def _start_with_team(
+    ctx: Ctx, team: Team, source: str, extra: dict[str, Any] | None = None
+) -> Result:
     refusal = await _cannot_start(ctx)
     if refusal is not None:
         return refusal
     data = new_draft(source=source, team=team, station_id=_carried_station(ctx))
+    data.update(extra or {})  # a service picked from a list (bot.flows.services)
     await save(ctx, Step.DESCRIBE, data, renew=False)
     return steps.prompt_describe(ctx, data, team=team)
 
@@ -136,7 +139,10 @@ async def browse_pick(ctx: Ctx) -> Result:
         team = await team_by_slug(session, slug)
     if team is None:
         raise Expired()
-    return await _start_with_team(ctx, team, "browse")
+    started = await _start_with_team(ctx, team, "browse")
+    from bot.flows import services  # the team's concrete services to pick from (issue 19)
+
+    return await services.with_team_menu(ctx, team, started)
 
 
 async def link_team(ctx: Ctx) -> Result:
@@ -274,6 +280,10 @@ async def submit(ctx: Ctx, tok: str) -> Result:
                 window_start=parse_iso(data.get("window_start")),
                 window_end=parse_iso(data.get("window_end")),
                 photos=list(data.get("photos") or []),
+                # picked from a service list (bot.flows.services)
+                service_id=data.get("service_id"),
+                volunteer_service_id=data.get("volunteer_service_id"),
+                preferred_volunteer_id=data.get("preferred_volunteer_id"),
             )
             await orders.guard_dispatch(session, order, now)
             await session.delete(state)

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import audit, callbacks, roles
 from bot.context import Ctx
 from bot.errors import Expired
-from bot.flows import posters
+from bot.flows import posters, requester, services
 from bot.flows.admin_common import args, station_by_code
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Document, Reply, rows
@@ -310,3 +310,7 @@ def register(reg: Registry) -> None:
     reg.button("rexp", export_button, admin=True)
     reg.button("rchart", charts, admin=True)
     posters.register(reg)  # /poster, /link
+    # Issue 19's other parts, registered here (after dispatch's listeners) to keep
+    # bot/flows/__init__.py untouched for the parallel restructuring.
+    requester.register(reg)  # who asked, 惠及人数
+    services.register(reg)  # /servicelist, /myservices, team → services

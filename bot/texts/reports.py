@@ -197,6 +197,50 @@ ZH = {
     "reports.audit.key.skills": "擅长",
     "reports.audit.key.honours": "荣誉",
     "reports.audit.key.phone": "电话",
+    # ---- service lists
+    "menu.servicelist": "服务清单",
+    "menu.myservices": "我提供的服务",
+    "services.menu": "<b>{team}</b> 提供以下服务，可点选具体服务（也可直接描述需求）：",
+    "services.item": "· <b>{name}</b>：{description}",
+    "services.chosen": "已选择服务【{name}】（{team}），请描述具体需求。",
+    "services.offer.own": "这是您自己发布的服务，不能给自己点单。",
+    "services.offer.chosen": "您选择了 {name} 提供的【{title}】，订单会先发给 {name}。",
+    "services.offer.line": (
+        "#{id} <b>{title}</b>（{name}）：{description}\n　地点：{place} · 时间：{available}"
+    ),
+    "services.offer.btn": "点单：{title}",
+    "services.list.head": "<b>{month} 服务清单</b>",
+    "services.list.none": "本月服务清单尚未发布。",
+    "services.list.starred": "\n<b>本月重点服务</b>",
+    "services.list.offers": "\n<b>志愿者技术服务清单</b>",
+    "services.list.subscribe": "🔔 订阅每月服务清单",
+    "services.list.unsubscribe": "🔕 取消订阅",
+    "services.list.subscribed": "已订阅：每月服务清单发布后会推送给您。",
+    "services.list.unsubscribed": "已取消订阅。",
+    "services.list.usage": (
+        "用法：/servicelist（查看）；管理员：/servicelist edit | add <i>服务队代码 名称 [说明]</i>"
+        " | remove <i>编号</i> | star <i>编号</i>"
+    ),
+    "services.list.unknown_team": "没有代码为 {slug} 的服务队。",
+    "services.list.added": "已添加服务 #{id}【{name}】到 {team}。",
+    "services.list.removed": "已下架服务【{name}】。",
+    "services.list.starred_on": "【{name}】已列为本月重点服务。",
+    "services.list.starred_off": "【{name}】已取消重点。",
+    "services.edit.ask": "请发送 {month} 服务清单全文（发送 /cancel 放弃）。",
+    "services.edit.again": "请发送清单文字（不超过 {most} 字）。",
+    "services.edit.saved": "{month} 服务清单已保存，大家发送 /servicelist 即可查看。",
+    "services.edit.push": "📣 推送给 {n} 位订阅者",
+    "services.edit.pushed": "已推送 {n}/{total} 位订阅者。",
+    "services.mine.not_volunteer": "只有在岗志愿者才能发布自己的服务。",
+    "services.mine.no_team": "请先加入一个服务队，再发布服务。",
+    "services.mine.usage": (
+        "用法：/myservices add <i>标题 | 说明 | 地点 | 可服务时间</i>；"
+        "/myservices remove <i>编号</i>"
+    ),
+    "services.mine.added": "已发布服务 #{id}【{title}】，需求方可在 /servicelist 直接点单。",
+    "services.mine.removed": "已下架【{title}】。",
+    "services.mine.none": "您还没有发布服务。",
+    "services.mine.head": "<b>我提供的服务</b>",
     # ---- export columns added by reports
     "admin.csv.requester_type": "需求方类型",
     "admin.csv.org_name": "单位名称",
@@ -366,6 +410,49 @@ EN = {
     "reports.audit.target.volunteer": "volunteer #{id}",
     "reports.audit.target.person": "user #{id}",
     "reports.audit.target.broadcast": "broadcast #{id}",
+    "menu.servicelist": "Service list",
+    "menu.myservices": "My services",
+    "services.menu": "<b>{team}</b> offers these services; pick one, or just describe your need:",
+    "services.item": "· <b>{name}</b>: {description}",
+    "services.chosen": "Service chosen: {name} ({team}). Please describe your need.",
+    "services.offer.own": "This is your own service; you cannot order it yourself.",
+    "services.offer.chosen": "You chose {title} by {name}; the order goes to {name} first.",
+    "services.offer.line": (
+        "#{id} <b>{title}</b> ({name}): {description}\n  where: {place} · when: {available}"
+    ),
+    "services.offer.btn": "Order: {title}",
+    "services.list.head": "<b>Service list {month}</b>",
+    "services.list.none": "This month's list is not published yet.",
+    "services.list.starred": "\n<b>Featured this month</b>",
+    "services.list.offers": "\n<b>What volunteers offer</b>",
+    "services.list.subscribe": "🔔 Subscribe to the monthly list",
+    "services.list.unsubscribe": "🔕 Unsubscribe",
+    "services.list.subscribed": "Subscribed: you will get each month's list.",
+    "services.list.unsubscribed": "Unsubscribed.",
+    "services.list.usage": (
+        "Usage: /servicelist; admins: /servicelist edit | add <i>team name [description]</i>"
+        " | remove <i>id</i> | star <i>id</i>"
+    ),
+    "services.list.unknown_team": "There is no team with slug {slug}.",
+    "services.list.added": "Added service #{id} {name} to {team}.",
+    "services.list.removed": "Retired {name}.",
+    "services.list.starred_on": "{name} is featured this month.",
+    "services.list.starred_off": "{name} is no longer featured.",
+    "services.edit.ask": "Send the full service list for {month} (/cancel to stop).",
+    "services.edit.again": "Please send the list as text (at most {most} characters).",
+    "services.edit.saved": "The {month} list is saved; everyone sees it with /servicelist.",
+    "services.edit.push": "📣 Push to {n} subscribers",
+    "services.edit.pushed": "Pushed to {n}/{total} subscribers.",
+    "services.mine.not_volunteer": "Only active volunteers can publish their own services.",
+    "services.mine.no_team": "Join a team first, then publish a service.",
+    "services.mine.usage": (
+        "Usage: /myservices add <i>title | description | where | when</i>; "
+        "/myservices remove <i>id</i>"
+    ),
+    "services.mine.added": "Published #{id} {title}; requesters can order it from /servicelist.",
+    "services.mine.removed": "Retired {title}.",
+    "services.mine.none": "You have not published any service yet.",
+    "services.mine.head": "<b>My services</b>",
     "admin.csv.requester_type": "requester type",
     "admin.csv.org_name": "organisation",
     "admin.csv.expected_people": "expected people",

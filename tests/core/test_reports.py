@@ -21,7 +21,7 @@ from PIL import Image
 from bot import callbacks
 from bot.deps import Deps
 from bot.engine import Engine
-from bot.events import Actor
+from bot.events import Actor, Inbound, Kind
 from bot.flows import requester
 from bot.lifecycle import emit
 from bot.reports import fonts
@@ -32,8 +32,10 @@ from store.models import (
     Order,
     OrderStatus,
     RequesterType,
+    ServiceList,
     Station,
     StationLevel,
+    TeamService,
 )
 from store.reports import ServedRow
 from tests.utils.admin import Admin, add_order, add_person, add_station, add_volunteer, team_id
@@ -533,3 +535,67 @@ async def test_audit_and_order_headings_are_in_words(
     }
     for command, head in heads.items():
         assert head in await boss(command), command
+
+
+# ---------------------------------------------------------------- service lists
+
+
+async def _submit(chat: Chat, need: str) -> None:
+    """From the describe prompt of a chosen team to a submitted order."""
+    await chat.say(need)
+    await chat.say("宁波市北仑区大碶街道1号")
+    await chat.press("尽快")
+    await chat.say("13812345678")
+    await chat.press("跳过")
+    await chat.press("确认提交")
+
+
+async def test_order_shows_team_then_services_and_records_the_service(
+    deps: Deps, engine: Engine
+) -> None:
+    deps.registry.listeners["order_created"] = []  # ordering alone here
+    chat = Chat(engine)
+    await chat.command("order")
+    out = await chat.press("便民利民服务队")
+    assert "您选择了【便民利民服务队】" in chat.text  # the draft starts as before …
+    labels = [b.label for b in out.replies[1].buttons[0]]
+    assert labels == ["家电维修", "义务理发"]  # … with the team's services to pick
+    await chat.press("家电维修")
+    assert "已选择服务【家电维修】" in chat.text
+    await _submit(chat, "冰箱不制冷")
+    [order] = await all_orders(deps)
+    async with deps.db.session() as s:
+        service = await s.get(TeamService, order.service_id)
+    assert service is not None and service.name == "家电维修" and order.source == "browse"
+
+
+async def test_servicelist_monthly_list_stars_and_push(
+    deps: Deps, engine: Engine, boss: Admin, notifier: RecordingNotifier
+) -> None:
+    worker = Chat(engine)
+    await worker.command("servicelist")
+    assert "2026-11 服务清单" in worker.text and "尚未发布" in worker.text
+    await worker.press("🔔 订阅每月服务清单")
+    assert "已订阅" in worker.text
+    assert "无权限" in (await worker.command("servicelist", "edit")).replies[0].text
+    assert "请发送 2026-11 服务清单全文" in await boss("/servicelist edit")
+    listing = Inbound(Kind.TEXT, text="11月：数控培训班、义诊进企业")
+    boss.last = await engine.handle(boss.actor, listing)
+    out = await boss.press(boss.data("📣 推送给 1 位订阅者"))
+    assert "已推送 1/1" in out.replies[0].text
+    assert "义诊进企业" in notifier.texts_to(WORKER.external_id)[-1]
+    async with deps.db.session() as s:
+        row = await s.get(ServiceList, "2026-11")
+    assert row is not None and row.text == "11月：数控培训班、义诊进企业"
+    added = await boss("/servicelist add legal 仲裁咨询 劳动仲裁申请指导")
+    assert "已添加服务" in added
+    service_id = added.split("#")[1].split("【")[0]
+    assert "重点服务" in await boss(f"/servicelist star {service_id}")
+    await worker.command("servicelist")
+    assert "数控培训班" in worker.text and "本月重点服务" in worker.text
+    assert "仲裁咨询" in worker.text and "🔕 取消订阅" in [
+        b.label for r in worker.last.replies for row in r.buttons for b in row
+    ]
+    assert "已下架" in await boss(f"/servicelist remove {service_id}")
+    await worker.command("servicelist")
+    assert "仲裁咨询" not in worker.text
