@@ -17,8 +17,10 @@ import openpyxl
 import pytest
 import zxingcpp
 from PIL import Image
+from sqlmodel import select
 
 from bot import callbacks
+from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
@@ -29,6 +31,7 @@ from bot.reports.figures import Figures, figures
 from bot.reports.periods import Period
 from store.models import (
     Feedback,
+    Offer,
     Order,
     OrderStatus,
     RequesterType,
@@ -38,9 +41,18 @@ from store.models import (
     TeamService,
 )
 from store.reports import ServedRow
-from tests.utils.admin import Admin, add_order, add_person, add_station, add_volunteer, team_id
+from tests.utils.admin import (
+    Admin,
+    add_order,
+    add_person,
+    add_station,
+    add_volunteer,
+    settle,
+    team_id,
+)
 from tests.utils.notifier import RecordingNotifier
 from tests.utils.ordering import WORKER, Chat, all_orders, state_of, to_summary
+from tests.utils.volunteers import run_waves
 
 SUPER = 1
 ROOT = Path(__file__).resolve().parents[2]
@@ -599,3 +611,53 @@ async def test_servicelist_monthly_list_stars_and_push(
     assert "已下架" in await boss(f"/servicelist remove {service_id}")
     await worker.command("servicelist")
     assert "仲裁咨询" not in worker.text
+
+
+async def test_volunteer_offer_goes_to_that_volunteer_first_then_the_team(
+    deps: Deps, engine: Engine, clock: FixedClock, notifier: RecordingNotifier
+) -> None:
+    owner = await add_volunteer(deps, 801, "甲师傅", teams=("tech",))
+    others = [
+        await add_volunteer(deps, 802, "乙师傅", teams=("tech",)),
+        await add_volunteer(deps, 803, "丙师傅", teams=("tech",)),
+    ]
+    me = Admin(engine, 801, "甲师傅")
+    assert "还没有发布" in await me("/myservices")
+    added = await me("/myservices add 数控编程指导 | 西门子系统报警处理 | 城西村 | 周末全天")
+    assert "已发布服务" in added
+    assert "数控编程指导" in await me("/myservices") and "周末全天" in me.last.replies[0].text
+    assert "只有在岗志愿者" in await Admin(engine, 600, "路人")("/myservices")
+    # a worker finds it on /servicelist and orders it
+    chat = Chat(engine)
+    await chat.command("servicelist")
+    assert "志愿者技术服务清单" in chat.text and "甲师傅" in chat.text
+    await chat.press("点单：数控编程指导")
+    assert "订单会先发给 甲师傅" in chat.text
+    await _submit(chat, "数控机床报警 2043")
+    await settle(deps)
+    [order] = await all_orders(deps)
+    assert order.preferred_volunteer_id == owner.id and order.source == "offer"
+    assert order.volunteer_service_id is not None and order.team_id == await team_id(deps, "tech")
+    assert await _offered(deps, order.id) == {owner.id}  # wave 1: the owner alone
+    assert any(order.code in x for x in notifier.texts_to("801"))
+    assert not any(order.code in x for x in notifier.texts_to("802") + notifier.texts_to("803"))
+    # not claimed in time: the next wave goes to the team
+    clock.advance(deps.settings.offer_wave_interval)
+    assert await run_waves(deps) == 1
+    await settle(deps)
+    assert await _offered(deps, order.id) == {owner.id, *(v.id for v in others)}
+    assert any(order.code in x for x in notifier.texts_to("802"))
+    # the owner may still take it, and cannot order their own service
+    assert "不能给自己点单" in "\n".join(
+        r.text
+        for r in (await me.press(callbacks.encode("vsord", order.volunteer_service_id))).replies
+    )
+    assert "已下架" in await me(f"/myservices remove {order.volunteer_service_id}")
+    await chat.command("servicelist")
+    assert "数控编程指导" not in chat.text
+
+
+async def _offered(deps: Deps, order_id: int) -> set[int]:
+    async with deps.db.session() as s:
+        rows = (await s.exec(select(Offer.volunteer_id).where(Offer.order_id == order_id))).all()
+    return set(rows)
