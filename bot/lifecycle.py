@@ -13,6 +13,7 @@ Events and their payloads (all carry ``order_id`` unless noted):
 - ``order_confirmed``: the requester confirmed (``resolved``: bool).
 - ``order_rerouted``: an admin moved it to another team (``team_id``).
 - ``volunteer_approved``: ``volunteer_id`` (no order).
+- ``month_started``: the monthly star review ran on the 1st (no payload).
 """
 
 from __future__ import annotations

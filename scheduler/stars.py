@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from bot.deps import Deps
+from bot.lifecycle import emit
 from bot.registry import Registry
 from bot.reply import Reply
 from bot.texts import t
@@ -82,6 +83,7 @@ async def review(deps: Deps) -> list[Change]:
 async def run(deps: Deps, task: Task) -> None:
     """Task ``star_levels``: review, then make sure next month's review is scheduled."""
     await review(deps)
+    await emit(deps, "month_started")  # e.g. the monthly report to admins (issue 19)
     await calendar.ensure_following(deps, task)
 
 

@@ -8,12 +8,16 @@ other admins get the same file without those columns, never a refusal.
 from __future__ import annotations
 
 import asyncio
+import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import audit, callbacks, roles
 from bot.context import Ctx
+from bot.deps import Deps
 from bot.errors import Expired
 from bot.flows import posters, requester, services
 from bot.flows.admin_common import args, station_by_code
@@ -24,12 +28,37 @@ from bot.reports.charts import Chart, NoCJKFont
 from bot.reports.figures import Figures
 from bot.reports.periods import Period
 from bot.reports.service import Loaded, export_file, load, period_text, team_name, team_order
-from store.models import Station
+from bot.texts import t
+from store import tasks
+from store.models import Person, Station, Task
+
+log = logging.getLogger(__name__)
 
 FORMATS = ("xlsx", "csv")
+MONTHLY = "month_report"  # task kind: last month's report and charts to the admins
 
 
-def duration(ctx: Ctx, value: timedelta | None) -> str:
+class Speaker(Protocol):
+    """What the report texts need from a Ctx; the monthly task speaks without one."""
+
+    deps: Deps
+
+    @property
+    def lang(self) -> str: ...
+
+    def t(self, key: str, **kwargs: Any) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Voice:
+    deps: Deps
+    lang: str
+
+    def t(self, key: str, **kwargs: Any) -> str:
+        return t(self.lang, key, **kwargs)
+
+
+def duration(ctx: Speaker, value: timedelta | None) -> str:
     if value is None:
         return "—"
     minutes = value.total_seconds() / 60
@@ -44,7 +73,7 @@ def _rating(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else "—"
 
 
-def _row(ctx: Ctx, name: str, f: Figures) -> str:
+def _row(ctx: Speaker, name: str, f: Figures) -> str:
     return ctx.t(
         "reports.stats.row",
         name=name,
@@ -78,7 +107,7 @@ async def _where(
     return await roles.subtree_ids(session, station.id), station
 
 
-def stats_text(ctx: Ctx, loaded: Loaded) -> str:
+def stats_text(ctx: Speaker, loaded: Loaded) -> str:
     """The /stats message: totals, order flow, by team, by station with subtotals."""
     r, total = loaded.report, loaded.report.total
     period = period_text(ctx.lang, loaded.period)
@@ -124,7 +153,9 @@ def stats_text(ctx: Ctx, loaded: Loaded) -> str:
         if r.no_station is not None:
             lines.append(_row(ctx, ctx.t("reports.stats.no_station"), r.no_station))
     if total.sessions == 0:
-        lines.append(ctx.t("reports.stats.none", period=period))
+        now = Period.month_of(ctx.deps.now(), ctx.deps.settings.tz)
+        key = "reports.stats.none_now" if loaded.period == now else "reports.stats.none"
+        lines.append(ctx.t(key, period=period))
     return "\n".join(lines)
 
 
@@ -256,7 +287,7 @@ async def charts(ctx: Ctx) -> Result:
     return [Reply(c.caption, document=Document(c.filename, c.png, c.caption)) for c in made]
 
 
-def _draw(ctx: Ctx, loaded: Loaded, label: str) -> list[Chart]:
+def _draw(ctx: Speaker, loaded: Loaded, label: str) -> list[Chart]:
     from bot.reports import charts as draw
 
     tz, tag = ctx.deps.settings.tz, loaded.period.label
@@ -304,11 +335,63 @@ def _draw(ctx: Ctx, loaded: Loaded, label: str) -> list[Chart]:
     ]
 
 
+# ---------------------------------------------------------------- the monthly report
+
+
+async def on_month_started(deps: Deps, **_: Any) -> None:
+    """The star review opened a month: last month's report becomes a task (once per month)."""
+    last = Period.month_of(deps.now(), deps.settings.tz)
+    index = last.year * 12 + last.month - 2
+    month = Period(index // 12, index % 12 + 1)
+    async with deps.db.session() as session:
+        await tasks.ensure(
+            session, MONTHLY, deps.now(), {"month": month.label}, key=f"{MONTHLY}:{month.label}"
+        )
+
+
+async def run_monthly(deps: Deps, task: Task) -> None:
+    """Each admin gets last month's /stats for their scope, and its charts."""
+    from bot.notify import admins, notify
+
+    period = Period.parse(str(task.payload.get("month", "")))
+    if period is None:
+        return
+    for person in await admins(deps):
+        voice = _Voice(deps, person.language or "zh")
+        try:
+            for reply in await _monthly_for(deps, person, period, voice):
+                await notify(deps, person, reply)
+        except Exception:  # one admin's failure must not stop the others
+            log.exception("monthly report to person %s failed", person.id)
+
+
+async def _monthly_for(deps: Deps, person: Person, period: Period, voice: _Voice) -> list[Reply]:
+    from bot.roles import is_super, subtree_ids
+
+    scope = None if is_super(deps, person) else person.admin_station_id
+    async with deps.db.session() as session:
+        root = await session.get(Station, scope) if scope is not None else None
+        within = await subtree_ids(session, scope) if scope is not None else None
+        loaded = await load(session, period=period, tz=deps.settings.tz, within=within, root=root)
+    out = [Reply(stats_text(voice, loaded))]
+    if loaded.served or loaded.created:
+        label = period_text(voice.lang, period)
+        async with _DRAWING:
+            try:
+                made = await asyncio.to_thread(_draw, voice, loaded, label)
+            except NoCJKFont:
+                return out
+        out += [Reply(c.caption, document=Document(c.filename, c.png, c.caption)) for c in made]
+    return out
+
+
 def register(reg: Registry) -> None:
     reg.command("stats", stats, audience=Audience.ADMIN, menu="menu.stats")
     reg.command("export", export, audience=Audience.ADMIN, menu="menu.export")
     reg.button("rexp", export_button, admin=True)
     reg.button("rchart", charts, admin=True)
+    reg.task(MONTHLY, run_monthly)
+    reg.listen("month_started", on_month_started)
     posters.register(reg)  # /poster, /link
     # Issue 19's other parts, registered here (after dispatch's listeners) to keep
     # bot/flows/__init__.py untouched for the parallel restructuring.

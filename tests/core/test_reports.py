@@ -24,6 +24,7 @@ from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
+from bot.flows import reports as reports_flow
 from bot.flows import requester
 from bot.lifecycle import emit
 from bot.reports import fonts
@@ -38,6 +39,7 @@ from store.models import (
     ServiceList,
     Station,
     StationLevel,
+    Task,
     TeamService,
 )
 from store.reports import ServedRow
@@ -659,3 +661,40 @@ async def _offered(deps: Deps, order_id: int) -> set[int]:
     async with deps.db.session() as s:
         rows = (await s.exec(select(Offer.volunteer_id).where(Offer.order_id == order_id))).all()
     return set(rows)
+
+
+async def test_monthly_report_sends_admins_last_month_with_charts(
+    deps: Deps,
+    engine: Engine,
+    boss: Admin,
+    net: dict[str, Station],
+    clock: FixedClock,
+    notifier: RecordingNotifier,
+) -> None:
+    await _seed(deps, net)
+    await boss("/start")
+    await add_person(deps, 71, "城关站长")
+    await boss("/grant 71 cgz")
+    notifier.clear()
+    clock.set(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # 09:00 on 1 December in Shanghai
+    await deps.registry.tasks["star_levels"](deps, await _task_like(deps, "star_levels"))
+    await emit(deps, "month_started")  # a repeated event makes no second report
+    async with deps.db.session() as s:
+        [task] = (await s.exec(select(Task).where(Task.kind == reports_flow.MONTHLY))).all()
+    assert task.payload == {"month": "2026-11"}
+    await deps.registry.tasks[reports_flow.MONTHLY](deps, task)
+    boss_got = notifier.to("1")
+    assert "2026年11月 服务统计" in boss_got[0].text and "服务场次：6 场" in boss_got[0].text
+    assert [r.document.filename for r in boss_got[1:] if r.document] == [
+        "jiangxin-weekly-2026-11.png",
+        "jiangxin-ratings-2026-11.png",
+        "jiangxin-stations-2026-11.png",
+    ]
+    town_got = notifier.to("71")
+    assert "城关镇服务站" in town_got[0].text and "服务场次：3 场" in town_got[0].text
+
+
+async def _task_like(deps: Deps, kind: str) -> Task:
+    async with deps.db.session() as s:
+        found = (await s.exec(select(Task).where(Task.kind == kind))).first()
+    return found or Task(kind=kind, due_at=deps.now(), key=f"{kind}:test")
