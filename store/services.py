@@ -28,14 +28,14 @@ async def seed_defaults(session: AsyncSession, *, catalog: list[tuple[str, str, 
     """
     if await session.get(Meta, SEEDED) is not None:
         return 0
-    teams = {tm.slug: tm.id for tm in (await session.exec(select(Team))).all()}
+    teams = {tm.slug: tm.id for tm in (await session.exec(select(Team))).all() if tm.id}
     added = 0
     for order, (slug, name, description) in enumerate(catalog):
         if slug in teams:
             session.add(
                 TeamService(
                     team_id=teams[slug], name=name, description=description, sort_order=order
-                )  # type: ignore[arg-type]
+                )
             )
             added += 1
     session.add(Meta(key=SEEDED, value=str(added)))

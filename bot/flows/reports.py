@@ -41,7 +41,8 @@ MONTHLY = "month_report"  # task kind: last month's report and charts to the adm
 class Speaker(Protocol):
     """What the report texts need from a Ctx; the monthly task speaks without one."""
 
-    deps: Deps
+    @property
+    def deps(self) -> Deps: ...
 
     @property
     def lang(self) -> str: ...
@@ -104,7 +105,7 @@ async def _where(
     if station is None:
         raise _Usage(ctx.t("reports.stats.unknown_station", code=code))
     await roles.require_scope(session, ctx, station.id)
-    return await roles.subtree_ids(session, station.id), station
+    return await roles.subtree_ids(session, station.id), station  # type: ignore[arg-type]
 
 
 def stats_text(ctx: Speaker, loaded: Loaded) -> str:

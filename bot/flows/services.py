@@ -323,12 +323,12 @@ async def myservices(ctx: Ctx) -> Result:
             return ctx.reply("services.mine.added", id=offer.id, title=offer.title)
         if a and a[0].lower() == "remove":
             offer_id = number(a[1].lstrip("#")) if len(a) == 2 else None
-            offer = await session.get(VolunteerService, offer_id) if offer_id else None
-            if offer is None or offer.volunteer_id != vol.id or not offer.active:
+            gone = await session.get(VolunteerService, offer_id) if offer_id else None
+            if gone is None or gone.volunteer_id != vol.id or not gone.active:
                 return ctx.reply("services.mine.usage")
-            offer.active = False
-            session.add(offer)
-            return ctx.reply("services.mine.removed", title=offer.title)
+            gone.active = False
+            session.add(gone)
+            return ctx.reply("services.mine.removed", title=gone.title)
         if a:
             return ctx.reply("services.mine.usage")
         mine = await store.offers(session, volunteer_id=vol.id)

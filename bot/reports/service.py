@@ -55,8 +55,8 @@ async def load(
     tech = frozenset(i for i, tm in teams.items() if tm.slug in TECH_TEAMS)
     served = await served_rows(session, start=start, end=end, stations=within)
     created = await created_rows(session, start=start, end=end, stations=within)
-    roots = [root.id] if root is not None else None
-    report = build_report(served, created, stations, tech_team_ids=tech, roots=roots)  # type: ignore[list-item]
+    roots = [root.id] if root is not None and root.id is not None else None
+    report = build_report(served, created, stations, tech_team_ids=tech, roots=roots)
     return Loaded(period, report, teams, stations, root, served, created)
 
 

@@ -169,7 +169,7 @@ async def _work(
         )
         .group_by(col(Order.volunteer_id))
     )
-    return {vid: (n, minutes or 0) for vid, n, minutes in rows.all()}
+    return {vid: (n, minutes or 0) for vid, n, minutes in rows.all() if vid is not None}
 
 
 async def volunteers(
@@ -216,7 +216,7 @@ async def hours(
     teams, stations = await _lookups(session)
     member = await _memberships(session, teams)
     work = await _work(session, start, end)
-    rows = []
+    rows: list[list[Any]] = []
     for v in (await session.exec(stmt)).all():
         if v.id not in work:
             continue
@@ -235,7 +235,7 @@ async def hours(
                 round(v.service_minutes / 60, 1),
             ]
         )
-    rows.sort(key=lambda r: (-r[7], r[0]))
+    rows.sort(key=lambda r: (-float(r[7]), int(r[0])))
     return Table("hours", HOURS_COLUMNS, rows)
 
 

@@ -397,7 +397,7 @@ async def test_a_station_admin_changes_nothing_outside_their_station(
     # their own views and files hold their own stations only
     listing = await li("/volunteers electric")
     assert "本站" in listing and "外站" not in listing and "东乡在岗" not in listing
-    await li("/export orders")
+    await li("/export orders csv")
     text = li.last.replies[0].document.content.decode("utf-8-sig")  # type: ignore[union-attr]
     assert inside.code in text and outside.code not in text
 
@@ -411,7 +411,7 @@ async def test_exported_cells_survive_commas_quotes_newlines_and_markup(
     worker = await add_person(deps, 500, "工人")
     tricky = '空调坏了,"不制冷"\n第二行 <b>&amp;</b>'
     order = await add_order(deps, worker, tricky, address="城西村,8号\r\n东门")
-    await boss("/export orders")
+    await boss("/export orders csv")
     content = boss.last.replies[0].document.content  # type: ignore[union-attr]
     assert content.startswith("\ufeff".encode())
     text = content.decode("utf-8-sig")
@@ -420,7 +420,7 @@ async def test_exported_cells_survive_commas_quotes_newlines_and_markup(
     assert row[header.index("订单号")] == order.code
     assert row[header.index("需求")] == tricky
     assert row[header.index("地址")] == "城西村,8号\r\n东门"
-    await boss("/export feedback 2026-10")
+    await boss("/export feedback 2026-10 csv")
     empty = boss.last.replies[0]
     assert "共 0 行" in empty.text
     assert len(list(csv.reader(io.StringIO(empty.document.content.decode("utf-8-sig"))))) == 1  # type: ignore[union-attr]

@@ -178,7 +178,10 @@ async def test_stats_export_roles_and_refusals(tg: TgRig) -> None:
     stats = await _ask(admin, "/stats")
     assert "服务场次：0 场" in stats.text and "新订单 1 单" in stats.text
 
-    export = await _ask(admin, "/export orders")
+    workbook = await _ask(admin, "/export orders")  # Excel by default (issue 19)
+    assert workbook.document is not None and workbook.document.filename.endswith(".xlsx")
+    assert workbook.document.content is not None and workbook.document.content[:2] == b"PK"
+    export = await _ask(admin, "/export orders csv")
     doc = export.document
     assert doc is not None and doc.filename.endswith(".csv")
     assert doc.content is not None and doc.content.startswith(b"\xef\xbb\xbf")
@@ -198,7 +201,7 @@ async def test_stats_export_roles_and_refusals(tg: TgRig) -> None:
     assert "管理员" in (await deputy.next_message()).text
     commands = dict(tg.api.server.get_commands(scope={"type": "chat", "chat_id": 77}))
     assert commands.get("broadcast") == "应急动员" and "teams" in commands
-    redacted = await _ask(deputy, "/export orders")
+    redacted = await _ask(deputy, "/export orders csv")
     assert redacted.document is not None
     assert "13912345678" not in redacted.document.text() and "已略去" in (redacted.text or "")
     assert (await _ask(deputy, "/revoke 1")).text == "无权限"
