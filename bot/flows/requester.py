@@ -4,9 +4,9 @@ Asked after submit as a follow-up, so the ordering dialog stays as it is: the
 first order of a person gets "您是以什么身份点单？" with five buttons; the answer
 is remembered on the person and copied to each later order silently. Other
 than 职工个人, the organisation's name and an optional expected headcount
-follow. ``/requester`` shows and changes the remembered answer. When a job is
-done, its volunteer (or an admin, with ``/served``) records how many people it
-actually reached (惠及人数).
+follow. ``/requester`` shows and changes the remembered answer. When the
+requester confirms a finished job, its volunteer (or an admin, with ``/served``)
+records how many people it actually reached (惠及人数).
 """
 
 from __future__ import annotations
@@ -151,13 +151,12 @@ async def show(ctx: Ctx) -> Result:
 # ---------------------------------------------------------------- at completion
 
 
-async def on_job_done(
-    deps: Deps, *, order_id: int, volunteer_id: int | None = None, **_: Any
-) -> None:
-    """Ask the volunteer how many people the job actually reached."""
+async def on_confirmed(deps: Deps, *, order_id: int, **_: Any) -> None:
+    """Once the requester confirmed, ask the volunteer how many people the job reached."""
     async with deps.db.session() as session:
         order = await session.get(Order, order_id)
-        vol = await session.get(Volunteer, volunteer_id) if volunteer_id else None
+        held = order.volunteer_id if order is not None else None
+        vol = await session.get(Volunteer, held) if held else None
         person = await session.get(Person, vol.person_id) if vol else None
         if order is None or person is None or order.served_people is not None:
             return
@@ -217,4 +216,4 @@ def register(reg: Registry) -> None:
     reg.button("rserved", served_button)
     reg.dialog(FLOW, answer)
     reg.listen("order_created", on_order_created)
-    reg.listen("job_done", on_job_done)
+    reg.listen("order_confirmed", on_confirmed)  # after the volunteer heard the verdict

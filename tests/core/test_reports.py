@@ -511,7 +511,7 @@ async def test_people_served_is_recorded_at_completion(
     worker = await add_person(deps, 500, "工人")
     vol = await add_volunteer(deps, 801, "甲师傅", teams=("tech",))
     order = await add_order(deps, worker, "需求", volunteer_id=vol.id, status="done")
-    await emit(deps, "job_done", order_id=order.id, volunteer_id=vol.id)
+    await emit(deps, "order_confirmed", order_id=order.id, resolved=True)
     assert "实际惠及多少人" in notifier.texts_to("801")[-1]
     data = _sent_button(notifier, "801", "10")
     stranger = Admin(engine, 802, "路人")

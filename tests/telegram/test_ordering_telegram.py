@@ -100,6 +100,8 @@ async def test_browse_to_order(tg: TgRig) -> None:
     await u.press("法律维权服务队", message=menu)
     ask = await u.next_message()
     assert "您选择了【法律维权服务队】" in ask.text and ask.buttons == [["取消"]]
+    services = await u.next_message()  # the team's concrete services to pick (issue 19)
+    assert "法律咨询" in services.text and services.buttons == [["法律咨询"]]
     await u.send("老板拖欠工资三个月了")
     await u.next_message()  # the place prompt (no routing confirmation)
     summary = await details(u)
