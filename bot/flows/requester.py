@@ -6,7 +6,8 @@ is remembered on the person and copied to each later order silently. Other
 than 职工个人, the organisation's name and an optional expected headcount
 follow. ``/requester`` shows and changes the remembered answer. When the
 requester confirms a finished job, its volunteer (or an admin, with ``/served``)
-records how many people it actually reached (惠及人数).
+records how many people it actually reached (惠及人数); a job for one worker
+reaches one, so only group services are asked.
 """
 
 from __future__ import annotations
@@ -160,6 +161,8 @@ async def on_confirmed(deps: Deps, *, order_id: int, **_: Any) -> None:
         person = await session.get(Person, vol.person_id) if vol else None
         if order is None or person is None or order.served_people is not None:
             return
+        if order.expected_people is None and order.requester_type in (None, RequesterType.WORKER):
+            return  # one worker helped: 惠及 1, nothing to ask
         code, lang = order.code, person.language
     buttons = rows(
         *(Button(str(n), callbacks.encode("rserved", order_id, n)) for n in SERVED_CHOICES),

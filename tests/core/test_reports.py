@@ -510,7 +510,12 @@ async def test_people_served_is_recorded_at_completion(
 ) -> None:
     worker = await add_person(deps, 500, "工人")
     vol = await add_volunteer(deps, 801, "甲师傅", teams=("tech",))
-    order = await add_order(deps, worker, "需求", volunteer_id=vol.id, status="done")
+    single = await add_order(deps, worker, "修空调", volunteer_id=vol.id, status="confirmed")
+    await emit(deps, "order_confirmed", order_id=single.id, resolved=True)
+    assert notifier.texts_to("801") == []  # one worker helped: 惠及 1, nothing to ask
+    order = await add_order(
+        deps, worker, "车间培训", volunteer_id=vol.id, status="confirmed", expected_people=30
+    )
     await emit(deps, "order_confirmed", order_id=order.id, resolved=True)
     assert "实际惠及多少人" in notifier.texts_to("801")[-1]
     data = _sent_button(notifier, "801", "10")
