@@ -27,6 +27,7 @@ from bot.reply import Button, Document, Reply
 from handlers.web import messages
 from handlers.web.identity import COOKIE
 from handlers.web.webhook import SECRET_HEADER, WebhookConfigError, webhook_secret
+from store import poison
 from store.engine import Database
 from store.models import Meta, Order, OrderStatus, Person, ProcessedUpdate
 from tests.utils import tgrig, webrig
@@ -389,7 +390,18 @@ async def test_healthz_is_ok_with_database_and_scheduler(web: WebRig) -> None:
     web.deps.extras["scheduler"] = SimpleNamespace(running=True)
     async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
         assert resp.status == 200
-        assert await resp.json() == {"status": "ok", "database": "ok", "scheduler": "running"}
+        assert await resp.json() == {
+            "status": "ok",
+            "database": "ok",
+            "scheduler": "running",
+            "set_aside_updates_24h": 0,
+        }
+    async with web.deps.db.session() as session:
+        await poison.set_aside(
+            session, platform="telegram", update_id=9, raw={"update_id": 9}, error="TypeError"
+        )
+    async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
+        assert resp.status == 200 and (await resp.json())["set_aside_updates_24h"] == 1
 
 
 async def test_healthz_fails_when_the_scheduler_stopped(web: WebRig) -> None:
