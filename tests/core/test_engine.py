@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot import jobtext
 from bot.engine import MAX_TEXT_LENGTH, Engine
 from bot.events import Actor, Inbound, Kind
+from bot.flows.feedback import RATE_VERB
+from bot.texts import t
 from store.models import Person, Role, Volunteer, VolunteerStatus
 
 WORKER = Actor("telegram", "1001", "王师傅", language="zh-hans")
@@ -66,6 +69,31 @@ async def test_forged_button_is_expired(engine: Engine) -> None:
     for data in ("claim:abc:💥", "nosuchverb:1", "", "x" * 80):
         out = await engine.handle(WORKER, Inbound(Kind.BUTTON, data=data))
         assert out.toast == "已过期" and not out.replies
+
+
+async def test_forged_numbers_too_big_for_a_column_are_expired(engine: Engine) -> None:
+    for data in (
+        f"{jobtext.CLAIM}:{'9' * 25}",
+        f"{jobtext.CLAIM}:{2**31}",
+        f"{RATE_VERB}:1:{2**64}",
+    ):
+        out = await engine.handle(WORKER, Inbound(Kind.BUTTON, data=data))
+        assert out.toast == "已过期" and not out.replies
+
+
+async def test_text_with_a_lone_surrogate_is_answered(engine: Engine) -> None:
+    out = await engine.handle(WORKER, Inbound(Kind.TEXT, text="空调\ud800坏了\x00"))
+    assert out.replies and out.replies[0].text != t("zh", "common.error")
+    async with engine.deps.db.session() as s:
+        person = (await s.exec(select(Person).where(Person.external_id == "1001"))).one()
+    assert person.id is not None
+
+
+async def test_a_location_off_the_globe_is_not_a_location() -> None:
+    event = Inbound(Kind.LOCATION, latitude=91.0, longitude=120.0)
+    assert event.kind == Kind.UNSUPPORTED and event.latitude is None
+    assert Inbound(Kind.LOCATION, latitude=29.9, longitude=121.4).kind == Kind.LOCATION
+    assert Inbound(Kind.LOCATION, latitude=float("nan"), longitude=1.0).kind == Kind.UNSUPPORTED
 
 
 async def test_cancel_without_dialog(engine: Engine) -> None:
