@@ -468,6 +468,25 @@ async def test_metrics_are_prometheus_text_with_fresh_order_counts(web: WebRig) 
     assert n == 2
 
 
+async def test_metrics_are_refused_through_a_proxy_without_a_token(web: WebRig) -> None:
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    async with aiohttp.ClientSession() as s, s.get(web.url("/metrics"), headers=headers) as resp:
+        assert resp.status == 403 and "JIANGXIN_METRICS_TOKEN" in await resp.text()
+
+
+@pytest.mark.settings(metrics_token="s3cret-scrape")
+async def test_metrics_token_is_required_when_set(web: WebRig) -> None:
+    async with aiohttp.ClientSession() as s:
+        async with s.get(web.url("/metrics")) as resp:
+            assert resp.status == 401
+        wrong = {"Authorization": "Bearer nope"}
+        async with s.get(web.url("/metrics"), headers=wrong) as resp:
+            assert resp.status == 401
+        right = {"Authorization": "Bearer s3cret-scrape", "X-Forwarded-For": "203.0.113.7"}
+        async with s.get(web.url("/metrics"), headers=right) as resp:
+            assert resp.status == 200 and "jiangxin_orders" in await resp.text()
+
+
 # ---------------------------------------------------------------- Telegram's webhook
 
 WEBHOOK = {
