@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, orders, timeparse
 from bot.reply import Button, Reply
-from bot.texts import has, t
+from bot.texts import choices, t
 from bot.volunteers import station_path
 from store.models import Order, OrderStatus, Person
 
@@ -63,8 +63,8 @@ def fmt_time(dt: datetime, tz: ZoneInfo, lang: str | None) -> str:
 def when_wanted(order: Order, tz: ZoneInfo, lang: str | None) -> str:
     """The requester's preferred time: the preset or their own words, and the window."""
     pref = order.time_pref
-    if pref and pref != "custom" and has(f"dispatch.time.{pref}"):
-        label = t(lang, f"dispatch.time.{pref}")
+    if pref in choices.TIME_PREF_DISPATCH:
+        label = t(lang, choices.TIME_PREF_DISPATCH[pref])
     else:
         label = order.time_text or ""
     if pref == "asap" or order.window_start is None or order.window_end is None:

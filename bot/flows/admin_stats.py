@@ -18,6 +18,7 @@ from bot.flows.admin_stations import ordered_tree
 from bot.registry import Audience, Registry, Result
 from bot.reply import Document, Reply
 from bot.stats import Figures, Month, month_stats
+from bot.texts import choices
 from store.models import Team
 
 
@@ -137,7 +138,7 @@ async def export(ctx: Ctx) -> Result:
         )
     caption_key = "admin.export.caption" if private else "admin.export.caption_redacted"
     caption = ctx.t(
-        caption_key, what=ctx.t(f"admin.export.kind.{kind}"), month=month.label, n=table.rows
+        caption_key, what=ctx.t(choices.EXPORT_KIND[kind]), month=month.label, n=table.rows
     )
     filename = f"jiangxin-{kind}-{month.label}.csv"
     return Reply(caption, document=Document(filename, table.content, caption))
