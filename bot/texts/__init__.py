@@ -20,8 +20,11 @@ from __future__ import annotations
 import html
 import pkgutil
 import tomllib
+from datetime import date, datetime
 from importlib import import_module, resources
 from typing import Any
+
+from babel.dates import format_date, format_datetime
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES = ("zh", "en")
@@ -85,6 +88,19 @@ def t(lang: str | None, key: str, **kwargs: Any) -> str:
         return text
     safe = {k: v if isinstance(v, Safe) else esc(v) for k, v in kwargs.items()}
     return text.format(**safe)
+
+
+def date_text(lang: str | None, key: str, value: date | datetime) -> str:
+    """``value`` in the date pattern kept under ``key`` (``date.when`` …).
+
+    Babel names the months and weekdays for the language, so no module spells out
+    周二 or Tue by hand; a datetime is shown in its own time zone.
+    """
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    pattern = t(lang, key)
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=lang)
+    return format_date(value, pattern, locale=lang)
 
 
 def has(key: str) -> bool:
