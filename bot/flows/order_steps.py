@@ -541,7 +541,9 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
         parsed = timeparse.parse_detailed(text, ctx.deps.now(), ctx.deps.settings.tz)
         window, pref = parsed.window, "custom"
         if window is None:
-            return await hint(ctx, data, step, choices.ORDER_TIME_UNCLEAR[parsed.reason], text=text)
+            return await hint(
+                ctx, data, step, choices.ORDER_TIME_UNCLEAR[parsed.reason or "unknown"], text=text
+            )
     if window is None:
         return await hint(ctx, data, step)
     set_time(ctx, data, pref, text, window)
