@@ -234,6 +234,8 @@ def test_choice_tables_cover_every_value() -> None:
         ("zh", "date.moment", "9月1日(周二) 08:05"),
         ("en", "date.moment", "Tue 01 Sep 08:05"),
         (None, "date.moment", "9月1日(周二) 08:05"),
+        ("zh", "date.month", "2026年9月"),
+        ("en", "date.month", "September 2026"),
     ],
 )
 def test_dates_are_formatted_by_babel_in_their_own_zone(
