@@ -33,7 +33,7 @@ from bot.flows.admin_common import (
 )
 from bot.registry import Audience, Handler, Registry, Result
 from bot.reply import Button, Reply
-from bot.texts import t
+from bot.texts import choices, t
 from store.models import AuditLog, Person, Role, Station
 
 DEFAULT_AUDIT_ROWS = 10
@@ -48,7 +48,9 @@ async def menu(ctx: Ctx) -> Result:
     """The admin menu: every admin command with its form, and shortcuts for the common views."""
     scope = await _scope_label(ctx)
     buttons = tuple(
-        tuple(Button(ctx.t(f"admin.menu.btn.{v}"), callbacks.encode("amenu", v)) for v in pair)
+        tuple(
+            Button(ctx.t(choices.ADMIN_MENU_BUTTON[v]), callbacks.encode("amenu", v)) for v in pair
+        )
         for pair in (("teams", "stations"), ("pending", "orders"), ("stats", "audit"))
     )
     return Reply(ctx.t("admin.menu", scope=scope), buttons=buttons)

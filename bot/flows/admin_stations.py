@@ -17,6 +17,7 @@ from bot.context import Ctx
 from bot.flows.admin_common import args, station_by_code
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
+from bot.texts import choices
 from store.models import Station, StationLevel, Volunteer, VolunteerStatus
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")  # deep-link safe: /start station-<code>
@@ -78,7 +79,7 @@ async def tree(ctx: Ctx) -> Result:
             indent="　" * depth,
             name=s.name,
             code=s.code,
-            level=ctx.t(f"admin.level.{s.level}"),
+            level=ctx.t(choices.STATION_LEVEL[s.level]),
             volunteers=counts.get(s.id, 0),
         )
         for depth, s in rows
@@ -131,7 +132,7 @@ async def add_station(ctx: Ctx) -> Result:
         "admin.addstation.done",
         name=name,
         code=code,
-        level=ctx.t(f"admin.level.{level}"),
+        level=ctx.t(choices.STATION_LEVEL[level]),
         parent=parent.name if parent else "—",
     )
 

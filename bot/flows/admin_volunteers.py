@@ -33,6 +33,7 @@ from bot.flows.admin_common import (
 )
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
+from bot.texts import choices
 from store.models import Station, Team, Volunteer, VolunteerStatus, VolunteerTeam
 
 MAX_REASON = 200
@@ -66,7 +67,7 @@ async def show(ctx: Ctx, filter_: str | None) -> Result:
         elif filter_.lower() in _STATUS_WORDS:
             status = _STATUS_WORDS[filter_.lower()]
             stmt = stmt.where(col(Volunteer.status) == status)
-            title = ctx.t(f"admin.vstatus.{status}")
+            title = ctx.t(choices.VOLUNTEER_STATUS_ADMIN[status])
             pending_view = status == VolunteerStatus.PENDING
         elif (team := await team_by_slug(session, filter_)) is not None:
             stmt = stmt.join(VolunteerTeam, col(VolunteerTeam.volunteer_id) == col(Volunteer.id))
@@ -145,7 +146,7 @@ def _line(
         "admin.vols.line",
         id=v.id,
         name=v.name,
-        status=ctx.t(f"admin.vstatus.{v.status}"),
+        status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[v.status]),
         station=station.name if station else "—",
         teams="、".join(teams) or "—",
         hours=f"{v.service_minutes / 60:.1f}",
@@ -171,7 +172,9 @@ async def _act(ctx: Ctx, ref: str, move: Move, done_key: str, **kw: Any) -> Repl
     result = await move(ctx.deps, volunteer.id, by=ctx.person, **kw)
     if result is None:
         return ctx.reply(
-            "admin.vols.cannot", name=volunteer.name, status=ctx.t(f"admin.vstatus.{before}")
+            "admin.vols.cannot",
+            name=volunteer.name,
+            status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[before]),
         )
     return ctx.reply(done_key, name=volunteer.name, id=volunteer.id)
 

@@ -46,7 +46,7 @@ from bot.flows.order_draft import (
 from bot.reply import Button, KeyButton, Reply, rows
 from bot.routing import normalize
 from bot.routing.stopwords import CHITCHAT
-from bot.texts import LANGUAGES, Safe, t
+from bot.texts import LANGUAGES, Safe, choices, t
 from store.models import Station, Team
 
 # ---------------------------------------------------------------- chit-chat
@@ -239,7 +239,7 @@ def _time_buttons(ctx: Ctx, data: dict[str, Any]) -> tuple[tuple[Button, ...], .
     tok = data["tok"]
 
     def b(pref: str) -> Button:
-        return Button(ctx.t(f"ordering.time.btn.{pref}"), encode(V_TIME, tok, pref))
+        return Button(ctx.t(choices.TIME_PREF_BUTTON[pref]), encode(V_TIME, tok, pref))
 
     return (
         (b("asap"), b("today")),
@@ -327,7 +327,7 @@ async def prompt_summary(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) 
 async def prompt_edit(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) -> Reply:
     tok = data["tok"]
     fields = [
-        Button(ctx.t(f"ordering.edit.field.{f}"), encode(V_EDIT, tok, f)) for f in EDIT_FIELDS
+        Button(ctx.t(choices.ORDER_EDIT_FIELD[f]), encode(V_EDIT, tok, f)) for f in EDIT_FIELDS
     ]
     back = Button(ctx.t("ordering.btn.back"), encode(V_EDIT, tok, "back"))
     text = await summary_text(ctx, data) + "\n\n" + ctx.t("ordering.edit.ask")
@@ -362,7 +362,7 @@ async def hint(
     again = await prompt(ctx, data, step)
     if step == Step.PHOTOS:
         kwargs.setdefault("limit", MAX_PHOTOS)
-    text = ctx.t(key or f"ordering.hint.{step}", **kwargs)
+    text = ctx.t(key or choices.ORDER_HINT[step], **kwargs)
     if step in (Step.SUMMARY, Step.EDIT_CHOICE):
         text = again.text + "\n\n" + text  # the summary itself is what to act on
     return Reply(text, buttons=again.buttons, keyboard=again.keyboard)
@@ -419,7 +419,7 @@ def time_display(lang: str | None, tz: ZoneInfo, data: dict[str, Any]) -> str:
     if pref is None:
         return "—"
     start, end = parse_iso(data.get("window_start")), parse_iso(data.get("window_end"))
-    label = t(lang, f"ordering.time.btn.{pref}") if pref != "custom" else data["time_text"]
+    label = t(lang, choices.TIME_PREF_BUTTON[pref]) if pref != "custom" else data["time_text"]
     if pref == "asap" or start is None or end is None:
         return str(label)
     window = timeparse.format_window(start, end, tz, lang)
@@ -533,7 +533,7 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
     text = ctx.event.text.strip()
     if len(text) > MAX_TIME_TEXT:
         return await hint(ctx, data, step, "ordering.hint.time_long", limit=MAX_TIME_TEXT)
-    preset = next((p for p in TIME_PHRASES if is_label(ctx, f"ordering.time.btn.{p}")), None)
+    preset = next((p for p in TIME_PHRASES if is_label(ctx, choices.TIME_PREF_BUTTON[p])), None)
     if preset is not None:
         window = preset_window(ctx, preset)
         pref = preset
@@ -541,7 +541,9 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
         parsed = timeparse.parse_detailed(text, ctx.deps.now(), ctx.deps.settings.tz)
         window, pref = parsed.window, "custom"
         if window is None:
-            return await hint(ctx, data, step, f"ordering.time.unclear.{parsed.reason}", text=text)
+            return await hint(
+                ctx, data, step, choices.ORDER_TIME_UNCLEAR[parsed.reason or "unknown"], text=text
+            )
     if window is None:
         return await hint(ctx, data, step)
     set_time(ctx, data, pref, text, window)
@@ -599,7 +601,7 @@ async def start_edit(ctx: Ctx, data: dict[str, Any], field: str) -> list[Reply]:
     """修改 → the chosen field's step, coming back to the summary afterwards."""
     data["editing"] = True
     chosen = Reply(
-        ctx.t("ordering.edit.chosen", field=ctx.t(f"ordering.edit.field.{field}")), edit=True
+        ctx.t("ordering.edit.chosen", field=ctx.t(choices.ORDER_EDIT_FIELD[field])), edit=True
     )
     if field == "text":
         return [chosen, await goto(ctx, data, Step.DESCRIBE)]
@@ -630,7 +632,7 @@ async def time_button(ctx: Ctx) -> list[Reply]:
     window = preset_window(ctx, pref)
     if window is None:  # e.g. "今天" pressed a second before midnight
         raise Expired()
-    set_time(ctx, data, pref, ctx.t(f"ordering.time.btn.{pref}"), window)
+    set_time(ctx, data, pref, ctx.t(choices.TIME_PREF_BUTTON[pref]), window)
     saved = Reply(ctx.t("ordering.time.saved", time=_when(ctx, data)), edit=True)
     return [saved, await advance(ctx, data, Step.TIME)]
 

@@ -21,7 +21,7 @@ from bot.notify import edit, notify_admins
 from bot.phones import mask_phone
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
-from bot.texts import t
+from bot.texts import choices, t
 from store.models import Station, Volunteer, VolunteerStatus
 
 FLOW = "volunteer"
@@ -116,7 +116,7 @@ async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
         return await _stations_reply(ctx, None)
     label = ctx.t("volunteer.btn.clear" if data.get("mode") == "edit" else "common.skip_button")
     skip = ((Button(label, callbacks.encode(SKIP)),),)
-    return Reply(ctx.t(f"volunteer.ask_{step}"), buttons=skip)
+    return Reply(ctx.t(choices.VOLUNTEER_ASK[step]), buttons=skip)
 
 
 async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> Reply:
@@ -193,7 +193,7 @@ async def on_input(ctx: Ctx) -> Result:
     assert state is not None
     step, data, event = state.step, dict(state.data), ctx.event
     if step in ("teams", "station"):
-        hint = ctx.reply(f"volunteer.use_buttons_{step}")
+        hint = ctx.reply(choices.VOLUNTEER_USE_BUTTONS[step])
         picker = (
             await _teams_reply(ctx, data.get("teams", []))
             if step == "teams"
@@ -225,7 +225,7 @@ async def on_input(ctx: Ctx) -> Result:
         return await _next(ctx, data, step)
     value = volunteers.clean_line(raw, limit)
     if value is None:
-        return await _ask_again(ctx, f"volunteer.bad_{step}", step, data, limit=limit)
+        return await _ask_again(ctx, choices.VOLUNTEER_BAD[step], step, data, limit=limit)
     data[step] = value
     return await _next(ctx, data, step)
 
@@ -411,7 +411,8 @@ async def profile_reply(ctx: Ctx, *, header: str = "", edit: bool = False) -> Re
     buttons: tuple[tuple[Button, ...], ...] = ()
     if volunteer.status in volunteers.WORKING:
         edits = [
-            Button(ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(EDIT, f)) for f in EDITABLE
+            Button(ctx.t(choices.VOLUNTEER_EDIT_BUTTON[f]), callbacks.encode(EDIT, f))
+            for f in EDITABLE
         ]
         paused = volunteer.status == VolunteerStatus.PAUSED
         toggle = Button(
@@ -515,7 +516,7 @@ async def _application(ctx: Ctx, volunteer_id: int) -> tuple[Volunteer, str]:
 
 
 def _decided(ctx: Ctx, volunteer: Volunteer, text: str) -> str:
-    status = ctx.t(f"volunteer.status.{volunteer.status}")
+    status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
     return (
         ctx.t("volunteer.application_head")
         + "\n"
@@ -531,7 +532,7 @@ async def approve(ctx: Ctx) -> Result:
     approved = await volunteers.approve(ctx.deps, volunteer_id, by=ctx.person)
     volunteer, text = await _application(ctx, volunteer_id)
     if approved is None:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
         return Outcome(
             [Reply(ctx.t("volunteer.application_head") + "\n" + text, edit=True)],
             toast=ctx.t("volunteer.already_decided", status=status),
@@ -545,7 +546,7 @@ async def ask_reject_reason(ctx: Ctx) -> Result:
     volunteer_id = callbacks.int_arg(ctx.args, 0)
     volunteer, _ = await _application(ctx, volunteer_id)
     if volunteer.status != VolunteerStatus.PENDING:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
         return Outcome(toast=ctx.t("volunteer.already_decided", status=status))
     ref = ctx.event.message
     data: dict[str, Any] = {"volunteer_id": volunteer_id}
@@ -586,7 +587,7 @@ async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
     rejected = await volunteers.reject(ctx.deps, volunteer_id, by=ctx.person, reason=reason)
     volunteer, text = await _application(ctx, volunteer_id)
     if rejected is None:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
         return ctx.reply("volunteer.already_decided", status=status)
     if data.get("message_id") and int(data.get("volunteer_id", 0)) == volunteer_id:
         ref = MessageRef(data["platform"], data["chat_id"], data["message_id"])
