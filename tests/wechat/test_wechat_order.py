@@ -1,0 +1,136 @@
+"""Whole conversations on WeChat: order with free text and msgmenu taps, served via Telegram."""
+
+# ruff: noqa: F811 -- pytest fixtures are imported by name and then used as parameters.
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from bot import dispatch
+from store.models import Order, OrderStatus, Person
+from tests.wechat.conftest import WxRig
+from tests.wechat.driver import WeChatUser
+
+YES_TECH = "✅ 对，交给技术攻关服务队"
+PHONE = "13812345678"
+
+
+async def order_by_wechat(wx: WxRig, u: WeChatUser, *, text: str = "注塑件毛边太多怎么办") -> str:
+    """Free text → team confirmed by a msgmenu tap → place, time, phone → order code."""
+    await u.send(text)
+    confirm = await u.message_with("技术攻关服务队")
+    assert confirm.kind == "msgmenu" and YES_TECH in confirm.options
+    await u.tap(YES_TECH, confirm)
+    place = await u.message_with("服务地点")
+    assert place.kind == "msgmenu" and "跳过" in place.options
+    assert "＋" in place.text  # WeChat cannot share a location from a button: say how
+    await u.send_location(29.87, 121.84, "宁波市北仑区大碶街道")
+    when = await u.message_with("什么时候")
+    await u.tap("尽快", when)
+    phone = await u.message_with("电话")
+    await u.send(PHONE)
+    photos = await u.message_with("跳过")
+    await u.send_image()
+    got = await u.message_with("第1张")
+    await u.tap("完成", got)
+    summary = await u.message_with("确认提交")
+    assert text in summary.text and PHONE in summary.text
+    assert phone.text and photos.text
+    await u.tap("确认提交", summary)
+    done = await u.message_with("JX-")
+    await wx.settle()
+    await dispatch.settle(wx.deps)
+    return done.text
+
+
+async def test_order_by_wechat_and_claim_by_telegram(wx: WxRig) -> None:
+    from tests.utils import volunteers as f
+
+    master = wx.user(3001, "李建国", started=True)
+    await f.volunteer(wx.deps, 3001, "李建国", honours="全国劳动模范")
+    u = wx.wechat_user("oWX_requester_00000000000001")
+    await u.subscribe()
+    await u.message_with("匠心点单")
+    done = await order_by_wechat(wx, u)
+    assert "JX-000001" in done
+    async with wx.db.session() as s:
+        [order] = (await s.exec(select(Order))).all()
+        requester = await s.get(Person, order.requester_id)
+    assert requester is not None and requester.platform == "wechat"
+    assert order.latitude == pytest.approx(29.87) and order.contact_phone == PHONE
+    assert len(order.photos) == 1
+    # The Telegram volunteer claims; the WeChat requester hears who is coming.
+    offer = await master.next_message()
+    assert "注塑件毛边" in offer.text and PHONE not in offer.text
+    await master.press("认领", message=offer)
+    assert (await master.last_callback_answer()).text == "认领成功！"
+    told = await u.message_with("认领")
+    assert "李建国" in told.text and "全国劳动模范" in told.text and PHONE not in told.text
+    async with wx.db.session() as s:
+        order = await s.get(Order, order.id)
+    assert order is not None and order.status == OrderStatus.CLAIMED
+
+
+async def test_safe_mode_conversation(wx: WxRig) -> None:
+    u = wx.wechat_user("oWX_safe_mode_00000000000001", safe=True)
+    await u.send("老板拖欠工资三个月了")
+    confirm = await u.message_with("法律维权服务队")
+    assert confirm.kind == "msgmenu"
+
+
+async def test_stale_tap_answers_expired(wx: WxRig) -> None:
+    u = wx.wechat_user("oWX_stale_000000000000000001")
+    await u.send("注塑件毛边太多怎么办")
+    confirm = await u.message_with("技术攻关服务队")
+    await u.tap("取消", confirm)
+    await u.message_with("取消")
+    await u.tap(YES_TECH, confirm)  # the menu of a dialog that is gone
+    assert "已过期" in (await u.next_message()).text
+    await u.post(u.message("text", Content="伪造", MsgId=1, bizmsgmenuid="nonsense:1"))
+    assert "已过期" in (await u.next_message()).text
+
+
+async def test_numbered_choices_when_a_menu_cannot_carry_them(wx: WxRig) -> None:
+    u = wx.wechat_user("oWX_numbered_0000000000000001")
+    await u.send("/order")
+    teams = await u.next_message()
+    # More teams than a msgmenu holds: numbered lines instead, answered with the number.
+    assert teams.kind == "text" and "回复 1 " in teams.text, teams.text
+    line = next(ln for ln in teams.text.splitlines() if ln.startswith("回复") and "法律维权" in ln)
+    number = line.split()[1]
+    await u.send(number)
+    assert "您选择了【法律维权服务队】" in (await u.next_message()).text
+    # The number was used up: the same digits now are just text for the dialog.
+    await u.send(number)
+    assert "回复" not in (await u.next_message()).text
+
+
+async def test_menu_clicks_scenes_voice_and_unsupported(wx: WxRig) -> None:
+    u = wx.wechat_user("oWX_events_00000000000000001")
+    await u.click("myorders")
+    assert "订单" in (await u.next_message()).text
+    await u.click("volunteer")
+    assert "姓名" in (await u.message_with("姓名")).text
+    await u.send("/cancel")
+    await u.next_message()
+    await u.scan("team-tech")
+    assert "技术攻关服务队" in (await u.next_message()).text
+    await u.send("/cancel")
+    await u.next_message()
+    await u.send_voice("空调不制冷了")
+    assert "服务队" in (await u.next_message()).text
+    await u.send("/cancel")
+    await u.next_message()
+    await u.send_voice()  # no Recognition: a clear answer instead of silence
+    assert "语音" in (await u.next_message()).text
+
+
+async def test_subscribe_with_a_station_scene(wx: WxRig) -> None:
+    from store.models import Station
+
+    async with wx.db.session() as s:
+        s.add(Station(code="yh-cm01", name="玉环楚门服务站", level="town"))
+    u = wx.wechat_user("oWX_station_0000000000000001")
+    await u.subscribe("station-yh-cm01")
+    assert "玉环楚门服务站" in (await u.next_message()).text
