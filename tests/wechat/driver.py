@@ -15,7 +15,6 @@ import itertools
 import secrets
 import time
 from typing import Any
-from xml.sax.saxutils import escape
 
 import aiohttp
 from wechatpy.crypto import WeChatCrypto
@@ -74,9 +73,12 @@ class WeChatUser:
             params |= {"encrypt_type": "aes", "msg_signature": msg_signature}
             body = encrypted
         params |= query or {}
-        async with aiohttp.ClientSession() as http:
-            async with http.post(f"{self.bot_url}/wechat", params=params, data=body.encode()) as r:
-                return PostResult(r.status, await r.text())
+        url = f"{self.bot_url}/wechat"
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(url, params=params, data=body.encode()) as r,
+        ):
+            return PostResult(r.status, await r.text())
 
     def message(self, msg_type: str, **fields: Any) -> str:
         base: dict[str, Any] = {

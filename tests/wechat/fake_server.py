@@ -199,7 +199,8 @@ class FakeWeChat:
         if body.get("appid") != APP_ID or body.get("secret") != APP_SECRET:
             return self._err(40125, "invalid appsecret")
         if self.state.tokens and not body.get("force_refresh"):
-            return web.json_response({"access_token": next(iter(self.state.tokens)), "expires_in": 7200})
+            token = next(iter(self.state.tokens))
+            return web.json_response({"access_token": token, "expires_in": 7200})
         return self._issue()
 
     def _reachable(self, openid: str) -> web.Response | None:
@@ -275,7 +276,7 @@ class FakeWeChat:
             subs = b.get("sub_button") or []
             if len(subs) > 5:
                 return self._err(40017, "invalid sub button size")
-            for item in [b, *subs] if not subs else subs:
+            for item in subs or [b]:
                 if item.get("type") == "click" and not item.get("key"):
                     return self._err(40019, "invalid button key size")
         self.state.menus.append(body)

@@ -1,7 +1,5 @@
 """Whole conversations on WeChat: order with free text and msgmenu taps, served via Telegram."""
 
-# ruff: noqa: F811 -- pytest fixtures are imported by name and then used as parameters.
-
 from __future__ import annotations
 
 import pytest
