@@ -5,10 +5,11 @@ ZH = {
     "wechat.choice_hint": "请回复数字选择：",
     "wechat.hint.location": "（发送位置：点输入框旁的 ＋，选「位置」）",
     "wechat.hint.contact": "（请直接输入您的手机号码）",
-    "wechat.voice_unclear": "抱歉，没有听清这段语音，请用文字再说一遍。",
     "wechat.notice.title": "服务进度通知",
     "wechat.notice.remark": "点击查看详情，或在公众号里回复任意消息继续。",
-    "wechat.qrcode.usage": "用法：/wechatqr team-<服务队代码> 或 /wechatqr station-<站点代码>",
+    "wechat.qrcode.usage": (
+        "用法：/wechatqr team-&lt;服务队代码&gt; 或 /wechatqr station-&lt;站点代码&gt;"
+    ),
     "wechat.qrcode.done": "公众号二维码（{scene}）：\n{url}",
     "wechat.qrcode.off": "公众号渠道未开启（未配置 JIANGXIN_WECHAT_*）。",
     "wechat.qrcode.failed": "生成二维码失败：{error}",
@@ -19,10 +20,11 @@ EN = {
     "wechat.choice_hint": "Reply with a number to choose:",
     "wechat.hint.location": "(To send a location: tap ＋ next to the input field, then Location.)",
     "wechat.hint.contact": "(Please type your phone number.)",
-    "wechat.voice_unclear": "Sorry, that voice message was not clear. Please type it instead.",
     "wechat.notice.title": "Service update",
     "wechat.notice.remark": "Tap for details, or reply in the Official Account to continue.",
-    "wechat.qrcode.usage": "Usage: /wechatqr team-<team code> or /wechatqr station-<station code>",
+    "wechat.qrcode.usage": (
+        "Usage: /wechatqr team-&lt;team code&gt; or /wechatqr station-&lt;station code&gt;"
+    ),
     "wechat.qrcode.done": "Official Account QR code ({scene}):\n{url}",
     "wechat.qrcode.off": "The WeChat channel is off (JIANGXIN_WECHAT_* not set).",
     "wechat.qrcode.failed": "Could not create the QR code: {error}",

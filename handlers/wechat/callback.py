@@ -26,6 +26,7 @@ from bot import notify
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Inbound, Kind
+from bot.flows.wechat import EXTRA as QR_EXTRA
 from bot.reply import Outcome, Reply
 from handlers.wechat import convert, render
 from handlers.wechat.api import WeChatApi
@@ -206,11 +207,11 @@ def setup(app: web.Application, deps: Deps, engine: Engine) -> None:
         channel = WeChatChannel(deps, engine, api)
         app[CHANNEL] = channel
         deps.notifier.add(PLATFORM, channel.notifier)
-        deps.extras["wechat_api"] = api
+        deps.extras[QR_EXTRA] = api  # /wechatqr in chat (bot.flows.wechat)
         yield
         await channel.settle()
         deps.notifier.channels.pop(PLATFORM, None)
-        deps.extras.pop("wechat_api", None)
+        deps.extras.pop(QR_EXTRA, None)
         await api.close()
 
     async def verify(request: web.Request) -> web.Response:
