@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from yarl import URL
 
 from bot import dispatch
 from store.models import Order, OrderStatus, Person
+from tests.webrig import Browser
 from tests.wechat.conftest import WxRig
 from tests.wechat.driver import WeChatUser
+
+
+class _Server:
+    """Where the rig's web server listens, as the web ring's Browser expects it."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def make_url(self, path: str) -> URL:
+        return URL(f"http://{self.host}:{self.port}{path}")
+
 
 YES_TECH = "✅ 对，交给技术攻关服务队"
 PHONE = "13812345678"
@@ -68,6 +83,18 @@ async def test_order_by_wechat_and_claim_by_telegram(wx: WxRig) -> None:
     async with wx.db.session() as s:
         order = await s.get(Order, order.id)
     assert order is not None and order.status == OrderStatus.CLAIMED
+    # A web-chat admin sees the WeChat order, claimed through Telegram.
+    admin = Browser(_Server(wx.web.port))  # type: ignore[arg-type]
+    try:
+        page = await admin.connect()
+        async with wx.db.session() as s:
+            web_admin = (await s.exec(select(Person).where(Person.platform == "web"))).one()
+            web_admin.roles = ["admin"]
+            s.add(web_admin)
+        listing = await page.say("/orders")
+        assert "JX-000001" in listing["text"] and "已认领" in listing["text"]
+    finally:
+        await admin.close()
 
 
 async def test_safe_mode_conversation(wx: WxRig) -> None:
