@@ -126,7 +126,7 @@ class FakeWeChat:
 
     # -- server ------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application(middlewares=[self._record_errors])
         r = app.router
         r.add_get("/cgi-bin/token", self.token)
@@ -139,7 +139,7 @@ class FakeWeChat:
         r.add_get("/sns/oauth2/access_token", self.oauth)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}"
