@@ -16,6 +16,7 @@ def build_registry() -> Registry:
         reconfirm,
         start,
         tracking,
+        unreachable,
         volunteer,
         wechat,
     )
@@ -31,4 +32,5 @@ def build_registry() -> Registry:
     scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
     wechat.register(reg)  # /wechatqr: Official Account QR codes (issue 12)
+    unreachable.register(reg)  # admins hear of requesters no channel reaches (issue 12)
     return reg

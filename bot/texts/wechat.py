@@ -1,6 +1,13 @@
 """The WeChat Official Account channel's own sentences (numbered choices, hints, notices)."""
 
 ZH = {
+    "reach.requester_unreachable": (
+        "⚠️ 订单 {code} 的求助人在{channel}上已联系不上（取消关注、屏蔽或超出可发送时限），"
+        "消息无法送达。请电话联系：{phone}"
+    ),
+    "reach.channel.telegram": " Telegram ",
+    "reach.channel.wechat": "微信公众号",
+    "reach.channel.web": "网页聊天",
     "wechat.choice": "回复 {n} {label}",
     "wechat.choice_hint": "请回复数字选择：",
     "wechat.hint.location": "（发送位置：点输入框旁的 ＋，选「位置」）",
@@ -16,6 +23,13 @@ ZH = {
 }
 
 EN = {
+    "reach.requester_unreachable": (
+        "⚠️ The requester of order {code} can no longer be reached on {channel} (unfollowed, "
+        "blocked the bot or outside the sending window). Please phone them: {phone}"
+    ),
+    "reach.channel.telegram": "Telegram",
+    "reach.channel.wechat": "the WeChat Official Account",
+    "reach.channel.web": "the web chat",
     "wechat.choice": "Reply {n} for {label}",
     "wechat.choice_hint": "Reply with a number to choose:",
     "wechat.hint.location": "(To send a location: tap ＋ next to the input field, then Location.)",

@@ -22,11 +22,12 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bot import notify
+from bot import notify, people
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Inbound, Kind
 from bot.flows.wechat import EXTRA as QR_EXTRA
+from bot.lifecycle import emit
 from bot.reply import Outcome, Reply
 from handlers.wechat import convert, render
 from handlers.wechat.api import WeChatApi
@@ -140,13 +141,9 @@ class WeChatChannel:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def process(self, incoming: Incoming) -> None:
-        deps, openid = self.deps, incoming.openid
+        openid = incoming.openid
         if incoming.subscribed is False:
-            from bot import people
-
-            await people.set_reachable(deps.db, PLATFORM, openid, False)
-            await store.clear_choices(deps.db, openid=openid)
-            log.info("WeChat user %s unfollowed the account", openid)
+            await self._unfollowed(openid)
             return
         inbound = await self._resolve(incoming)
         if inbound is None:
@@ -156,6 +153,18 @@ class WeChatChannel:
         if person is None:
             return
         await self.deliver(person, outcome)
+
+    async def _unfollowed(self, openid: str) -> None:
+        """Unreachable until they follow again; admins hear of any order under way."""
+        log.info("WeChat user %s unfollowed the account", openid)
+        await store.clear_choices(self.deps.db, openid=openid)
+        async with self.deps.db.session() as session:
+            stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == openid)
+            person = (await session.exec(stmt)).first()
+            if person is None or not person.reachable:
+                return
+            await people.mark_unreachable(session, person.id)  # type: ignore[arg-type]
+        await emit(self.deps, "person_unreachable", person_id=person.id, platform=PLATFORM)
 
     async def _resolve(self, incoming: Incoming) -> Inbound | None:
         """A msgmenu tap or "回复 1" becomes the button it stands for."""

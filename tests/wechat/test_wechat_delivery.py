@@ -136,3 +136,43 @@ async def test_token_is_refreshed_shortly_before_it_expires(wx: WxRig) -> None:
     await notify.deliver(wx.deps, p, Reply("新令牌"))
     assert (await u.next_message()).text == "新令牌"
     assert wx.wechat.state.token_fetches == fetches + 1
+
+
+async def _order_for(wx: WxRig, p: Person) -> str:
+    from tests.utils import volunteers as f
+
+    oid = await f.order(wx.deps, p, address="解放路88号", contact_phone="13812345678")
+    async with wx.db.session() as s:
+        from store.models import Order
+
+        order = await s.get(Order, oid)
+    assert order is not None
+    return order.code
+
+
+async def test_admins_hear_when_a_requester_unfollows_with_an_order_under_way(wx: WxRig) -> None:
+    admin = wx.user(1, "管理员")
+    await admin.send("/start")
+    await admin.next_message()
+    u, p = await met(wx, "oWX_alert_unfollow_00000001")
+    code = await _order_for(wx, p)
+    await u.unsubscribe()
+    alert = await admin.next_message()
+    assert code in alert.text and "微信公众号" in alert.text and "13812345678" in alert.text
+    # Someone without an order under way unfollows quietly.
+    other, _ = await met(wx, "oWX_alert_quiet_0000000001")
+    await other.unsubscribe()
+    await wx.settle()
+    await admin.expect_no_message(within=0.3)
+
+
+async def test_admins_hear_when_no_message_type_reaches_a_requester(wx: WxRig) -> None:
+    admin = wx.user(1, "管理员")
+    await admin.send("/start")
+    await admin.next_message()
+    u, p = await met(wx, "oWX_alert_gone_000000000001")
+    code = await _order_for(wx, p)
+    wx.wechat.follower(u.openid).subscribed = False  # the unsubscribe event never came
+    assert await notify.notify(wx.deps, p, NOTICE) is None
+    alert = await admin.next_message()
+    assert code in alert.text and "微信公众号" in alert.text
