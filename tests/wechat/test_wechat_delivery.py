@@ -176,3 +176,13 @@ async def test_admins_hear_when_no_message_type_reaches_a_requester(wx: WxRig) -
     assert await notify.notify(wx.deps, p, NOTICE) is None
     alert = await admin.next_message()
     assert code in alert.text and "微信公众号" in alert.text
+
+
+async def test_media_is_fetched_with_the_shared_token(wx: WxRig) -> None:
+    from handlers.wechat.api import WeChatError
+
+    media_id = wx.wechat.add_media(b"\xff\xd8photo\xff\xd9")
+    assert await wx.channel.api.get_media(media_id) == b"\xff\xd8photo\xff\xd9"
+    with pytest.raises(WeChatError) as refused:
+        await wx.channel.api.get_media("media-gone")
+    assert refused.value.errcode == 40007
