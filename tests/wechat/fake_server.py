@@ -23,7 +23,7 @@ APP_ID = "wx0123456789abcdef"
 APP_SECRET = "fake-app-secret-0123456789abcdef"
 TEMPLATE_ID = "tmpl-service-progress"
 WINDOW = 48 * 3600
-QUOTA = 20  # customer-service messages per person per window
+QUOTA = 5  # customer-service messages per message the person sends (48-hour window)
 TINY_JPEG = b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9"
 
 

@@ -52,10 +52,14 @@ async def test_closed_window_falls_back_to_the_template(wx: WxRig) -> None:
 
 
 async def test_quota_used_falls_back_to_the_template(wx: WxRig) -> None:
-    u, p = await met(wx, "oWX_quota_00000000000000001")
-    wx.wechat.fail_next(CUSTOM, 45047)
-    await notify.deliver(wx.deps, p, NOTICE)
+    u, p = await met(wx, "oWX_quota_00000000000000001")  # the greeting used one of five
+    for i in range(4):
+        await notify.deliver(wx.deps, p, Reply(f"进度 {i}"))
+    assert [m.kind for m in u.drain()] == ["text"] * 4
+    await notify.deliver(wx.deps, p, NOTICE)  # the sixth since they last wrote: 45047
     assert (await u.next_message()).kind == "template"
+    await u.send("/help")  # writing again gives five more
+    assert (await u.next_message()).kind == "text"
 
 
 @pytest.mark.settings(wechat_template_notice=None)
