@@ -103,7 +103,7 @@ async def page(request: web.Request) -> web.Response:
     """The chat page; gives the browser a session cookie (or refreshes its lifetime)."""
     wechat = wechat_oauth.sign_in_redirect(request)
     if wechat is not None:
-        raise web.HTTPFound(wechat)
+        raise wechat
     signer = request.app[SESSIONS]
     sid = request_session(request, signer)
     cookie = signer.cookie_value(sid) if sid else signer.new_session()[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import aiohttp
 from sqlmodel import select
 
@@ -67,8 +69,16 @@ async def test_web_chat_in_wechat_is_the_official_account_person(wx: WxRig) -> N
             location = r.headers["Location"]
         assert location.startswith("https://open.weixin.qq.com/connect/oauth2/authorize?")
         assert "scope=snsapi_base" in location and location.endswith("#wechat_redirect")
-        # WeChat sends the browser back with a code.
-        back = f"{wx.url}/chat/wechat/oauth?code={wx.wechat.oauth_code(openid)}&state=jx"
+        state = parse_qs(urlsplit(location).query)["state"][0]
+        # A code brought back with another state is someone else's sign-in: refused.
+        forged = (
+            f"{wx.url}/chat/wechat/oauth?code={wx.wechat.oauth_code('oWX_attacker_00000000000001')}"
+        )
+        async with http.get(forged, params={"state": "guess"}, allow_redirects=False) as r:
+            assert r.status == 302 and r.headers["Location"] == "/chat?wx=0"
+        # WeChat sends the browser back with a code and the state it was given.
+        code = wx.wechat.oauth_code(openid)
+        back = f"{wx.url}/chat/wechat/oauth?code={code}&state={state}"
         async with http.get(back, params={"next": "/chat"}, allow_redirects=False) as r:
             assert r.status == 302 and r.headers["Location"] == "/chat"
         async with http.get(f"{wx.url}/chat", allow_redirects=False) as r:
