@@ -217,6 +217,8 @@ def setup(app: web.Application, deps: Deps, engine: Engine) -> None:
         app[CHANNEL] = channel
         deps.notifier.add(PLATFORM, channel.notifier)
         deps.extras[QR_EXTRA] = api  # /wechatqr in chat (bot.flows.wechat)
+        mode = "safe mode" if channel.crypto is not None else "plaintext"
+        log.info("WeChat Official Account %s: callback at /wechat (%s)", api.app_id, mode)
         yield
         await channel.settle()
         deps.notifier.channels.pop(PLATFORM, None)
