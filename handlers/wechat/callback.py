@@ -1,11 +1,13 @@
 """The callback WeChat calls at ``/wechat``: URL check (GET) and messages (POST).
 
 WeChat waits 5 s for an answer and then re-delivers, up to three times. So a
-POST is checked (signature, safe-mode decryption), recorded as taken
-(``store.wechat.first_time``: a re-delivery stops here) and answered
-``success`` at once; the engine runs afterwards and its replies go out through
-the customer-service API. One person's messages are processed strictly in
-arrival order, different people concurrently.
+POST is checked (signature, safe-mode decryption), queued and answered
+``success`` at once, with no database round trip on the way (SQLite's single
+writer can keep a write waiting for seconds under load). The queue then records
+the message as taken (``store.wechat.first_time``: a re-delivery, to this
+instance or another, stops there), runs the engine and sends the replies
+through the customer-service API. One person's messages are processed strictly
+in arrival order, different people concurrently.
 """
 
 from __future__ import annotations
@@ -103,12 +105,8 @@ class WeChatChannel:
         except Exception:
             log.info("WeChat: unreadable message body")
             raise web.HTTPBadRequest(text="unreadable message") from None
-        if incoming is None:
-            return web.Response(text=ACK)
-        if not await store.first_time(self.deps.db, key=incoming.key):
-            log.info("WeChat re-delivered %s; already taken", incoming.key)
-            return web.Response(text=ACK)
-        self._enqueue(incoming)
+        if incoming is not None:
+            self._enqueue(incoming)
         return web.Response(text=ACK)
 
     # -- processing ----------------------------------------------------------------------
@@ -131,6 +129,9 @@ class WeChatChannel:
             with contextlib.suppress(BaseException):
                 await asyncio.shield(previous)
         try:
+            if not await store.first_time(self.deps.db, key=incoming.key):
+                log.info("WeChat re-delivered %s; already taken", incoming.key)
+                return
             await self.process(incoming)
         except Exception:
             log.exception("WeChat: failed to handle %s", incoming.key)
