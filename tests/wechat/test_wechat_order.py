@@ -159,3 +159,31 @@ async def test_subscribe_with_a_station_scene(wx: WxRig) -> None:
     u = wx.wechat_user("oWX_station_0000000000000001")
     await u.subscribe("station-yh-cm01")
     assert "玉环楚门服务站" in (await u.next_message()).text
+
+
+async def test_wechat_volunteer_claims_a_telegram_order(wx: WxRig) -> None:
+    from tests.utils import volunteers as f
+
+    openid = "oWX_volunteer_00000000000001"
+    v = wx.wechat_user(openid)
+    wx.wechat.wrote(openid)  # a follower who wrote to the account lately
+    await f.volunteer(wx.deps, openid, "王师傅", platform="wechat")
+    requester = wx.user(2001, "陈女士", started=True)
+    person = await f.person(wx.deps, 2001, "陈女士", phone=PHONE)
+    oid = await f.order(wx.deps, person, address="解放路88号", contact_phone=PHONE)
+    await dispatch.start(wx.deps, oid)
+    offer = await v.message_with("认领")
+    assert offer.kind == "msgmenu" and offer.options == ["认领", "不方便"]
+    assert PHONE not in offer.text
+    await v.tap("认领", offer)
+    assert (await v.next_message()).text == "认领成功！"
+    card = await v.message_with(PHONE)  # the job card: now the phone and address
+    assert "解放路88号" in card.text
+    told = await requester.next_message()
+    assert "王师傅" in told.text
+    await v.tap("认领", offer)  # the same offer again: already theirs, nothing twice
+    again = await v.next_message()
+    assert "认领成功" not in again.text
+    async with wx.db.session() as s:
+        order = await s.get(Order, oid)
+    assert order is not None and order.status == OrderStatus.CLAIMED
