@@ -13,7 +13,6 @@ in arrival order, different people concurrently.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -126,8 +125,8 @@ class WeChatChannel:
 
     async def _after(self, previous: asyncio.Task[None] | None, incoming: Incoming) -> None:
         if previous is not None:
-            with contextlib.suppress(BaseException):
-                await asyncio.shield(previous)
+            # Whatever became of the previous message, this one comes after it.
+            await asyncio.wait([previous])
         try:
             if not await store.first_time(self.deps.db, key=incoming.key):
                 log.info("WeChat re-delivered %s; already taken", incoming.key)
