@@ -238,6 +238,13 @@ def assemble(deps: Deps, engine: Engine) -> list[Component]:
     return components
 
 
+async def wechat_command(settings: Settings, action: str, scene: str | None) -> int:
+    """`jiangxin wechat menu|qrcode`: the channel's one-off calls to WeChat."""
+    from handlers.wechat.cli import run
+
+    return await run(settings, action, scene)
+
+
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int:
     """Run the bot until SIGINT/SIGTERM (or ``stop`` is set).
 

@@ -94,6 +94,16 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def cmd_wechat(args: argparse.Namespace) -> int:
+    from bot.app import wechat_command
+
+    settings = _settings()
+    if args.action == "qrcode" and not args.scene:
+        print("usage: jiangxin wechat qrcode team-<slug>|station-<code>", file=sys.stderr)
+        return 2
+    return asyncio.run(wechat_command(settings, args.action, args.scene))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jiangxin", description="匠心点单 Jiangxin — the volunteer-service order bot."
@@ -111,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["export", "import"])
     p.add_argument("file", help="JSON file, or - for stdout/stdin")
     p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("wechat", help="WeChat Official Account: publish the menu, make QR codes")
+    p.add_argument("action", choices=["menu", "qrcode"])
+    p.add_argument("scene", nargs="?", help="for qrcode: team-<slug> or station-<code>")
+    p.set_defaults(func=cmd_wechat)
 
     from bot.routing.cli import add_subparser
 

@@ -13,6 +13,8 @@ Events and their payloads (all carry ``order_id`` unless noted):
 - ``order_confirmed``: the requester confirmed (``resolved``: bool).
 - ``order_rerouted``: an admin moved it to another team (``team_id``).
 - ``volunteer_approved``: ``volunteer_id`` (no order).
+- ``person_unreachable``: a channel can no longer reach ``person_id`` on ``platform``
+  (no order).
 """
 
 from __future__ import annotations

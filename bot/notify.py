@@ -8,6 +8,7 @@ from sqlalchemy import String, and_, cast, or_
 from sqlmodel import col, select
 
 from bot.deps import Deps
+from bot.lifecycle import emit
 from bot.notifier import DeliveryError, Unreachable
 from bot.people import is_super_admin, mark_unreachable
 from bot.reply import MessageRef, Reply
@@ -32,6 +33,7 @@ async def deliver(deps: Deps, person: Person, reply: Reply) -> MessageRef | None
         async with deps.db.session() as session:
             await mark_unreachable(session, person.id)  # type: ignore[arg-type]
         person.reachable = False
+        await emit(deps, "person_unreachable", person_id=person.id, platform=person.platform)
         return None
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from sqlmodel import col
 
 from bot.deps import Deps
-from store import updates
+from store import updates, wechat
 from store.models import Task, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ KEEP_FAILED_TASKS = timedelta(days=90)
 async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
     now = now or deps.now()
     removed = {"updates": await updates.prune(deps.db, now - KEEP_UPDATE_IDS)}
+    removed["wechat"] = await wechat.prune_inbound(deps.db, before=now - KEEP_UPDATE_IDS)
     async with deps.db.session() as session:
         finished = await session.exec(  # type: ignore[call-overload]
             delete(Task).where(

@@ -8,7 +8,18 @@ from bot.registry import Registry
 def build_registry() -> Registry:
     """Register every flow. Order matters for menus: commands appear as registered."""
     import scheduler
-    from bot.flows import admin, feedback, jobs, ordering, reconfirm, start, tracking, volunteer
+    from bot.flows import (
+        admin,
+        feedback,
+        jobs,
+        ordering,
+        reconfirm,
+        start,
+        tracking,
+        unreachable,
+        volunteer,
+        wechat,
+    )
 
     reg = Registry()
     start.register(reg)
@@ -20,4 +31,6 @@ def build_registry() -> Registry:
     reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)
     scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
+    wechat.register(reg)  # /wechatqr: Official Account QR codes (issue 12)
+    unreachable.register(reg)  # admins hear of requesters no channel reaches (issue 12)
     return reg

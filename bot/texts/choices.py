@@ -339,3 +339,10 @@ BROADCAST_YOUR_ANSWER: Final = {
     "no": "admin.bc.your_answer.no",
     "yes": "admin.bc.your_answer.yes",
 }
+
+# A chat channel's name, as admins read it in an alert.
+CHANNEL: Final = {
+    "telegram": "reach.channel.telegram",
+    "web": "reach.channel.web",
+    "wechat": "reach.channel.wechat",
+}

@@ -62,6 +62,12 @@ def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
     health.setup(app)
     metrics.setup(app)
     chat.setup(app)
+    if deps.settings.wechat_enabled:
+        from handlers.web import wechat_oauth
+        from handlers.wechat import callback as wechat
+
+        wechat.setup(app, deps, engine)
+        wechat_oauth.setup(app)
     if telegram_app is not None and deps.settings.telegram_mode == "webhook":
         webhook.setup(app, deps.settings, telegram_app)
     return app

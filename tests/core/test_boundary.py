@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = ("telegram", "aiohttp")
+FORBIDDEN = ("telegram", "aiohttp", "wechatpy")
 CORE = ("bot", "store", "scheduler")
 ALLOWED = {ROOT / "bot" / "app.py"}  # the composition root wires the channels
 

@@ -1,0 +1,57 @@
+"""/wechatqr: an admin gets the Official Account QR code for a team or station poster.
+
+The WeChat channel, when it runs, leaves a ``QrCodes`` maker in
+``deps.extras["wechat_qrcodes"]``; the core only knows this protocol.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import stations
+from bot.context import Ctx
+from bot.flows.order_draft import team_by_slug
+from bot.registry import Audience, Registry, Result
+
+EXTRA = "wechat_qrcodes"
+
+
+class QrCodes(Protocol):
+    async def create_qrcode(self, scene: str) -> str:
+        """A permanent QR code for ``scene``; the URL of its image."""
+
+
+async def scene_exists(session: AsyncSession, scene: str) -> bool:
+    """Whether ``team-<slug>`` / ``station-<code>`` names an existing team or station."""
+    prefix, _, rest = scene.partition("-")
+    if not rest or len(scene) > 64:
+        return False
+    if prefix == "team":
+        return await team_by_slug(session, rest) is not None
+    if prefix == "station":
+        station = await stations.by_code(session, rest)
+        return station is not None and station.active
+    return False
+
+
+async def qrcode(ctx: Ctx) -> Result:
+    maker: QrCodes | None = ctx.deps.extras.get(EXTRA)
+    if maker is None:
+        return ctx.reply("wechat.qrcode.off")
+    scene = ctx.event.args[0] if ctx.event.args else ""
+    async with ctx.deps.db.session() as session:
+        known = await scene_exists(session, scene)
+    if not known:
+        return ctx.reply("wechat.qrcode.usage")
+    try:
+        url = await maker.create_qrcode(scene)
+    except Exception as exc:
+        return ctx.reply("wechat.qrcode.failed", error=str(exc))
+    return ctx.reply("wechat.qrcode.done", scene=scene, url=url)
+
+
+def register(reg: Registry) -> None:
+    # No menu entry: the command only matters where the WeChat channel runs.
+    reg.command("wechatqr", qrcode, audience=Audience.ADMIN)
