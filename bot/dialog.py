@@ -1,35 +1,26 @@
-"""Per-person dialog state kept in the database, so a restart resumes mid-dialog."""
+"""Where a person is in a multi-step dialog, kept in the database so a restart resumes it.
+
+Flows save and clear through these two helpers; the rows themselves are
+read and written in ``store.dialogs``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from store.dialogs import clear_dialog, save_dialog
 
-from store.models import DialogState, utcnow
-
-
-async def get(session: AsyncSession, person_id: int) -> DialogState | None:
-    return await session.get(DialogState, person_id)
+if TYPE_CHECKING:
+    from bot.context import Ctx
 
 
-async def put(
-    session: AsyncSession, person_id: int, flow: str, step: str, data: dict[str, Any]
-) -> DialogState:
-    """Set where the person is; ``data`` is stored as JSON (keep it plain)."""
-    state = await session.get(DialogState, person_id)
-    if state is None:
-        state = DialogState(person_id=person_id, flow=flow, step=step, data=dict(data))
-    else:
-        state.flow, state.step, state.data = flow, step, dict(data)
-        state.updated_at = utcnow()
-    session.add(state)
-    return state
+async def save(ctx: Ctx, flow: str, step: str, data: dict[str, Any]) -> None:
+    """Put the actor at ``step`` of ``flow`` with ``data`` (JSON-plain), in its own transaction."""
+    async with ctx.deps.db.session() as session:
+        await save_dialog(session, person_id=ctx.person.id, flow=flow, step=step, data=data)  # type: ignore[arg-type]
 
 
-async def clear(session: AsyncSession, person_id: int) -> bool:
-    state = await session.get(DialogState, person_id)
-    if state is None:
-        return False
-    await session.delete(state)
-    return True
+async def clear(ctx: Ctx) -> None:
+    """End whatever dialog the actor is in."""
+    async with ctx.deps.db.session() as session:
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]

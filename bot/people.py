@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.events import Actor
 from bot.texts import normalize_language
+from store import people as people_store
+from store import volunteers as volunteers_store
 from store.engine import Database
 from store.models import Person, Role, Volunteer, VolunteerStatus, utcnow
 
@@ -19,10 +20,9 @@ async def get_or_create(
 
     The client's language decides theirs; without one, the association's default.
     """
-    stmt = select(Person).where(
-        Person.platform == actor.platform, Person.external_id == actor.external_id
+    person = await people_store.person_by_platform_id(
+        session, platform=actor.platform, external_id=actor.external_id
     )
-    person = (await session.exec(stmt)).first()
     name = (actor.display_name or "").strip()[:128]
     if person is None:
         person = Person(
@@ -32,9 +32,7 @@ async def get_or_create(
             username=actor.username,
             language=(normalize_language(actor.language) if actor.language else default_language),
         )
-        session.add(person)
-        await session.flush()
-        return person
+        return await people_store.add_person(session, person=person)
     changed = False
     if name and person.display_name != name:
         person.display_name, changed = name, True
@@ -59,7 +57,7 @@ def is_admin(settings: Settings, person: Person) -> bool:
 
 
 async def volunteer_of(session: AsyncSession, person: Person) -> Volunteer | None:
-    return (await session.exec(select(Volunteer).where(Volunteer.person_id == person.id))).first()
+    return await volunteers_store.volunteer_by_person(session, person_id=person.id)
 
 
 def is_working_volunteer(volunteer: Volunteer | None) -> bool:
@@ -70,7 +68,7 @@ def is_working_volunteer(volunteer: Volunteer | None) -> bool:
 
 
 async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
-    person = await session.get(Person, person_id)
+    person = await people_store.person_by_id(session, person_id=person_id)
     if person is not None and person.reachable:
         person.reachable = False
         person.updated_at = utcnow()
@@ -80,8 +78,9 @@ async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
 async def set_reachable(db: Database, platform: str, external_id: str, reachable: bool) -> bool:
     """Record that a person blocked (or unblocked) the bot; False if we never met them."""
     async with db.session() as session:
-        stmt = select(Person).where(Person.platform == platform, Person.external_id == external_id)
-        person = (await session.exec(stmt)).first()
+        person = await people_store.person_by_platform_id(
+            session, platform=platform, external_id=external_id
+        )
         if person is None:
             return False
         if person.reachable != reachable:

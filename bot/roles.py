@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import Forbidden
 from bot.people import is_super_admin, is_working_volunteer, volunteer_of
 from bot.registry import Audience
+from store import people as people_store
+from store import stations as stations_store
 from store.models import Person, Role, Station, utcnow
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def require_super(ctx: Ctx) -> None:
 
 async def stations_by_id(session: AsyncSession) -> dict[int, Station]:
     """Every station (the network is small: a county has a few hundred points at most)."""
-    return {s.id: s for s in (await session.exec(select(Station))).all()}  # type: ignore[misc]
+    return await stations_store.stations_by_id(session)
 
 
 def descendants(stations: dict[int, Station], root_id: int) -> set[int]:
@@ -103,8 +104,7 @@ async def find_person(session: AsyncSession, ref: str, *, create: bool = False) 
     """
     ref = ref.strip()
     if ref.startswith("@") and len(ref) > 1:
-        stmt = select(Person).where(func.lower(col(Person.username)) == ref[1:].lower())
-        return (await session.exec(stmt.order_by(col(Person.id)))).first()
+        return await people_store.person_by_username(session, username=ref[1:])
     platform, external = "telegram", ref
     if ref.startswith("web:"):
         platform, external = "web", ref[4:]
@@ -112,12 +112,13 @@ async def find_person(session: AsyncSession, ref: str, *, create: bool = False) 
         return None
     if not external:
         return None
-    stmt = select(Person).where(Person.platform == platform, Person.external_id == external)
-    person = (await session.exec(stmt)).first()
+    person = await people_store.person_by_platform_id(
+        session, platform=platform, external_id=external
+    )
     if person is None and create and platform == "telegram":
-        person = Person(platform="telegram", external_id=external)
-        session.add(person)
-        await session.flush()
+        person = await people_store.add_person(
+            session, person=Person(platform="telegram", external_id=external)
+        )
     return person
 
 

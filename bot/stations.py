@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Station
+from store.stations import station_by_id
 
 
 async def ancestors(session: AsyncSession, station_id: int | None) -> list[int]:
@@ -16,17 +15,13 @@ async def ancestors(session: AsyncSession, station_id: int | None) -> list[int]:
     while current is not None and current not in seen:
         seen.add(current)
         chain.append(current)
-        station = await session.get(Station, current)
+        station = await station_by_id(session, station_id=current)
         current = station.parent_id if station else None
     return chain
 
 
 async def in_subtree(session: AsyncSession, station_id: int, root_id: int) -> bool:
     return root_id in await ancestors(session, station_id)
-
-
-async def by_code(session: AsyncSession, code: str) -> Station | None:
-    return (await session.exec(select(Station).where(Station.code == code))).first()
 
 
 def nearness(a: list[int], b: list[int]) -> int:

@@ -96,13 +96,15 @@ async def test_the_default_language_applies_when_the_client_sends_none(engine: E
 
 
 async def test_start_mid_dialog_says_the_dialog_is_still_open(engine: Engine) -> None:
-    from bot import dialog
+    from store import dialogs
 
     out = await engine.handle(WORKER, cmd("start"))
     assert out.replies[0].remove_keyboard
     async with engine.deps.db.session() as s:
         person = (await s.exec(select(Person).where(Person.external_id == "1001"))).one()
-        await dialog.put(s, person.id, "order", "place", {"text": "空调坏了"})  # type: ignore[arg-type]
+        await dialogs.save_dialog(
+            s, person_id=person.id, flow="order", step="place", data={"text": "空调坏了"}
+        )  # type: ignore[arg-type]
     out = await engine.handle(WORKER, cmd("start"))
     assert "未完成" in out.replies[0].text and "/cancel" in out.replies[0].text
     assert not out.replies[0].remove_keyboard

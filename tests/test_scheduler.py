@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot import dialog, dispatch, jobs, lifecycle
+from bot import dispatch, jobs, lifecycle
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
@@ -20,7 +20,7 @@ from bot.orders import create_order, transition
 from bot.reply import MessageRef, Outcome, Reply
 from scheduler import calendar, digest, stars
 from scheduler.runner import SchedulerService, tick
-from store import tasks
+from store import dialogs, tasks
 from store.models import (
     Feedback,
     Order,
@@ -395,7 +395,7 @@ async def test_rating_and_comment_are_stored(world: World) -> None:
     async with world.deps.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
         stored = await s.get(Order, order.id)
-        state = await dialog.get(s, world.requester.id)
+        state = await dialogs.dialog_of(s, person_id=world.requester.id)
     assert (fb.rating, fb.comment, fb.volunteer_id) == (
         4,
         "师傅很专业，<b>准时</b>到达",
@@ -494,7 +494,9 @@ async def test_the_comment_step_handles_odd_input(world: World) -> None:
     assert out.toast == "已过期"
     async with world.deps.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
-        assert fb.comment is None and await dialog.get(s, world.requester.id) is None
+        assert (
+            fb.comment is None and await dialogs.dialog_of(s, person_id=world.requester.id) is None
+        )
 
 
 async def test_cancel_ends_the_comment_step(world: World) -> None:
@@ -505,7 +507,7 @@ async def test_cancel_ends_the_comment_step(world: World) -> None:
     )
     assert "感谢" in out.replies[0].text
     async with world.deps.db.session() as s:
-        assert await dialog.get(s, world.requester.id) is None
+        assert await dialogs.dialog_of(s, person_id=world.requester.id) is None
 
 
 async def test_text_long_after_the_prompt_is_not_a_comment(world: World) -> None:
@@ -516,7 +518,7 @@ async def test_text_long_after_the_prompt_is_not_a_comment(world: World) -> None
     assert all("已记录" not in r.text for r in out.replies)
     async with world.deps.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
-        state = await dialog.get(s, world.requester.id)
+        state = await dialogs.dialog_of(s, person_id=world.requester.id)
     assert fb.comment is None
     assert state is None or state.flow != "feedback"
 
@@ -524,11 +526,13 @@ async def test_text_long_after_the_prompt_is_not_a_comment(world: World) -> None
 async def test_rating_does_not_hijack_another_dialog(world: World) -> None:
     _, ask = await _asked(world)
     async with world.deps.db.session() as s:
-        await dialog.put(s, world.requester.id, "somebody_elses_flow", "step", {"x": 1})
+        await dialogs.save_dialog(
+            s, person_id=world.requester.id, flow="somebody_elses_flow", step="step", data={"x": 1}
+        )
     out = await world.press(REQUESTER, _data(ask, "★5"))
     assert out.replies[0].buttons == ()
     async with world.deps.db.session() as s:
-        state = await dialog.get(s, world.requester.id)
+        state = await dialogs.dialog_of(s, person_id=world.requester.id)
     assert state is not None and state.flow == "somebody_elses_flow"
 
 

@@ -14,11 +14,14 @@ import dataclasses
 from bot import audit, broadcast, callbacks, roles
 from bot.context import Ctx
 from bot.errors import Expired
-from bot.flows.admin_common import args, rest_text, station_by_code, team_by_slug
+from bot.flows.admin_common import args, rest_text
 from bot.notify import notify
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
-from store.models import Broadcast, Person
+from store.models import Broadcast
+from store.people import person_by_id
+from store.stations import station_by_code
+from store.teams import team_by_slug
 
 MAX_TEXT = 1000  # characters of the message itself
 _ALL = ("all", "全部", "所有", "全体")
@@ -38,9 +41,9 @@ async def draft(ctx: Ctx) -> Result:
         within = await roles.scope_ids(session, ctx)
         if target.lower() in _ALL:
             scope = broadcast.scope_key("all")
-        elif (team := await team_by_slug(session, target)) is not None:
+        elif (team := await team_by_slug(session, slug=target)) is not None:
             scope = broadcast.scope_key("team", team.slug)
-        elif (station := await station_by_code(session, target)) is not None:
+        elif (station := await station_by_code(session, code=target)) is not None:
             await roles.require_scope(session, ctx, station.id)
             scope = broadcast.scope_key("station", station.code)
         else:
@@ -123,7 +126,7 @@ async def roll_call(ctx: Ctx) -> Result:
         row = await session.get(Broadcast, broadcast_id)
         if row is None or not await broadcast.is_recipient(session, broadcast_id, ctx.person.id):  # type: ignore[arg-type]
             raise Expired()
-        admin = await session.get(Person, row.admin_id)
+        admin = await person_by_id(session, person_id=row.admin_id)
     changed = await broadcast.answer(ctx.deps, broadcast_id, ctx.person.id, value)  # type: ignore[arg-type]
     toast = ctx.t(f"admin.bc.answered.{value}")
     if not changed:

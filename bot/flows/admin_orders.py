@@ -15,10 +15,6 @@ import html
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot import audit, callbacks, orders, roles
 from bot.context import Ctx
 from bot.errors import Expired
@@ -31,8 +27,6 @@ from bot.flows.admin_common import (
     person_name,
     rest_text,
     short,
-    station_by_code,
-    team_by_slug,
     volunteer_in_scope,
 )
 from bot.flows.admin_teams import change_keywords
@@ -42,21 +36,26 @@ from bot.reply import Button, Outcome, Reply
 from bot.routing import suggest_keywords
 from bot.routing.keywords import KeywordError, parse_keyword
 from bot.texts import Safe, t
+from store import audit as audit_store
 from store import tasks
+from store.engine import Session
+from store.feedback import feedback_of_order
 from store.models import (
     AuditLog,
-    Feedback,
-    Offer,
     OfferStatus,
     Order,
-    OrderMessage,
     OrderStatus,
-    Person,
-    Station,
     Team,
     Volunteer,
     VolunteerStatus,
 )
+from store.offers import offers_of_order
+from store.orders import move_to_team, orders_page
+from store.people import people_by_id, person_by_id
+from store.relay import relayed_count
+from store.stations import station_by_code, station_by_id
+from store.teams import team_by_id, team_by_slug, teams_by_id
+from store.volunteers import volunteer_names
 
 MAX_REASON = 300
 LEARN_VERB, LEARN_CLOSE_VERB = "arkw", "arkno"
@@ -97,39 +96,33 @@ def _status_word(ctx: Ctx, word: str) -> tuple[str, ...] | None:
 async def list_orders(ctx: Ctx) -> Result:
     """``/orders [状态|服务队|站点 …]``: newest orders matching every filter given."""
     a = args(ctx)
-    stmt = select(Order)
     statuses: tuple[str, ...] = _UNFINISHED
+    team_id: int | None = None
+    subtree: set[int] | None = None
     titles: list[str] = []
     async with ctx.deps.db.session() as session:
         for word in a:
             if (found := _status_word(ctx, word)) is not None:
                 statuses = found
                 titles.append(word)
-            elif (team := await team_by_slug(session, word)) is not None:
-                stmt = stmt.where(col(Order.team_id) == team.id)
+            elif (team := await team_by_slug(session, slug=word)) is not None:
+                team_id = team.id
                 titles.append(team.name)
-            elif (station := await station_by_code(session, word)) is not None:
+            elif (station := await station_by_code(session, code=word)) is not None:
                 await roles.require_scope(session, ctx, station.id)
                 subtree = await roles.subtree_ids(session, station.id)  # type: ignore[arg-type]
-                stmt = stmt.where(col(Order.station_id).in_(subtree))
                 titles.append(station.name)
             else:
                 return ctx.reply("admin.orders.unknown_filter", value=word)
-        stmt = stmt.where(col(Order.status).in_(statuses))
-        within = await roles.scope_ids(session, ctx)
-        if within is not None:
-            stmt = stmt.where(col(Order.station_id).in_(within or {-1}))
-        total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
-        rows = list(
-            (
-                await session.exec(
-                    stmt.order_by(col(Order.created_at).desc(), col(Order.id).desc()).limit(
-                        LIST_LIMIT
-                    )
-                )
-            ).all()
+        total, rows = await orders_page(
+            session,
+            statuses=statuses,
+            team_id=team_id,
+            station_ids=subtree,
+            within=await roles.scope_ids(session, ctx),
+            limit=LIST_LIMIT,
         )
-        teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
+        teams = await teams_by_id(session)
         stations = await roles.stations_by_id(session)
     title = " · ".join(titles) or ctx.t("admin.orders.unfinished")
     if not rows:
@@ -172,42 +165,24 @@ async def order_detail(ctx: Ctx) -> Result:
     return Reply(text)
 
 
-async def timeline_text(ctx: Ctx, session: AsyncSession, order: Order) -> str:
+async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
     """Header (contacts included: this is for admins) and every dated event, oldest first."""
     deps, lang = ctx.deps, ctx.lang
-    requester = await session.get(Person, order.requester_id)
-    team = await session.get(Team, order.team_id) if order.team_id else None
-    station = await session.get(Station, order.station_id) if order.station_id else None
+    requester = await person_by_id(session, person_id=order.requester_id)
+    team = await team_by_id(session, team_id=order.team_id)
+    station = await station_by_id(session, station_id=order.station_id)
     volunteer = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
-    offers = list(
-        (
-            await session.exec(
-                select(Offer).where(col(Offer.order_id) == order.id).order_by(col(Offer.created_at))
-            )
-        ).all()
-    )
-    names = await _volunteer_names(
+    offers = await offers_of_order(session, order_id=order.id)  # type: ignore[arg-type]
+    names = await volunteer_names(
         session,
-        {o.volunteer_id for o in offers} | ({order.volunteer_id} if order.volunteer_id else set()),
+        ids={o.volunteer_id for o in offers}
+        | ({order.volunteer_id} if order.volunteer_id else set()),
     )
-    feedback = (
-        await session.exec(select(Feedback).where(col(Feedback.order_id) == order.id))
-    ).first()
-    relayed = (
-        await session.exec(
-            select(func.count())
-            .select_from(OrderMessage)
-            .where(col(OrderMessage.order_id) == order.id)
-        )
-    ).one()
+    feedback = await feedback_of_order(session, order_id=order.id)
+    relayed = await relayed_count(session, order_id=order.id)  # type: ignore[arg-type]
     actions = await audit.latest(session, 50, target_type="order", target_id=order.id)
     actors = {a.actor_id for a in actions if a.actor_id} | {order.cancelled_by or 0}
-    people = {
-        p.id: p
-        for p in (
-            await session.exec(select(Person).where(col(Person.id).in_(actors or {-1})))
-        ).all()
-    }
+    people = await people_by_id(session, ids=actors)
 
     events: list[tuple[datetime, int, str]] = []
 
@@ -314,13 +289,6 @@ def _audit_detail(row: AuditLog) -> str:
     return "; ".join(str(p) for p in parts)[:120] or "—"
 
 
-async def _volunteer_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    stmt = select(Volunteer.id, Volunteer.name).where(col(Volunteer.id).in_(ids))
-    return {vid: name for vid, name in (await session.exec(stmt)).all() if vid is not None}
-
-
 # ---------------------------------------------------------------- /assign
 
 
@@ -370,23 +338,22 @@ async def reroute(ctx: Ctx) -> Result:
     now = ctx.deps.now()
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
-        team = await team_by_slug(session, a[1])
+        team = await team_by_slug(session, slug=a[1])
         if team is None:
             return ctx.reply("admin.team.not_found", slug=a[1])
         if not team.active:
             return ctx.reply("admin.reroute.retired", team=team.name, slug=team.slug)
         if order.team_id == team.id:
             return ctx.reply("admin.reroute.same", code=order.code, team=team.name)
-        old_team = await session.get(Team, order.team_id) if order.team_id else None
-        moved = (
-            await session.exec(  # type: ignore[call-overload]
-                update(Order)
-                .where(col(Order.id) == order.id, col(Order.status).in_(REROUTABLE))
-                .values(team_id=team.id, updated_at=now)
-                .returning(col(Order.id))
-            )
-        ).first()
-        if moved is None:
+        old_team = await team_by_id(session, team_id=order.team_id)
+        moved = await move_to_team(
+            session,
+            order_id=order.id,  # type: ignore[arg-type]
+            team_id=team.id,  # type: ignore[arg-type]
+            expect=REROUTABLE,
+            now=now,
+        )
+        if not moved:
             return ctx.reply(
                 "admin.reroute.held",
                 code=order.code,
@@ -458,10 +425,10 @@ async def _reroute_row(ctx: Ctx) -> tuple[AuditLog, Team]:
     roles.require_unscoped(ctx)
     audit_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        row = await session.get(AuditLog, audit_id)
+        row = await audit_store.audit_by_id(session, audit_id=audit_id)
         if row is None or row.action != "order.reroute" or not row.after:
             raise Expired()
-        team = await session.get(Team, row.after.get("team_id"))
+        team = await team_by_id(session, team_id=row.after.get("team_id"))
     if team is None or not isinstance(row.after.get("suggest"), list):
         raise Expired()
     return row, team
@@ -484,7 +451,7 @@ async def learn(ctx: Ctx) -> Result:
         raise Expired()
     result = await change_keywords(ctx, team.slug, add=chosen, source={"from_order": row.target_id})
     async with ctx.deps.db.session() as session:
-        fresh = await session.get(Team, team.id)
+        fresh = await team_by_id(session, team_id=team.id)
     assert fresh is not None
     toast = html.unescape(result.text.split("\n", 1)[0])[:200]
     return Outcome(
@@ -511,7 +478,7 @@ async def cancel_order(ctx: Ctx) -> Result:
     deps, now = ctx.deps, ctx.deps.now()
     async with deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
-        requester = await session.get(Person, order.requester_id)
+        requester = await person_by_id(session, person_id=order.requester_id)
         before = order.status
         won = await orders.transition(
             session,

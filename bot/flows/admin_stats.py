@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
-
 from bot import audit, exports, roles
 from bot.context import Ctx
 from bot.flows.admin_common import args
@@ -18,7 +16,7 @@ from bot.flows.admin_stations import ordered_tree
 from bot.registry import Audience, Registry, Result
 from bot.reply import Document, Reply
 from bot.stats import Figures, Month, month_stats
-from store.models import Team
+from store.teams import teams_by_id
 
 
 def _month(ctx: Ctx, a: list[str]) -> Month | None:
@@ -63,7 +61,7 @@ async def stats(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         within = await roles.scope_ids(session, ctx)
         report = await month_stats(session, month, tz, within)
-        teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
+        teams = await teams_by_id(session)
         stations = await roles.stations_by_id(session)
     total = report.total
     rate = report.unclaimed_rate

@@ -15,8 +15,6 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import select
-
 from bot import dialog
 from bot.callbacks import BadCallback, encode, int_arg
 from bot.context import Ctx
@@ -32,6 +30,8 @@ from scheduler import kick, parties
 from scheduler.delivery import deliver, tell_admins
 from scheduler.when import summary
 from store import tasks
+from store.dialogs import clear_dialog, save_dialog
+from store.feedback import add_feedback, feedback_of_order
 from store.models import Feedback, Order, OrderStatus, Task
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ async def _unrated(deps: Deps, order_id: int) -> parties.Parties | None:
         ps = await parties.load(session, order_id)
         if ps is None or ps.order.status not in RATEABLE or ps.requester is None:
             return None
-        rated = (await session.exec(select(Feedback).where(Feedback.order_id == order_id))).first()
+        rated = await feedback_of_order(session, order_id=order_id)
     return None if rated is not None else ps
 
 
@@ -136,31 +136,32 @@ async def rate(ctx: Ctx) -> Result:
         order = await session.get(Order, order_id)
         if order is None or order.requester_id != ctx.person.id:
             raise Expired()
-        rated = (await session.exec(select(Feedback).where(Feedback.order_id == order_id))).first()
+        rated = await feedback_of_order(session, order_id=order_id)
         if rated is not None or order.status == OrderStatus.RATED:
             return Outcome(toast=ctx.t("feedback.already"))
         if not await transition(session, order_id, OrderStatus.RATED, now, expect=RATEABLE):
             raise Expired()
-        session.add(
-            Feedback(
+        await add_feedback(
+            session,
+            feedback=Feedback(
                 order_id=order_id,
                 requester_id=ctx.person.id,  # type: ignore[arg-type]
                 volunteer_id=order.volunteer_id,
                 rating=rating,
                 created_at=now,
-            )
+            ),
         )
         await tasks.cancel(session, key_prefix=prefix(order_id))
         # Offer the comment unless the person is in the middle of something else.
         offer_comment = ctx.dialog is None or ctx.dialog.flow == FLOW
         if offer_comment:
             ref = ctx.event.message
-            await dialog.put(
+            await save_dialog(
                 session,
-                ctx.person.id,
-                FLOW,
-                "comment",
-                {  # type: ignore[arg-type]
+                person_id=ctx.person.id,  # type: ignore[arg-type]
+                flow=FLOW,
+                step="comment",
+                data={
                     "order_id": order_id,
                     "rating": rating,
                     "asked_at": now.isoformat(),
@@ -234,15 +235,10 @@ async def comment(ctx: Ctx) -> Result:
             ctx.t("feedback.comment_too_long", length=len(text), limit=COMMENT_LIMIT), buttons=skip
         )
     async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
-        fb = (
-            await session.exec(
-                select(Feedback).where(
-                    Feedback.order_id == data.get("order_id"),
-                    Feedback.requester_id == ctx.person.id,
-                )
-            )
-        ).first()
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
+        fb = await feedback_of_order(
+            session, order_id=data.get("order_id"), requester_id=ctx.person.id
+        )
         if fb is not None:
             fb.comment = text
             session.add(fb)
@@ -271,8 +267,7 @@ async def _moved_on(ctx: Ctx) -> Result:
     """The prompt is old: end the comment step and treat the message as a fresh one."""
     from bot.engine import unsupported
 
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     ctx.dialog = None
     fallback = ctx.deps.registry.text_fallback
     if ctx.event.kind == Kind.TEXT and fallback is not None:
@@ -286,8 +281,7 @@ async def skip(ctx: Ctx) -> Result:
     state = ctx.dialog
     if state is None or state.flow != FLOW or state.data.get("order_id") != order_id:
         raise Expired()
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     await _close_prompt(ctx, dict(state.data))
     return Reply(ctx.t("feedback.comment_skipped"), edit=True)
 
@@ -295,8 +289,7 @@ async def skip(ctx: Ctx) -> Result:
 async def cancel_comment(ctx: Ctx) -> Result:
     """/cancel during the comment step is a skip."""
     state = ctx.dialog
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     if state is not None:
         await _close_prompt(ctx, dict(state.data))
     return Reply(ctx.t("feedback.comment_skipped"), remove_keyboard=True)

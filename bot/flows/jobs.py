@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot import callbacks, dialog, dispatch, jobs, jobtext, orders, relay, timeparse, volunteers
 from bot.context import Ctx
 from bot.errors import Expired, Refusal
@@ -20,6 +18,8 @@ from bot.events import Kind
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
 from store.models import Offer, Order, OrderStatus, Volunteer
+from store.offers import offer_on_message
+from store.orders import orders_held_by
 
 APPOINT_FLOW = "jobappt"
 FINISH_FLOW = "jobdone"
@@ -37,16 +37,6 @@ _FINISH_WORDS = {"提交", "完成", "好了", "好", "没有", "无", "没有�
 async def _volunteer(ctx: Ctx) -> Volunteer | None:
     async with ctx.deps.db.session() as session:
         return await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
-
-
-async def _put(ctx: Ctx, flow: str, step: str, data: dict[str, Any]) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, flow, step, data)  # type: ignore[arg-type]
-
-
-async def _clear(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
 
 
 async def _card(
@@ -127,13 +117,13 @@ async def _pressed_offer(ctx: Ctx, order_id: int, volunteer_id: int) -> bool:
     if ref is None:
         return False
     async with ctx.deps.db.session() as session:
-        stmt = select(Offer.id).where(
-            col(Offer.order_id) == order_id,
-            col(Offer.volunteer_id) == volunteer_id,
-            col(Offer.chat_id) == ref.chat_id,
-            col(Offer.message_id) == ref.message_id,
+        return await offer_on_message(
+            session,
+            order_id=order_id,
+            volunteer_id=volunteer_id,
+            chat_id=ref.chat_id,
+            message_id=ref.message_id,
         )
-        return (await session.exec(stmt)).first() is not None
 
 
 async def _claim_lost(ctx: Ctx, order_id: int, volunteer_id: int) -> Result:
@@ -205,12 +195,13 @@ async def my_jobs(ctx: Ctx) -> Result:
         return ctx.reply("jobs.not_volunteer")
     tz = ctx.deps.settings.tz
     async with ctx.deps.db.session() as session:
-        stmt = select(Order).where(
-            col(Order.volunteer_id) == volunteer.id,
-            col(Order.status).in_((*OrderStatus.ACTIVE, OrderStatus.DONE)),
+        held = await orders_held_by(
+            session,
+            volunteer_id=volunteer.id,  # type: ignore[arg-type]
+            statuses=(*OrderStatus.ACTIVE, OrderStatus.DONE),
         )
         found = sorted(
-            (await session.exec(stmt)).all(),
+            held,
             key=lambda o: (
                 o.status == OrderStatus.DONE,
                 o.appointment_at.timestamp() if o.appointment_at else float("inf"),
@@ -231,7 +222,7 @@ async def my_jobs(ctx: Ctx) -> Result:
 
 async def press_appoint(ctx: Ctx) -> Result:
     order, _ = await _held(ctx, (OrderStatus.CLAIMED, OrderStatus.SCHEDULED))
-    await _put(ctx, APPOINT_FLOW, "time", {"order_id": order.id})
+    await dialog.save(ctx, APPOINT_FLOW, "time", {"order_id": order.id})
     return ctx.reply("jobs.appointment.ask", code=order.code)
 
 
@@ -246,7 +237,7 @@ async def appointment_input(ctx: Ctx) -> Result:
     if window.end - window.start != timeparse.CLOCK_SPAN:
         return ctx.reply("jobs.appointment.need_clock")
     volunteer = await _volunteer(ctx)
-    await _clear(ctx)
+    await dialog.clear(ctx)
     order = None
     if volunteer is not None:
         order = await jobs.set_appointment(
@@ -281,7 +272,7 @@ def _submit_button(ctx: Ctx, order_id: int) -> tuple[tuple[Button, ...], ...]:
 
 async def press_finish(ctx: Ctx) -> Result:
     order, _ = await _held(ctx, (OrderStatus.IN_PROGRESS,))
-    await _put(ctx, FINISH_FLOW, "summary", {"order_id": order.id, "photos": []})
+    await dialog.save(ctx, FINISH_FLOW, "summary", {"order_id": order.id, "photos": []})
     return ctx.reply("jobs.done.ask_summary", code=order.code)
 
 
@@ -303,11 +294,11 @@ async def finish_input(ctx: Ctx) -> Result:
         if caption and not data.get("summary") and len(caption) <= jobs.SUMMARY_MAX:
             data["summary"] = caption
         if data.get("summary"):
-            await _put(ctx, FINISH_FLOW, "photos", data)
+            await dialog.save(ctx, FINISH_FLOW, "photos", data)
             return Reply(
                 ctx.t("jobs.done.photo_saved", n=len(photos)), buttons=_submit_button(ctx, order_id)
             )
-        await _put(ctx, FINISH_FLOW, "summary", data)
+        await dialog.save(ctx, FINISH_FLOW, "summary", data)
         return ctx.reply("jobs.done.photo_first")
     if event.kind != Kind.TEXT:
         return ctx.reply("jobs.done.text_please")
@@ -321,7 +312,7 @@ async def finish_input(ctx: Ctx) -> Result:
     if len(text) > jobs.SUMMARY_MAX:
         return ctx.reply("common.too_long", length=len(text), limit=jobs.SUMMARY_MAX)
     data["summary"] = text
-    await _put(ctx, FINISH_FLOW, "photos", data)
+    await dialog.save(ctx, FINISH_FLOW, "photos", data)
     return Reply(
         ctx.t("jobs.done.ask_photos", n=jobs.MAX_PHOTOS), buttons=_submit_button(ctx, order_id)
     )
@@ -336,7 +327,7 @@ async def press_submit(ctx: Ctx) -> Result:
 
 async def _finish(ctx: Ctx, data: dict[str, Any]) -> Result:
     volunteer = await _volunteer(ctx)
-    await _clear(ctx)
+    await dialog.clear(ctx)
     order = None
     if volunteer is not None:
         order = await jobs.finish_service(
@@ -358,7 +349,7 @@ async def _finish(ctx: Ctx, data: dict[str, Any]) -> Result:
 
 async def press_quit(ctx: Ctx) -> Result:
     order, _ = await _held(ctx, OrderStatus.ACTIVE)
-    await _put(ctx, QUIT_FLOW, "reason", {"order_id": order.id})
+    await dialog.save(ctx, QUIT_FLOW, "reason", {"order_id": order.id})
     return ctx.reply("jobs.quit.ask", code=order.code)
 
 
@@ -370,7 +361,7 @@ async def quit_input(ctx: Ctx) -> Result:
     if reason is None:
         return ctx.reply("jobs.quit.bad_reason", limit=QUIT_REASON_MAX)
     volunteer = await _volunteer(ctx)
-    await _clear(ctx)
+    await dialog.clear(ctx)
     released = volunteer is not None and await dispatch.release(
         ctx.deps,
         int(data["order_id"]),

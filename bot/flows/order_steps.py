@@ -36,11 +36,11 @@ from bot.flows.order_draft import (
     V_TEAM,
     V_TIME,
     Step,
+    active_team,
     active_teams,
     parse_iso,
     require,
     save,
-    team_by_slug,
     team_label,
 )
 from bot.reply import Button, KeyButton, Reply, rows
@@ -48,6 +48,8 @@ from bot.routing import normalize
 from bot.routing.stopwords import CHITCHAT
 from bot.texts import LANGUAGES, Safe, t
 from store.models import Station, Team
+from store.stations import station_by_id
+from store.teams import team_by_id
 
 # ---------------------------------------------------------------- chit-chat
 
@@ -285,8 +287,8 @@ def prompt_photos(ctx: Ctx, data: dict[str, Any]) -> Reply:
 async def detail_lines(deps: Deps, lang: str | None, data: dict[str, Any]) -> list[str]:
     """The draft's fields, one line each (the worker's summary and the admins' notice)."""
     async with deps.db.session() as session:
-        team = await session.get(Team, data["team_id"]) if data.get("team_id") else None
-        station = await session.get(Station, data["station_id"]) if data.get("station_id") else None
+        team = await team_by_id(session, team_id=data.get("team_id"))
+        station = await station_by_id(session, station_id=data.get("station_id"))
     tz = deps.settings.tz
     lines = [
         t(lang, "ordering.summary.text", text=data["text"]),
@@ -453,7 +455,7 @@ async def choose_team(ctx: Ctx, data: dict[str, Any], slug: str, *, edit: bool) 
         chosen = ctx.t("ordering.confirm.triage")
     else:
         async with ctx.deps.db.session() as session:
-            team = await team_by_slug(session, slug)
+            team = await active_team(session, slug)
         if team is None:
             raise Expired()
         data.update(team=team.slug, team_id=team.id, team_chosen=True)

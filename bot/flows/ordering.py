@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot import orders, stations
+from bot import orders
 from bot.callbacks import encode, str_arg
 from bot.context import Ctx
+from bot.dialog import clear
 from bot.errors import Expired
 from bot.events import Kind
 from bot.flows import order_steps as steps
@@ -32,8 +33,8 @@ from bot.flows.order_draft import (
     V_TEAM,
     V_TIME,
     Step,
+    active_team,
     active_teams,
-    clear,
     current,
     limit_reached,
     new_draft,
@@ -41,7 +42,6 @@ from bot.flows.order_draft import (
     parse_iso,
     require,
     save,
-    team_by_slug,
     team_label,
 )
 from bot.flows.order_steps import is_chitchat
@@ -50,7 +50,11 @@ from bot.notify import notify, notify_admins
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
 from bot.texts import t
-from store.models import DialogState, Person, Team, utcnow
+from store.dialogs import clear_dialog, dialog_of
+from store.models import Team, utcnow
+from store.people import person_by_id
+from store.stations import station_by_code
+from store.teams import team_by_id
 
 # Reply-keyboard labels of the dialog: typed outside it they come from a stale keyboard.
 _KEYBOARD_KEYS = ("ordering.kb.location", "ordering.kb.skip", "ordering.kb.contact")
@@ -133,7 +137,7 @@ async def browse_pick(ctx: Ctx) -> Result:
     """A team chosen from the /order list."""
     slug = str_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, slug)
+        team = await active_team(session, slug)
     if team is None:
         raise Expired()
     return await _start_with_team(ctx, team, "browse")
@@ -143,7 +147,7 @@ async def link_team(ctx: Ctx) -> Result:
     """``/start team-<slug>``: a poster for one team; routing is skipped."""
     slug = ctx.event.args[0].partition("-")[2]
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, slug)
+        team = await active_team(session, slug)
     if team is None:
         return [ctx.reply("ordering.link.unknown_team"), await _service_list(ctx)]
     return await _start_with_team(ctx, team, "link")
@@ -155,7 +159,7 @@ async def link_station(ctx: Ctx) -> Result:
 
     code = ctx.event.args[0].partition("-")[2]
     async with ctx.deps.db.session() as session:
-        station = await stations.by_code(session, code) if code else None
+        station = await station_by_code(session, code=code) if code else None
     if station is None or not station.active:
         plain = dataclasses.replace(ctx, event=dataclasses.replace(ctx.event, args=()))
         greeting = await greet(plain)
@@ -235,7 +239,7 @@ async def submit(ctx: Ctx, tok: str) -> Result:
     person_id: int = ctx.person.id  # type: ignore[assignment]
     outcome = "created"
     async with deps.db.session() as session:
-        state = await session.get(DialogState, person_id, with_for_update=True)
+        state = await dialog_of(session, person_id=person_id, lock=True)
         if (
             state is None
             or state.flow != FLOW
@@ -250,7 +254,7 @@ async def submit(ctx: Ctx, tok: str) -> Result:
         elif end is not None and end <= now:
             outcome = "time_passed"  # the summary sat until its time window was over
         else:
-            team = await session.get(Team, data["team_id"]) if data.get("team_id") else None
+            team = await team_by_id(session, team_id=data.get("team_id"))
             if team is not None and not team.active:
                 team = None  # retired meanwhile: admins triage it
                 data.update(team=None, team_id=None)
@@ -276,8 +280,8 @@ async def submit(ctx: Ctx, tok: str) -> Result:
                 photos=list(data.get("photos") or []),
             )
             await orders.guard_dispatch(session, order, now)
-            await session.delete(state)
-            person = await session.get(Person, person_id)
+            await clear_dialog(session, person_id=person_id)
+            person = await person_by_id(session, person_id=person_id)
             if person is not None and data.get("phone") and person.phone != data["phone"]:
                 person.phone, person.updated_at = data["phone"], utcnow()
                 session.add(person)

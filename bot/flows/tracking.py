@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
-
 from bot import dialog, orders
 from bot.callbacks import encode, int_arg, str_arg
 from bot.context import Ctx
@@ -27,7 +25,10 @@ from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
 from bot.texts import t
 from store import tasks
-from store.models import Order, OrderStatus, Team, Volunteer
+from store.dialogs import clear_dialog
+from store.models import Order, OrderStatus, Volunteer
+from store.orders import orders_of_requester
+from store.teams import teams_by_id
 
 V_LIST = "trk_ls"  # [offset]: the list, or an older page of it
 V_VIEW = "trk_vw"  # order id
@@ -82,15 +83,13 @@ async def _list(ctx: Ctx, *, offset: int = 0, edit: bool = False) -> Reply:
     order from last week stays reachable (and cancellable) however many came after it."""
     offset = max(offset, 0)
     async with ctx.deps.db.session() as session:
-        stmt = (
-            select(Order)
-            .where(col(Order.requester_id) == ctx.person.id)
-            .order_by(col(Order.created_at).desc(), col(Order.id).desc())
-            .offset(offset)
-            .limit(LIST_LIMIT + 1)  # one more tells whether an older page exists
+        page = await orders_of_requester(
+            session,
+            requester_id=ctx.person.id,  # type: ignore[arg-type]
+            offset=offset,
+            limit=LIST_LIMIT + 1,  # one more tells whether an older page exists
         )
-        page = list((await session.exec(stmt)).all())
-        names = {team.id: team for team in (await session.exec(select(Team))).all()}
+        names = await teams_by_id(session)
     more, mine = len(page) > LIST_LIMIT, page[:LIST_LIMIT]
     if not mine:
         if offset:
@@ -235,9 +234,7 @@ async def reason_button(ctx: Ctx) -> Result:
     if ctx.dialog is not None and ctx.dialog.flow != CANCEL_FLOW:
         # Typing a reason would take over the dialog in progress (e.g. a half-filled order).
         raise Refusal("tracking.cancel.busy")
-    async with ctx.deps.db.session() as session:
-        person_id: int = ctx.person.id  # type: ignore[assignment]
-        await dialog.put(session, person_id, CANCEL_FLOW, "reason", {"order_id": order.id})
+    await dialog.save(ctx, CANCEL_FLOW, "reason", {"order_id": order.id})
     keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order.id))
     return Reply(
         ctx.t("tracking.cancel.type_reason", code=order.code, limit=MAX_REASON),
@@ -250,8 +247,7 @@ async def keep_button(ctx: Ctx) -> Result:
     """不取消了: back to the order (leaving the reason dialog if in it)."""
     order = await _own_order(ctx, int_arg(ctx.args, 0))
     if ctx.dialog is not None and ctx.dialog.flow == CANCEL_FLOW:
-        async with ctx.deps.db.session() as session:
-            await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await dialog.clear(ctx)
     return await _detail(ctx, order)
 
 
@@ -275,8 +271,7 @@ async def on_reason(ctx: Ctx) -> Result:
 
 
 async def _leave_reason_dialog(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
 
 
 async def on_cancel_reason_dialog(ctx: Ctx) -> Result:
@@ -306,7 +301,7 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
             raise Expired()
         await tasks.cancel(session, key_prefix=f"order:{order_id}:")
         if ctx.dialog is not None and ctx.dialog.flow == CANCEL_FLOW:
-            await dialog.clear(session, by)  # type: ignore[arg-type]
+            await clear_dialog(session, person_id=by)  # type: ignore[arg-type]
     await orders.push_status(deps, order)
     await emit(deps, "order_cancelled", order_id=order_id, by=by, reason=reason)
     if not deps.registry.listeners.get("order_cancelled"):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot import audit, callbacks, dialog, dispatch, roles, volunteers
 from bot.context import Ctx
 from bot.errors import Expired, Refusal
@@ -22,6 +20,8 @@ from bot.phones import mask_phone
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
 from bot.texts import t
+from store import stations as stations_store
+from store.dialogs import clear_dialog
 from store.models import Station, Volunteer, VolunteerStatus
 
 FLOW = "volunteer"
@@ -74,16 +74,6 @@ def _state(ctx: Ctx, step: str | None = None) -> dict[str, Any]:
     return dict(state.data)
 
 
-async def _put(ctx: Ctx, step: str, data: dict[str, Any], flow: str = FLOW) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, flow, step, data)  # type: ignore[arg-type]
-
-
-async def _clear(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
-
-
 def _ack(ctx: Ctx, text: str) -> Reply:
     """Close the step: edit the pressed picker, or drop the reply keyboard after typing."""
     if ctx.event.kind == Kind.BUTTON:
@@ -93,8 +83,7 @@ def _ack(ctx: Ctx, text: str) -> Reply:
 
 async def _has_stations(ctx: Ctx) -> bool:
     async with ctx.deps.db.session() as session:
-        stmt = select(Station.id).where(col(Station.active)).limit(1)
-        return (await session.exec(stmt)).first() is not None
+        return await stations_store.any_active(session)
 
 
 # ---------------------------------------------------------------- prompts
@@ -140,13 +129,8 @@ async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> 
 
 async def _stations_reply(ctx: Ctx, parent_id: int | None, *, edit: bool = False) -> Reply:
     async with ctx.deps.db.session() as session:
-        stmt = (
-            select(Station).where(col(Station.active), col(Station.parent_id) == parent_id)
-            if parent_id is not None
-            else select(Station).where(col(Station.active), col(Station.parent_id).is_(None))
-        )
-        children = list((await session.exec(stmt.order_by(col(Station.id)))).all())
-        parent = await session.get(Station, parent_id) if parent_id is not None else None
+        children = await stations_store.active_children(session, parent_id=parent_id)
+        parent = await stations_store.station_by_id(session, station_id=parent_id)
         where = await volunteers.station_path(session, parent_id)
     buttons = [
         Button(s.name, callbacks.encode(STATION, s.id)) for s in children[:MAX_STATION_BUTTONS]
@@ -182,7 +166,7 @@ async def apply(ctx: Ctx) -> Result:
         }.get(volunteer.status, "volunteer.already")
         return ctx.reply(key)
     data: dict[str, Any] = {"mode": "apply", "teams": []}
-    await _put(ctx, "name", data)
+    await dialog.save(ctx, FLOW, "name", data)
     first = await _ask(ctx, "name", data)
     return Reply(ctx.t("volunteer.intro") + "\n\n" + first.text, keyboard=first.keyboard)
 
@@ -217,7 +201,7 @@ async def on_input(ctx: Ctx) -> Result:
         return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
     limit = TEXT_STEPS.get(step)
     if limit is None:  # a step this version does not know: start over politely
-        await _clear(ctx)
+        await dialog.clear(ctx)
         raise Expired()
     raw = event.text.strip()
     if step != "name" and raw.lower() in _NOTHING:
@@ -258,7 +242,7 @@ async def _next(ctx: Ctx, data: dict[str, Any], done: str) -> Result:
     if idx >= len(STEPS):
         return [*replies, *await _submit(ctx, data)]
     step = STEPS[idx]
-    await _put(ctx, step, data)
+    await dialog.save(ctx, FLOW, step, data)
     return [*replies, await _ask(ctx, step, data)]
 
 
@@ -287,7 +271,7 @@ async def _submit(ctx: Ctx, data: dict[str, Any]) -> list[Reply]:
             honours=data.get("honours", ""),
             now=deps.now(),
         )
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         if volunteer is None:
             return [ctx.reply("volunteer.pending")]
         await audit.record(
@@ -326,7 +310,7 @@ async def toggle_team(ctx: Ctx) -> Result:
     chosen = [int(i) for i in data.get("teams", [])]
     chosen = [i for i in chosen if i != team_id] if team_id in chosen else [*chosen, team_id]
     data["teams"] = chosen
-    await _put(ctx, "teams", data)
+    await dialog.save(ctx, FLOW, "teams", data)
     return await _teams_reply(ctx, chosen, edit=True)
 
 
@@ -343,14 +327,8 @@ async def open_station(ctx: Ctx) -> Result:
     if station_id == 0:
         return await _stations_reply(ctx, None, edit=True)
     async with ctx.deps.db.session() as session:
-        station = await session.get(Station, station_id)
-        has_children = (
-            await session.exec(
-                select(Station.id)
-                .where(col(Station.parent_id) == station_id, col(Station.active))
-                .limit(1)
-            )
-        ).first() is not None
+        station = await stations_store.station_by_id(session, station_id=station_id)
+        has_children = await stations_store.has_active_children(session, station_id=station_id)
     if station is None or not station.active:
         raise Expired()
     if has_children:
@@ -433,7 +411,7 @@ async def start_edit(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         current = await volunteers.team_ids(session, volunteer.id)  # type: ignore[arg-type]
     data: dict[str, Any] = {"mode": "edit", "teams": current}
-    await _put(ctx, field, data)
+    await dialog.save(ctx, FLOW, field, data)
     return await _ask(ctx, field, data)
 
 
@@ -441,7 +419,7 @@ async def _save_edit(ctx: Ctx, data: dict[str, Any], field: str) -> Result:
     deps = ctx.deps
     async with deps.db.session() as session:
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         if volunteer is None or volunteer.status not in volunteers.WORKING:
             raise Refusal("volunteer.not_volunteer")
         if field == "teams":
@@ -551,7 +529,7 @@ async def ask_reject_reason(ctx: Ctx) -> Result:
     data: dict[str, Any] = {"volunteer_id": volunteer_id}
     if ref is not None:
         data |= {"platform": ref.platform, "chat_id": ref.chat_id, "message_id": ref.message_id}
-    await _put(ctx, "reason", data, flow=REJECT_FLOW)
+    await dialog.save(ctx, REJECT_FLOW, "reason", data)
     quiet = (
         (
             Button(
@@ -582,7 +560,7 @@ async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
     state = ctx.dialog
     data = dict(state.data) if state is not None and state.flow == REJECT_FLOW else {}
     if data:
-        await _clear(ctx)
+        await dialog.clear(ctx)
     rejected = await volunteers.reject(ctx.deps, volunteer_id, by=ctx.person, reason=reason)
     volunteer, text = await _application(ctx, volunteer_id)
     if rejected is None:
