@@ -22,7 +22,7 @@ from bot.texts import Safe, t
 from store.models import Order, OrderMessage, OrderStatus, Person, Volunteer
 
 FLOW = "relay"
-END = "rlend"
+END = callbacks.RELAY_END
 TEXT_MAX = 1000
 # Statuses in which the two sides may still talk.
 OPEN_FOR_TALK = (*OrderStatus.ACTIVE, OrderStatus.DONE)

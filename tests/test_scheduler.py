@@ -331,7 +331,7 @@ async def test_reconfirm_buttons_are_only_for_the_volunteer_holding_it(world: Wo
         assert out.toast == "已过期"
         out = await world.press(actor, _data(ask, "去不了"))
         assert out.toast == "已过期"
-    out = await world.press(VOLUNTEER, "rcfyes:notanumber")
+    out = await world.press(VOLUNTEER, "reconfirm_yes:notanumber")
     assert out.toast == "已过期"
 
 
@@ -411,7 +411,7 @@ async def test_rating_and_comment_are_stored(world: World) -> None:
 async def test_a_second_rating_changes_nothing(world: World) -> None:
     order, ask = await _asked(world)
     await world.press(REQUESTER, _data(ask, "★5"))
-    await world.press(REQUESTER, f"fbskip:{order.id}")
+    await world.press(REQUESTER, f"feedback_skip_comment:{order.id}")
     out = await world.press(REQUESTER, _data(ask, "★1"))
     assert out.toast == "已评价" and out.replies == []
     async with world.deps.db.session() as s:
@@ -426,10 +426,10 @@ async def test_only_the_requester_can_rate(world: World) -> None:
         out = await world.press(actor, _data(ask, "★5"))
         assert out.toast == "已过期"
     for forged in (
-        f"fbstar:{order.id}:9",
-        f"fbstar:{order.id}",
-        "fbstar:999999:5",
-        f"fbstar:{order.id}:x",
+        f"feedback_rate:{order.id}:9",
+        f"feedback_rate:{order.id}",
+        "feedback_rate:999999:5",
+        f"feedback_rate:{order.id}:x",
     ):
         out = await world.press(REQUESTER, forged)
         assert out.toast == "已过期", forged
@@ -488,9 +488,9 @@ async def test_the_comment_step_handles_odd_input(world: World) -> None:
     assert "文字" in out.replies[0].text
     out = await world.say(REQUESTER, "好" * 501)
     assert "501" in out.replies[0].text and "500" in out.replies[0].text
-    out = await world.press(REQUESTER, f"fbskip:{order.id}")
+    out = await world.press(REQUESTER, f"feedback_skip_comment:{order.id}")
     assert out.replies[0].edit and "感谢" in out.replies[0].text
-    out = await world.press(REQUESTER, f"fbskip:{order.id}")  # nothing left to skip
+    out = await world.press(REQUESTER, f"feedback_skip_comment:{order.id}")  # nothing left to skip
     assert out.toast == "已过期"
     async with world.deps.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()

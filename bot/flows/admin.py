@@ -47,7 +47,10 @@ async def menu(ctx: Ctx) -> Result:
     """The admin menu: every admin command with its form, and shortcuts for the common views."""
     scope = await _scope_label(ctx)
     buttons = tuple(
-        tuple(Button(ctx.t(f"admin.menu.btn.{v}"), callbacks.encode("amenu", v)) for v in pair)
+        tuple(
+            Button(ctx.t(f"admin.menu.btn.{v}"), callbacks.encode(callbacks.ADMIN_MENU, v))
+            for v in pair
+        )
         for pair in (("teams", "stations"), ("pending", "orders"), ("stats", "audit"))
     )
     return Reply(ctx.t("admin.menu", scope=scope), buttons=buttons)
@@ -244,7 +247,7 @@ VIEWS: dict[str, Handler] = {
 def register(reg: Registry) -> None:
     """Every admin command and button; commands appear in admins' menus in this order."""
     reg.command("admin", menu, audience=Audience.ADMIN, menu="menu.admin")
-    reg.button("amenu", open_view, admin=True)
+    reg.button(callbacks.ADMIN_MENU, open_view, admin=True)
     admin_teams.register(reg)
     admin_stations.register(reg)
     admin_volunteers.register(reg)

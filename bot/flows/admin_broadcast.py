@@ -25,7 +25,6 @@ from store.teams import team_by_slug
 
 MAX_TEXT = 1000  # characters of the message itself
 _ALL = ("all", "全部", "所有", "全体")
-GO_VERB, DROP_VERB = "abcgo", "abcdrop"
 
 
 async def draft(ctx: Ctx) -> Result:
@@ -60,8 +59,8 @@ async def draft(ctx: Ctx) -> Result:
         label = await broadcast.scope_label(session, scope, ctx.lang)
     buttons = (
         (
-            Button(ctx.t("admin.bc.go"), callbacks.encode(GO_VERB, row.id)),
-            Button(ctx.t("admin.bc.drop"), callbacks.encode(DROP_VERB, row.id)),
+            Button(ctx.t("admin.bc.go"), callbacks.encode(callbacks.BROADCAST_SEND, row.id)),
+            Button(ctx.t("admin.bc.drop"), callbacks.encode(callbacks.BROADCAST_DROP, row.id)),
         ),
     )
     return Reply(ctx.t("admin.bc.preview", scope=label, n=n, text=text), buttons=buttons)
@@ -139,7 +138,7 @@ async def roll_call(ctx: Ctx) -> Result:
 
 def register(reg: Registry) -> None:
     reg.command("broadcast", draft, audience=Audience.ADMIN, menu="menu.broadcast")
-    reg.button(GO_VERB, go, admin=True)
-    reg.button(DROP_VERB, drop, admin=True)
-    reg.button(broadcast.ROLL_VERB, roll_call)
+    reg.button(callbacks.BROADCAST_SEND, go, admin=True)
+    reg.button(callbacks.BROADCAST_DROP, drop, admin=True)
+    reg.button(callbacks.BROADCAST_ANSWER, roll_call)
     reg.task(broadcast.TASK_KIND, broadcast.resume)

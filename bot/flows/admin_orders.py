@@ -42,9 +42,13 @@ from store.engine import Session
 from store.feedback import feedback_of_order
 from store.models import (
     AuditLog,
+    Feedback,
+    Offer,
     OfferStatus,
     Order,
     OrderStatus,
+    Person,
+    Station,
     Team,
     Volunteer,
     VolunteerStatus,
@@ -58,7 +62,6 @@ from store.teams import team_by_id, team_by_slug, teams_by_id
 from store.volunteers import volunteer_names
 
 MAX_REASON = 300
-LEARN_VERB, LEARN_CLOSE_VERB = "arkw", "arkno"
 CANCELLABLE = (*OrderStatus.OPEN, *OrderStatus.ACTIVE)
 REROUTABLE = OrderStatus.OPEN  # once a volunteer holds it, the team is settled
 # Who /assign may give an order to (dispatch.assign's rule: paused volunteers may be asked).
@@ -165,29 +168,47 @@ async def order_detail(ctx: Ctx) -> Result:
     return Reply(text)
 
 
-async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
-    """Header (contacts included: this is for admins) and every dated event, oldest first."""
-    deps, lang = ctx.deps, ctx.lang
-    requester = await person_by_id(session, person_id=order.requester_id)
-    team = await team_by_id(session, team_id=order.team_id)
-    station = await station_by_id(session, station_id=order.station_id)
-    volunteer = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
+@dataclasses.dataclass
+class _History:
+    """Everything the admin timeline shows about one order, read in one go."""
+
+    requester: Person | None
+    team: Team | None
+    station: Station | None
+    volunteer: Volunteer | None
+    offers: list[Offer]
+    names: dict[int, str]  # volunteer id → name
+    feedback: Feedback | None
+    relayed: int
+    actions: list[AuditLog]
+    people: dict[int, Person]  # who acted on it
+
+
+async def _history(session: Session, order: Order) -> _History:
     offers = await offers_of_order(session, order_id=order.id)  # type: ignore[arg-type]
-    names = await volunteer_names(
-        session,
-        ids={o.volunteer_id for o in offers}
-        | ({order.volunteer_id} if order.volunteer_id else set()),
-    )
-    feedback = await feedback_of_order(session, order_id=order.id)
-    relayed = await relayed_count(session, order_id=order.id)  # type: ignore[arg-type]
+    held = {order.volunteer_id} if order.volunteer_id else set()
     actions = await audit.latest(session, 50, target_type="order", target_id=order.id)
     actors = {a.actor_id for a in actions if a.actor_id} | {order.cancelled_by or 0}
-    people = await people_by_id(session, ids=actors)
+    return _History(
+        requester=await person_by_id(session, person_id=order.requester_id),
+        team=await team_by_id(session, team_id=order.team_id),
+        station=await station_by_id(session, station_id=order.station_id),
+        volunteer=await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None,
+        offers=offers,
+        names=await volunteer_names(session, ids={o.volunteer_id for o in offers} | held),
+        feedback=await feedback_of_order(session, order_id=order.id),
+        relayed=await relayed_count(session, order_id=order.id),  # type: ignore[arg-type]
+        actions=actions,
+        people=await people_by_id(session, ids=actors),
+    )
 
+
+def _events(ctx: Ctx, order: Order, h: _History) -> list[tuple[datetime, int, str]]:
+    """Every dated event of the order as (when, rank, text); ``rank`` orders equal instants."""
+    deps = ctx.deps
     events: list[tuple[datetime, int, str]] = []
 
     def add(when: datetime | None, key: str, rank: int = 0, **kw: Any) -> None:
-        """One event; ``rank`` orders events stamped at the same instant."""
         if when is not None:
             events.append((when, rank, ctx.t(key, **kw)))
 
@@ -195,16 +216,15 @@ async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
         order.created_at,
         "admin.tl.created",
         0,
-        who=person_name(requester),
+        who=person_name(h.requester),
         source=ctx.t(f"admin.source.{order.source}") if order.source in _SOURCES else order.source,
     )
-    for offer in offers:
-        who = names.get(offer.volunteer_id, f"#{offer.volunteer_id}")
+    for offer in h.offers:
+        who = h.names.get(offer.volunteer_id, f"#{offer.volunteer_id}")
         add(offer.created_at, "admin.tl.offer", 1, who=who, wave=offer.wave)
         if offer.responded_at and offer.status in _OFFER_ENDS:
             add(offer.responded_at, f"admin.tl.offer_{offer.status}", 2, who=who)
-    vname = names.get(order.volunteer_id or 0, "—")
-    add(order.claimed_at, "admin.tl.claimed", 3, who=vname)
+    add(order.claimed_at, "admin.tl.claimed", 3, who=h.names.get(order.volunteer_id or 0, "—"))
     add(
         order.scheduled_at,
         "admin.tl.scheduled",
@@ -225,34 +245,41 @@ async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
             "admin.tl.confirmed" if order.resolved is not False else "admin.tl.unresolved",
             7,
         )
-    if feedback is not None:
+    if h.feedback is not None:
         add(
-            order.rated_at or feedback.created_at,
+            order.rated_at or h.feedback.created_at,
             "admin.tl.rated",
             8,
-            rating=feedback.rating,
-            comment=short(feedback.comment, 80) or "—",
+            rating=h.feedback.rating,
+            comment=short(h.feedback.comment, 80) or "—",
         )
     add(order.expired_at, "admin.tl.expired", 9)
     add(
         order.cancelled_at,
         "admin.tl.cancelled",
         9,
-        who=person_name(people.get(order.cancelled_by)) if order.cancelled_by else "—",
+        who=person_name(h.people.get(order.cancelled_by)) if order.cancelled_by else "—",
         reason=order.cancel_reason or "—",
     )
-    for row in actions:
+    for row in h.actions:
         add(
             row.created_at,
             "admin.tl.admin",
             10,
-            who=person_name(people.get(row.actor_id)),  # type: ignore[arg-type]
+            who=person_name(h.people.get(row.actor_id)),  # type: ignore[arg-type]
             action=action_label(ctx, row.action),
             detail=_audit_detail(row),
         )
     events.sort(key=lambda e: (e[0], e[1]))
+    return events
+
+
+async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
+    """Header (contacts included: this is for admins) and every dated event, oldest first."""
+    h = await _history(session, order)
     timeline = "\n".join(
-        ctx.t("admin.tl.line", at=local(deps, at), text=Safe(text)) for at, _, text in events
+        ctx.t("admin.tl.line", at=local(ctx.deps, at), text=Safe(text))
+        for at, _, text in _events(ctx, order, h)
     )
     when = order.time_text or (
         ctx.t(f"admin.time.{order.time_pref}") if order.time_pref in _TIME_PREFS else "—"
@@ -260,17 +287,17 @@ async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
     return ctx.t(
         "admin.order.detail",
         code=order.code,
-        status=orders.status_label(lang, order.status),
-        team=team.name if team else ctx.t("order.no_team"),
+        status=orders.status_label(ctx.lang, order.status),
+        team=h.team.name if h.team else ctx.t("order.no_team"),
         score=f"{order.route_score:.2f}" if order.route_score is not None else "—",
-        station=station.name if station else "—",
+        station=h.station.name if h.station else "—",
         text=order.text,
-        contact=order.contact_name or person_name(requester),
+        contact=order.contact_name or person_name(h.requester),
         phone=order.contact_phone or "—",
         address=order.address or "—",
         when=when,
-        volunteer=f"{volunteer.name} (#{volunteer.id})" if volunteer else "—",
-        relayed=relayed,
+        volunteer=f"{h.volunteer.name} (#{h.volunteer.id})" if h.volunteer else "—",
+        relayed=h.relayed,
         photos=len(order.photos),
         timeline=Safe(timeline),
     )
@@ -404,7 +431,7 @@ def _learn_reply(ctx: Ctx, audit_id: int, team: Team, terms: list[str]) -> Reply
         tuple(
             Button(
                 html.unescape(ctx.t("admin.learn.add", term=w)),
-                callbacks.encode(LEARN_VERB, audit_id, i),
+                callbacks.encode(callbacks.ADMIN_LEARN_KEYWORD, audit_id, i),
             )
             for i, w in left[j : j + 3]
         )
@@ -412,11 +439,21 @@ def _learn_reply(ctx: Ctx, audit_id: int, team: Team, terms: list[str]) -> Reply
     ]
     if len(left) > 1:
         buttons.append(
-            (Button(ctx.t("admin.learn.all"), callbacks.encode(LEARN_VERB, audit_id, "all")),)
+            (
+                Button(
+                    ctx.t("admin.learn.all"),
+                    callbacks.encode(callbacks.ADMIN_LEARN_KEYWORD, audit_id, "all"),
+                ),
+            )
         )
     if left:
         buttons.append(
-            (Button(ctx.t("admin.learn.close"), callbacks.encode(LEARN_CLOSE_VERB, audit_id)),)
+            (
+                Button(
+                    ctx.t("admin.learn.close"),
+                    callbacks.encode(callbacks.ADMIN_LEARN_CLOSE, audit_id),
+                ),
+            )
         )
     return Reply(text, buttons=tuple(buttons))
 
@@ -516,5 +553,5 @@ def register(reg: Registry) -> None:
     reg.command("assign", assign, audience=Audience.ADMIN, menu="menu.assign")
     reg.command("reroute", reroute, audience=Audience.ADMIN, menu="menu.reroute")
     reg.command("cancelorder", cancel_order, audience=Audience.ADMIN, menu="menu.cancelorder")
-    reg.button(LEARN_VERB, learn, admin=True)
-    reg.button(LEARN_CLOSE_VERB, learn_close, admin=True)
+    reg.button(callbacks.ADMIN_LEARN_KEYWORD, learn, admin=True)
+    reg.button(callbacks.ADMIN_LEARN_CLOSE, learn_close, admin=True)

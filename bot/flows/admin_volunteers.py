@@ -35,7 +35,6 @@ from store.volunteers import volunteers_page
 
 MAX_REASON = 200
 MAX_PENDING_BUTTONS = 10
-APPROVE_VERB, REJECT_VERB = "avok", "avno"
 _STATUS_WORDS = {
     "pending": VolunteerStatus.PENDING, "待审核": VolunteerStatus.PENDING,
     "active": VolunteerStatus.ACTIVE, "在岗": VolunteerStatus.ACTIVE,
@@ -101,8 +100,14 @@ async def show(ctx: Ctx, filter_: str | None) -> Result:
     if pending_view:
         buttons = tuple(
             (
-                Button(_label(ctx, "admin.vols.approve", v), callbacks.encode(APPROVE_VERB, v.id)),
-                Button(_label(ctx, "admin.vols.reject", v), callbacks.encode(REJECT_VERB, v.id)),
+                Button(
+                    _label(ctx, "admin.vols.approve", v),
+                    callbacks.encode(callbacks.PENDING_LIST_APPROVE, v.id),
+                ),
+                Button(
+                    _label(ctx, "admin.vols.reject", v),
+                    callbacks.encode(callbacks.PENDING_LIST_REJECT, v.id),
+                ),
             )
             for v in rows[:MAX_PENDING_BUTTONS]
         )
@@ -209,5 +214,5 @@ def register(reg: Registry) -> None:
     reg.command("approve", approve, audience=Audience.ADMIN, menu="menu.approve")
     reg.command("suspend", suspend, audience=Audience.ADMIN, menu="menu.suspend")
     reg.command("resume", resume, audience=Audience.ADMIN, menu="menu.resume")
-    reg.button(APPROVE_VERB, approve_button, admin=True)
-    reg.button(REJECT_VERB, reject_button, admin=True)
+    reg.button(callbacks.PENDING_LIST_APPROVE, approve_button, admin=True)
+    reg.button(callbacks.PENDING_LIST_REJECT, reject_button, admin=True)

@@ -15,7 +15,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import dialog
+from bot import callbacks, dialog
 from bot.callbacks import BadCallback, encode, int_arg
 from bot.context import Ctx
 from bot.deps import Deps
@@ -39,8 +39,6 @@ log = logging.getLogger(__name__)
 ASK = "feedback_ask"
 NUDGE = "feedback_nudge"
 FLOW = "feedback"
-RATE_VERB = "fbstar"
-SKIP_VERB = "fbskip"
 RATEABLE = (OrderStatus.DONE, OrderStatus.CONFIRMED)
 LOW_RATING = 2  # this or less alerts the admins
 COMMENT_LIMIT = 500  # Feedback.comment's column size
@@ -59,7 +57,7 @@ def stars(rating: int) -> str:
 def star_buttons(lang: str | None, order_id: int) -> tuple[tuple[Button, ...], ...]:
     return rows(
         *(
-            Button(t(lang, "feedback.star", n=n), encode(RATE_VERB, order_id, n))
+            Button(t(lang, "feedback.star", n=n), encode(callbacks.FEEDBACK_RATE, order_id, n))
             for n in range(1, 6)
         ),
         per_row=5,
@@ -176,7 +174,9 @@ async def rate(ctx: Ctx) -> Result:
     return Reply(
         ctx.t("feedback.comment_prompt", thanks=Safe(thanks)),
         edit=True,
-        buttons=rows(Button(ctx.t("feedback.skip"), encode(SKIP_VERB, order_id))),
+        buttons=rows(
+            Button(ctx.t("feedback.skip"), encode(callbacks.FEEDBACK_SKIP_COMMENT, order_id))
+        ),
     )
 
 
@@ -226,7 +226,11 @@ async def comment(ctx: Ctx) -> Result:
     asked = data.get("asked_at")
     if asked is None or ctx.deps.now() - datetime.fromisoformat(asked) > COMMENT_WINDOW:
         return await _moved_on(ctx)
-    skip = rows(Button(ctx.t("feedback.skip"), encode(SKIP_VERB, data.get("order_id", 0))))
+    skip = rows(
+        Button(
+            ctx.t("feedback.skip"), encode(callbacks.FEEDBACK_SKIP_COMMENT, data.get("order_id", 0))
+        )
+    )
     text = ctx.event.text.strip() if ctx.event.kind == Kind.TEXT else ""
     if not text:
         return Reply(ctx.t("feedback.comment_text_only"), buttons=skip)
@@ -300,6 +304,6 @@ def register(reg: Registry) -> None:
     reg.task(NUDGE, nudge)
     reg.listen("job_done", on_job_done)
     reg.listen("order_cancelled", on_cancelled)
-    reg.button(RATE_VERB, rate)
-    reg.button(SKIP_VERB, skip)
+    reg.button(callbacks.FEEDBACK_RATE, rate)
+    reg.button(callbacks.FEEDBACK_SKIP_COMMENT, skip)
     reg.dialog(FLOW, comment, on_cancel=cancel_comment)

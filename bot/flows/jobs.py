@@ -24,7 +24,6 @@ from store.orders import orders_held_by
 APPOINT_FLOW = "jobappt"
 FINISH_FLOW = "jobdone"
 QUIT_FLOW = "jobquit"
-SUBMIT = "jdfin"  # jdfin:<order_id>: hand in the 完成服务 report
 BOARD_LIMIT = 10
 JOBS_LIMIT = 10
 QUIT_REASON_MAX = 200
@@ -267,7 +266,13 @@ async def press_start(ctx: Ctx) -> Result:
 
 
 def _submit_button(ctx: Ctx, order_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(ctx.t("jobs.btn.submit"), callbacks.encode(SUBMIT, order_id)),),)
+    return (
+        (
+            Button(
+                ctx.t("jobs.btn.submit"), callbacks.encode(callbacks.JOB_SUBMIT_REPORT, order_id)
+            ),
+        ),
+    )
 
 
 async def press_finish(ctx: Ctx) -> Result:
@@ -407,15 +412,15 @@ async def press_unresolved(ctx: Ctx) -> Result:
 def register(reg: Registry) -> None:
     reg.command("jobs", my_jobs, audience=Audience.VOLUNTEER, menu="menu.jobs")
     reg.command("board", board, audience=Audience.VOLUNTEER, menu="menu.board")
-    reg.button(jobtext.CLAIM, press_claim)
-    reg.button(jobtext.DECLINE, press_decline)
-    reg.button(jobtext.APPOINT, press_appoint)
-    reg.button(jobtext.START, press_start)
-    reg.button(jobtext.FINISH, press_finish)
-    reg.button(SUBMIT, press_submit)
-    reg.button(jobtext.QUIT, press_quit)
-    reg.button(jobtext.RESOLVED, press_resolved)
-    reg.button(jobtext.UNRESOLVED, press_unresolved)
+    reg.button(callbacks.JOB_CLAIM, press_claim)
+    reg.button(callbacks.JOB_DECLINE, press_decline)
+    reg.button(callbacks.JOB_SET_TIME, press_appoint)
+    reg.button(callbacks.JOB_START, press_start)
+    reg.button(callbacks.JOB_FINISH, press_finish)
+    reg.button(callbacks.JOB_SUBMIT_REPORT, press_submit)
+    reg.button(callbacks.JOB_GIVE_UP, press_quit)
+    reg.button(callbacks.JOB_RESOLVED, press_resolved)
+    reg.button(callbacks.JOB_UNRESOLVED, press_unresolved)
     reg.dialog(APPOINT_FLOW, appointment_input)
     reg.dialog(FINISH_FLOW, finish_input)
     reg.dialog(QUIT_FLOW, quit_input)

@@ -51,15 +51,6 @@ class Step:
     EDIT_CHOICE = "edit_choice"
 
 
-# Button verbs of the ordering dialog (short ASCII, unique across the bot).
-V_TEAM = "ord_tm"  # tok, slug | "none"
-V_BROWSE = "ord_bt"  # slug (from /order: starts a dialog, so it carries no token)
-V_TIME = "ord_tp"  # tok, pref
-V_PHOTOS = "ord_ph"  # tok, "done"
-V_SUMMARY = "ord_sm"  # tok, "ok" | "edit"
-V_EDIT = "ord_ed"  # tok, field | "back"
-V_CLOSE = "ord_cl"  # tok: leave the dialog
-
 NO_TEAM = "none"  # the "都不是，请人工分配" choice
 TIME_PREFS = ("asap", "today", "tomorrow", "weekend", "custom")
 # The phrase each preset time button stands for (read by bot.timeparse).

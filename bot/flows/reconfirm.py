@@ -7,6 +7,7 @@ order, while it is still ahead of them, can answer.
 
 from __future__ import annotations
 
+from bot import callbacks
 from bot.callbacks import int_arg
 from bot.context import Ctx
 from bot.errors import Expired
@@ -16,7 +17,7 @@ from bot.registry import Registry, Result
 from bot.reply import Reply
 from bot.texts import t
 from scheduler import parties
-from scheduler.reminders import HELD, NO_VERB, YES_VERB, reconfirm_timeout_key
+from scheduler.reminders import HELD, reconfirm_timeout_key
 from scheduler.when import when
 from store import tasks
 from store.models import TaskStatus
@@ -103,5 +104,5 @@ async def cannot_make_it(ctx: Ctx) -> Result:
 
 
 def register(reg: Registry) -> None:
-    reg.button(YES_VERB, can_make_it)
-    reg.button(NO_VERB, cannot_make_it)
+    reg.button(callbacks.RECONFIRM_YES, can_make_it)
+    reg.button(callbacks.RECONFIRM_NO, cannot_make_it)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import dialog, orders
+from bot import callbacks, dialog, orders
 from bot.callbacks import encode, int_arg, str_arg
 from bot.context import Ctx
 from bot.errors import Expired, Refusal
 from bot.events import Kind
 from bot.flows.order_draft import team_label
-from bot.flows.order_steps import time_display
+from bot.flows.order_prompts import time_display
 from bot.lifecycle import emit
 from bot.notify import notify_admins
 from bot.phones import mask_phone
@@ -29,12 +29,6 @@ from store.dialogs import clear_dialog
 from store.models import Order, OrderStatus, Volunteer
 from store.orders import orders_of_requester
 from store.teams import teams_by_id
-
-V_LIST = "trk_ls"  # [offset]: the list, or an older page of it
-V_VIEW = "trk_vw"  # order id
-V_CANCEL = "trk_cx"  # order id: choose a reason
-V_REASON = "trk_rs"  # order id, reason code
-V_KEEP = "trk_kp"  # order id: do not cancel after all
 
 CANCEL_FLOW = "order_cancel"  # typing a reason of one's own
 LIST_LIMIT = 10
@@ -118,16 +112,21 @@ async def _list(ctx: Ctx, *, offset: int = 0, edit: bool = False) -> Reply:
         buttons.append(
             Button(
                 ctx.t("tracking.list.button", code=order.code, status=status),
-                encode(V_VIEW, order.id),
+                encode(callbacks.TRACK_VIEW, order.id),
             )
         )
     paging = []
     if offset:
         paging.append(
-            Button(ctx.t("tracking.btn.newer"), encode(V_LIST, max(offset - LIST_LIMIT, 0)))
+            Button(
+                ctx.t("tracking.btn.newer"),
+                encode(callbacks.TRACK_LIST, max(offset - LIST_LIMIT, 0)),
+            )
         )
     if more:
-        paging.append(Button(ctx.t("tracking.btn.older"), encode(V_LIST, offset + LIST_LIMIT)))
+        paging.append(
+            Button(ctx.t("tracking.btn.older"), encode(callbacks.TRACK_LIST, offset + LIST_LIMIT))
+        )
     layout = (*rows(*buttons), *((tuple(paging),) if paging else ()))
     return Reply("\n\n".join(lines), buttons=layout, edit=edit)
 
@@ -185,8 +184,10 @@ def _wanted(ctx: Ctx, order: Order) -> str:
 async def _detail(ctx: Ctx, order: Order, *, edit: bool = True) -> Reply:
     buttons = []
     if order.status in CANCELLABLE:
-        buttons.append(Button(ctx.t("tracking.btn.cancel"), encode(V_CANCEL, order.id)))
-    buttons.append(Button(ctx.t("tracking.btn.list"), encode(V_LIST)))
+        buttons.append(
+            Button(ctx.t("tracking.btn.cancel"), encode(callbacks.TRACK_CANCEL, order.id))
+        )
+    buttons.append(Button(ctx.t("tracking.btn.list"), encode(callbacks.TRACK_LIST)))
     return Reply(await detail_text(ctx, order), buttons=rows(*buttons), edit=edit)
 
 
@@ -215,10 +216,12 @@ async def cancel_button(ctx: Ctx) -> Result:
     if order.status not in CANCELLABLE:
         raise Expired()
     reasons = [
-        Button(ctx.t(f"tracking.reason.{code}"), encode(V_REASON, order.id, code))
+        Button(
+            ctx.t(f"tracking.reason.{code}"), encode(callbacks.TRACK_CANCEL_REASON, order.id, code)
+        )
         for code in REASONS
     ]
-    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order.id))
+    keep = Button(ctx.t("tracking.btn.keep"), encode(callbacks.TRACK_KEEP, order.id))
     return Reply(
         ctx.t("tracking.cancel.ask", code=order.code), buttons=rows(*reasons, keep), edit=True
     )
@@ -235,7 +238,7 @@ async def reason_button(ctx: Ctx) -> Result:
         # Typing a reason would take over the dialog in progress (e.g. a half-filled order).
         raise Refusal("tracking.cancel.busy")
     await dialog.save(ctx, CANCEL_FLOW, "reason", {"order_id": order.id})
-    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order.id))
+    keep = Button(ctx.t("tracking.btn.keep"), encode(callbacks.TRACK_KEEP, order.id))
     return Reply(
         ctx.t("tracking.cancel.type_reason", code=order.code, limit=MAX_REASON),
         buttons=rows(keep),
@@ -254,7 +257,7 @@ async def keep_button(ctx: Ctx) -> Result:
 async def on_reason(ctx: Ctx) -> Result:
     """The reason typed in the person's own words."""
     order_id = (ctx.dialog.data or {}).get("order_id") if ctx.dialog else None
-    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order_id or 0))
+    keep = Button(ctx.t("tracking.btn.keep"), encode(callbacks.TRACK_KEEP, order_id or 0))
     if ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
         return Reply(ctx.t("tracking.hint.reason", limit=MAX_REASON), buttons=rows(keep))
     reason = " ".join(ctx.event.text.split())
@@ -317,8 +320,8 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
 def register(reg: Registry) -> None:
     reg.command("myorders", my_orders, menu="menu.myorders")
     reg.dialog(CANCEL_FLOW, on_reason, on_cancel=on_cancel_reason_dialog)
-    reg.button(V_LIST, list_button)
-    reg.button(V_VIEW, view_button)
-    reg.button(V_CANCEL, cancel_button)
-    reg.button(V_REASON, reason_button)
-    reg.button(V_KEEP, keep_button)
+    reg.button(callbacks.TRACK_LIST, list_button)
+    reg.button(callbacks.TRACK_VIEW, view_button)
+    reg.button(callbacks.TRACK_CANCEL, cancel_button)
+    reg.button(callbacks.TRACK_CANCEL_REASON, reason_button)
+    reg.button(callbacks.TRACK_KEEP, keep_button)

@@ -38,17 +38,6 @@ REASON_MAX = 200
 _NOTHING = {"无", "没有", "暂无", "跳过", "略", "none", "no", "-", "skip"}
 
 # Callback verbs; none is a prefix of another.
-TEAM = "vteam"  # vteam:<team_id>  toggle a team
-TEAMS_DONE = "vtdone"
-STATION = "vstn"  # vstn:<id>  open a station (or pick a leaf); vstn:0 the top level
-STATION_PICK = "vsel"  # vsel:<id>
-STATION_SKIP = "vsskip"
-SKIP = "vskip"  # skills / honours left empty
-EDIT = "vedit"  # vedit:<field>
-PAUSE = "vpause"  # vpause:1 pause offers, vpause:0 take offers again
-APPROVE = "vappr"  # vappr:<volunteer_id> (admins)
-REJECT = "vrej"  # vrej:<volunteer_id> (admins; asks for a reason)
-REJECT_QUIET = "vrjq"  # vrjq:<volunteer_id> (admins; no reason)
 
 
 # ---------------------------------------------------------------- helpers
@@ -104,7 +93,7 @@ async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
     if step == "station":
         return await _stations_reply(ctx, None)
     label = ctx.t("volunteer.btn.clear" if data.get("mode") == "edit" else "common.skip_button")
-    skip = ((Button(label, callbacks.encode(SKIP)),),)
+    skip = ((Button(label, callbacks.encode(callbacks.VOL_SKIP_FIELD)),),)
     return Reply(ctx.t(f"volunteer.ask_{step}"), buttons=skip)
 
 
@@ -115,13 +104,13 @@ async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> 
     buttons = [
         Button(
             ("✅ " if tm.id in selected else "") + volunteers.team_label(tm, ctx.lang),
-            callbacks.encode(TEAM, tm.id),
+            callbacks.encode(callbacks.VOL_TOGGLE_TEAM, tm.id),
         )
         for tm in teams
     ]
     layout = (
         *rows(*buttons, per_row=2),
-        (Button(ctx.t("volunteer.btn.teams_done"), callbacks.encode(TEAMS_DONE)),),
+        (Button(ctx.t("volunteer.btn.teams_done"), callbacks.encode(callbacks.VOL_TEAMS_DONE)),),
     )
     text = ctx.t("volunteer.ask_teams", chosen="、".join(chosen) or ctx.t("volunteer.none"))
     return Reply(text, buttons=layout, edit=edit)
@@ -133,7 +122,8 @@ async def _stations_reply(ctx: Ctx, parent_id: int | None, *, edit: bool = False
         parent = await stations_store.station_by_id(session, station_id=parent_id)
         where = await volunteers.station_path(session, parent_id)
     buttons = [
-        Button(s.name, callbacks.encode(STATION, s.id)) for s in children[:MAX_STATION_BUTTONS]
+        Button(s.name, callbacks.encode(callbacks.VOL_OPEN_STATION, s.id))
+        for s in children[:MAX_STATION_BUTTONS]
     ]
     layout = list(rows(*buttons, per_row=2))
     if parent is not None:
@@ -141,14 +131,21 @@ async def _stations_reply(ctx: Ctx, parent_id: int | None, *, edit: bool = False
             (
                 Button(
                     ctx.t("volunteer.btn.station_this", name=parent.name),
-                    callbacks.encode(STATION_PICK, parent.id),
+                    callbacks.encode(callbacks.VOL_PICK_STATION, parent.id),
                 ),
             )
         )
         layout.append(
-            (Button(ctx.t("common.back"), callbacks.encode(STATION, parent.parent_id or 0)),)
+            (
+                Button(
+                    ctx.t("common.back"),
+                    callbacks.encode(callbacks.VOL_OPEN_STATION, parent.parent_id or 0),
+                ),
+            )
         )
-    layout.append((Button(ctx.t("volunteer.btn.station_skip"), callbacks.encode(STATION_SKIP)),))
+    layout.append(
+        (Button(ctx.t("volunteer.btn.station_skip"), callbacks.encode(callbacks.VOL_SKIP_STATION)),)
+    )
     text = ctx.t("volunteer.ask_station", where=where or ctx.t("volunteer.station_top"))
     return Reply(text, buttons=tuple(layout), edit=edit)
 
@@ -285,8 +282,14 @@ async def _submit(ctx: Ctx, data: dict[str, Any]) -> list[Reply]:
         application = await volunteers.application_text(session, volunteer, admin_lang)
     buttons = (
         (
-            Button(t(admin_lang, "volunteer.btn.approve"), callbacks.encode(APPROVE, volunteer.id)),
-            Button(t(admin_lang, "volunteer.btn.reject"), callbacks.encode(REJECT, volunteer.id)),
+            Button(
+                t(admin_lang, "volunteer.btn.approve"),
+                callbacks.encode(callbacks.APPLICATION_APPROVE, volunteer.id),
+            ),
+            Button(
+                t(admin_lang, "volunteer.btn.reject"),
+                callbacks.encode(callbacks.APPLICATION_REJECT, volunteer.id),
+            ),
         ),
     )
     await notify_admins(
@@ -389,12 +392,15 @@ async def profile_reply(ctx: Ctx, *, header: str = "", edit: bool = False) -> Re
     buttons: tuple[tuple[Button, ...], ...] = ()
     if volunteer.status in volunteers.WORKING:
         edits = [
-            Button(ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(EDIT, f)) for f in EDITABLE
+            Button(
+                ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(callbacks.VOL_EDIT_PROFILE, f)
+            )
+            for f in EDITABLE
         ]
         paused = volunteer.status == VolunteerStatus.PAUSED
         toggle = Button(
             ctx.t("volunteer.btn.resume" if paused else "volunteer.btn.pause"),
-            callbacks.encode(PAUSE, 0 if paused else 1),
+            callbacks.encode(callbacks.VOL_SET_PAUSED, 0 if paused else 1),
         )
         buttons = (*rows(*edits, per_row=3), (toggle,))
     return Reply((header + "\n\n" if header else "") + text, buttons=buttons, edit=edit)
@@ -533,7 +539,8 @@ async def ask_reject_reason(ctx: Ctx) -> Result:
     quiet = (
         (
             Button(
-                ctx.t("volunteer.btn.reject_quiet"), callbacks.encode(REJECT_QUIET, volunteer_id)
+                ctx.t("volunteer.btn.reject_quiet"),
+                callbacks.encode(callbacks.APPLICATION_REJECT_QUIETLY, volunteer_id),
             ),
         ),
     )
@@ -582,14 +589,14 @@ def register(reg: Registry) -> None:
     reg.command("profile", profile, audience=Audience.VOLUNTEER, menu="menu.profile")
     reg.dialog(FLOW, on_input)
     reg.dialog(REJECT_FLOW, reject_reason_input)
-    reg.button(TEAM, toggle_team)
-    reg.button(TEAMS_DONE, teams_done)
-    reg.button(STATION, open_station)
-    reg.button(STATION_PICK, pick_station)
-    reg.button(STATION_SKIP, skip_station)
-    reg.button(SKIP, skip_text)
-    reg.button(EDIT, start_edit)
-    reg.button(PAUSE, toggle_pause)
-    reg.button(APPROVE, approve, admin=True)
-    reg.button(REJECT, ask_reject_reason, admin=True)
-    reg.button(REJECT_QUIET, reject_quietly, admin=True)
+    reg.button(callbacks.VOL_TOGGLE_TEAM, toggle_team)
+    reg.button(callbacks.VOL_TEAMS_DONE, teams_done)
+    reg.button(callbacks.VOL_OPEN_STATION, open_station)
+    reg.button(callbacks.VOL_PICK_STATION, pick_station)
+    reg.button(callbacks.VOL_SKIP_STATION, skip_station)
+    reg.button(callbacks.VOL_SKIP_FIELD, skip_text)
+    reg.button(callbacks.VOL_EDIT_PROFILE, start_edit)
+    reg.button(callbacks.VOL_SET_PAUSED, toggle_pause)
+    reg.button(callbacks.APPLICATION_APPROVE, approve, admin=True)
+    reg.button(callbacks.APPLICATION_REJECT, ask_reject_reason, admin=True)
+    reg.button(callbacks.APPLICATION_REJECT_QUIETLY, reject_quietly, admin=True)
