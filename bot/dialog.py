@@ -75,9 +75,9 @@ class Dialog:
         """The step a 修改 of ``field_name`` goes to."""
         return next(s for s in self.steps if s.edits == field_name)
 
-    async def next_after(self, ctx: Ctx, data: Data, done: str) -> str:
-        """Where the dialog goes once ``done`` is answered."""
+    async def next_after(self, ctx: Ctx, data: Data, done: str) -> str | None:
+        """Where the dialog goes once ``done`` is answered; None when it is complete."""
         following = self.by_name[done].next
-        if following is None:
-            raise ValueError(f"step {done!r} of {self.flow!r} has no next step")
-        return following if isinstance(following, str) else await following(ctx, data)
+        if following is None or isinstance(following, str):
+            return following
+        return await following(ctx, data)

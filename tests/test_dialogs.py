@@ -45,3 +45,24 @@ def test_a_step_leading_nowhere_is_refused() -> None:
         Dialog("x", steps=(Step("a", ask=_ask, answer=_ask, next="b"),))
     with pytest.raises(ValueError, match="unknown steps"):
         Dialog("x", steps=(Step("a", ask=_ask, answer=_ask),), returns_to="z")
+
+
+def test_every_profile_field_is_a_step_of_the_application() -> None:
+    from bot.flows.volunteer import EDITABLE, VOLUNTEER
+
+    assert {VOLUNTEER.editing(f).name for f in EDITABLE} == set(EDITABLE)
+    assert [s.name for s in VOLUNTEER.steps] == [
+        "name",
+        "phone",
+        "teams",
+        "station",
+        "skills",
+        "honours",
+    ]
+
+
+async def test_the_application_ends_after_the_honours() -> None:
+    from bot.flows.volunteer import VOLUNTEER
+
+    assert await VOLUNTEER.next_after(None, {}, "skills") == "honours"  # type: ignore[arg-type]
+    assert await VOLUNTEER.next_after(None, {}, "honours") is None  # type: ignore[arg-type]

@@ -109,7 +109,9 @@ async def advance(ctx: Ctx, data: dict[str, Any], done: str) -> Reply:
     if data.get("editing") and ORDER.returns_to:
         data["editing"] = False
         return await goto(ctx, data, ORDER.returns_to)
-    return await goto(ctx, data, await ORDER.next_after(ctx, data, done))
+    following = await ORDER.next_after(ctx, data, done)
+    assert following is not None, f"{done} is not answered by a message"
+    return await goto(ctx, data, following)
 
 
 async def _after_describe(ctx: Ctx, data: dict[str, Any]) -> str:

@@ -9,10 +9,13 @@ one field at a time (``mode: edit``).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from bot import audit, callbacks, dialog, dispatch, roles, volunteers
 from bot.context import Ctx
+from bot.dialog import Dialog
+from bot.dialog import Step as DialogStep
 from bot.errors import Expired, Refusal
 from bot.events import Kind
 from bot.notify import edit, notify_admins
@@ -26,7 +29,6 @@ from store.models import Station, Volunteer, VolunteerStatus
 
 FLOW = "volunteer"
 REJECT_FLOW = "vreject"
-STEPS = ("name", "phone", "teams", "station", "skills", "honours")
 TEXT_STEPS = {
     "name": volunteers.NAME_MAX,
     "skills": volunteers.SKILLS_MAX,
@@ -36,9 +38,6 @@ EDITABLE = ("name", "phone", "teams", "station", "skills", "honours")
 MAX_STATION_BUTTONS = 60
 REASON_MAX = 200
 _NOTHING = {"无", "没有", "暂无", "跳过", "略", "none", "no", "-", "skip"}
-
-# Callback verbs; none is a prefix of another.
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -79,19 +78,33 @@ async def _has_stations(ctx: Ctx) -> bool:
 
 
 async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
-    if step == "name":
-        name = (ctx.person.display_name or "").strip()[: volunteers.NAME_MAX]
-        keyboard = ((KeyButton(name),),) if name else ()
-        return Reply(ctx.t("volunteer.ask_name"), keyboard=keyboard)
-    if step == "phone":
-        return Reply(
-            ctx.t("volunteer.ask_phone"),
-            keyboard=((KeyButton(ctx.t("volunteer.share_phone"), request="contact"),),),
-        )
-    if step == "teams":
-        return await _teams_reply(ctx, data.get("teams", []))
-    if step == "station":
-        return await _stations_reply(ctx, None)
+    """The question of ``step`` (see ``VOLUNTEER`` at the end)."""
+    return await VOLUNTEER.by_name[step].ask(ctx, data)
+
+
+async def _ask_name(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    name = (ctx.person.display_name or "").strip()[: volunteers.NAME_MAX]
+    keyboard = ((KeyButton(name),),) if name else ()
+    return Reply(ctx.t("volunteer.ask_name"), keyboard=keyboard)
+
+
+async def _ask_phone(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    return Reply(
+        ctx.t("volunteer.ask_phone"),
+        keyboard=((KeyButton(ctx.t("volunteer.share_phone"), request="contact"),),),
+    )
+
+
+async def _ask_teams(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    return await _teams_reply(ctx, data.get("teams", []))
+
+
+async def _ask_station(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    return await _stations_reply(ctx, None)
+
+
+async def _ask_words(ctx: Ctx, data: dict[str, Any], *, step: str) -> Reply:
+    """Skills or honours: free words, which may be left empty (or cleared, in /profile)."""
     label = ctx.t("volunteer.btn.clear" if data.get("mode") == "edit" else "common.skip_button")
     skip = ((Button(label, callbacks.encode(callbacks.VOL_SKIP_FIELD)),),)
     return Reply(ctx.t(f"volunteer.ask_{step}"), buttons=skip)
@@ -169,37 +182,44 @@ async def apply(ctx: Ctx) -> Result:
 
 
 async def on_input(ctx: Ctx) -> Result:
-    """Anything typed or sent while in the volunteer dialog."""
+    """Anything typed or sent while in the volunteer dialog: read by the step it is at."""
     state = ctx.dialog
     assert state is not None
-    step, data, event = state.step, dict(state.data), ctx.event
-    if step in ("teams", "station"):
-        hint = ctx.reply(f"volunteer.use_buttons_{step}")
-        picker = (
-            await _teams_reply(ctx, data.get("teams", []))
-            if step == "teams"
-            else await _stations_reply(ctx, None)
-        )
-        return [hint, picker]
-    if step == "phone":
-        if event.kind == Kind.CONTACT:
-            if not event.contact_is_self:
-                return ctx.reply("volunteer.phone_not_own")
-            phone = volunteers.normalize_phone(event.phone, verified=True)
-        elif event.kind == Kind.TEXT:
-            phone = volunteers.normalize_phone(event.text)
-        else:
-            return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
-        if phone is None:
-            return await _ask_again(ctx, "volunteer.bad_phone", step, data)
-        data["phone"] = phone
-        return await _next(ctx, data, step)
-    if event.kind != Kind.TEXT:
-        return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
-    limit = TEXT_STEPS.get(step)
-    if limit is None:  # a step this version does not know: start over politely
+    step = VOLUNTEER.step(state.step)
+    if step is None:  # a step this version does not know: start over politely
         await dialog.clear(ctx)
         raise Expired()
+    return await step.answer(ctx, dict(state.data))
+
+
+async def _use_buttons(ctx: Ctx, data: dict[str, Any]) -> Result:
+    """Words at the team or station picker: point at the buttons, and show them again."""
+    step = ctx.dialog.step if ctx.dialog else "teams"
+    return [ctx.reply(f"volunteer.use_buttons_{step}"), await _ask(ctx, step, data)]
+
+
+async def _on_phone(ctx: Ctx, data: dict[str, Any]) -> Result:
+    event = ctx.event
+    if event.kind == Kind.CONTACT:
+        if not event.contact_is_self:
+            return ctx.reply("volunteer.phone_not_own")
+        phone = volunteers.normalize_phone(event.phone, verified=True)
+    elif event.kind == Kind.TEXT:
+        phone = volunteers.normalize_phone(event.text)
+    else:
+        return [ctx.reply("volunteer.text_please"), await _ask(ctx, "phone", data)]
+    if phone is None:
+        return await _ask_again(ctx, "volunteer.bad_phone", "phone", data)
+    data["phone"] = phone
+    return await _next(ctx, data, "phone")
+
+
+async def _on_words(ctx: Ctx, data: dict[str, Any], *, step: str) -> Result:
+    """A name, skills or honours typed in; "无" leaves skills and honours empty."""
+    event = ctx.event
+    if event.kind != Kind.TEXT:
+        return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
+    limit = TEXT_STEPS[step]
     raw = event.text.strip()
     if step != "name" and raw.lower() in _NOTHING:
         data[step] = ""
@@ -232,13 +252,9 @@ async def _next(ctx: Ctx, data: dict[str, Any], done: str) -> Result:
                 remove_keyboard=True,
             )
         )
-    idx = STEPS.index(done) + 1
-    if idx < len(STEPS) and STEPS[idx] == "station" and not await _has_stations(ctx):
-        data["station_id"] = None
-        idx += 1
-    if idx >= len(STEPS):
+    step = await VOLUNTEER.next_after(ctx, data, done)
+    if step is None:
         return [*replies, *await _submit(ctx, data)]
-    step = STEPS[idx]
     await dialog.save(ctx, FLOW, step, data)
     return [*replies, await _ask(ctx, step, data)]
 
@@ -580,6 +596,52 @@ async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
         ctx.t("volunteer.rejected_done", name=volunteer.name), edit=ctx.event.kind == Kind.BUTTON
     )
     return answer
+
+
+# ---------------------------------------------------------------- the dialog as a table
+
+
+async def _after_teams(ctx: Ctx, data: dict[str, Any]) -> str:
+    """The station step only once an admin has set up stations."""
+    if await _has_stations(ctx):
+        return "station"
+    data["station_id"] = None
+    return "skills"
+
+
+# The application, step by step; /profile's edits re-use a step and then save (``mode: edit``).
+VOLUNTEER = Dialog(
+    FLOW,
+    steps=(
+        DialogStep(
+            "name",
+            ask=_ask_name,
+            answer=partial(_on_words, step="name"),
+            next="phone",
+            edits="name",
+        ),
+        DialogStep("phone", ask=_ask_phone, answer=_on_phone, next="teams", edits="phone"),
+        DialogStep(
+            "teams", ask=_ask_teams, answer=_use_buttons, next=_after_teams, edits="teams"
+        ),  # buttons: toggle_team, teams_done
+        DialogStep(
+            "station", ask=_ask_station, answer=_use_buttons, next="skills", edits="station"
+        ),  # buttons: open_station, pick_station, skip_station
+        DialogStep(
+            "skills",
+            ask=partial(_ask_words, step="skills"),
+            answer=partial(_on_words, step="skills"),
+            next="honours",
+            edits="skills",
+        ),
+        DialogStep(
+            "honours",
+            ask=partial(_ask_words, step="honours"),
+            answer=partial(_on_words, step="honours"),
+            edits="honours",
+        ),  # the last: the application is submitted
+    ),
+)
 
 
 def register(reg: Registry) -> None:
