@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from store.audit import add_audit, latest_audit
+from store.engine import Session
 from store.models import AuditLog
 
 MAX_SHOWN = 50  # rows /audit will list at once
@@ -32,7 +31,7 @@ def _plain(value: Any) -> Any:
 
 
 async def record(
-    session: AsyncSession,
+    session: Session,
     *,
     actor_id: int | None,
     action: str,
@@ -54,7 +53,7 @@ async def record(
 
 
 async def latest(
-    session: AsyncSession,
+    session: Session,
     n: int,
     *,
     actor_id: int | None = None,

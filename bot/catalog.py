@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store import teams as teams_store
-from store.engine import Database
+from store.engine import Database, Session
 from store.models import AuditLog, Team, utcnow
 
 SLUG = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
@@ -111,7 +110,7 @@ async def seed_if_empty(db: Database) -> int:
         return len(default_catalog().teams)
 
 
-async def list_teams(session: AsyncSession, *, active_only: bool = False) -> list[Team]:
+async def list_teams(session: Session, *, active_only: bool = False) -> list[Team]:
     """Every team (or every active one) in the catalog's order."""
     return await teams_store.teams(session, active_only=active_only)
 

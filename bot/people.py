@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.config import Settings
 from bot.events import Actor
 from bot.texts import normalize_language
 from store import people as people_store
 from store import volunteers as volunteers_store
-from store.engine import Database
+from store.engine import Database, Session
 from store.models import Person, Role, Volunteer, VolunteerStatus, utcnow
 
 
-async def get_or_create(
-    session: AsyncSession, actor: Actor, *, default_language: str = "zh"
-) -> Person:
+async def get_or_create(session: Session, actor: Actor, *, default_language: str = "zh") -> Person:
     """The Person behind ``actor``; created on first contact, name refreshed after.
 
     The client's language decides theirs; without one, the association's default.
@@ -56,7 +52,7 @@ def is_admin(settings: Settings, person: Person) -> bool:
     return is_super_admin(settings, person) or Role.ADMIN in (person.roles or [])
 
 
-async def volunteer_of(session: AsyncSession, person: Person) -> Volunteer | None:
+async def volunteer_of(session: Session, person: Person) -> Volunteer | None:
     return await volunteers_store.volunteer_by_person(session, person_id=person.id)
 
 
@@ -67,7 +63,7 @@ def is_working_volunteer(volunteer: Volunteer | None) -> bool:
     )
 
 
-async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
+async def mark_unreachable(session: Session, person_id: int) -> None:
     person = await people_store.person_by_id(session, person_id=person_id)
     if person is not None and person.reachable:
         person.reachable = False

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
+from store.engine import Session
 from store.stations import station_by_id
 
 
-async def ancestors(session: AsyncSession, station_id: int | None) -> list[int]:
+async def ancestors(session: Session, station_id: int | None) -> list[int]:
     """``station_id`` and its ancestors, nearest first (the tree is shallow: 3 levels)."""
     chain: list[int] = []
     seen: set[int] = set()
@@ -20,7 +19,7 @@ async def ancestors(session: AsyncSession, station_id: int | None) -> list[int]:
     return chain
 
 
-async def in_subtree(session: AsyncSession, station_id: int, root_id: int) -> bool:
+async def in_subtree(session: Session, station_id: int, root_id: int) -> bool:
     return root_id in await ancestors(session, station_id)
 
 

@@ -27,3 +27,7 @@ async def offer_on_message(
         col(Offer.message_id) == message_id,
     )
     return (await session.exec(stmt)).first() is not None
+
+
+async def offer_by_id(session: AsyncSession, *, offer_id: int) -> Offer | None:
+    return await session.get(Offer, offer_id)

@@ -95,3 +95,7 @@ async def orders_held_by(
         col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(statuses)
     )
     return list((await session.exec(stmt)).all())
+
+
+async def order_by_id(session: AsyncSession, *, order_id: int | None) -> Order | None:
+    return await session.get(Order, order_id) if order_id is not None else None

@@ -69,3 +69,7 @@ async def volunteers_page(
     total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
     order = col(Volunteer.id).desc() if newest_first else col(Volunteer.id)
     return total, list((await session.exec(stmt.order_by(order).limit(limit))).all())
+
+
+async def volunteer_by_id(session: AsyncSession, *, volunteer_id: int | None) -> Volunteer | None:
+    return await session.get(Volunteer, volunteer_id) if volunteer_id is not None else None

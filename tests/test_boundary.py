@@ -62,6 +62,13 @@ def _statements(path: Path) -> list[str]:
             found.append(f"{func.id}() at line {node.lineno}")
         elif isinstance(func, ast.Attribute) and func.attr in RUNNERS:
             found.append(f"{func.attr}() at line {node.lineno}")
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "session"
+        ):
+            found.append(f"session.get() at line {node.lineno}")  # a lookup by key is a query
     return found
 
 
@@ -86,8 +93,9 @@ def test_the_statement_check_can_fail(tmp_path: Path) -> None:
     sample.write_text(
         "from sqlmodel import select\n"
         "async def f(session):\n"
+        "    await session.get(Order, 1)\n"
         "    return await session.exec(select(1))\n",
         encoding="utf-8",
     )
     assert _imports(sample) & SQL_MODULES == {"sqlmodel"}
-    assert [s.split("(")[0] for s in _statements(sample)] == ["exec", "select"]
+    assert sorted(s.split("(")[0] for s in _statements(sample)) == ["exec", "select", "session.get"]

@@ -18,6 +18,7 @@ from bot.flows.admin_common import args, rest_text
 from bot.notify import notify
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
+from store.broadcasts import broadcast_by_id
 from store.models import Broadcast
 from store.people import person_by_id
 from store.stations import station_by_code
@@ -69,7 +70,7 @@ async def draft(ctx: Ctx) -> Result:
 async def _own_draft(ctx: Ctx) -> Broadcast:
     broadcast_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        row = await session.get(Broadcast, broadcast_id)
+        row = await broadcast_by_id(session, broadcast_id=broadcast_id)
     if row is None or row.admin_id != ctx.person.id or row.finished_at is not None:
         raise Expired()
     return row
@@ -122,7 +123,7 @@ async def roll_call(ctx: Ctx) -> Result:
     broadcast_id = callbacks.int_arg(ctx.args, 0)
     value = {"y": broadcast.YES, "n": broadcast.NO}[callbacks.str_arg(ctx.args, 1, ("y", "n"))]
     async with ctx.deps.db.session() as session:
-        row = await session.get(Broadcast, broadcast_id)
+        row = await broadcast_by_id(session, broadcast_id=broadcast_id)
         if row is None or not await broadcast.is_recipient(session, broadcast_id, ctx.person.id):  # type: ignore[arg-type]
             raise Expired()
         admin = await person_by_id(session, person_id=row.admin_id)

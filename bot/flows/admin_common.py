@@ -15,6 +15,7 @@ from bot.texts import has
 from store import volunteers as volunteers_store
 from store.engine import Session
 from store.models import Order, Person, Volunteer
+from store.volunteers import volunteer_by_id
 
 LIST_LIMIT = 30  # rows a list command shows; the rest is counted, not listed
 AMBIGUOUS_SHOWN = 10  # volunteer ids listed when a name is shared
@@ -106,7 +107,7 @@ async def find_volunteer(session: Session, ref: str) -> Volunteer | None:
     folded = ident(ref)
     volunteer_id = number(folded.lstrip("#").removeprefix("V").removeprefix("v"))
     if volunteer_id is not None:
-        return await session.get(Volunteer, volunteer_id)
+        return await volunteer_by_id(session, volunteer_id=volunteer_id)
     if folded.startswith("@") and len(folded) > 1:
         return await volunteers_store.volunteer_by_username(session, username=folded[1:])
     matches = await volunteers_store.volunteers_named(session, name=ref, limit=AMBIGUOUS_SHOWN + 1)

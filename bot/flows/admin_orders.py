@@ -59,7 +59,7 @@ from store.people import people_by_id, person_by_id
 from store.relay import relayed_count
 from store.stations import station_by_code, station_by_id
 from store.teams import team_by_id, team_by_slug, teams_by_id
-from store.volunteers import volunteer_names
+from store.volunteers import volunteer_by_id, volunteer_names
 
 MAX_REASON = 300
 CANCELLABLE = (*OrderStatus.OPEN, *OrderStatus.ACTIVE)
@@ -193,7 +193,9 @@ async def _history(session: Session, order: Order) -> _History:
         requester=await person_by_id(session, person_id=order.requester_id),
         team=await team_by_id(session, team_id=order.team_id),
         station=await station_by_id(session, station_id=order.station_id),
-        volunteer=await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None,
+        volunteer=await volunteer_by_id(session, volunteer_id=order.volunteer_id)
+        if order.volunteer_id
+        else None,
         offers=offers,
         names=await volunteer_names(session, ids={o.volunteer_id for o in offers} | held),
         feedback=await feedback_of_order(session, order_id=order.id),

@@ -31,7 +31,7 @@ from bot.reply import Button, Outcome, Reply
 from store.models import Station, Volunteer, VolunteerStatus
 from store.stations import station_by_code
 from store.teams import team_by_slug, team_names_by_volunteer
-from store.volunteers import volunteers_page
+from store.volunteers import volunteer_by_id, volunteers_page
 
 MAX_REASON = 200
 MAX_PENDING_BUTTONS = 10
@@ -184,7 +184,7 @@ async def _decide(ctx: Ctx, move: Move, done_key: str) -> Result:
     """批准/拒绝 under the pending list: the row is re-checked, the list stays as it was."""
     volunteer_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        volunteer = await session.get(Volunteer, volunteer_id)
+        volunteer = await volunteer_by_id(session, volunteer_id=volunteer_id)
         if volunteer is None:
             raise Expired()
         await roles.require_scope(session, ctx, volunteer.station_id)

@@ -32,7 +32,8 @@ from scheduler.when import summary
 from store import tasks
 from store.dialogs import clear_dialog, save_dialog
 from store.feedback import add_feedback, feedback_of_order
-from store.models import Feedback, Order, OrderStatus, Task
+from store.models import Feedback, OrderStatus, Task
+from store.orders import order_by_id
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,7 @@ async def rate(ctx: Ctx) -> Result:
         raise BadCallback(str(rating))
     deps, now = ctx.deps, ctx.deps.now()
     async with deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None or order.requester_id != ctx.person.id:
             raise Expired()
         rated = await feedback_of_order(session, order_id=order_id)
@@ -246,7 +247,7 @@ async def comment(ctx: Ctx) -> Result:
         if fb is not None:
             fb.comment = text
             session.add(fb)
-            order = await session.get(Order, fb.order_id)
+            order = await order_by_id(session, order_id=fb.order_id)
     if fb is None:  # the rating is gone (order deleted by an admin …)
         return ctx.reply("common.expired")
     await _close_prompt(ctx, data)

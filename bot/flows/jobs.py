@@ -17,9 +17,9 @@ from bot.errors import Expired, Refusal
 from bot.events import Kind
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
-from store.models import Offer, Order, OrderStatus, Volunteer
-from store.offers import offer_on_message
-from store.orders import orders_held_by
+from store.models import Order, OrderStatus, Volunteer
+from store.offers import offer_by_id, offer_on_message
+from store.orders import order_by_id, orders_held_by
 
 APPOINT_FLOW = "jobappt"
 FINISH_FLOW = "jobdone"
@@ -42,7 +42,7 @@ async def _card(
     ctx: Ctx, order: Order, header: str = "jobs.card.item", *, edit: bool = False
 ) -> Reply:
     async with ctx.deps.db.session() as session:
-        fresh = await session.get(Order, order.id)
+        fresh = await order_by_id(session, order_id=order.id)
         assert fresh is not None
         card = await jobtext.job_card(session, fresh, ctx.lang, ctx.deps.settings.tz, header=header)
     return Reply(card.text, buttons=card.buttons, edit=edit)
@@ -52,7 +52,7 @@ async def _held(ctx: Ctx, allowed: tuple[str, ...]) -> tuple[Order, Volunteer]:
     """The job named by the button, if the actor holds it and it is in an ``allowed`` status."""
     order_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
     if order is None or volunteer is None or order.volunteer_id != volunteer.id:
         raise Expired()
@@ -77,7 +77,7 @@ async def press_claim(ctx: Ctx) -> Result:
     """认领 on an offer or a board item: the atomic claim; exactly one presser wins."""
     order_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
         if order is None:
             raise Expired()
@@ -127,7 +127,7 @@ async def _pressed_offer(ctx: Ctx, order_id: int, volunteer_id: int) -> bool:
 
 async def _claim_lost(ctx: Ctx, order_id: int, volunteer_id: int) -> Result:
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         assert order is not None
         if order.volunteer_id == volunteer_id:  # a double press that won the first time
             return Outcome(toast=ctx.t("jobs.claim.yours"))
@@ -145,14 +145,14 @@ async def press_decline(ctx: Ctx) -> Result:
     """不方便: close my offer; the next candidate is offered at once (in the background)."""
     offer_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        offer = await session.get(Offer, offer_id)
+        offer = await offer_by_id(session, offer_id=offer_id)
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
         if offer is None or volunteer is None or offer.volunteer_id != volunteer.id:
             raise Expired()
     declined = await dispatch.decline(ctx.deps, offer_id, wait=False)
     async with ctx.deps.db.session() as session:
-        offer = await session.get(Offer, offer_id)
-        order = await session.get(Order, offer.order_id) if offer else None
+        offer = await offer_by_id(session, offer_id=offer_id)
+        order = await order_by_id(session, order_id=offer.order_id) if offer else None
         if offer is None or order is None:
             raise Expired()
         await session.refresh(offer)
@@ -384,7 +384,7 @@ async def quit_input(ctx: Ctx) -> Result:
 async def _verdict(ctx: Ctx, resolved: bool) -> Result:
     order_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
     if order is None or order.requester_id != ctx.person.id:
         raise Expired()
     confirmed = await jobs.confirm(

@@ -26,9 +26,10 @@ from bot.reply import Button, Reply, rows
 from bot.texts import t
 from store import tasks
 from store.dialogs import clear_dialog
-from store.models import Order, OrderStatus, Volunteer
-from store.orders import orders_of_requester
+from store.models import Order, OrderStatus
+from store.orders import order_by_id, orders_of_requester
 from store.teams import teams_by_id
+from store.volunteers import volunteer_by_id
 
 CANCEL_FLOW = "order_cancel"  # typing a reason of one's own
 LIST_LIMIT = 10
@@ -63,7 +64,7 @@ def _snippet(text: str, limit: int = 30) -> str:
 async def _own_order(ctx: Ctx, order_id: int) -> Order:
     """The actor's own order with this id; anything else is a forged or stale button."""
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
     if order is None or order.requester_id != ctx.person.id:
         raise Expired()
     return order
@@ -135,7 +136,11 @@ async def detail_text(ctx: Ctx, order: Order) -> str:
     """The order with its status and every transition it has been through."""
     async with ctx.deps.db.session() as session:
         team_name = await orders.team_name(session, order.team_id, ctx.lang)
-        volunteer = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
+        volunteer = (
+            await volunteer_by_id(session, volunteer_id=order.volunteer_id)
+            if order.volunteer_id
+            else None
+        )
     lines = [
         ctx.t("tracking.detail.title", code=order.code),
         ctx.t("tracking.detail.status", status=orders.status_label(ctx.lang, order.status)),
@@ -288,7 +293,7 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
     deps, now, by = ctx.deps, ctx.deps.now(), ctx.person.id
     reason = reason[:MAX_REASON]
     async with deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None or order.requester_id != by:
             raise Expired()
         won = await orders.transition(

@@ -25,7 +25,9 @@ from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
 from bot.texts import t
 from store import stations as stations_store
 from store.dialogs import clear_dialog
-from store.models import Station, Volunteer, VolunteerStatus
+from store.models import Volunteer, VolunteerStatus
+from store.stations import station_by_id
+from store.volunteers import volunteer_by_id
 
 FLOW = "volunteer"
 REJECT_FLOW = "vreject"
@@ -359,7 +361,7 @@ async def pick_station(ctx: Ctx) -> Result:
     _state(ctx, "station")
     station_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        station = await session.get(Station, station_id)
+        station = await station_by_id(session, station_id=station_id)
     if station is None or not station.active:
         raise Expired()
     return await _pick_station(ctx, station_id)
@@ -506,7 +508,7 @@ async def busy(ctx: Ctx) -> Result:
 async def _application(ctx: Ctx, volunteer_id: int) -> tuple[Volunteer, str]:
     """The application (scope-checked for station admins) and its text in the admin's language."""
     async with ctx.deps.db.session() as session:
-        volunteer = await session.get(Volunteer, volunteer_id)
+        volunteer = await volunteer_by_id(session, volunteer_id=volunteer_id)
         if volunteer is None:
             raise Expired()
         await roles.require_scope(session, ctx, volunteer.station_id)
