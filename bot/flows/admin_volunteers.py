@@ -61,7 +61,7 @@ async def show(ctx: Ctx, filter_: str | None) -> Result:
     async with ctx.deps.db.session() as session:
         within = await roles.scope_ids(session, ctx)
         if filter_ is None:
-            pass
+            pass  # everyone but rejected applicants
         elif filter_.lower() in _STATUS_WORDS:
             status = _STATUS_WORDS[filter_.lower()]
             title = ctx.t(f"admin.vstatus.{status}")
@@ -96,22 +96,24 @@ async def show(ctx: Ctx, filter_: str | None) -> Result:
     text = head + "\n" + "\n".join(lines)
     if total > len(rows):
         text += "\n" + ctx.t("admin.list.more", shown=len(rows), n=total)
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if pending_view:
-        buttons = tuple(
-            (
-                Button(
-                    _label(ctx, "admin.vols.approve", v),
-                    callbacks.encode(callbacks.PENDING_LIST_APPROVE, v.id),
-                ),
-                Button(
-                    _label(ctx, "admin.vols.reject", v),
-                    callbacks.encode(callbacks.PENDING_LIST_REJECT, v.id),
-                ),
-            )
-            for v in rows[:MAX_PENDING_BUTTONS]
+    return Reply(text, buttons=_decide_buttons(ctx, rows) if pending_view else ())
+
+
+def _decide_buttons(ctx: Ctx, pending: list[Volunteer]) -> tuple[tuple[Button, ...], ...]:
+    """批准 / 拒绝 under the first applications of the pending list."""
+    return tuple(
+        (
+            Button(
+                _label(ctx, "admin.vols.approve", v),
+                callbacks.encode(callbacks.PENDING_LIST_APPROVE, v.id),
+            ),
+            Button(
+                _label(ctx, "admin.vols.reject", v),
+                callbacks.encode(callbacks.PENDING_LIST_REJECT, v.id),
+            ),
         )
-    return Reply(text, buttons=buttons)
+        for v in pending[:MAX_PENDING_BUTTONS]
+    )
 
 
 def _label(ctx: Ctx, key: str, v: Volunteer) -> str:
