@@ -2,7 +2,7 @@
 
 Each simulated worker is a fresh Telegram person who sends ``/start`` (not
 timed: it creates the person, as a real first visit does) and then the seven
-events of tests/test_ordering.py's happy path, each timed around
+events of tests/core/test_ordering.py's happy path, each timed around
 ``Engine.handle``:
 
     free_text     "注塑件毛边太多怎么办" (routed → technical team, confirmation asked)

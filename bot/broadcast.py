@@ -45,7 +45,7 @@ from bot.notify import edit as edit_message
 from bot.people import mark_unreachable
 from bot.reply import Button, MessageRef, Reply
 from bot.roles import subtree_ids
-from bot.texts import t
+from bot.texts import choices, t
 from store import tasks
 from store.models import (
     Broadcast,
@@ -543,7 +543,7 @@ def volunteer_message(
         sender=sender or t(lang, "admin.bc.sender_default"),
     )
     if answer is not None:
-        text += "\n\n" + t(lang, f"admin.bc.your_answer.{answer}")
+        text += "\n\n" + t(lang, choices.BROADCAST_YOUR_ANSWER[answer])
     bid = broadcast.id
     buttons = (
         (
@@ -687,7 +687,7 @@ def progress_text(
         t(lang, "admin.bc.progress.quote", text=_short(broadcast.text, 60)),
         t(
             lang,
-            f"admin.bc.progress.{state}",
+            choices.BROADCAST_PROGRESS[state],
             done=sent + failed,
             total=broadcast.total,
             sent=sent,

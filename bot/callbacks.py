@@ -37,12 +37,18 @@ def decode(data: str) -> tuple[str, list[str]]:
     return LEGACY_VERBS.get(verb, verb), args
 
 
+MAX_INT_ARG = 2**31 - 1  # ids are 32-bit integer columns; a forged larger one must not reach SQL
+
+
 def int_arg(args: list[str], i: int) -> int:
-    """The i-th argument as an int, or BadCallback."""
+    """The i-th argument as an int that fits a 32-bit column, or BadCallback."""
     try:
-        return int(args[i])
+        value = int(args[i])
     except (IndexError, ValueError):
         raise BadCallback(":".join(args)) from None
+    if not -MAX_INT_ARG <= value <= MAX_INT_ARG:
+        raise BadCallback(":".join(args))
+    return value
 
 
 def str_arg(args: list[str], i: int, choices: tuple[str, ...] | None = None) -> str:

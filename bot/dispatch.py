@@ -37,7 +37,7 @@ from bot.lifecycle import emit
 from bot.notify import edit, notify, notify_admins
 from bot.reply import MessageRef, Reply
 from bot.stations import ancestors, nearness
-from bot.texts import t
+from bot.texts import choices, t
 from store import tasks
 from store.models import (
     AuditLog,
@@ -673,7 +673,7 @@ async def history(deps: Deps, session: AsyncSession, order: Order, lang: str | N
                 "dispatch.history.offer",
                 wave=offer.wave,
                 name=volunteer.name,
-                status=t(lang, f"dispatch.offer_status.{offer.status}"),
+                status=t(lang, choices.OFFER_STATUS[offer.status]),
             )
         )
     return "\n".join(lines)

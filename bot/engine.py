@@ -20,7 +20,7 @@ from bot.errors import Forbidden, Refusal
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
 from bot.reply import Outcome, Reply
-from bot.texts import has, normalize_language, t
+from bot.texts import choices, normalize_language, t
 from store import dialogs
 
 log = logging.getLogger(__name__)
@@ -137,8 +137,7 @@ def as_command(event: Inbound) -> Inbound:
 
 def unsupported(ctx: Ctx) -> Reply:
     """The hint for a message type we cannot use here."""
-    media_key = f"common.media.{ctx.event.media or 'other'}"
-    media = ctx.t(media_key if has(media_key) else "common.media.other")
+    media = ctx.t(choices.MEDIA.get(ctx.event.media or "other", "common.media.other"))
     return ctx.reply("common.unsupported", media=media)
 
 

@@ -24,7 +24,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.stats import SERVED, Month
-from bot.texts import t
+from bot.texts import choices, t
 from store.models import Feedback, Order, Station, Team, Volunteer, VolunteerTeam
 
 KINDS = ("orders", "volunteers", "feedback")
@@ -103,7 +103,7 @@ async def build(
         raise ValueError(f"unknown export {kind!r}")
     kept = _columns(columns, private)
     index = [columns.index(c) for c in kept]
-    header = [t(lang, f"admin.csv.{c}") for c in kept]
+    header = [t(lang, choices.CSV_COLUMN[c]) for c in kept]
     content = to_csv(header, ([row[i] for i in index] for row in rows))
     return Table(content, len(rows), kept)
 
@@ -147,7 +147,7 @@ async def _orders(
         rows.append(
             [
                 o.code,
-                t(lang, f"status.{o.status}"),
+                t(lang, choices.ORDER_STATUS[o.status]),
                 team.name if team else "",
                 team.slug if team else "",
                 station.name if station else "",
@@ -214,7 +214,7 @@ async def _volunteers(
                 v.phone,
                 station.name if station else "",
                 "、".join(memberships.get(v.id, [])),  # type: ignore[arg-type]
-                t(lang, f"admin.vstatus.{v.status}"),
+                t(lang, choices.VOLUNTEER_STATUS_ADMIN[v.status]),
                 v.star_level,
                 round(v.service_minutes / 60, 1),
                 sessions,

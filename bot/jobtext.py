@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, orders, timeparse
 from bot.reply import Button, Reply
-from bot.texts import has, t
+from bot.texts import choices, date_text, t
 from bot.volunteers import station_path
 from store.models import Order, OrderStatus, Person
 
@@ -38,7 +38,6 @@ NEED_FULL = 800  # … and on the job card
 # Seven or more digits, however a person separates them when typing a number:
 # spaces, dashes, dots, commas (half- and full-width), brackets.
 _PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-－—–.·,，、()（）]{0,3}\d){6,}")
-_WEEKDAYS_ZH = "一二三四五六日"
 
 
 def hide_numbers(text: str) -> str:
@@ -54,17 +53,14 @@ def shorten(text: str, limit: int) -> str:
 def fmt_time(dt: datetime, tz: ZoneInfo, lang: str | None) -> str:
     """A moment such as an appointment: ``11月25日(周三) 14:30`` in the association's zone
     (the same style as ``timeparse.format_window`` uses for preferred times)."""
-    local = dt.astimezone(tz)
-    if lang == "en":
-        return local.strftime("%a %d %b %H:%M")
-    return f"{local.month}月{local.day}日(周{_WEEKDAYS_ZH[local.weekday()]}) {local:%H:%M}"
+    return date_text(lang, "date.moment", dt.astimezone(tz))
 
 
 def when_wanted(order: Order, tz: ZoneInfo, lang: str | None) -> str:
     """The requester's preferred time: the preset or their own words, and the window."""
     pref = order.time_pref
-    if pref and pref != "custom" and has(f"dispatch.time.{pref}"):
-        label = t(lang, f"dispatch.time.{pref}")
+    if pref in choices.TIME_PREF_DISPATCH:
+        label = t(lang, choices.TIME_PREF_DISPATCH[pref])
     else:
         label = order.time_text or ""
     if pref == "asap" or order.window_start is None or order.window_end is None:

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.deps import Deps
 from bot.notify import notify
 from bot.reply import Reply
-from bot.texts import t
+from bot.texts import choices, t
 from store import tasks
 from store.models import Order, OrderStatus, Person, Team
 
@@ -65,7 +65,7 @@ def parse_code(text: str) -> int | None:
 
 
 def status_label(lang: str | None, status: str) -> str:
-    return t(lang, f"status.{status}")
+    return t(lang, choices.ORDER_STATUS[status])
 
 
 async def create_order(

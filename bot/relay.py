@@ -18,7 +18,7 @@ from bot.events import Kind
 from bot.notify import notify
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply
-from bot.texts import Safe, t
+from bot.texts import Safe, choices, t
 from store.models import Order, OrderMessage, OrderStatus, Person, Volunteer
 
 FLOW = "relay"
@@ -62,7 +62,7 @@ async def open_relay(ctx: Ctx) -> Result:
         raise Expired()
     await dialog.save(ctx, FLOW, "talk", {"order_id": order_id})
     peer_key = "requester" if role == "volunteer" else "volunteer"
-    peer = ctx.t(f"jobs.relay.peer_{peer_key}")
+    peer = ctx.t(choices.RELAY_PEER[peer_key])
     return Reply(ctx.t("jobs.relay.opened", code=order.code, peer=peer), buttons=_end_button(ctx))
 
 
@@ -111,7 +111,7 @@ async def talk(ctx: Ctx) -> Result:
             )
         )
     lang = other.language
-    sender = t(lang, f"jobs.relay.from_{role}", name=await _sender_name(ctx, order, role))
+    sender = t(lang, choices.RELAY_FROM[role], name=await _sender_name(ctx, order, role))
     if location is not None:
         body = t(lang, "jobs.relay.location", lat=location[0], lon=location[1])
     else:

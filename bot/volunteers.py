@@ -25,7 +25,7 @@ from bot.notify import edit, notify
 from bot.phones import normalize_mobile
 from bot.reply import MessageRef, Reply
 from bot.stations import ancestors
-from bot.texts import t
+from bot.texts import choices, t
 from store.models import (
     Feedback,
     Offer,
@@ -456,7 +456,7 @@ async def describe(session: AsyncSession, volunteer: Volunteer, lang: str | None
         "station": await station_path(session, volunteer.station_id) or none,
         "skills": volunteer.skills or none,
         "honours": volunteer.honours or none,
-        "status": t(lang, f"volunteer.status.{volunteer.status}"),
+        "status": t(lang, choices.VOLUNTEER_STATUS[volunteer.status]),
     }
 
 

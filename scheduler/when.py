@@ -6,32 +6,17 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
+from bot.texts import date_text, t
 
 
 def when(lang: str | None, at: datetime, tz: ZoneInfo) -> str:
     """``11月24日（周二）14:00`` / ``Tue 11/24 14:00``, in the configured time zone."""
-    local = at.astimezone(tz)
-    return t(
-        lang,
-        "schedule.when",
-        month=local.month,
-        day=local.day,
-        weekday=t(lang, f"schedule.weekday.{local.weekday()}"),
-        time=f"{local:%H:%M}",
-    )
+    return date_text(lang, "date.when", at.astimezone(tz))
 
 
 def day(lang: str | None, at: datetime, tz: ZoneInfo) -> str:
     """``11月24日（周二）`` / ``Tue 11/24``: the local date alone."""
-    local = at.astimezone(tz)
-    return t(
-        lang,
-        "schedule.date",
-        month=local.month,
-        day=local.day,
-        weekday=t(lang, f"schedule.weekday.{local.weekday()}"),
-    )
+    return date_text(lang, "date.day", at.astimezone(tz))
 
 
 def span(lang: str | None, delta: timedelta) -> str:

@@ -30,7 +30,7 @@ from bot.flows.admin_common import (
 )
 from bot.registry import Audience, Handler, Registry, Result
 from bot.reply import Button, Reply
-from bot.texts import t
+from bot.texts import choices, t
 from store.models import AuditLog, Person, Role, Station
 from store.people import people_by_id
 from store.stations import station_by_code, station_by_id
@@ -48,7 +48,7 @@ async def menu(ctx: Ctx) -> Result:
     scope = await _scope_label(ctx)
     buttons = tuple(
         tuple(
-            Button(ctx.t(f"admin.menu.btn.{v}"), callbacks.encode(callbacks.ADMIN_MENU, v))
+            Button(ctx.t(choices.ADMIN_MENU_BUTTON[v]), callbacks.encode(callbacks.ADMIN_MENU, v))
             for v in pair
         )
         for pair in (("teams", "stations"), ("pending", "orders"), ("stats", "audit"))

@@ -18,6 +18,7 @@ from bot.flows.admin_common import args, rest_text
 from bot.notify import notify
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
+from bot.texts import choices
 from store.broadcasts import broadcast_by_id
 from store.models import Broadcast
 from store.people import person_by_id
@@ -128,7 +129,7 @@ async def roll_call(ctx: Ctx) -> Result:
             raise Expired()
         admin = await person_by_id(session, person_id=row.admin_id)
     changed = await broadcast.answer(ctx.deps, broadcast_id, ctx.person.id, value)  # type: ignore[arg-type]
-    toast = ctx.t(f"admin.bc.answered.{value}")
+    toast = ctx.t(choices.BROADCAST_ANSWERED[value])
     if not changed:
         return Outcome(toast=toast)
     message = broadcast.volunteer_message(

@@ -11,7 +11,7 @@ from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Refusal
 from bot.events import Kind
-from bot.texts import has
+from bot.texts import choices
 from store import volunteers as volunteers_store
 from store.engine import Session
 from store.models import Order, Person, Volunteer
@@ -67,8 +67,8 @@ def local(deps: Deps, dt: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
 
 def action_label(ctx: Ctx, action: str) -> str:
     """An audit action (``order.cancel``) in words, or as it is when there are none."""
-    key = f"admin.act.{action}"
-    return ctx.t(key) if has(key) else action
+    key = choices.AUDIT_ACTION.get(action)
+    return ctx.t(key) if key else action
 
 
 def person_name(person: Person | None) -> str:

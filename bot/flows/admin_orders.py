@@ -35,7 +35,7 @@ from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
 from bot.routing import suggest_keywords
 from bot.routing.keywords import KeywordError, parse_keyword
-from bot.texts import Safe, t
+from bot.texts import Safe, choices, t
 from store import audit as audit_store
 from store import tasks
 from store.engine import Session
@@ -91,7 +91,10 @@ def _status_word(ctx: Ctx, word: str) -> tuple[str, ...] | None:
     if w in _GROUPS:
         return _GROUPS[w]
     for status in _ALL_STATUSES:
-        if w == status or word in (t("zh", f"status.{status}"), ctx.t(f"status.{status}")):
+        if w == status or word in (
+            t("zh", choices.ORDER_STATUS[status]),
+            ctx.t(choices.ORDER_STATUS[status]),
+        ):
             return (status,)
     return None
 
@@ -219,13 +222,15 @@ def _events(ctx: Ctx, order: Order, h: _History) -> list[tuple[datetime, int, st
         "admin.tl.created",
         0,
         who=person_name(h.requester),
-        source=ctx.t(f"admin.source.{order.source}") if order.source in _SOURCES else order.source,
+        source=ctx.t(choices.ORDER_SOURCE[order.source])
+        if order.source in _SOURCES
+        else order.source,
     )
     for offer in h.offers:
         who = h.names.get(offer.volunteer_id, f"#{offer.volunteer_id}")
         add(offer.created_at, "admin.tl.offer", 1, who=who, wave=offer.wave)
         if offer.responded_at and offer.status in _OFFER_ENDS:
-            add(offer.responded_at, f"admin.tl.offer_{offer.status}", 2, who=who)
+            add(offer.responded_at, choices.OFFER_END[offer.status], 2, who=who)
     add(order.claimed_at, "admin.tl.claimed", 3, who=h.names.get(order.volunteer_id or 0, "—"))
     add(
         order.scheduled_at,
@@ -284,7 +289,7 @@ async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
         for at, _, text in _events(ctx, order, h)
     )
     when = order.time_text or (
-        ctx.t(f"admin.time.{order.time_pref}") if order.time_pref in _TIME_PREFS else "—"
+        ctx.t(choices.TIME_PREF_ADMIN[order.time_pref]) if order.time_pref in _TIME_PREFS else "—"
     )
     return ctx.t(
         "admin.order.detail",
@@ -337,7 +342,7 @@ async def assign(ctx: Ctx) -> Result:
         return ctx.reply(
             "admin.assign.not_working",
             name=volunteer.name,
-            status=ctx.t(f"admin.vstatus.{volunteer.status}"),
+            status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[volunteer.status]),
         )
     if order.status not in OrderStatus.OPEN:
         return ctx.reply(

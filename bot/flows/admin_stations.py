@@ -14,6 +14,7 @@ from bot.context import Ctx
 from bot.flows.admin_common import args
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
+from bot.texts import choices
 from store import stations as stations_store
 from store.models import Station, StationLevel, VolunteerStatus
 
@@ -68,7 +69,7 @@ async def tree(ctx: Ctx) -> Result:
             indent="　" * depth,
             name=s.name,
             code=s.code,
-            level=ctx.t(f"admin.level.{s.level}"),
+            level=ctx.t(choices.STATION_LEVEL[s.level]),
             volunteers=counts.get(s.id, 0),
         )
         for depth, s in rows
@@ -122,7 +123,7 @@ async def add_station(ctx: Ctx) -> Result:
         "admin.addstation.done",
         name=name,
         code=code,
-        level=ctx.t(f"admin.level.{level}"),
+        level=ctx.t(choices.STATION_LEVEL[level]),
         parent=parent.name if parent else "—",
     )
 

@@ -18,7 +18,7 @@ from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
 from bot.routing import KeywordError, TeamSpec, edit_keywords
 from bot.routing.keywords import WEIGHT_MARK, format_keyword, parse_keyword
-from bot.texts import Safe, esc
+from bot.texts import Safe, choices, esc
 from store import teams as teams_store
 from store.models import (
     OrderStatus,
@@ -200,7 +200,9 @@ async def edit_team(ctx: Ctx) -> Result:
         value = "" if raw in ("-", "—") else raw  # "-" clears the English name or description
         most = {"name": MAX_NAME, "name_en": MAX_NAME_EN, "description": MAX_DESCRIPTION}[attr]
         if len(value) > most:
-            return ctx.reply("admin.team.too_long", field=ctx.t(f"admin.field.{attr}"), most=most)
+            return ctx.reply(
+                "admin.team.too_long", field=ctx.t(choices.TEAM_FIELD[attr]), most=most
+            )
     async with ctx.deps.db.session() as session:
         team = await teams_store.team_by_slug(session, slug=a[0])
         if team is None:
@@ -225,7 +227,7 @@ async def edit_team(ctx: Ctx) -> Result:
         ctx.t("admin.team.active" if value else "admin.team.retired") if attr == "active" else value
     )
     return ctx.reply(
-        "admin.editteam.done", slug=team.slug, field=ctx.t(f"admin.field.{attr}"), value=shown
+        "admin.editteam.done", slug=team.slug, field=ctx.t(choices.TEAM_FIELD[attr]), value=shown
     )
 
 
@@ -285,7 +287,7 @@ async def change_keywords(
                 remove=remove,
             )
         except KeywordError as exc:
-            return ctx.reply(f"admin.kw.err.{exc.reason}", term=exc.term)
+            return ctx.reply(choices.KEYWORD_ERROR[exc.reason], term=exc.term)
         after = list(edited.keywords)
         added = [raw for raw, term, _ in parsed if term not in current]
         reweighted = [

@@ -28,6 +28,7 @@ from bot.flows.admin_common import (
 )
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
+from bot.texts import choices
 from store.models import Station, Volunteer, VolunteerStatus
 from store.stations import station_by_code
 from store.teams import team_by_slug, team_names_by_volunteer
@@ -64,7 +65,7 @@ async def show(ctx: Ctx, filter_: str | None) -> Result:
             pass  # everyone but rejected applicants
         elif filter_.lower() in _STATUS_WORDS:
             status = _STATUS_WORDS[filter_.lower()]
-            title = ctx.t(f"admin.vstatus.{status}")
+            title = ctx.t(choices.VOLUNTEER_STATUS_ADMIN[status])
             pending_view = status == VolunteerStatus.PENDING
         elif (team := await team_by_slug(session, slug=filter_)) is not None:
             team_id = team.id
@@ -129,7 +130,7 @@ def _line(
         "admin.vols.line",
         id=v.id,
         name=v.name,
-        status=ctx.t(f"admin.vstatus.{v.status}"),
+        status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[v.status]),
         station=station.name if station else "—",
         teams="、".join(teams) or "—",
         hours=f"{v.service_minutes / 60:.1f}",
@@ -155,7 +156,9 @@ async def _act(ctx: Ctx, ref: str, move: Move, done_key: str, **kw: Any) -> Repl
     result = await move(ctx.deps, volunteer.id, by=ctx.person, **kw)
     if result is None:
         return ctx.reply(
-            "admin.vols.cannot", name=volunteer.name, status=ctx.t(f"admin.vstatus.{before}")
+            "admin.vols.cannot",
+            name=volunteer.name,
+            status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[before]),
         )
     return ctx.reply(done_key, name=volunteer.name, id=volunteer.id)
 

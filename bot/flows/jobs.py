@@ -17,6 +17,7 @@ from bot.errors import Expired, Refusal
 from bot.events import Kind
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
+from bot.texts import choices
 from store.models import Order, OrderStatus, Volunteer
 from store.offers import offer_by_id, offer_on_message
 from store.orders import order_by_id, orders_held_by
@@ -178,7 +179,7 @@ async def board(ctx: Ctx) -> Result:
                 ctx.lang,
                 await jobtext.facts(session, order, ctx.lang, tz),
                 order.id,  # type: ignore[arg-type]
-                ctx.t(f"jobs.ring.{ring}"),
+                ctx.t(choices.JOB_RING[ring]),
             )
             for order, ring in ranked[:BOARD_LIMIT]
         ]
@@ -232,7 +233,7 @@ async def appointment_input(ctx: Ctx) -> Result:
     parsed = timeparse.parse_detailed(ctx.event.text, ctx.deps.now(), ctx.deps.settings.tz)
     window = parsed.window
     if window is None:
-        return ctx.reply(f"jobs.appointment.unclear.{parsed.reason or 'unknown'}")
+        return ctx.reply(choices.APPOINTMENT_UNCLEAR[parsed.reason or "unknown"])
     if window.end - window.start != timeparse.CLOCK_SPAN:
         return ctx.reply("jobs.appointment.need_clock")
     volunteer = await _volunteer(ctx)

@@ -24,7 +24,7 @@ from bot.flows.order_draft import (
     team_label,
 )
 from bot.reply import Button, KeyButton, Reply, rows
-from bot.texts import Safe, t
+from bot.texts import Safe, choices, t
 from store.models import Station, Team
 from store.stations import station_by_id
 from store.teams import team_by_id
@@ -115,7 +115,7 @@ def _time_buttons(ctx: Ctx, data: dict[str, Any]) -> tuple[tuple[Button, ...], .
 
     def b(pref: str) -> Button:
         return Button(
-            ctx.t(f"ordering.time.btn.{pref}"), encode(callbacks.ORDER_PICK_TIME, tok, pref)
+            ctx.t(choices.TIME_PREF_BUTTON[pref]), encode(callbacks.ORDER_PICK_TIME, tok, pref)
         )
 
     return (
@@ -205,7 +205,7 @@ async def prompt_summary(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) 
 async def prompt_edit(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) -> Reply:
     tok = data["tok"]
     fields = [
-        Button(ctx.t(f"ordering.edit.field.{f}"), encode(callbacks.ORDER_EDIT_FIELD, tok, f))
+        Button(ctx.t(choices.ORDER_EDIT_FIELD[f]), encode(callbacks.ORDER_EDIT_FIELD, tok, f))
         for f in EDIT_FIELDS
     ]
     back = Button(ctx.t("ordering.btn.back"), encode(callbacks.ORDER_EDIT_FIELD, tok, "back"))
@@ -235,7 +235,7 @@ def time_display(lang: str | None, tz: ZoneInfo, data: dict[str, Any]) -> str:
     if pref is None:
         return "—"
     start, end = parse_iso(data.get("window_start")), parse_iso(data.get("window_end"))
-    label = t(lang, f"ordering.time.btn.{pref}") if pref != "custom" else data["time_text"]
+    label = t(lang, choices.TIME_PREF_BUTTON[pref]) if pref != "custom" else data["time_text"]
     if pref == "asap" or start is None or end is None:
         return str(label)
     window = timeparse.format_window(start, end, tz, lang)

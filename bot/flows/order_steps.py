@@ -54,6 +54,7 @@ from bot.flows.order_prompts import (
 )
 from bot.flows.order_words import is_chitchat, is_label, yes_or_no
 from bot.reply import Reply
+from bot.texts import choices
 
 # ---------------------------------------------------------------- routing the need
 
@@ -92,7 +93,7 @@ async def hint(
     again = await prompt(ctx, data, step)
     if step == Step.PHOTOS:
         kwargs.setdefault("limit", MAX_PHOTOS)
-    text = ctx.t(key or f"ordering.hint.{step}", **kwargs)
+    text = ctx.t(key or choices.ORDER_HINT[step], **kwargs)
     if step in (Step.SUMMARY, Step.EDIT_CHOICE):
         text = again.text + "\n\n" + text  # the summary itself is what to act on
     return Reply(text, buttons=again.buttons, keyboard=again.keyboard)
@@ -224,7 +225,7 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
     text = ctx.event.text.strip()
     if len(text) > MAX_TIME_TEXT:
         return await hint(ctx, data, step, "ordering.hint.time_long", limit=MAX_TIME_TEXT)
-    preset = next((p for p in TIME_PHRASES if is_label(ctx, f"ordering.time.btn.{p}")), None)
+    preset = next((p for p in TIME_PHRASES if is_label(ctx, choices.TIME_PREF_BUTTON[p])), None)
     if preset is not None:
         window = preset_window(ctx, preset)
         pref = preset
@@ -232,7 +233,9 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
         parsed = timeparse.parse_detailed(text, ctx.deps.now(), ctx.deps.settings.tz)
         window, pref = parsed.window, "custom"
         if window is None:
-            return await hint(ctx, data, step, f"ordering.time.unclear.{parsed.reason}", text=text)
+            return await hint(
+                ctx, data, step, choices.ORDER_TIME_UNCLEAR[parsed.reason or "unknown"], text=text
+            )
     if window is None:
         return await hint(ctx, data, step)
     set_time(ctx, data, pref, text, window)
@@ -290,7 +293,7 @@ async def start_edit(ctx: Ctx, data: dict[str, Any], field: str) -> list[Reply]:
     """修改 → the chosen field's step, coming back to the summary afterwards."""
     data["editing"] = True
     chosen = Reply(
-        ctx.t("ordering.edit.chosen", field=ctx.t(f"ordering.edit.field.{field}")), edit=True
+        ctx.t("ordering.edit.chosen", field=ctx.t(choices.ORDER_EDIT_FIELD[field])), edit=True
     )
     step = ORDER.editing(field)
     if step.on_edit is not None:
@@ -317,7 +320,7 @@ async def time_button(ctx: Ctx) -> list[Reply]:
     window = preset_window(ctx, pref)
     if window is None:  # e.g. "今天" pressed a second before midnight
         raise Expired()
-    set_time(ctx, data, pref, ctx.t(f"ordering.time.btn.{pref}"), window)
+    set_time(ctx, data, pref, ctx.t(choices.TIME_PREF_BUTTON[pref]), window)
     saved = Reply(ctx.t("ordering.time.saved", time=when(ctx, data)), edit=True)
     return [saved, await advance(ctx, data, Step.TIME)]
 

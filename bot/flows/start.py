@@ -6,6 +6,7 @@ from bot import dialog
 from bot.context import Ctx
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
+from bot.texts import choices
 
 
 def _role(ctx: Ctx) -> str:
@@ -23,7 +24,7 @@ async def start(ctx: Ctx) -> Result:
         if handler is not None:
             return await handler(ctx)
     name = ctx.person.display_name or ctx.t("common.friend")
-    greeting = ctx.t(f"common.start.{_role(ctx)}", name=name)
+    greeting = ctx.t(choices.START[_role(ctx)], name=name)
     if ctx.dialog is not None:
         # Mid-dialog: keep it (and its keyboard), but say so, or the next words would
         # silently answer the pending question (an address, a time …).
@@ -32,7 +33,7 @@ async def start(ctx: Ctx) -> Result:
 
 
 async def help_(ctx: Ctx) -> Result:
-    return ctx.reply(f"common.help.{_role(ctx)}")
+    return ctx.reply(choices.HELP[_role(ctx)])
 
 
 async def cancel(ctx: Ctx) -> Result:

@@ -23,7 +23,7 @@ from bot.notify import notify_admins
 from bot.phones import mask_phone
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
-from bot.texts import t
+from bot.texts import choices, t
 from store import tasks
 from store.dialogs import clear_dialog
 from store.models import Order, OrderStatus
@@ -222,7 +222,8 @@ async def cancel_button(ctx: Ctx) -> Result:
         raise Expired()
     reasons = [
         Button(
-            ctx.t(f"tracking.reason.{code}"), encode(callbacks.TRACK_CANCEL_REASON, order.id, code)
+            ctx.t(choices.CANCEL_REASON[code]),
+            encode(callbacks.TRACK_CANCEL_REASON, order.id, code),
         )
         for code in REASONS
     ]
@@ -238,7 +239,7 @@ async def reason_button(ctx: Ctx) -> Result:
     if order.status not in CANCELLABLE:
         raise Expired()
     if code != "other":
-        return await _cancel(ctx, order.id, ctx.t(f"tracking.reason.{code}"))  # type: ignore[arg-type]
+        return await _cancel(ctx, order.id, ctx.t(choices.CANCEL_REASON[code]))  # type: ignore[arg-type]
     if ctx.dialog is not None and ctx.dialog.flow != CANCEL_FLOW:
         # Typing a reason would take over the dialog in progress (e.g. a half-filled order).
         raise Refusal("tracking.cancel.busy")

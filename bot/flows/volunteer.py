@@ -22,7 +22,7 @@ from bot.notify import edit, notify_admins
 from bot.phones import mask_phone
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
-from bot.texts import t
+from bot.texts import choices, t
 from store import stations as stations_store
 from store.dialogs import clear_dialog
 from store.models import Volunteer, VolunteerStatus
@@ -109,7 +109,7 @@ async def _ask_words(ctx: Ctx, data: dict[str, Any], *, step: str) -> Reply:
     """Skills or honours: free words, which may be left empty (or cleared, in /profile)."""
     label = ctx.t("volunteer.btn.clear" if data.get("mode") == "edit" else "common.skip_button")
     skip = ((Button(label, callbacks.encode(callbacks.VOL_SKIP_FIELD)),),)
-    return Reply(ctx.t(f"volunteer.ask_{step}"), buttons=skip)
+    return Reply(ctx.t(choices.VOLUNTEER_ASK[step]), buttons=skip)
 
 
 async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> Reply:
@@ -197,7 +197,7 @@ async def on_input(ctx: Ctx) -> Result:
 async def _use_buttons(ctx: Ctx, data: dict[str, Any]) -> Result:
     """Words at the team or station picker: point at the buttons, and show them again."""
     step = ctx.dialog.step if ctx.dialog else "teams"
-    return [ctx.reply(f"volunteer.use_buttons_{step}"), await _ask(ctx, step, data)]
+    return [ctx.reply(choices.VOLUNTEER_USE_BUTTONS[step]), await _ask(ctx, step, data)]
 
 
 async def _on_phone(ctx: Ctx, data: dict[str, Any]) -> Result:
@@ -228,7 +228,7 @@ async def _on_words(ctx: Ctx, data: dict[str, Any], *, step: str) -> Result:
         return await _next(ctx, data, step)
     value = volunteers.clean_line(raw, limit)
     if value is None:
-        return await _ask_again(ctx, f"volunteer.bad_{step}", step, data, limit=limit)
+        return await _ask_again(ctx, choices.VOLUNTEER_BAD[step], step, data, limit=limit)
     data[step] = value
     return await _next(ctx, data, step)
 
@@ -411,7 +411,8 @@ async def profile_reply(ctx: Ctx, *, header: str = "", edit: bool = False) -> Re
     if volunteer.status in volunteers.WORKING:
         edits = [
             Button(
-                ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(callbacks.VOL_EDIT_PROFILE, f)
+                ctx.t(choices.VOLUNTEER_EDIT_BUTTON[f]),
+                callbacks.encode(callbacks.VOL_EDIT_PROFILE, f),
             )
             for f in EDITABLE
         ]
@@ -517,7 +518,7 @@ async def _application(ctx: Ctx, volunteer_id: int) -> tuple[Volunteer, str]:
 
 
 def _decided(ctx: Ctx, volunteer: Volunteer, text: str) -> str:
-    status = ctx.t(f"volunteer.status.{volunteer.status}")
+    status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
     return (
         ctx.t("volunteer.application_head")
         + "\n"
@@ -533,7 +534,7 @@ async def approve(ctx: Ctx) -> Result:
     approved = await volunteers.approve(ctx.deps, volunteer_id, by=ctx.person)
     volunteer, text = await _application(ctx, volunteer_id)
     if approved is None:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
         return Outcome(
             [Reply(ctx.t("volunteer.application_head") + "\n" + text, edit=True)],
             toast=ctx.t("volunteer.already_decided", status=status),
@@ -547,7 +548,7 @@ async def ask_reject_reason(ctx: Ctx) -> Result:
     volunteer_id = callbacks.int_arg(ctx.args, 0)
     volunteer, _ = await _application(ctx, volunteer_id)
     if volunteer.status != VolunteerStatus.PENDING:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
         return Outcome(toast=ctx.t("volunteer.already_decided", status=status))
     ref = ctx.event.message
     data: dict[str, Any] = {"volunteer_id": volunteer_id}
@@ -589,7 +590,7 @@ async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
     rejected = await volunteers.reject(ctx.deps, volunteer_id, by=ctx.person, reason=reason)
     volunteer, text = await _application(ctx, volunteer_id)
     if rejected is None:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
+        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
         return ctx.reply("volunteer.already_decided", status=status)
     if data.get("message_id") and int(data.get("volunteer_id", 0)) == volunteer_id:
         ref = MessageRef(data["platform"], data["chat_id"], data["message_id"])
