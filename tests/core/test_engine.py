@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from bot import jobtext
+from bot.callbacks import FEEDBACK_RATE
 from bot.engine import MAX_TEXT_LENGTH, Engine
 from bot.events import Actor, Inbound, Kind
-from bot.flows.feedback import RATE_VERB
 from bot.texts import t
 from store.models import Person, Role, Volunteer, VolunteerStatus
 
@@ -75,7 +75,7 @@ async def test_forged_numbers_too_big_for_a_column_are_expired(engine: Engine) -
     for data in (
         f"{jobtext.CLAIM}:{'9' * 25}",
         f"{jobtext.CLAIM}:{2**31}",
-        f"{RATE_VERB}:1:{2**64}",
+        f"{FEEDBACK_RATE}:1:{2**64}",
     ):
         out = await engine.handle(WORKER, Inbound(Kind.BUTTON, data=data))
         assert out.toast == "已过期" and not out.replies
