@@ -1,5 +1,5 @@
 """Becoming and being a volunteer: the /volunteer application dialog, /profile with its
-edits, /available and /busy, and the admins' 批准 / 拒绝 on applications.
+edits, /available and /busy (the admins' 批准 / 拒绝 are in ``volunteer_review``).
 
 The application is a dialog (flow ``volunteer``): name → phone (share-contact
 button or typed) → teams (toggle buttons, then 完成) → station (browse the
@@ -12,25 +12,23 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from bot import audit, callbacks, dialog, dispatch, roles, volunteers
+from bot import audit, callbacks, dialog, dispatch, volunteers
 from bot.context import Ctx
 from bot.dialog import Dialog
 from bot.dialog import Step as DialogStep
 from bot.errors import Expired, Refusal
 from bot.events import Kind
-from bot.notify import edit, notify_admins
+from bot.notify import notify_admins
 from bot.phones import mask_phone
 from bot.registry import Audience, Registry, Result
-from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
+from bot.reply import Button, KeyButton, Outcome, Reply, rows
 from bot.texts import choices, t
 from store import stations as stations_store
 from store.dialogs import clear_dialog
 from store.models import Volunteer, VolunteerStatus
 from store.stations import station_by_id
-from store.volunteers import volunteer_by_id
 
 FLOW = "volunteer"
-REJECT_FLOW = "vreject"
 TEXT_STEPS = {
     "name": volunteers.NAME_MAX,
     "skills": volunteers.SKILLS_MAX,
@@ -38,7 +36,6 @@ TEXT_STEPS = {
 }
 EDITABLE = ("name", "phone", "teams", "station", "skills", "honours")
 MAX_STATION_BUTTONS = 60
-REASON_MAX = 200
 _NOTHING = {"无", "没有", "暂无", "跳过", "略", "none", "no", "-", "skip"}
 
 # ---------------------------------------------------------------- helpers
@@ -503,104 +500,6 @@ async def busy(ctx: Ctx) -> Result:
     return ctx.reply("volunteer.now_busy" if changed else "volunteer.already_busy")
 
 
-# ---------------------------------------------------------------- admins decide
-
-
-async def _application(ctx: Ctx, volunteer_id: int) -> tuple[Volunteer, str]:
-    """The application (scope-checked for station admins) and its text in the admin's language."""
-    async with ctx.deps.db.session() as session:
-        volunteer = await volunteer_by_id(session, volunteer_id=volunteer_id)
-        if volunteer is None:
-            raise Expired()
-        await roles.require_scope(session, ctx, volunteer.station_id)
-        text = await volunteers.application_text(session, volunteer, ctx.lang)
-    return volunteer, text
-
-
-def _decided(ctx: Ctx, volunteer: Volunteer, text: str) -> str:
-    status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
-    return (
-        ctx.t("volunteer.application_head")
-        + "\n"
-        + text
-        + "\n\n"
-        + ctx.t("volunteer.decided", status=status, admin=ctx.person.display_name or "—")
-    )
-
-
-async def approve(ctx: Ctx) -> Result:
-    volunteer_id = callbacks.int_arg(ctx.args, 0)
-    await _application(ctx, volunteer_id)
-    approved = await volunteers.approve(ctx.deps, volunteer_id, by=ctx.person)
-    volunteer, text = await _application(ctx, volunteer_id)
-    if approved is None:
-        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
-        return Outcome(
-            [Reply(ctx.t("volunteer.application_head") + "\n" + text, edit=True)],
-            toast=ctx.t("volunteer.already_decided", status=status),
-        )
-    return Outcome(
-        [Reply(_decided(ctx, volunteer, text), edit=True)], toast=ctx.t("volunteer.approved_toast")
-    )
-
-
-async def ask_reject_reason(ctx: Ctx) -> Result:
-    volunteer_id = callbacks.int_arg(ctx.args, 0)
-    volunteer, _ = await _application(ctx, volunteer_id)
-    if volunteer.status != VolunteerStatus.PENDING:
-        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
-        return Outcome(toast=ctx.t("volunteer.already_decided", status=status))
-    ref = ctx.event.message
-    data: dict[str, Any] = {"volunteer_id": volunteer_id}
-    if ref is not None:
-        data |= {"platform": ref.platform, "chat_id": ref.chat_id, "message_id": ref.message_id}
-    await dialog.save(ctx, REJECT_FLOW, "reason", data)
-    quiet = (
-        (
-            Button(
-                ctx.t("volunteer.btn.reject_quiet"),
-                callbacks.encode(callbacks.APPLICATION_REJECT_QUIETLY, volunteer_id),
-            ),
-        ),
-    )
-    return Reply(ctx.t("volunteer.ask_reject_reason", name=volunteer.name), buttons=quiet)
-
-
-async def reject_reason_input(ctx: Ctx) -> Result:
-    state = ctx.dialog
-    assert state is not None
-    if ctx.event.kind != Kind.TEXT:
-        return ctx.reply("volunteer.text_please")
-    reason = volunteers.clean_line(ctx.event.text, REASON_MAX)
-    if reason is None:
-        return ctx.reply("volunteer.bad_reason", limit=REASON_MAX)
-    return await _reject(ctx, int(state.data["volunteer_id"]), reason)
-
-
-async def reject_quietly(ctx: Ctx) -> Result:
-    return await _reject(ctx, callbacks.int_arg(ctx.args, 0), None)
-
-
-async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
-    await _application(ctx, volunteer_id)
-    state = ctx.dialog
-    data = dict(state.data) if state is not None and state.flow == REJECT_FLOW else {}
-    if data:
-        await dialog.clear(ctx)
-    rejected = await volunteers.reject(ctx.deps, volunteer_id, by=ctx.person, reason=reason)
-    volunteer, text = await _application(ctx, volunteer_id)
-    if rejected is None:
-        status = ctx.t(choices.VOLUNTEER_STATUS[volunteer.status])
-        return ctx.reply("volunteer.already_decided", status=status)
-    if data.get("message_id") and int(data.get("volunteer_id", 0)) == volunteer_id:
-        ref = MessageRef(data["platform"], data["chat_id"], data["message_id"])
-        await edit(ctx.deps, ref, Reply(_decided(ctx, volunteer, text)))
-    answer = Reply(
-        ctx.t("volunteer.rejected_done", name=volunteer.name), edit=ctx.event.kind == Kind.BUTTON
-    )
-    return answer
-
-
 # ---------------------------------------------------------------- the dialog as a table
 
 
@@ -653,7 +552,6 @@ def register(reg: Registry) -> None:
     reg.command("busy", busy, audience=Audience.VOLUNTEER, menu="menu.busy")
     reg.command("profile", profile, audience=Audience.VOLUNTEER, menu="menu.profile")
     reg.dialog(FLOW, on_input)
-    reg.dialog(REJECT_FLOW, reject_reason_input)
     reg.button(callbacks.VOL_TOGGLE_TEAM, toggle_team)
     reg.button(callbacks.VOL_TEAMS_DONE, teams_done)
     reg.button(callbacks.VOL_OPEN_STATION, open_station)
@@ -662,6 +560,3 @@ def register(reg: Registry) -> None:
     reg.button(callbacks.VOL_SKIP_FIELD, skip_text)
     reg.button(callbacks.VOL_EDIT_PROFILE, start_edit)
     reg.button(callbacks.VOL_SET_PAUSED, toggle_pause)
-    reg.button(callbacks.APPLICATION_APPROVE, approve, admin=True)
-    reg.button(callbacks.APPLICATION_REJECT, ask_reject_reason, admin=True)
-    reg.button(callbacks.APPLICATION_REJECT_QUIETLY, reject_quietly, admin=True)
