@@ -77,7 +77,7 @@ async def admin_chat_ids(deps: Deps) -> list[int]:
 
     ids = set(deps.settings.admin_ids)
     async with deps.db.session() as session:
-        for p in await admins(session, super_ids=deps.settings.admin_ids):
+        for p in await admins(session, super_admin_ids=deps.settings.admin_ids):
             if p.platform == "telegram":
                 ids.add(int(p.external_id))
     return sorted(ids)

@@ -60,7 +60,7 @@ async def edit(deps: Deps, ref: MessageRef, reply: Reply) -> bool:
 async def admins(deps: Deps, station_id: int | None = None) -> list[Person]:
     """Everyone who should hear about association business (optionally one station's)."""
     async with deps.db.session() as session:
-        rows = await people_store.admins(session, super_ids=deps.settings.admin_ids)
+        rows = await people_store.admins(session, super_admin_ids=deps.settings.admin_ids)
         out = []
         for p in rows:
             scope = p.admin_station_id

@@ -53,7 +53,7 @@ def is_admin(settings: Settings, person: Person) -> bool:
 
 
 async def volunteer_of(session: Session, person: Person) -> Volunteer | None:
-    return await volunteers_store.volunteer_by_person(session, person_id=person.id)
+    return await volunteers_store.by_person(session, person_id=person.id)
 
 
 def is_working_volunteer(volunteer: Volunteer | None) -> bool:

@@ -43,12 +43,12 @@ async def people_by_id(session: AsyncSession, *, ids: Iterable[int | None]) -> d
     return {p.id: p for p in (await session.exec(stmt)).all()}  # type: ignore[misc]
 
 
-async def admins(session: AsyncSession, *, super_ids: Collection[int | str]) -> list[Person]:
+async def admins(session: AsyncSession, *, super_admin_ids: Collection[int | str]) -> list[Person]:
     """Every admin: the configured super-admins we have met, and everyone granted the role.
 
     The one way to find admins; who hears about one station is narrowed by the caller.
     """
-    supers = [str(i) for i in super_ids]
+    supers = [str(i) for i in super_admin_ids]
     stmt = select(Person).where(
         or_(
             and_(col(Person.platform) == "telegram", col(Person.external_id).in_(supers)),

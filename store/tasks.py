@@ -282,5 +282,5 @@ async def release(session: AsyncSession, worker_id: str) -> int:
 # --- added by restructure-flows ---
 
 
-async def task_by_key(session: AsyncSession, *, key: str) -> Task | None:
+async def by_key(session: AsyncSession, *, key: str) -> Task | None:
     return (await session.exec(select(Task).where(col(Task.key) == key))).first()

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from store.models import Person, Volunteer, VolunteerStatus, VolunteerTeam
 
 
-async def volunteer_by_person(session: AsyncSession, *, person_id: int | None) -> Volunteer | None:
+async def by_person(session: AsyncSession, *, person_id: int | None) -> Volunteer | None:
     stmt = select(Volunteer).where(col(Volunteer.person_id) == person_id)
     return (await session.exec(stmt)).first()
 
@@ -33,10 +33,15 @@ async def volunteers_named(session: AsyncSession, *, name: str, limit: int) -> l
     return list((await session.exec(stmt.limit(limit))).all())
 
 
-async def volunteer_names(session: AsyncSession, *, ids: Collection[int]) -> dict[int, str]:
-    if not ids:
+async def volunteer_names(
+    session: AsyncSession, *, ids: Collection[int] | None = None
+) -> dict[int, str]:
+    """Volunteer id → name, of ``ids`` (of everyone without)."""
+    if ids is not None and not ids:
         return {}
-    stmt = select(Volunteer.id, Volunteer.name).where(col(Volunteer.id).in_(ids))
+    stmt = select(Volunteer.id, Volunteer.name)
+    if ids is not None:
+        stmt = stmt.where(col(Volunteer.id).in_(ids))
     return {vid: name for vid, name in (await session.exec(stmt)).all() if vid is not None}
 
 

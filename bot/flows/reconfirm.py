@@ -50,7 +50,7 @@ async def can_make_it(ctx: Ctx) -> Result:
         # The first answer stops the deadline; a repeated press only repeats the thanks.
         first = await tasks.cancel(session, key=reconfirm_timeout_key(order.id)) > 0
         if not first:
-            timeout = await tasks.task_by_key(session, key=reconfirm_timeout_key(order.id))
+            timeout = await tasks.by_key(session, key=reconfirm_timeout_key(order.id))
             first = timeout is None or timeout.status == TaskStatus.DONE
     tz = ctx.deps.settings.tz
     if first and ps.requester is not None:
