@@ -71,6 +71,11 @@ class Dialog:
     def step(self, name: str) -> Step | None:
         return self.by_name.get(name)
 
+    async def ask(self, ctx: Ctx, data: Data, step: str) -> Reply:
+        """The question of ``step``, whether its prompt needs the database (async) or not."""
+        reply = self.by_name[step].ask(ctx, data)
+        return await reply if isinstance(reply, Awaitable) else reply
+
     def editing(self, field_name: str) -> Step:
         """The step a 修改 of ``field_name`` goes to."""
         return next(s for s in self.steps if s.edits == field_name)

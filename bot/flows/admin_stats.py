@@ -97,7 +97,7 @@ async def stats(ctx: Ctx) -> Result:
             report.by_team, key=lambda k: (teams[k].sort_order if k in teams else 1 << 30, k or 0)
         )
         for team_id in ordered:
-            team = teams.get(team_id)
+            team = teams.get(team_id) if team_id is not None else None
             name = team.name if team else ctx.t("order.no_team")
             lines.append(_row(ctx, name, report.by_team[team_id]))
     if report.by_station:

@@ -79,20 +79,17 @@ async def show_team(ctx: Ctx) -> Result:
         team = await teams_store.team_by_slug(session, slug=a[0])
         if team is None:
             return ctx.reply("admin.team.not_found", slug=a[0])
-        active = (await teams_store.volunteer_counts(session, status=VolunteerStatus.ACTIVE)).get(
-            team.id, 0
-        )  # type: ignore[arg-type]
-        pending = (await teams_store.volunteer_counts(session, status=VolunteerStatus.PENDING)).get(
-            team.id, 0
-        )  # type: ignore[arg-type]
+        team_id: int = team.id  # type: ignore[assignment]
+        active = await teams_store.volunteer_counts(session, status=VolunteerStatus.ACTIVE)
+        pending = await teams_store.volunteer_counts(session, status=VolunteerStatus.PENDING)
         open_orders = await count_team_orders(
             session,
-            team_id=team.id,  # type: ignore[arg-type]
+            team_id=team_id,
             statuses=OrderStatus.OPEN + OrderStatus.ACTIVE,
         )
         recent = await count_team_orders(
             session,
-            team_id=team.id,  # type: ignore[arg-type]
+            team_id=team_id,
             since=now - timedelta(days=30),
         )
     return Reply(
@@ -103,8 +100,8 @@ async def show_team(ctx: Ctx) -> Result:
             slug=team.slug,
             state=ctx.t("admin.team.active" if team.active else "admin.team.retired"),
             description=team.description or "—",
-            active=active,
-            pending=pending,
+            active=active.get(team_id, 0),
+            pending=pending.get(team_id, 0),
             open=open_orders,
             recent=recent,
             keywords=Safe(_keyword_list(team.keywords[:TEAM_KEYWORDS_SHOWN])),

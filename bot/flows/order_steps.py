@@ -81,9 +81,7 @@ async def route_into(ctx: Ctx, data: dict[str, Any]) -> None:
 
 async def prompt(ctx: Ctx, data: dict[str, Any], step: str) -> Reply:
     """The question of ``step`` (also re-sent, under a hint, after unexpected input)."""
-    spec = ORDER.step(step) or ORDER.by_name[Step.SUMMARY]
-    reply = spec.ask(ctx, data)
-    return reply if isinstance(reply, Reply) else await reply
+    return await ORDER.ask(ctx, data, step if ORDER.step(step) else Step.SUMMARY)
 
 
 async def hint(
@@ -264,8 +262,8 @@ async def on_phone(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
     else:
         return await hint(ctx, data, Step.PHONE)
     data["phone"] = phone
-    saved = ack(ctx.t("ordering.phone.saved", phone=phone))
-    return [saved, await advance(ctx, data, Step.PHONE)]
+    noted = ack(ctx.t("ordering.phone.saved", phone=phone))
+    return [noted, await advance(ctx, data, Step.PHONE)]
 
 
 async def on_photos(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:

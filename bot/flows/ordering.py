@@ -251,7 +251,8 @@ async def submit(ctx: Ctx, tok: str) -> Result:
 
 async def _create(ctx: Ctx, session: Session, data: dict[str, Any]) -> tuple[Order, Team | None]:
     """The order from the draft, in the transaction that ends the dialog (so only once)."""
-    now, person_id = ctx.deps.now(), ctx.person.id
+    now = ctx.deps.now()
+    person_id: int = ctx.person.id  # type: ignore[assignment]
     team = await team_by_id(session, team_id=data.get("team_id"))
     if team is not None and not team.active:
         team = None  # retired meanwhile: admins triage it

@@ -78,7 +78,7 @@ async def _has_stations(ctx: Ctx) -> bool:
 
 async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
     """The question of ``step`` (see ``VOLUNTEER`` at the end)."""
-    return await VOLUNTEER.by_name[step].ask(ctx, data)
+    return await VOLUNTEER.ask(ctx, data, step)
 
 
 async def _ask_name(ctx: Ctx, data: dict[str, Any]) -> Reply:
