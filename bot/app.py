@@ -73,14 +73,12 @@ async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
 
 
 async def admin_chat_ids(deps: Deps) -> list[int]:
-    from sqlmodel import select
-
-    from store.models import Person
+    from store.people import admins
 
     ids = set(deps.settings.admin_ids)
     async with deps.db.session() as session:
-        for p in (await session.exec(select(Person).where(Person.platform == "telegram"))).all():
-            if "admin" in (p.roles or []):
+        for p in await admins(session, super_admin_ids=deps.settings.admin_ids):
+            if p.platform == "telegram":
                 ids.add(int(p.external_id))
     return sorted(ids)
 

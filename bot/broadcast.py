@@ -72,7 +72,7 @@ ERROR_STREAK = 5  # unexpected send errors in a row: the channel is down, stop a
 PAUSE_RETRY = timedelta(minutes=1)  # when a paused fan-out is tried again
 MAX_NAMES = 40  # names listed under 我能到场 in the admin's message
 YES, NO = "yes", "no"
-ROLL_VERB = "abcr"  # roll-call buttons: abcr:<broadcast id>:y|n
+ROLL_VERB = callbacks.BROADCAST_ANSWER  # roll-call buttons: <broadcast id>:y|n
 
 
 # ---------------------------------------------------------------- scope and recipients

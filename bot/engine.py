@@ -13,7 +13,7 @@ import re
 import unicodedata
 import weakref
 
-from bot import callbacks, dialog, people
+from bot import callbacks, people
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Forbidden, Refusal
@@ -21,6 +21,7 @@ from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
 from bot.reply import Outcome, Reply
 from bot.texts import choices, normalize_language, t
+from store import dialogs
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class Engine:
                 session, actor, default_language=deps.settings.language
             )
             volunteer = await people.volunteer_of(session, person)
-            state = await dialog.get(session, person.id)  # type: ignore[arg-type]
+            state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
         ctx = Ctx(
             deps=deps,
             actor=actor,

@@ -23,15 +23,15 @@ from store.models import Order, OrderStatus, Person
 
 # Callback verbs (registered by bot.flows.jobs and bot.relay); short, ASCII, none a prefix
 # of another.
-CLAIM = "jclaim"  # jclaim:<order_id>   认领 (offers and the board)
-DECLINE = "jdecl"  # jdecl:<offer_id>   不方便
-APPOINT = "jappt"  # jappt:<order_id>   约定时间
-START = "jstart"  # jstart:<order_id>  开始服务
-FINISH = "jdone"  # jdone:<order_id>   完成服务
-QUIT = "jquit"  # jquit:<order_id>   放弃
-RESOLVED = "jok"  # jok:<order_id>     已解决 (requester)
-UNRESOLVED = "jnok"  # jnok:<order_id>   未解决 (requester)
-RELAY = "relay"  # relay:<order_id>   联系求助人 / 联系志愿者
+CLAIM = callbacks.JOB_CLAIM  # 认领 (offers and the board)
+DECLINE = callbacks.JOB_DECLINE  # 不方便
+APPOINT = callbacks.JOB_SET_TIME  # 约定时间
+START = callbacks.JOB_START  # 开始服务
+FINISH = callbacks.JOB_FINISH  # 完成服务
+QUIT = callbacks.JOB_GIVE_UP  # 放弃
+RESOLVED = callbacks.JOB_RESOLVED  # 已解决 (requester)
+UNRESOLVED = callbacks.JOB_UNRESOLVED  # 未解决 (requester)
+RELAY = callbacks.RELAY_OPEN  # 联系求助人 / 联系志愿者
 
 NEED_PREVIEW = 200  # characters of the need shown in offers and on the board
 NEED_FULL = 800  # … and on the job card

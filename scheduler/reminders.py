@@ -17,6 +17,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import callbacks
 from bot.callbacks import encode
 from bot.deps import Deps
 from bot.registry import Registry
@@ -34,8 +35,8 @@ REMIND = "remind"
 RECONFIRM = "reconfirm"
 RECONFIRM_TIMEOUT = "reconfirm_timeout"
 # Callback verbs of the reconfirmation buttons (handled in bot.flows.reconfirm).
-YES_VERB = "rcfyes"
-NO_VERB = "rcfno"
+YES_VERB = callbacks.RECONFIRM_YES
+NO_VERB = callbacks.RECONFIRM_NO
 
 HELD = (OrderStatus.CLAIMED, OrderStatus.SCHEDULED)  # a volunteer holds it, not yet started
 VOLUNTEER, REQUESTER = "volunteer", "requester"

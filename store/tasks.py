@@ -277,3 +277,10 @@ async def release(session: AsyncSession, worker_id: str) -> int:
         .returning(col(Task.id))
     )
     return len((await session.exec(stmt)).all())  # type: ignore[call-overload]
+
+
+# --- added by restructure-flows ---
+
+
+async def by_key(session: AsyncSession, *, key: str) -> Task | None:
+    return (await session.exec(select(Task).where(col(Task.key) == key))).first()

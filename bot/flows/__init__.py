@@ -18,6 +18,7 @@ def build_registry() -> Registry:
         tracking,
         unreachable,
         volunteer,
+        volunteer_review,
         wechat,
     )
 
@@ -25,7 +26,8 @@ def build_registry() -> Registry:
     start.register(reg)
     ordering.register(reg)  # free text, /order, deep links → an order (issue 4)
     tracking.register(reg)  # /myorders, timelines, cancelling (issue 4)
-    volunteer.register(reg)  # /volunteer, /profile, /available, /busy, approvals (issue 5)
+    volunteer.register(reg)  # /volunteer, /profile, /available, /busy (issue 5)
+    volunteer_review.register(reg)  # admins approve or reject applications (issue 5)
     jobs.register(reg)  # offers, /jobs, /board, job lifecycle, relay, dispatch (issue 5)
     feedback.register(reg)  # ratings after a finished job (issue 6)
     reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import select
-
 from bot import audit, exports, roles
 from bot.context import Ctx
 from bot.flows.admin_common import args
@@ -19,7 +17,7 @@ from bot.registry import Audience, Registry, Result
 from bot.reply import Document, Reply
 from bot.stats import Figures, Month, month_stats
 from bot.texts import choices, date_text
-from store.models import Team
+from store.teams import teams_by_id
 
 
 def _month(ctx: Ctx, a: list[str]) -> Month | None:
@@ -68,7 +66,7 @@ async def stats(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         within = await roles.scope_ids(session, ctx)
         report = await month_stats(session, month, tz, within)
-        teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
+        teams = await teams_by_id(session)
         stations = await roles.stations_by_id(session)
     total = report.total
     rate = report.unclaimed_rate
@@ -99,7 +97,7 @@ async def stats(ctx: Ctx) -> Result:
             report.by_team, key=lambda k: (teams[k].sort_order if k in teams else 1 << 30, k or 0)
         )
         for team_id in ordered:
-            team = teams.get(team_id)
+            team = teams.get(team_id) if team_id is not None else None
             name = team.name if team else ctx.t("order.no_team")
             lines.append(_row(ctx, name, report.by_team[team_id]))
     if report.by_station:

@@ -46,8 +46,7 @@ async def cancel(ctx: Ctx) -> Result:
         result = await hook(ctx)
         if result is not None:
             return result
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     return Reply(ctx.t("common.cancelled"), remove_keyboard=True)
 
 

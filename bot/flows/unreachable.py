@@ -10,25 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot.deps import Deps
 from bot.notify import notify_admins
 from bot.registry import Registry
 from bot.reply import Reply
 from bot.texts import choices, t
-from store.models import Order, OrderStatus, Person
+from store import orders as order_rows
+from store import people
+from store.models import OrderStatus
 
 UNDER_WAY = (*OrderStatus.OPEN, *OrderStatus.ACTIVE, OrderStatus.DONE)
 
 
 async def alert_admins(deps: Deps, *, person_id: int, **_: Any) -> None:
     async with deps.db.session() as session:
-        person = await session.get(Person, person_id)
-        stmt = select(Order).where(
-            col(Order.requester_id) == person_id, col(Order.status).in_(UNDER_WAY)
+        person = await people.person_by_id(session, person_id=person_id)
+        orders = await order_rows.orders_of_requester_in(
+            session, requester_id=person_id, statuses=UNDER_WAY
         )
-        orders = list((await session.exec(stmt)).all())
     if person is None or not orders:
         return
     lang = deps.settings.language

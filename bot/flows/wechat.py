@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from bot import stations
 from bot.context import Ctx
-from bot.flows.order_draft import team_by_slug
+from bot.flows.order_draft import active_team
 from bot.registry import Audience, Registry, Result
+from store import stations
+from store.engine import Session
 
 EXTRA = "wechat_qrcodes"
 
@@ -23,15 +22,15 @@ class QrCodes(Protocol):
         """A permanent QR code for ``scene``; the URL of its image."""
 
 
-async def scene_exists(session: AsyncSession, scene: str) -> bool:
+async def scene_exists(session: Session, scene: str) -> bool:
     """Whether ``team-<slug>`` / ``station-<code>`` names an existing team or station."""
     prefix, _, rest = scene.partition("-")
     if not rest or len(scene) > 64:
         return False
     if prefix == "team":
-        return await team_by_slug(session, rest) is not None
+        return await active_team(session, rest) is not None
     if prefix == "station":
-        station = await stations.by_code(session, rest)
+        station = await stations.station_by_code(session, code=rest)
         return station is not None and station.active
     return False
 

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 
 from bot import jobtext
+from bot.callbacks import FEEDBACK_RATE
 from bot.engine import MAX_TEXT_LENGTH, Engine
 from bot.events import Actor, Inbound, Kind
-from bot.flows.feedback import RATE_VERB
 from bot.texts import t
 from store.models import Person, Role, Volunteer, VolunteerStatus
 
@@ -75,7 +75,7 @@ async def test_forged_numbers_too_big_for_a_column_are_expired(engine: Engine) -
     for data in (
         f"{jobtext.CLAIM}:{'9' * 25}",
         f"{jobtext.CLAIM}:{2**31}",
-        f"{RATE_VERB}:1:{2**64}",
+        f"{FEEDBACK_RATE}:1:{2**64}",
     ):
         out = await engine.handle(WORKER, Inbound(Kind.BUTTON, data=data))
         assert out.toast == "已过期" and not out.replies
@@ -124,13 +124,15 @@ async def test_the_default_language_applies_when_the_client_sends_none(engine: E
 
 
 async def test_start_mid_dialog_says_the_dialog_is_still_open(engine: Engine) -> None:
-    from bot import dialog
+    from store import dialogs
 
     out = await engine.handle(WORKER, cmd("start"))
     assert out.replies[0].remove_keyboard
     async with engine.deps.db.session() as s:
         person = (await s.exec(select(Person).where(Person.external_id == "1001"))).one()
-        await dialog.put(s, person.id, "order", "place", {"text": "空调坏了"})  # type: ignore[arg-type]
+        await dialogs.save_dialog(
+            s, person_id=person.id, flow="order", step="place", data={"text": "空调坏了"}
+        )  # type: ignore[arg-type]
     out = await engine.handle(WORKER, cmd("start"))
     assert "未完成" in out.replies[0].text and "/cancel" in out.replies[0].text
     assert not out.replies[0].remove_keyboard

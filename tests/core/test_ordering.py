@@ -471,14 +471,14 @@ async def test_stale_and_forged_buttons_change_nothing(engine: Engine) -> None:
     for data in (
         button_data(confirm, "都不是，请人工分配"),  # the confirmation was already answered
         button_data(confirm, "取消"),
-        "ord_tm:zzzzzz:tech",
-        f"ord_tm:{before.data['tok']}:tech",  # right token, wrong step
-        f"ord_tp:{before.data['tok']}:never",
-        "ord_sm",
-        "ord_bt:nosuchteam",
-        "ord_ed:abc:text:extra",
-        "trk_vw:999999",
-        "trk_cx:notanumber",
+        "order_pick_team:zzzzzz:tech",
+        f"order_pick_team:{before.data['tok']}:tech",  # right token, wrong step
+        f"order_pick_time:{before.data['tok']}:never",
+        "order_summary",
+        "order_browse_team:nosuchteam",
+        "order_edit_field:abc:text:extra",
+        "track_view:999999",
+        "track_cancel:notanumber",
     ):
         out = await chat.press_data(data)
         assert out.toast == "已过期", data
@@ -732,7 +732,11 @@ async def test_done_orders_and_other_peoples_orders_cannot_be_cancelled(
     chat = Chat(engine)
     order = await _order(deps, chat)
     stranger = Chat(engine, Actor("telegram", "1009", "陌生人"))
-    for data in (f"trk_vw:{order.id}", f"trk_cx:{order.id}", f"trk_rs:{order.id}:unneeded"):
+    for data in (
+        f"track_view:{order.id}",
+        f"track_cancel:{order.id}",
+        f"track_cancel_reason:{order.id}:unneeded",
+    ):
         out = await stranger.press_data(data)
         assert out.toast == "已过期"
     async with deps.db.session() as s:
@@ -740,7 +744,7 @@ async def test_done_orders_and_other_peoples_orders_cannot_be_cancelled(
     await chat.command("myorders")
     out = await chat.press("JX-000001 · 待确认")
     assert not any(b.label == "取消订单" for row in out.replies[0].buttons for b in row)
-    out = await chat.press_data(f"trk_rs:{order.id}:unneeded")
+    out = await chat.press_data(f"track_cancel_reason:{order.id}:unneeded")
     assert out.toast == "已过期"
     async with deps.db.session() as s:
         assert (await s.get(Order, order.id)).status == OrderStatus.DONE
@@ -752,7 +756,7 @@ async def test_typing_a_reason_does_not_take_over_a_half_filled_order(
     chat = Chat(engine)
     order = await _order(deps, chat)
     await chat.say("空调不制冷")  # a second order, half filled
-    out = await chat.press_data(f"trk_rs:{order.id}:other")
+    out = await chat.press_data(f"track_cancel_reason:{order.id}:other")
     assert out.toast and "/cancel" in out.toast
     state = await state_of(deps)
     assert state is not None and state.flow == "order"
@@ -777,7 +781,14 @@ def test_every_text_key_exists_in_both_languages() -> None:
     assert set(zh) == set(en)
     sources = [
         root / "flows" / f"{name}.py"
-        for name in ("ordering", "order_steps", "order_draft", "tracking")
+        for name in (
+            "ordering",
+            "order_steps",
+            "order_prompts",
+            "order_words",
+            "order_draft",
+            "tracking",
+        )
     ]
     used = {
         key

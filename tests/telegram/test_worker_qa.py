@@ -243,7 +243,7 @@ async def test_myorders_with_none_one_and_fifteen_orders(tg: TgRig) -> None:
     newest = await u.next_edit(older)
     assert "最近10个" in newest.text
     # A forged page far beyond the list changes nothing.
-    await u.press_data("trk_ls:500", message=newest)
+    await u.press_data("track_list:500", message=newest)
     assert "过期" in ((await u.last_callback_answer()).text or "")
 
 
