@@ -29,7 +29,7 @@ import logging
 import os
 import secrets
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -39,6 +39,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks
+from bot.background import LiveCounts, ProgressSlot
 from bot.deps import Deps
 from bot.notifier import DeliveryError, Unreachable
 from bot.notify import edit as edit_message
@@ -198,7 +199,7 @@ async def resume(deps: Deps, task: Task) -> None:
     tick is not held up for minutes); this row is then completed by the tick.
     """
     broadcast_id = int(task.payload.get("broadcast_id", 0))
-    stalled = _local(deps).runs.get(broadcast_id)
+    stalled = deps.background.broadcasts.get(broadcast_id)
     if stalled is not None and not stalled.done():
         # This process's run could not renew its lease for LEASE: replace it.
         stalled.cancel()
@@ -238,53 +239,20 @@ async def resume(deps: Deps, task: Task) -> None:
 # ---------------------------------------------------------------- the fan-out
 
 
-@dataclass
-class _Live:
-    """Counts of a fan-out running in this process, for the progress message."""
-
-    sent: int
-    failed: int
-    running: bool = True
-
-
-@dataclass
-class _Slot:
-    """Throttled editing of one broadcast's progress message."""
-
-    last_edit: float = float("-inf")
-    dirty: bool = False
-    task: asyncio.Task[None] | None = None
-    last_text: str | None = None
-    live: _Live | None = None
-
-
-@dataclass
-class _Local:
-    """What this process is doing for broadcasts (kept in ``deps.extras``)."""
-
-    runs: dict[int, asyncio.Task[None]] = field(default_factory=dict)
-    slots: dict[int, _Slot] = field(default_factory=dict)
-
-
-def _local(deps: Deps) -> _Local:
-    local = deps.extras.get("broadcasts")
-    if local is None:
-        local = deps.extras["broadcasts"] = _Local()
-    return local  # type: ignore[no-any-return]
-
-
 def _spawn(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> None:
-    local = _local(deps)
+    runs = deps.background.broadcasts
     run = asyncio.get_running_loop().create_task(
         _fanout(deps, broadcast_id, task_id, holder), name=f"broadcast-{broadcast_id}"
     )
-    local.runs[broadcast_id] = run
-    run.add_done_callback(lambda _t: _forget(local, broadcast_id, run))
+    runs[broadcast_id] = run
+    run.add_done_callback(lambda _t: _forget(runs, broadcast_id, run))
 
 
-def _forget(local: _Local, broadcast_id: int, run: asyncio.Task[None]) -> None:
-    if local.runs.get(broadcast_id) is run:
-        del local.runs[broadcast_id]
+def _forget(
+    runs: dict[int, asyncio.Task[None]], broadcast_id: int, run: asyncio.Task[None]
+) -> None:
+    if runs.get(broadcast_id) is run:
+        del runs[broadcast_id]
 
 
 class _Pacer:
@@ -325,7 +293,7 @@ async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> N
     replies = _ReplyCache(broadcast, admin)
     run = _Run(cursor, broadcast.sent, broadcast.failed)
     slot = _slot(deps, broadcast_id)
-    slot.live = _Live(broadcast.sent, broadcast.failed)
+    slot.live = LiveCounts(broadcast.sent, broadcast.failed)
     pacer = _Pacer(RATE_PER_SECOND)
     queue = iter(range(cursor, len(people_ids)))
 
@@ -609,8 +577,8 @@ async def roll_call(session: AsyncSession, broadcast_id: int) -> RollCall:
 # ---------------------------------------------------------------- the admin's progress message
 
 
-def _slot(deps: Deps, broadcast_id: int) -> _Slot:
-    return _local(deps).slots.setdefault(broadcast_id, _Slot())
+def _slot(deps: Deps, broadcast_id: int) -> ProgressSlot:
+    return deps.background.progress.setdefault(broadcast_id, ProgressSlot())
 
 
 def poke(deps: Deps, broadcast_id: int) -> None:
@@ -623,7 +591,7 @@ def poke(deps: Deps, broadcast_id: int) -> None:
         )
 
 
-async def _refresh(deps: Deps, broadcast_id: int, slot: _Slot) -> None:
+async def _refresh(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> None:
     loop = asyncio.get_running_loop()
     while slot.dirty:
         wait = slot.last_edit + EDIT_EVERY - loop.time()
@@ -638,7 +606,7 @@ async def _refresh(deps: Deps, broadcast_id: int, slot: _Slot) -> None:
             slot.last_edit = loop.time()
 
 
-async def _edit_progress(deps: Deps, broadcast_id: int, slot: _Slot) -> bool:
+async def _edit_progress(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> bool:
     async with deps.db.session() as session:
         broadcast = await session.get(Broadcast, broadcast_id)
         if broadcast is None or not broadcast.message_id or not broadcast.chat_id:
@@ -673,7 +641,7 @@ async def scope_label(session: AsyncSession, scope: str, lang: str | None) -> st
 
 
 def progress_text(
-    broadcast: Broadcast, calls: RollCall, live: _Live | None, label: str, lang: str | None
+    broadcast: Broadcast, calls: RollCall, live: LiveCounts | None, label: str, lang: str | None
 ) -> str:
     """The admin's live message: delivery progress, then the roll call."""
     sent = live.sent if live else broadcast.sent
@@ -721,10 +689,10 @@ def _short(text: str, limit: int) -> str:
 
 async def settle(deps: Deps) -> None:
     """Wait until this process's fan-outs and pending progress edits are done (tests, stop)."""
-    local = _local(deps)
+    local = deps.background
     while True:
-        pending = [r for r in local.runs.values() if not r.done()]
-        pending += [s.task for s in local.slots.values() if s.task and not s.task.done()]
+        pending = [r for r in local.broadcasts.values() if not r.done()]
+        pending += [s.task for s in local.progress.values() if s.task and not s.task.done()]
         if not pending:
             return
         await asyncio.gather(*pending, return_exceptions=True)
@@ -732,11 +700,11 @@ async def settle(deps: Deps) -> None:
 
 async def shutdown(deps: Deps) -> None:
     """Stop this process's fan-outs, saving their cursors so the scheduler resumes them."""
-    local = _local(deps)
-    runs = [r for r in local.runs.values() if not r.done()]
+    local = deps.background
+    runs = [r for r in local.broadcasts.values() if not r.done()]
     for run in runs:
         run.cancel()
     await asyncio.gather(*runs, return_exceptions=True)
-    for slot in local.slots.values():
+    for slot in local.progress.values():
         if slot.task is not None and not slot.task.done():
             slot.task.cancel()

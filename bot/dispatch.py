@@ -63,7 +63,6 @@ NEUTRAL_RATING = 3.0  # a volunteer nobody has rated yet ranks as an average one
 # A PENDING offer without a message this old lost its sender (a crash): the next wave resends.
 STALE_PENDING = timedelta(minutes=2)
 _EPOCH = datetime.min.replace(tzinfo=UTC)
-_BACKGROUND = "dispatch.background"
 RELEASE_ACTION = "order.release"  # audit action of release(); released_by() reads it
 
 
@@ -98,7 +97,7 @@ def spawn(deps: Deps, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
     The rows it acts on are already committed, so losing it (a crash) loses no
     offer: the next wave resends stale ones.
     """
-    running: set[asyncio.Task[Any]] = deps.extras.setdefault(_BACKGROUND, set())
+    running = deps.background.sends
     task = asyncio.get_running_loop().create_task(work)
     running.add(task)
 
@@ -113,7 +112,7 @@ def spawn(deps: Deps, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
 
 async def settle(deps: Deps) -> None:
     """Wait until background dispatch work has finished (tests, orderly shutdown)."""
-    running: set[asyncio.Task[Any]] = deps.extras.get(_BACKGROUND, set())
+    running = deps.background.sends
     while running:
         await asyncio.gather(*list(running), return_exceptions=True)
 

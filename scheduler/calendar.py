@@ -20,6 +20,7 @@ from store.models import Task, TaskStatus
 
 DIGEST = "digest"
 STARS = "star_levels"
+KINDS = (DIGEST, STARS)  # registered by bot.schedule.digest / bot.schedule.stars
 
 
 def _at(settings: Settings, day: date) -> datetime:

@@ -569,7 +569,7 @@ async def test_reroute_redispatches_and_learns_keywords(
     async def heard(deps: Deps, **payload: Any) -> None:
         events.append(payload)
 
-    deps.registry.listen("order_rerouted", heard)
+    deps.bus.listen("order_rerouted", heard)
     worker = await add_person(deps, 500, "工人")
     text = "车间里的老式行车吊钩开裂需要探伤"
     order = await add_order(

@@ -87,7 +87,7 @@ async def test_free_text_to_order(tg: TgRig) -> None:
     [order] = await orders_of(tg)
     assert order.latitude == pytest.approx(29.87) and order.contact_phone == "13812345678"
     assert len(order.photos) == 1 and order.time_pref == "asap"
-    if not tg.deps.registry.listeners.get("order_created"):
+    if not tg.deps.bus.listeners.get("order_created"):
         notice = await admin.next_message()
         assert "JX-000001" in notice.text and "13812345678" in notice.text
 

@@ -21,11 +21,9 @@ from bot.events import Kind
 from bot.flows.order_draft import team_label
 from bot.flows.order_steps import time_display
 from bot.lifecycle import emit
-from bot.notify import notify_admins
 from bot.phones import mask_phone
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
-from bot.texts import t
 from store import tasks
 from store.models import Order, OrderStatus, Team, Volunteer
 
@@ -309,13 +307,6 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
             await dialog.clear(session, by)  # type: ignore[arg-type]
     await orders.push_status(deps, order)
     await emit(deps, "order_cancelled", order_id=order_id, by=by, reason=reason)
-    if not deps.registry.listeners.get("order_cancelled"):
-        lang = deps.settings.language
-        await notify_admins(
-            deps,
-            Reply(t(lang, "tracking.admin.cancelled", code=order.code, reason=reason)),
-            station_id=order.station_id,
-        )
     return await _detail(ctx, order, edit=edit)
 
 

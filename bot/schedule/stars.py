@@ -18,9 +18,8 @@ from sqlmodel import col, select
 from bot.deps import Deps
 from bot.registry import Registry
 from bot.reply import Reply
+from bot.schedule.delivery import deliver
 from bot.texts import t
-from scheduler import calendar
-from scheduler.delivery import deliver
 from store.models import Person, Task, Volunteer, VolunteerStatus
 
 log = logging.getLogger(__name__)
@@ -79,11 +78,13 @@ async def review(deps: Deps) -> list[Change]:
     return changes
 
 
+KIND = "star_levels"  # a calendar kind: scheduler.calendar schedules next month's after a run
+
+
 async def run(deps: Deps, task: Task) -> None:
-    """Task ``star_levels``: review, then make sure next month's review is scheduled."""
+    """Task ``star_levels``: review (the scheduler then makes sure next month's is scheduled)."""
     await review(deps)
-    await calendar.ensure_following(deps, task)
 
 
 def register(reg: Registry) -> None:
-    reg.task(calendar.STARS, run)
+    reg.task(KIND, run)

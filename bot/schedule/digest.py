@@ -21,10 +21,9 @@ from bot.orders import status_label
 from bot.people import is_super_admin
 from bot.registry import Registry
 from bot.reply import Reply
+from bot.schedule.when import day, span, summary, when
 from bot.stations import in_subtree
 from bot.texts import Safe, t
-from scheduler import calendar
-from scheduler.when import day, span, summary, when
 from store.models import Feedback, Order, OrderStatus, Person, Task, Team, Volunteer
 
 log = logging.getLogger(__name__)
@@ -233,11 +232,13 @@ async def send_digest(deps: Deps, now: datetime | None = None) -> int:
     return sent
 
 
+KIND = "digest"  # a calendar kind: scheduler.calendar schedules the next one after each run
+
+
 async def run(deps: Deps, task: Task) -> None:
-    """Task ``digest``: send it, then make sure tomorrow's is scheduled."""
+    """Task ``digest``: send it (the scheduler then makes sure tomorrow's is scheduled)."""
     await send_digest(deps)
-    await calendar.ensure_following(deps, task)
 
 
 def register(reg: Registry) -> None:
-    reg.task(calendar.DIGEST, run)
+    reg.task(KIND, run)

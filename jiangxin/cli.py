@@ -19,7 +19,7 @@ def _settings() -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import serve, setup_logging
+    from jiangxin.app import serve, setup_logging
 
     settings = _settings()
     setup_logging(settings.log_level)
