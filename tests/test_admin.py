@@ -862,9 +862,9 @@ async def test_audit_shows_the_latest_actions(deps: Deps, boss: Admin) -> None:
 
 @pytest.fixture
 def fast_broadcast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 500.0)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 500.0)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
 
 
 async def test_broadcast_fans_out_and_counts_the_roll_call(
@@ -961,9 +961,9 @@ async def test_broadcast_resumes_after_a_stop_and_after_a_crash(
     notifier_of: RecordingNotifier,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 100.0)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 100.0)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
     for i in range(30):
         await add_volunteer(deps, 800 + i, f"队员{i}", teams=("emergency",))
     await boss("/broadcast all 集合")

@@ -1,0 +1,138 @@
+"""Drafts, starting a broadcast, discarding one, and resuming after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.broadcast.common import LEASE, TASK_KIND, _holder, _key
+from bot.broadcast.fanout import _finish, _spawn
+from bot.broadcast.progress import _edit_progress, _slot
+from bot.broadcast.scope import recipients
+from bot.deps import Deps
+from bot.reply import MessageRef
+from store import tasks
+from store.models import (
+    Broadcast,
+    Task,
+    TaskStatus,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def create_draft(session: AsyncSession, *, admin_id: int, scope: str, text: str) -> Broadcast:
+    draft = Broadcast(admin_id=admin_id, scope=scope, text=text)
+    session.add(draft)
+    await session.flush()
+    return draft
+
+
+async def discard(deps: Deps, broadcast_id: int) -> bool:
+    """Drop a draft that was never started; False if it started or ended meanwhile."""
+    async with deps.db.session() as session:
+        started = select(Task.id).where(Task.key == _key(broadcast_id))
+        if (await session.exec(started)).first() is not None:
+            return False
+        stmt = (
+            update(Broadcast)
+            .where(col(Broadcast.id) == broadcast_id, col(Broadcast.finished_at).is_(None))
+            .values(finished_at=deps.now())
+            .returning(col(Broadcast.id))
+        )
+        return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+
+
+async def start(
+    deps: Deps, broadcast_id: int, *, within: set[int] | None, ref: MessageRef | None
+) -> int | None:
+    """Fix the recipients and start the fan-out; None if this draft was started already.
+
+    ``ref`` is the admin's message that becomes the live progress message.
+    Returns the number of recipients (0 ends the broadcast at once).
+    """
+    holder = _holder()
+    now = deps.now()
+    async with deps.db.session() as session:
+        draft = await session.get(Broadcast, broadcast_id)
+        if draft is None or draft.finished_at is not None:
+            return None
+        people = await recipients(session, draft.scope, within)
+        payload = {"broadcast_id": broadcast_id, "recipients": people, "cursor": 0}
+        if not await tasks.ensure(session, TASK_KIND, now, payload, key=_key(broadcast_id)):
+            return None  # a second press of 确认发送
+        await session.exec(  # type: ignore[call-overload]
+            update(Task)
+            .where(col(Task.key) == _key(broadcast_id))
+            .values(
+                status=TaskStatus.RUNNING if people else TaskStatus.DONE,
+                leased_by=holder if people else None,
+                lease_until=now + LEASE if people else None,
+                done_at=None if people else now,
+            )
+        )
+        draft.total = len(people)
+        if ref is not None:
+            draft.chat_id, draft.message_id = ref.chat_id, ref.message_id
+        if not people:
+            draft.finished_at = now
+        session.add(draft)
+        task_id = (await session.exec(select(Task.id).where(Task.key == _key(broadcast_id)))).one()
+    if ref is not None:
+        # Turn the admin's message into the progress message before anything is sent, so
+        # no later progress edit can be overwritten by this first one.
+        slot = _slot(deps, broadcast_id)
+        await _edit_progress(deps, broadcast_id, slot)
+        slot.last_edit = asyncio.get_running_loop().time()
+    if people:
+        _spawn(deps, broadcast_id, task_id, holder)  # type: ignore[arg-type]
+    return len(people)
+
+
+async def resume(deps: Deps, task: Task) -> None:
+    """Task handler for ``broadcast``: continue a fan-out whose process stopped or died.
+
+    The scheduler leased this row because its lease ran out. The rest of the
+    fan-out runs in the background under a successor row (so the scheduler's
+    tick is not held up for minutes); this row is then completed by the tick.
+    """
+    broadcast_id = int(task.payload.get("broadcast_id", 0))
+    stalled = deps.background.broadcasts.get(broadcast_id)
+    if stalled is not None and not stalled.done():
+        # This process's run could not renew its lease for LEASE: replace it.
+        stalled.cancel()
+        await asyncio.gather(stalled, return_exceptions=True)
+    holder = _holder()
+    now = deps.now()
+    async with deps.db.session() as session:
+        fresh = await session.get(Task, task.id)
+        payload = dict(fresh.payload if fresh is not None else task.payload)
+        broadcast = await session.get(Broadcast, broadcast_id)
+        if broadcast is None or broadcast.finished_at is not None:
+            return
+        if int(payload.get("cursor", 0)) >= len(payload.get("recipients", [])):
+            await _finish(session, broadcast_id, now)
+            return
+        successor = Task(
+            kind=TASK_KIND,
+            key=f"{_key(broadcast_id)}:{task.id}:{task.attempts}",
+            due_at=now,
+            payload=payload,
+            status=TaskStatus.RUNNING,
+            leased_by=holder,
+            lease_until=now + LEASE,
+        )
+        session.add(successor)
+        await session.flush()
+        successor_id = successor.id
+    log.info(
+        "resuming broadcast %s at %s of %s",
+        broadcast_id,
+        payload.get("cursor"),
+        len(payload.get("recipients", [])),
+    )
+    _spawn(deps, broadcast_id, successor_id, holder)  # type: ignore[arg-type]

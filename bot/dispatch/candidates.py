@@ -1,0 +1,156 @@
+"""Who may be offered an order, best first, and what a volunteer may still see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.dispatch.common import _EPOCH, NEUTRAL_RATING, RELEASE_ACTION, REOFFERABLE
+from bot.stations import ancestors, nearness
+from store.models import (
+    AuditLog,
+    Feedback,
+    Offer,
+    Order,
+    OrderStatus,
+    Person,
+    Volunteer,
+    VolunteerStatus,
+    VolunteerTeam,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    volunteer_id: int
+    ring: int  # 0 same point, 1 same town, 2 same county, 3 elsewhere/unknown
+    open_jobs: int
+    last_job_at: datetime | None
+    rating: float | None
+
+    def rank(self) -> tuple[int, int, datetime, float, int]:
+        """Nearer, then fewer open jobs, then longest since the last job, then better rated."""
+        rating = self.rating if self.rating is not None else NEUTRAL_RATING
+        return (self.ring, self.open_jobs, self.last_job_at or _EPOCH, -rating, self.volunteer_id)
+
+
+async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
+    """Who may be offered ``order`` now, best first.
+
+    Active (not paused) volunteers of the order's team whom the bot can reach,
+    under their limit of open jobs, who are not the requester and have no
+    offer of this order they could still answer or have answered (declined,
+    claimed, undeliverable). Offers that ended because someone else took the
+    order or it was withdrawn do not count: after a release they may be offered
+    again.
+    """
+    if order.team_id is None:
+        return []
+    jobs = (
+        select(col(Order.volunteer_id).label("vid"), func.count().label("n"))
+        .where(col(Order.status).in_(OrderStatus.ACTIVE), col(Order.volunteer_id).is_not(None))
+        .group_by(col(Order.volunteer_id))
+        .subquery()
+    )
+    ratings = (
+        select(col(Feedback.volunteer_id).label("vid"), func.avg(Feedback.rating).label("r"))
+        .where(col(Feedback.volunteer_id).is_not(None))
+        .group_by(col(Feedback.volunteer_id))
+        .subquery()
+    )
+    answered = select(col(Offer.id)).where(
+        col(Offer.order_id) == order.id,
+        col(Offer.volunteer_id) == col(Volunteer.id),
+        col(Offer.status).not_in(REOFFERABLE),
+    )
+    n_jobs = func.coalesce(jobs.c.n, 0)
+    stmt = (
+        select(  # type: ignore[call-overload]
+            col(Volunteer.id),
+            col(Volunteer.station_id),
+            col(Volunteer.last_job_at),
+            n_jobs,
+            ratings.c.r,
+        )
+        .join(VolunteerTeam, col(VolunteerTeam.volunteer_id) == col(Volunteer.id))
+        .join(Person, col(Person.id) == col(Volunteer.person_id))
+        .outerjoin(jobs, jobs.c.vid == col(Volunteer.id))
+        .outerjoin(ratings, ratings.c.vid == col(Volunteer.id))
+        .where(
+            col(VolunteerTeam.team_id) == order.team_id,
+            col(Volunteer.status) == VolunteerStatus.ACTIVE,
+            col(Person.reachable).is_(True),
+            col(Volunteer.person_id) != order.requester_id,
+            ~answered.exists(),
+            n_jobs < col(Volunteer.max_open_jobs),
+        )
+    )
+    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
+    order_chain = await ancestors(session, order.station_id)
+    chains: dict[int | None, list[int]] = {}
+    out = []
+    for vid, station_id, last_job_at, n, rating in rows:
+        if station_id not in chains:
+            chains[station_id] = await ancestors(session, station_id)
+        out.append(
+            Candidate(
+                volunteer_id=vid,
+                ring=nearness(order_chain, chains[station_id]),
+                open_jobs=int(n),
+                last_job_at=last_job_at,
+                rating=float(rating) if rating is not None else None,
+            )
+        )
+    return sorted(out, key=Candidate.rank)
+
+
+async def released_by(session: AsyncSession, volunteer_id: int, order_ids: list[int]) -> set[int]:
+    """Those of ``order_ids`` this volunteer gave up (放弃, or 去不了 at reconfirmation).
+
+    The audit trail of ``release`` is the record: the offer row alone cannot tell a
+    release from a 不方便, and a 不方便 may be taken back (a change of mind).
+    """
+    if not order_ids:
+        return set()
+    stmt = select(AuditLog).where(
+        col(AuditLog.action) == RELEASE_ACTION,
+        col(AuditLog.target_type) == "order",
+        col(AuditLog.target_id).in_([str(i) for i in order_ids]),
+    )
+    return {
+        int(row.target_id)  # type: ignore[arg-type]
+        for row in (await session.exec(stmt)).all()
+        if (row.before or {}).get("volunteer_id") == volunteer_id
+    }
+
+
+async def open_orders_for(session: AsyncSession, volunteer: Volunteer) -> list[tuple[Order, int]]:
+    """Unclaimed orders of the volunteer's teams with their ring, nearest first, then oldest.
+
+    This is the board (企业问题清单); the requester's own orders are left out, and
+    so are orders the volunteer gave up (放弃): the requester and the admins were
+    told it is being passed on, so taking it back is an admin's call (/assign).
+    """
+    teams = select(col(VolunteerTeam.team_id)).where(
+        col(VolunteerTeam.volunteer_id) == volunteer.id
+    )
+    stmt = select(Order).where(
+        col(Order.team_id).in_(teams),
+        col(Order.status).in_(OrderStatus.OPEN),
+        col(Order.requester_id) != volunteer.person_id,
+    )
+    found = list((await session.exec(stmt)).all())
+    gave_up = await released_by(session, volunteer.id, [o.id for o in found])  # type: ignore[arg-type,misc]
+    found = [o for o in found if o.id not in gave_up]
+    mine = await ancestors(session, volunteer.station_id)
+    chains: dict[int | None, list[int]] = {}
+    ranked = []
+    for order in found:
+        if order.station_id not in chains:
+            chains[order.station_id] = await ancestors(session, order.station_id)
+        ranked.append((order, nearness(mine, chains[order.station_id])))
+    ranked.sort(key=lambda pair: (pair[1], pair[0].created_at, pair[0].id))
+    return ranked
