@@ -78,14 +78,13 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> tuple[Deps
 
 
 async def admin_chat_ids(deps: Deps) -> list[int]:
-    from sqlmodel import select
-
-    from store.models import Person
+    """Telegram chats that get the admin command menu."""
+    from store import people
 
     ids = set(deps.settings.admin_ids)
     async with deps.db.session() as session:
-        for p in (await session.exec(select(Person).where(Person.platform == "telegram"))).all():
-            if "admin" in (p.roles or []):
+        for p in await people.admins(session, super_admin_ids=deps.settings.admin_ids):
+            if p.platform == "telegram" and "admin" in (p.roles or []):
                 ids.add(int(p.external_id))
     return sorted(ids)
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
 from bot.deps import Deps
 from bot.registry import Registry
 from bot.reply import Reply
 from bot.schedule.delivery import deliver
 from bot.texts import t
 from store.models import Person, Task, Volunteer, VolunteerStatus
+from store.volunteers import all_volunteers
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +45,7 @@ async def review(deps: Deps) -> list[Change]:
     risen: list[tuple[Volunteer, Person]] = []
     now = deps.now()
     async with deps.db.session() as session:
-        for v in (await session.exec(select(Volunteer).order_by(col(Volunteer.id)))).all():
+        for v in await all_volunteers(session):
             level = level_for(v.service_minutes, thresholds)
             if level == v.star_level:
                 continue

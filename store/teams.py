@@ -1,0 +1,14 @@
+"""Queries about teams (服务队)."""
+
+from __future__ import annotations
+
+# --- added by restructure-domain ---
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store.models import Team
+
+
+async def teams_by_id(session: AsyncSession) -> dict[int, Team]:
+    """Every team, by id."""
+    return {tm.id: tm for tm in (await session.exec(select(Team))).all()}  # type: ignore[misc]
