@@ -14,8 +14,6 @@ from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, jobtext, orders
@@ -24,7 +22,9 @@ from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.reply import Button, Reply
 from bot.texts import t
+from store import orders as order_queries
 from store.models import Order, OrderStatus, Person, Volunteer
+from store.volunteers import add_service_minutes
 
 SUMMARY_MAX = 500
 MAX_PHOTOS = 5
@@ -43,22 +43,17 @@ async def _step(
     **values: Any,
 ) -> bool:
     """Move the order only if it is in ``expect`` and still held by / belongs to the actor."""
-    stmt = update(Order).where(col(Order.id) == order_id, col(Order.status).in_(expect))
-    if volunteer_id is not None:
-        stmt = stmt.where(col(Order.volunteer_id) == volunteer_id)
-    if requester_id is not None:
-        stmt = stmt.where(col(Order.requester_id) == requester_id)
-    stamps = {orders.STAMP[to]: now} if stamp and to in orders.STAMP else {}
-    won = (
-        await session.exec(  # type: ignore[call-overload]
-            stmt.values(status=to, updated_at=now, **stamps, **values).returning(col(Order.id))
-        )
-    ).first() is not None
-    if won:
-        cached = await session.get(Order, order_id)
-        if cached is not None:
-            await session.refresh(cached)
-    return won
+    return await order_queries.step(
+        session,
+        order_id=order_id,
+        to=to,
+        expect=expect,
+        now=now,
+        volunteer_id=volunteer_id,
+        requester_id=requester_id,
+        stamp=stamp,
+        **values,
+    )
 
 
 async def _people(
@@ -166,11 +161,7 @@ async def finish_service(
             resolved=None,
         ):
             return None
-        await session.exec(  # type: ignore[call-overload]
-            update(Volunteer)
-            .where(col(Volunteer.id) == volunteer_id)
-            .values(service_minutes=col(Volunteer.service_minutes) + minutes, updated_at=now)
-        )
+        await add_service_minutes(session, volunteer_id=volunteer_id, minutes=minutes, now=now)
         await session.refresh(order)
         volunteer, holder, requester = await _people(session, order)
     if requester is not None and volunteer is not None:

@@ -4,11 +4,83 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.models import Feedback, Order, OrderStatus
+
+# The timestamp column each status stamps when an order enters it.
+STAMP = {
+    OrderStatus.OFFERED: "offered_at",
+    OrderStatus.CLAIMED: "claimed_at",
+    OrderStatus.SCHEDULED: "scheduled_at",
+    OrderStatus.IN_PROGRESS: "started_at",
+    OrderStatus.DONE: "done_at",
+    OrderStatus.CONFIRMED: "confirmed_at",
+    OrderStatus.RATED: "rated_at",
+    OrderStatus.CANCELLED: "cancelled_at",
+    OrderStatus.EXPIRED: "expired_at",
+}
+
+
+def format_code(order_id: int) -> str:
+    return f"JX-{order_id:06d}"
+
+
+async def create_order(
+    session: AsyncSession, *, requester_id: int, text: str, now: datetime, **fields: Any
+) -> Order:
+    """Insert an order and give it its public code (from its id, so codes never clash)."""
+    order = Order(requester_id=requester_id, text=text, created_at=now, updated_at=now, **fields)
+    session.add(order)
+    await session.flush()
+    order.code = format_code(order.id)  # type: ignore[arg-type]
+    session.add(order)
+    await session.flush()
+    return order
+
+
+async def transition(
+    session: AsyncSession,
+    order_id: int,
+    to: str,
+    now: datetime,
+    *,
+    expect: tuple[str, ...] | str,
+    **values: Any,
+) -> bool:
+    """Move the order to ``to`` only if it is in one of ``expect``; True if this call won.
+
+    One conditional UPDATE, so concurrent callers (two volunteers claiming, a
+    cancel racing a claim) are settled by the database: exactly one wins.
+    """
+    expect = (expect,) if isinstance(expect, str) else expect
+    stamp = {STAMP[to]: now} if to in STAMP else {}
+    stmt = (
+        update(Order)
+        .where(col(Order.id) == order_id, col(Order.status).in_(expect))
+        .values(status=to, updated_at=now, **stamp, **values)
+        .returning(col(Order.id))
+    )
+    won = (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+    if won:
+        # Keep any instance already loaded in this session in step with the row.
+        cached = await session.get(Order, order_id)
+        if cached is not None:
+            await session.refresh(cached)
+    return won
+
+
+async def count_today(session: AsyncSession, requester_id: int, since: datetime) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Order)
+        .where(col(Order.requester_id) == requester_id, col(Order.created_at) >= since)
+    )
+    return int((await session.exec(stmt)).one())
 
 
 async def created_between(
@@ -45,3 +117,34 @@ async def low_ratings_since(
         .order_by(col(Feedback.created_at))
     )
     return (await session.exec(query)).all()
+
+
+async def step(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    to: str,
+    expect: tuple[str, ...],
+    now: datetime,
+    volunteer_id: int | None = None,
+    requester_id: int | None = None,
+    stamp: bool = True,
+    **values: Any,
+) -> bool:
+    """Move the order only if it is in ``expect`` and still held by / belongs to the actor."""
+    stmt = update(Order).where(col(Order.id) == order_id, col(Order.status).in_(expect))
+    if volunteer_id is not None:
+        stmt = stmt.where(col(Order.volunteer_id) == volunteer_id)
+    if requester_id is not None:
+        stmt = stmt.where(col(Order.requester_id) == requester_id)
+    stamps = {STAMP[to]: now} if stamp and to in STAMP else {}
+    won = (
+        await session.exec(  # type: ignore[call-overload]
+            stmt.values(status=to, updated_at=now, **stamps, **values).returning(col(Order.id))
+        )
+    ).first() is not None
+    if won:
+        cached = await session.get(Order, order_id)
+        if cached is not None:
+            await session.refresh(cached)
+    return won

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Volunteer, VolunteerTeam
+from store.models import Feedback, Order, OrderStatus, Team, Volunteer, VolunteerTeam
 
 
 def _within(query: Any, column: Any, stations: Iterable[int] | None) -> Any:
@@ -41,3 +43,99 @@ async def volunteers_by_id(session: AsyncSession, *, ids: Iterable[int]) -> dict
         return {}
     query = select(Volunteer).where(col(Volunteer.id).in_(wanted))
     return {v.id: v for v in (await session.exec(query)).all()}  # type: ignore[misc]
+
+
+async def by_person(session: AsyncSession, *, person_id: int) -> Volunteer | None:
+    """The volunteer record of a person, if they ever applied."""
+    query = select(Volunteer).where(col(Volunteer.person_id) == person_id)
+    return (await session.exec(query)).first()
+
+
+async def team_ids(session: AsyncSession, *, volunteer_id: int) -> list[int]:
+    query = select(VolunteerTeam.team_id).where(col(VolunteerTeam.volunteer_id) == volunteer_id)
+    return sorted((await session.exec(query)).all())
+
+
+async def teams_of(session: AsyncSession, *, volunteer_id: int) -> list[Team]:
+    """The volunteer's teams, in menu order."""
+    query = (
+        select(Team)
+        .join(VolunteerTeam, col(VolunteerTeam.team_id) == col(Team.id))
+        .where(col(VolunteerTeam.volunteer_id) == volunteer_id)
+        .order_by(col(Team.sort_order), col(Team.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def replace_teams(session: AsyncSession, *, volunteer_id: int, team_ids: list[int]) -> None:
+    """The volunteer is in exactly these teams now."""
+    await session.exec(  # type: ignore[call-overload]
+        delete(VolunteerTeam).where(col(VolunteerTeam.volunteer_id) == volunteer_id)
+    )
+    for team_id in team_ids:
+        session.add(VolunteerTeam(volunteer_id=volunteer_id, team_id=team_id))
+    await session.flush()
+
+
+async def open_jobs(session: AsyncSession, *, volunteer_id: int) -> int:
+    """Jobs the volunteer holds and has not finished (claimed, scheduled, in service)."""
+    query = (
+        select(func.count())
+        .select_from(Order)
+        .where(col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(OrderStatus.ACTIVE))
+    )
+    return int((await session.exec(query)).one())
+
+
+async def average_rating(session: AsyncSession, *, volunteer_id: int) -> tuple[float | None, int]:
+    """The volunteer's mean rating and how many ratings it is taken over."""
+    query = select(func.avg(Feedback.rating), func.count()).where(
+        col(Feedback.volunteer_id) == volunteer_id
+    )
+    avg, n = (await session.exec(query)).one()
+    return (float(avg) if avg is not None else None), int(n)
+
+
+async def done_jobs(session: AsyncSession, *, volunteer_id: int) -> int:
+    finished = (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED)
+    query = (
+        select(func.count())
+        .select_from(Order)
+        .where(col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(finished))
+    )
+    return int((await session.exec(query)).one())
+
+
+async def move(
+    session: AsyncSession,
+    *,
+    volunteer_id: int,
+    to: str,
+    expect: tuple[str, ...],
+    now: datetime,
+    **values: Any,
+) -> bool:
+    """Conditional status change: True only for the one caller that made it."""
+    query = (
+        update(Volunteer)
+        .where(col(Volunteer.id) == volunteer_id, col(Volunteer.status).in_(expect))
+        .values(status=to, updated_at=now, **values)
+        .returning(col(Volunteer.id))
+    )
+    won = (await session.exec(query)).first() is not None  # type: ignore[call-overload]
+    if won:
+        cached = await session.get(Volunteer, volunteer_id)
+        if cached is not None:
+            await session.refresh(cached)
+    return won
+
+
+async def add_service_minutes(
+    session: AsyncSession, *, volunteer_id: int, minutes: int, now: datetime
+) -> None:
+    """Count a finished service towards the volunteer's total (one UPDATE, race-free)."""
+    await session.exec(  # type: ignore[call-overload]
+        update(Volunteer)
+        .where(col(Volunteer.id) == volunteer_id)
+        .values(service_minutes=col(Volunteer.service_minutes) + minutes, updated_at=now)
+    )
