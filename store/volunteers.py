@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Feedback, Order, OrderStatus, Team, Volunteer, VolunteerTeam
+from store.models import Feedback, Order, OrderStatus, Person, Team, Volunteer, VolunteerTeam
 
 
 def _within(query: Any, column: Any, stations: Iterable[int] | None) -> Any:
@@ -139,3 +139,15 @@ async def add_service_minutes(
         .where(col(Volunteer.id) == volunteer_id)
         .values(service_minutes=col(Volunteer.service_minutes) + minutes, updated_at=now)
     )
+
+
+async def languages_of(session: AsyncSession, *, volunteer_ids: list[int]) -> dict[int, str]:
+    """Volunteer id → the language their person reads."""
+    if not volunteer_ids:
+        return {}
+    query = (
+        select(col(Volunteer.id), col(Person.language))
+        .join(Person, col(Person.id) == col(Volunteer.person_id))
+        .where(col(Volunteer.id).in_(volunteer_ids))
+    )
+    return {vid: lang for vid, lang in (await session.exec(query)).all() if vid is not None}

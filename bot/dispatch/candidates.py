@@ -5,20 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.dispatch.common import _EPOCH, NEUTRAL_RATING, RELEASE_ACTION, REOFFERABLE
+from bot.dispatch.common import _EPOCH, NEUTRAL_RATING, RELEASE_ACTION
 from bot.stations import ancestors, nearness
+from store import offers
 from store.models import (
     AuditLog,
-    Feedback,
-    Offer,
     Order,
     OrderStatus,
-    Person,
     Volunteer,
-    VolunteerStatus,
     VolunteerTeam,
 )
 
@@ -43,52 +40,13 @@ async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
     Active (not paused) volunteers of the order's team whom the bot can reach,
     under their limit of open jobs, who are not the requester and have no
     offer of this order they could still answer or have answered (declined,
-    claimed, undeliverable). Offers that ended because someone else took the
-    order or it was withdrawn do not count: after a release they may be offered
-    again.
+    claimed, undeliverable; see ``store.offers.candidate_rows``). Offers that
+    ended because someone else took the order or it was withdrawn do not count:
+    after a release they may be offered again.
     """
     if order.team_id is None:
         return []
-    jobs = (
-        select(col(Order.volunteer_id).label("vid"), func.count().label("n"))
-        .where(col(Order.status).in_(OrderStatus.ACTIVE), col(Order.volunteer_id).is_not(None))
-        .group_by(col(Order.volunteer_id))
-        .subquery()
-    )
-    ratings = (
-        select(col(Feedback.volunteer_id).label("vid"), func.avg(Feedback.rating).label("r"))
-        .where(col(Feedback.volunteer_id).is_not(None))
-        .group_by(col(Feedback.volunteer_id))
-        .subquery()
-    )
-    answered = select(col(Offer.id)).where(
-        col(Offer.order_id) == order.id,
-        col(Offer.volunteer_id) == col(Volunteer.id),
-        col(Offer.status).not_in(REOFFERABLE),
-    )
-    n_jobs = func.coalesce(jobs.c.n, 0)
-    stmt = (
-        select(  # type: ignore[call-overload]
-            col(Volunteer.id),
-            col(Volunteer.station_id),
-            col(Volunteer.last_job_at),
-            n_jobs,
-            ratings.c.r,
-        )
-        .join(VolunteerTeam, col(VolunteerTeam.volunteer_id) == col(Volunteer.id))
-        .join(Person, col(Person.id) == col(Volunteer.person_id))
-        .outerjoin(jobs, jobs.c.vid == col(Volunteer.id))
-        .outerjoin(ratings, ratings.c.vid == col(Volunteer.id))
-        .where(
-            col(VolunteerTeam.team_id) == order.team_id,
-            col(Volunteer.status) == VolunteerStatus.ACTIVE,
-            col(Person.reachable).is_(True),
-            col(Volunteer.person_id) != order.requester_id,
-            ~answered.exists(),
-            n_jobs < col(Volunteer.max_open_jobs),
-        )
-    )
-    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
+    rows = await offers.candidate_rows(session, order=order)
     order_chain = await ancestors(session, order.station_id)
     chains: dict[int | None, list[int]] = {}
     out = []

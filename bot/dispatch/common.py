@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from store.models import (
-    OfferStatus,
     OrderStatus,
 )
 
+# Offers that can still be answered, and those that may be offered again (store.offers).
+from store.offers import LIVE as LIVE
+from store.offers import REOFFERABLE as REOFFERABLE
+
 WAVE_TASK = "offer_wave"
-LIVE = (OfferStatus.PENDING, OfferStatus.SENT)  # an offer that can still be answered
-REOFFERABLE = (OfferStatus.TAKEN, OfferStatus.WITHDRAWN)  # may be offered again (re-dispatch)
 DISPATCHING = (OrderStatus.NEW, OrderStatus.OFFERED)
 NEUTRAL_RATING = 3.0  # a volunteer nobody has rated yet ranks as an average one
 # A PENDING offer without a message this old lost its sender (a crash): the next wave resends.

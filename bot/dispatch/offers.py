@@ -5,71 +5,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import jobtext
 from bot.deps import Deps
 from bot.dispatch.candidates import Candidate, candidates
-from bot.dispatch.common import REOFFERABLE, STALE_PENDING
+from bot.dispatch.common import STALE_PENDING
 from bot.dispatch.expiry import _expire_if_exhausted
 from bot.notify import edit, notify
 from bot.reply import MessageRef
+from store import offers
 from store.models import (
-    Offer,
     OfferStatus,
     Order,
     OrderStatus,
-    Person,
-    Volunteer,
 )
+from store.volunteers import languages_of
 
 log = logging.getLogger(__name__)
-
-
-def _insert(session: AsyncSession) -> Any:
-    """The dialect's INSERT (both SQLite and PostgreSQL have ON CONFLICT … RETURNING)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 async def _put_offer(
     session: AsyncSession, order_id: int, volunteer_id: int, wave: int, now: datetime
 ) -> int | None:
-    """A new PENDING offer (or a re-offer of a taken/withdrawn one); None if it is taken.
-
-    The unique (order, volunteer) pair makes two dispatchers racing for the same
-    candidate insert one row: the loser gets None and moves on to the next.
-    """
-    stmt = (
-        _insert(session)(Offer)
-        .values(
-            order_id=order_id,
-            volunteer_id=volunteer_id,
-            wave=wave,
-            status=OfferStatus.PENDING,
-            created_at=now,
-        )
-        .on_conflict_do_update(
-            index_elements=["order_id", "volunteer_id"],
-            set_={
-                "status": OfferStatus.PENDING,
-                "wave": wave,
-                "created_at": now,
-                "responded_at": None,
-                "platform": None,
-                "chat_id": None,
-                "message_id": None,
-            },
-            where=col(Offer.status).in_(REOFFERABLE),
-        )
-        .returning(col(Offer.id))
+    """A new PENDING offer (or a re-offer of a taken/withdrawn one); None if it is taken."""
+    return await offers.put_offer(
+        session, order_id=order_id, volunteer_id=volunteer_id, wave=wave, now=now
     )
-    return (await session.exec(stmt)).scalar_one_or_none()  # type: ignore[call-overload,no-any-return]
 
 
 async def _put_offers(
@@ -98,41 +61,15 @@ async def _upsert_own(
 ) -> tuple[str | None, str | None, str | None]:
     """Set the (order, volunteer) offer to ``status``, creating it for claims without one
     (the board, an admin's assignment); returns its message reference."""
-    stmt = (
-        _insert(session)(Offer)
-        .values(
-            order_id=order_id,
-            volunteer_id=volunteer_id,
-            wave=0,
-            status=status,
-            created_at=now,
-            responded_at=now,
-        )
-        .on_conflict_do_update(
-            index_elements=["order_id", "volunteer_id"],
-            set_={"status": status, "responded_at": now},
-        )
-        .returning(col(Offer.platform), col(Offer.chat_id), col(Offer.message_id))
+    return await offers.upsert_own(
+        session, order_id=order_id, volunteer_id=volunteer_id, status=status, now=now
     )
-    row = (await session.exec(stmt)).one()  # type: ignore[call-overload]
-    return row[0], row[1], row[2]
 
 
 def _ref(platform: str | None, chat_id: str | None, message_id: str | None) -> MessageRef | None:
     if platform and chat_id and message_id:
         return MessageRef(platform, chat_id, message_id)
     return None
-
-
-async def _languages(session: AsyncSession, volunteer_ids: list[int]) -> dict[int, str]:
-    if not volunteer_ids:
-        return {}
-    stmt = (
-        select(col(Volunteer.id), col(Person.language))
-        .join(Person, col(Person.id) == col(Volunteer.person_id))
-        .where(col(Volunteer.id).in_(volunteer_ids))
-    )
-    return {vid: lang for vid, lang in (await session.exec(stmt)).all() if vid is not None}
 
 
 async def _facts_by_lang(
@@ -149,7 +86,7 @@ async def _edit_closed(
     if not refs:
         return
     async with deps.db.session() as session:
-        langs = await _languages(session, [vid for vid, _ in refs])
+        langs = await languages_of(session, volunteer_ids=[vid for vid, _ in refs])
         facts = await _facts_by_lang(deps, session, order, set(langs.values()) | {"zh"})
     await asyncio.gather(
         *(
@@ -182,14 +119,7 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
     if not offer_ids:
         return 0
     async with deps.db.session() as session:
-        stmt = (
-            select(Offer, Person)
-            .join(Volunteer, col(Volunteer.id) == col(Offer.volunteer_id))
-            .join(Person, col(Person.id) == col(Volunteer.person_id))
-            .where(col(Offer.id).in_(offer_ids), col(Offer.status) == OfferStatus.PENDING)
-            .order_by(col(Offer.id))
-        )
-        rows = list((await session.exec(stmt)).all())
+        rows = await offers.pending_with_people(session, offer_ids=offer_ids)
         if not rows:
             return 0
         order = await session.get(Order, rows[0][0].order_id)
@@ -207,13 +137,8 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
     async with deps.db.session() as session:
         for (offer, _), ref in zip(rows, refs, strict=True):
             if ref is None:
-                lost = await session.exec(  # type: ignore[call-overload]
-                    update(Offer)
-                    .where(col(Offer.id) == offer.id, col(Offer.status) == OfferStatus.PENDING)
-                    .values(status=OfferStatus.FAILED, responded_at=deps.now())
-                    .returning(col(Offer.id))
-                )
-                failed += lost.first() is not None
+                assert offer.id is not None
+                failed += await offers.mark_failed(session, offer_id=offer.id, now=deps.now())
                 continue
             deps.metrics.offers_sent.inc()
             values = {
@@ -221,20 +146,9 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
                 "chat_id": ref.chat_id,
                 "message_id": ref.message_id,
             }
-            sent = await session.exec(  # type: ignore[call-overload]
-                update(Offer)
-                .where(col(Offer.id) == offer.id, col(Offer.status) == OfferStatus.PENDING)
-                .values(status=OfferStatus.SENT, **values)
-                .returning(col(Offer.id))
-            )
-            if sent.first() is None:
-                moved = await session.exec(  # type: ignore[call-overload]
-                    update(Offer)
-                    .where(col(Offer.id) == offer.id)
-                    .values(**values)
-                    .returning(col(Offer.status))
-                )
-                status = moved.scalar_one()
+            assert offer.id is not None
+            if not await offers.mark_sent(session, offer_id=offer.id, **values):
+                status = await offers.set_message(session, offer_id=offer.id, **values)
                 if status in CLOSED_KEY:
                     late.append((offer.volunteer_id, ref, CLOSED_KEY[status]))
     for key in {k for _, _, k in late}:
@@ -264,13 +178,7 @@ async def _redeliver_stale(deps: Deps, order_id: int) -> None:
     """Resend offers whose sender died between writing the row and sending (at least once)."""
     cutoff = deps.now() - STALE_PENDING
     async with deps.db.session() as session:
-        stmt = select(col(Offer.id)).where(
-            col(Offer.order_id) == order_id,
-            col(Offer.status) == OfferStatus.PENDING,
-            col(Offer.message_id).is_(None),
-            col(Offer.created_at) < cutoff,
-        )
-        stale = [i for i in (await session.exec(stmt)).all() if i is not None]
+        stale = await offers.stale_pending(session, order_id=order_id, before=cutoff)
         order = await session.get(Order, order_id)
     if stale and order is not None:
         log.info("order %s: resending %d stale offers", order_id, len(stale))
