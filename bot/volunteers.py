@@ -14,8 +14,6 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import audit, roles
@@ -28,8 +26,6 @@ from bot.stations import ancestors
 from bot.texts import t
 from store import volunteers as queries
 from store.models import (
-    Offer,
-    OfferStatus,
     Order,
     Person,
     Role,
@@ -38,6 +34,7 @@ from store.models import (
     Volunteer,
     VolunteerStatus,
 )
+from store.offers import withdraw_of_volunteer
 from store.teams import active_teams as active_teams
 
 log = logging.getLogger(__name__)
@@ -374,18 +371,7 @@ async def set_available(deps: Deps, volunteer: Volunteer, available: bool) -> bo
 async def _withdraw_live_offers(deps: Deps, volunteer_id: int, lang: str | None) -> None:
     """Offers a suspended volunteer has not answered: withdrawn, their messages edited."""
     async with deps.db.session() as session:
-        stmt = (
-            update(Offer)
-            .where(
-                col(Offer.volunteer_id) == volunteer_id,
-                col(Offer.status).in_((OfferStatus.PENDING, OfferStatus.SENT)),
-            )
-            .values(status=OfferStatus.WITHDRAWN, responded_at=deps.now())
-            .returning(
-                col(Offer.order_id), col(Offer.platform), col(Offer.chat_id), col(Offer.message_id)
-            )
-        )
-        rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
+        rows = await withdraw_of_volunteer(session, volunteer_id=volunteer_id, now=deps.now())
         codes = {}
         for order_id, *_ in rows:
             order = await session.get(Order, order_id)

@@ -205,3 +205,75 @@ async def candidate_rows(session: AsyncSession, *, order: Order) -> Sequence[Any
         )
     )
     return (await session.exec(stmt)).all()  # type: ignore[no-any-return]
+
+
+async def close_live(
+    session: AsyncSession,
+    *,
+    order_id: int,
+    to: str,
+    now: datetime,
+    except_volunteer: int | None = None,
+) -> list[tuple[int, str | None, str | None, str | None]]:
+    """Move the order's open offers (but ``except_volunteer``'s) to ``to``; returns
+    (volunteer id, platform, chat id, message id) of each, to edit their messages."""
+    where = [col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE)]
+    if except_volunteer is not None:
+        where.append(col(Offer.volunteer_id) != except_volunteer)
+    rows = await session.exec(  # type: ignore[call-overload]
+        update(Offer)
+        .where(*where)
+        .values(status=to, responded_at=now)
+        .returning(
+            col(Offer.volunteer_id), col(Offer.platform), col(Offer.chat_id), col(Offer.message_id)
+        )
+    )
+    return list(rows.all())
+
+
+async def withdraw_of_volunteer(
+    session: AsyncSession, *, volunteer_id: int, now: datetime
+) -> list[tuple[int, str | None, str | None, str | None]]:
+    """Withdraw every open offer made to a volunteer; returns (order id, platform, chat id,
+    message id) of each."""
+    rows = await session.exec(  # type: ignore[call-overload]
+        update(Offer)
+        .where(col(Offer.volunteer_id) == volunteer_id, col(Offer.status).in_(LIVE))
+        .values(status=OfferStatus.WITHDRAWN, responded_at=now)
+        .returning(
+            col(Offer.order_id), col(Offer.platform), col(Offer.chat_id), col(Offer.message_id)
+        )
+    )
+    return list(rows.all())
+
+
+async def decline(session: AsyncSession, *, offer_id: int, now: datetime) -> int | None:
+    """不方便: the offer is declined if it could still be answered; returns its order id."""
+    declined = await session.exec(  # type: ignore[call-overload]
+        update(Offer)
+        .where(col(Offer.id) == offer_id, col(Offer.status).in_(LIVE))
+        .values(status=OfferStatus.DECLINED, responded_at=now)
+        .returning(col(Offer.order_id))
+    )
+    return declined.scalar_one_or_none()  # type: ignore[no-any-return]
+
+
+async def count_live(session: AsyncSession, *, order_id: int) -> int:
+    """How many of the order's offers can still be answered."""
+    query = (
+        select(func.count())
+        .select_from(Offer)
+        .where(col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE))
+    )
+    return int((await session.exec(query)).one())
+
+
+async def with_volunteers(session: AsyncSession, *, order_id: int) -> list[tuple[Offer, Volunteer]]:
+    """Every offer made of the order with its volunteer, wave by wave."""
+    query = (
+        select(Offer, Volunteer)
+        .join(Volunteer, col(Volunteer.id) == col(Offer.volunteer_id))
+        .where(col(Offer.order_id) == order_id)
+        .order_by(col(Offer.wave), col(Offer.id))
+    )
+    return list((await session.exec(query)).all())  # type: ignore[arg-type]

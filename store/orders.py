@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Feedback, Order, OrderStatus
+from store.models import Feedback, Order, OrderStatus, VolunteerTeam
 
 # The timestamp column each status stamps when an order enters it.
 STAMP = {
@@ -148,3 +148,72 @@ async def step(
         if cached is not None:
             await session.refresh(cached)
     return won
+
+
+async def advance_wave(
+    session: AsyncSession, *, order_id: int, status: str, wave: int, now: datetime
+) -> bool:
+    """Move an order in ``status`` from wave ``wave - 1`` to ``wave``; True for the one
+    caller that did (two dispatchers never run the same wave)."""
+    won = await session.exec(  # type: ignore[call-overload]
+        update(Order)
+        .where(
+            col(Order.id) == order_id,
+            col(Order.status) == status,
+            col(Order.dispatch_wave) == wave - 1,
+        )
+        .values(dispatch_wave=wave, updated_at=now)
+        .returning(col(Order.id))
+    )
+    return won.first() is not None  # type: ignore[no-any-return]
+
+
+async def reopen(session: AsyncSession, *, order_id: int, now: datetime) -> bool:
+    """An open order goes back to NEW at wave 0 (to be dispatched afresh)."""
+    reset = await session.exec(  # type: ignore[call-overload]
+        update(Order)
+        .where(col(Order.id) == order_id, col(Order.status).in_(OrderStatus.OPEN))
+        .values(status=OrderStatus.NEW, dispatch_wave=0, updated_at=now)
+        .returning(col(Order.id))
+    )
+    return reset.first() is not None  # type: ignore[no-any-return]
+
+
+async def unassign(
+    session: AsyncSession, *, order_id: int, volunteer_id: int, now: datetime
+) -> bool:
+    """The held order is open again (NEW, wave 0, no volunteer, no appointment) if that
+    volunteer still holds it; True for the one caller that did it."""
+    won = await session.exec(  # type: ignore[call-overload]
+        update(Order)
+        .where(
+            col(Order.id) == order_id,
+            col(Order.status).in_(OrderStatus.ACTIVE),
+            col(Order.volunteer_id) == volunteer_id,
+        )
+        .values(
+            status=OrderStatus.NEW,
+            volunteer_id=None,
+            appointment_at=None,
+            started_at=None,
+            dispatch_wave=0,
+            updated_at=now,
+        )
+        .returning(col(Order.id))
+    )
+    return won.first() is not None  # type: ignore[no-any-return]
+
+
+async def open_for_volunteer(
+    session: AsyncSession, *, volunteer_id: int, person_id: int
+) -> list[Order]:
+    """Unclaimed orders of the volunteer's teams, except the person's own."""
+    teams = select(col(VolunteerTeam.team_id)).where(
+        col(VolunteerTeam.volunteer_id) == volunteer_id
+    )
+    query = select(Order).where(
+        col(Order.team_id).in_(teams),
+        col(Order.status).in_(OrderStatus.OPEN),
+        col(Order.requester_id) != person_id,
+    )
+    return list((await session.exec(query)).all())

@@ -151,3 +151,12 @@ async def languages_of(session: AsyncSession, *, volunteer_ids: list[int]) -> di
         .where(col(Volunteer.id).in_(volunteer_ids))
     )
     return {vid: lang for vid, lang in (await session.exec(query)).all() if vid is not None}
+
+
+async def mark_job_taken(session: AsyncSession, *, volunteer_id: int, now: datetime) -> None:
+    """The volunteer just took a job (dispatch ranks by how long ago that was)."""
+    await session.exec(  # type: ignore[call-overload]
+        update(Volunteer)
+        .where(col(Volunteer.id) == volunteer_id)
+        .values(last_job_at=now, updated_at=now)
+    )

@@ -5,19 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.dispatch.common import _EPOCH, NEUTRAL_RATING, RELEASE_ACTION
 from bot.stations import ancestors, nearness
 from store import offers
+from store.audit import entries_about
 from store.models import (
-    AuditLog,
     Order,
-    OrderStatus,
     Volunteer,
-    VolunteerTeam,
 )
+from store.orders import open_for_volunteer
 
 
 @dataclass(frozen=True)
@@ -73,14 +71,15 @@ async def released_by(session: AsyncSession, volunteer_id: int, order_ids: list[
     """
     if not order_ids:
         return set()
-    stmt = select(AuditLog).where(
-        col(AuditLog.action) == RELEASE_ACTION,
-        col(AuditLog.target_type) == "order",
-        col(AuditLog.target_id).in_([str(i) for i in order_ids]),
+    entries = await entries_about(
+        session,
+        action=RELEASE_ACTION,
+        target_type="order",
+        target_ids=[str(i) for i in order_ids],
     )
     return {
         int(row.target_id)  # type: ignore[arg-type]
-        for row in (await session.exec(stmt)).all()
+        for row in entries
         if (row.before or {}).get("volunteer_id") == volunteer_id
     }
 
@@ -92,15 +91,11 @@ async def open_orders_for(session: AsyncSession, volunteer: Volunteer) -> list[t
     so are orders the volunteer gave up (放弃): the requester and the admins were
     told it is being passed on, so taking it back is an admin's call (/assign).
     """
-    teams = select(col(VolunteerTeam.team_id)).where(
-        col(VolunteerTeam.volunteer_id) == volunteer.id
+    found = await open_for_volunteer(
+        session,
+        volunteer_id=volunteer.id,  # type: ignore[arg-type]
+        person_id=volunteer.person_id,
     )
-    stmt = select(Order).where(
-        col(Order.team_id).in_(teams),
-        col(Order.status).in_(OrderStatus.OPEN),
-        col(Order.requester_id) != volunteer.person_id,
-    )
-    found = list((await session.exec(stmt)).all())
     gave_up = await released_by(session, volunteer.id, [o.id for o in found])  # type: ignore[arg-type,misc]
     found = [o for o in found if o.id not in gave_up]
     mine = await ancestors(session, volunteer.station_id)

@@ -6,21 +6,17 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from bot import audit, jobtext, orders
 from bot.deps import Deps
-from bot.dispatch.common import FOLLOWUP_SAFETY_NET, FOLLOWUP_TASK, LIVE, followup_key, wave_prefix
+from bot.dispatch.common import FOLLOWUP_SAFETY_NET, FOLLOWUP_TASK, followup_key, wave_prefix
 from bot.dispatch.offers import _edit_closed, _ref, _upsert_own
 from bot.dispatch.work import spawn
 from bot.lifecycle import emit
 from bot.notify import edit, notify, notify_admins
 from bot.reply import MessageRef, Reply
 from bot.texts import t
-from store import tasks
+from store import offers, tasks
 from store.models import (
-    Offer,
     OfferStatus,
     Order,
     OrderStatus,
@@ -29,6 +25,7 @@ from store.models import (
     Volunteer,
     VolunteerStatus,
 )
+from store.volunteers import mark_job_taken
 
 
 async def claim(
@@ -63,28 +60,14 @@ async def claim(
         if not won:
             return False
         own = _ref(*await _upsert_own(session, order_id, volunteer_id, OfferStatus.CLAIMED, now))
-        taken = (
-            await session.exec(  # type: ignore[call-overload]
-                update(Offer)
-                .where(
-                    col(Offer.order_id) == order_id,
-                    col(Offer.volunteer_id) != volunteer_id,
-                    col(Offer.status).in_(LIVE),
-                )
-                .values(status=OfferStatus.TAKEN, responded_at=now)
-                .returning(
-                    col(Offer.volunteer_id),
-                    col(Offer.platform),
-                    col(Offer.chat_id),
-                    col(Offer.message_id),
-                )
-            )
-        ).all()
-        await session.exec(  # type: ignore[call-overload]
-            update(Volunteer)
-            .where(col(Volunteer.id) == volunteer_id)
-            .values(last_job_at=now, updated_at=now)
+        taken = await offers.close_live(
+            session,
+            order_id=order_id,
+            to=OfferStatus.TAKEN,
+            now=now,
+            except_volunteer=volunteer_id,
         )
+        await mark_job_taken(session, volunteer_id=volunteer_id, now=now)
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
         # If the process dies before the follow-up below has run, the scheduler runs it.
         await tasks.enqueue(

@@ -7,23 +7,20 @@ from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import jobtext, orders
 from bot.deps import Deps
 from bot.dispatch.candidates import candidates
-from bot.dispatch.common import DISPATCHING, LIVE, wave_prefix
+from bot.dispatch.common import DISPATCHING, wave_prefix
 from bot.notify import notify_admins
 from bot.reply import Reply
 from bot.texts import t
-from store import tasks
+from store import offers, tasks
 from store.models import (
-    Offer,
     Order,
     OrderStatus,
     Person,
-    Volunteer,
 )
 
 
@@ -40,12 +37,7 @@ async def _expire_if_exhausted(deps: Deps, order_id: int) -> None:
         order = await session.get(Order, order_id)
         if order is None or order.status not in DISPATCHING:
             return
-        live = await session.exec(
-            select(func.count())
-            .select_from(Offer)
-            .where(col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE))
-        )
-        if live.one() or await candidates(session, order):
+        if await offers.count_live(session, order_id=order_id) or await candidates(session, order):
             return
         expired = await _expire_in(session, order_id, deps.now())
     if expired:
@@ -73,16 +65,10 @@ async def history(deps: Deps, session: AsyncSession, order: Order, lang: str | N
             when=f.when,
         ),
     ]
-    stmt = (
-        select(Offer, Volunteer)
-        .join(Volunteer, col(Volunteer.id) == col(Offer.volunteer_id))
-        .where(col(Offer.order_id) == order.id)
-        .order_by(col(Offer.wave), col(Offer.id))
-    )
-    offers = (await session.exec(stmt)).all()
-    if not offers:
+    made = await offers.with_volunteers(session, order_id=order.id)  # type: ignore[arg-type]
+    if not made:
         lines.append(t(lang, "dispatch.history.nobody"))
-    for offer, volunteer in offers:
+    for offer, volunteer in made:
         lines.append(
             t(
                 lang,

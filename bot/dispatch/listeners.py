@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from bot.deps import Deps
 from bot.dispatch.release import withdraw_offers
 from bot.dispatch.waves import start
@@ -14,6 +11,7 @@ from bot.dispatch.work import spawn
 from bot.notify import notify
 from bot.reply import Reply
 from bot.texts import t
+from store import orders as order_queries
 from store import tasks
 from store.models import (
     Order,
@@ -59,13 +57,7 @@ async def redispatch(deps: Deps, order_id: int) -> bool:
     """Start over for an order that is still open (its team changed): withdraw, then wave 1."""
     await withdraw_offers(deps, order_id)
     async with deps.db.session() as session:
-        reset = await session.exec(  # type: ignore[call-overload]
-            update(Order)
-            .where(col(Order.id) == order_id, col(Order.status).in_(OrderStatus.OPEN))
-            .values(status=OrderStatus.NEW, dispatch_wave=0, updated_at=deps.now())
-            .returning(col(Order.id))
-        )
-        if reset.first() is None:
+        if not await order_queries.reopen(session, order_id=order_id, now=deps.now()):
             return False
     await start(deps, order_id)
     return True

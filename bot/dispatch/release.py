@@ -6,12 +6,9 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from bot import audit
 from bot.deps import Deps
-from bot.dispatch.common import LIVE, RELEASE_ACTION, wave_prefix
+from bot.dispatch.common import RELEASE_ACTION, wave_prefix
 from bot.dispatch.offers import _edit_closed, _fill, _ref, _upsert_own
 from bot.dispatch.waves import start
 from bot.dispatch.work import spawn
@@ -19,9 +16,9 @@ from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.reply import Reply
 from bot.texts import t
-from store import tasks
+from store import offers, tasks
+from store import orders as order_queries
 from store.models import (
-    Offer,
     OfferStatus,
     Order,
     OrderStatus,
@@ -37,14 +34,7 @@ async def decline(deps: Deps, offer_id: int, *, wait: bool = True) -> bool:
     """
     now = deps.now()
     async with deps.db.session() as session:
-        declined_of = (
-            await session.exec(  # type: ignore[call-overload]
-                update(Offer)
-                .where(col(Offer.id) == offer_id, col(Offer.status).in_(LIVE))
-                .values(status=OfferStatus.DECLINED, responded_at=now)
-                .returning(col(Offer.order_id))
-            )
-        ).scalar_one_or_none()
+        declined_of = await offers.decline(session, offer_id=offer_id, now=now)
         if declined_of is None:
             return False
         order = await session.get(Order, declined_of)
@@ -85,24 +75,9 @@ async def release(
         if volunteer_id is not None and order.volunteer_id != volunteer_id:
             return False
         volunteer_id, before = order.volunteer_id, order.status
-        won = await session.exec(  # type: ignore[call-overload]
-            update(Order)
-            .where(
-                col(Order.id) == order_id,
-                col(Order.status).in_(OrderStatus.ACTIVE),
-                col(Order.volunteer_id) == volunteer_id,
-            )
-            .values(
-                status=OrderStatus.NEW,
-                volunteer_id=None,
-                appointment_at=None,
-                started_at=None,
-                dispatch_wave=0,
-                updated_at=now,
-            )
-            .returning(col(Order.id))
-        )
-        if won.first() is None:
+        if not await order_queries.unassign(
+            session, order_id=order_id, volunteer_id=volunteer_id, now=now
+        ):
             return False
         await _upsert_own(session, order_id, volunteer_id, OfferStatus.DECLINED, now)
         await tasks.cancel(session, key_prefix=f"order:{order_id}:")
@@ -174,19 +149,9 @@ async def withdraw_offers(deps: Deps, order_id: int) -> int:
     Returns how many offers were withdrawn; pending waves are cancelled too.
     """
     async with deps.db.session() as session:
-        rows = (
-            await session.exec(  # type: ignore[call-overload]
-                update(Offer)
-                .where(col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE))
-                .values(status=OfferStatus.WITHDRAWN, responded_at=deps.now())
-                .returning(
-                    col(Offer.volunteer_id),
-                    col(Offer.platform),
-                    col(Offer.chat_id),
-                    col(Offer.message_id),
-                )
-            )
-        ).all()
+        rows = await offers.close_live(
+            session, order_id=order_id, to=OfferStatus.WITHDRAWN, now=deps.now()
+        )
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
         order = await session.get(Order, order_id)
     if order is not None:

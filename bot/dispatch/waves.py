@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import orders
@@ -12,6 +10,7 @@ from bot.dispatch.candidates import candidates
 from bot.dispatch.common import WAVE_TASK, wave_key
 from bot.dispatch.expiry import _announce_expired, _expire_in
 from bot.dispatch.offers import _deliver, _fill, _put_offers, _redeliver_stale
+from store import orders as order_queries
 from store import tasks
 from store.models import (
     Order,
@@ -40,17 +39,9 @@ async def start(deps: Deps, order_id: int) -> None:
         order = await session.get(Order, order_id)
         if order is None or order.team_id is None or order.status != OrderStatus.NEW:
             return
-        won = await session.exec(  # type: ignore[call-overload]
-            update(Order)
-            .where(
-                col(Order.id) == order_id,
-                col(Order.status) == OrderStatus.NEW,
-                col(Order.dispatch_wave) == 0,
-            )
-            .values(dispatch_wave=1, updated_at=now)
-            .returning(col(Order.id))
-        )
-        if won.first() is None:
+        if not await order_queries.advance_wave(
+            session, order_id=order_id, status=OrderStatus.NEW, wave=1, now=now
+        ):
             return
         # Started: the safety net written with the order (bot.orders) is not needed.
         await tasks.cancel(session, key=f"order:{order_id}:dispatch")
@@ -88,17 +79,9 @@ async def run_wave(deps: Deps, task: Task) -> None:
     expired = False
     ids: list[int] = []
     async with deps.db.session() as session:
-        won = await session.exec(  # type: ignore[call-overload]
-            update(Order)
-            .where(
-                col(Order.id) == order_id,
-                col(Order.status) == OrderStatus.OFFERED,
-                col(Order.dispatch_wave) == wave - 1,
-            )
-            .values(dispatch_wave=wave, updated_at=now)
-            .returning(col(Order.id))
-        )
-        if won.first() is None:
+        if not await order_queries.advance_wave(
+            session, order_id=order_id, status=OrderStatus.OFFERED, wave=wave, now=now
+        ):
             return
         order = await session.get(Order, order_id)
         assert order is not None
