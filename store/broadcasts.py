@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import BroadcastReply, Person, Volunteer
+from store.models import (
+    Broadcast,
+    BroadcastReply,
+    Person,
+    Volunteer,
+    VolunteerStatus,
+    VolunteerTeam,
+)
 
 YES, NO = "yes", "no"  # BroadcastReply.answer
 
@@ -32,3 +41,34 @@ async def roll_call(session: AsyncSession, *, broadcast_id: int) -> RollCall:
     ).all()
     yes = [(vname or pname or "?") for a, pname, vname in rows if a == YES]
     return RollCall(yes=len(yes), no=sum(1 for a, *_ in rows if a == NO), yes_names=yes)
+
+
+async def finish(session: AsyncSession, *, broadcast_id: int, now: datetime) -> bool:
+    """Mark the broadcast finished unless it already was; True if this call did."""
+    stmt = (
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.finished_at).is_(None))
+        .values(finished_at=now)
+        .returning(col(Broadcast.id))
+    )
+    return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+
+
+async def set_counts(session: AsyncSession, *, broadcast_id: int, sent: int, failed: int) -> None:
+    await session.exec(  # type: ignore[call-overload]
+        update(Broadcast).where(col(Broadcast.id) == broadcast_id).values(sent=sent, failed=failed)
+    )
+
+
+async def active_volunteer_people(
+    session: AsyncSession, *, team_id: int | None = None, stations: set[int] | None = None
+) -> list[int]:
+    """Person ids of active volunteers (of a team; at stations), by volunteer id, once each."""
+    query = select(Volunteer.person_id).where(col(Volunteer.status) == VolunteerStatus.ACTIVE)
+    if team_id is not None:
+        query = query.join(VolunteerTeam, col(VolunteerTeam.volunteer_id) == col(Volunteer.id))
+        query = query.where(col(VolunteerTeam.team_id) == team_id)
+    if stations is not None:
+        query = query.where(col(Volunteer.station_id).in_(stations or {-1}))
+    rows = (await session.exec(query.order_by(col(Volunteer.id)))).all()
+    return list(dict.fromkeys(rows))  # a volunteer in two teams of one scope counts once

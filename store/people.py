@@ -22,3 +22,9 @@ async def admins(session: AsyncSession, *, super_admin_ids: Iterable[int]) -> Se
         )
     )
     return (await session.exec(query)).all()
+
+
+async def by_ids(session: AsyncSession, *, ids: list[int]) -> dict[int, Person]:
+    """The people with these ids, by id."""
+    query = select(Person).where(col(Person.id).in_(ids or [-1]))
+    return {p.id: p for p in (await session.exec(query)).all()}  # type: ignore[misc]

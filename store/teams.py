@@ -18,3 +18,8 @@ async def active_teams(session: AsyncSession) -> list[Team]:
     """Teams taking orders, in menu order."""
     query = select(Team).where(col(Team.active)).order_by(col(Team.sort_order), col(Team.id))
     return list((await session.exec(query)).all())
+
+
+async def by_slug(session: AsyncSession, *, slug: str) -> Team | None:
+    """The team with exactly this slug."""
+    return (await session.exec(select(Team).where(col(Team.slug) == slug))).first()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.broadcast.common import LEASE, TASK_KIND, _holder, _key
@@ -15,7 +13,7 @@ from bot.broadcast.progress import _edit_progress, _slot
 from bot.broadcast.scope import recipients
 from bot.deps import Deps
 from bot.reply import MessageRef
-from store import tasks
+from store import broadcasts, tasks
 from store.models import (
     Broadcast,
     Task,
@@ -35,16 +33,9 @@ async def create_draft(session: AsyncSession, *, admin_id: int, scope: str, text
 async def discard(deps: Deps, broadcast_id: int) -> bool:
     """Drop a draft that was never started; False if it started or ended meanwhile."""
     async with deps.db.session() as session:
-        started = select(Task.id).where(Task.key == _key(broadcast_id))
-        if (await session.exec(started)).first() is not None:
+        if await tasks.by_key(session, key=_key(broadcast_id)) is not None:
             return False
-        stmt = (
-            update(Broadcast)
-            .where(col(Broadcast.id) == broadcast_id, col(Broadcast.finished_at).is_(None))
-            .values(finished_at=deps.now())
-            .returning(col(Broadcast.id))
-        )
-        return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+        return await broadcasts.finish(session, broadcast_id=broadcast_id, now=deps.now())
 
 
 async def start(
@@ -65,15 +56,12 @@ async def start(
         payload = {"broadcast_id": broadcast_id, "recipients": people, "cursor": 0}
         if not await tasks.ensure(session, TASK_KIND, now, payload, key=_key(broadcast_id)):
             return None  # a second press of 确认发送
-        await session.exec(  # type: ignore[call-overload]
-            update(Task)
-            .where(col(Task.key) == _key(broadcast_id))
-            .values(
-                status=TaskStatus.RUNNING if people else TaskStatus.DONE,
-                leased_by=holder if people else None,
-                lease_until=now + LEASE if people else None,
-                done_at=None if people else now,
-            )
+        task_id = await tasks.take_over(
+            session,
+            key=_key(broadcast_id),
+            holder=holder if people else None,
+            until=now + LEASE,
+            now=now,
         )
         draft.total = len(people)
         if ref is not None:
@@ -81,7 +69,6 @@ async def start(
         if not people:
             draft.finished_at = now
         session.add(draft)
-        task_id = (await session.exec(select(Task.id).where(Task.key == _key(broadcast_id)))).one()
     if ref is not None:
         # Turn the admin's message into the progress message before anything is sent, so
         # no later progress edit can be overwritten by this first one.

@@ -8,8 +8,6 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks
@@ -22,12 +20,14 @@ from bot.notifier import DeliveryError, Unreachable
 from bot.people import mark_unreachable
 from bot.reply import Button, Reply
 from bot.texts import t
+from store import broadcasts, tasks
 from store.models import (
     Broadcast,
     Person,
     Task,
     TaskStatus,
 )
+from store.people import by_ids
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +76,8 @@ async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> N
             return
         people_ids: list[int] = list(task.payload.get("recipients", []))
         cursor = int(task.payload.get("cursor", 0))
-        rows = (
-            await session.exec(
-                select(Person).where(col(Person.id).in_(people_ids[cursor:] or [-1]))
-            )
-        ).all()
+        people = await by_ids(session, ids=people_ids[cursor:])
         admin = await session.get(Person, broadcast.admin_id)
-    people = {p.id: p for p in rows}
     replies = _ReplyCache(broadcast, admin)
     run = _Run(cursor, broadcast.sent, broadcast.failed)
     slot = _slot(deps, broadcast_id)
@@ -227,24 +222,10 @@ async def _save(
             status=TaskStatus.PENDING, due_at=now + retry_after, lease_until=None, leased_by=None
         )
     async with deps.db.session() as session:
-        held = (
-            await session.exec(  # type: ignore[call-overload]
-                update(Task)
-                .where(
-                    col(Task.id) == task_id,
-                    col(Task.leased_by) == holder,
-                    col(Task.status) == TaskStatus.RUNNING,
-                )
-                .values(**values)
-                .returning(col(Task.id))
-            )
-        ).first()
-        if held is None:
+        if not await tasks.update_held(session, task_id=task_id, holder=holder, **values):
             return False
-        await session.exec(  # type: ignore[call-overload]
-            update(Broadcast)
-            .where(col(Broadcast.id) == broadcast_id)
-            .values(sent=run.sent, failed=run.failed)
+        await broadcasts.set_counts(
+            session, broadcast_id=broadcast_id, sent=run.sent, failed=run.failed
         )
         if finished:
             await _finish(session, broadcast_id, now)
@@ -252,11 +233,7 @@ async def _save(
 
 
 async def _finish(session: AsyncSession, broadcast_id: int, now: Any) -> None:
-    await session.exec(  # type: ignore[call-overload]
-        update(Broadcast)
-        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.finished_at).is_(None))
-        .values(finished_at=now)
-    )
+    await broadcasts.finish(session, broadcast_id=broadcast_id, now=now)
 
 
 async def _send(deps: Deps, person: Person, replies: _ReplyCache) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.background import LiveCounts, ProgressSlot
@@ -20,9 +18,9 @@ from store.broadcasts import RollCall, roll_call
 from store.models import (
     Broadcast,
     Person,
-    Station,
-    Team,
 )
+from store.stations import by_code_any_case
+from store.teams import by_slug
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +76,10 @@ async def _edit_progress(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> b
 async def scope_label(session: AsyncSession, scope: str, lang: str | None) -> str:
     kind, _, value = scope.partition(":")
     if kind == "team":
-        team = (await session.exec(select(Team).where(col(Team.slug) == value))).first()
+        team = await by_slug(session, slug=value)
         return t(lang, "admin.bc.scope.team", name=team.name if team else value)
     if kind == "station":
-        station = (
-            await session.exec(
-                select(Station).where(func.lower(col(Station.code)) == value.lower())
-            )
-        ).first()
+        station = await by_code_any_case(session, code=value)
         return t(lang, "admin.bc.scope.station", name=station.name if station else value)
     return t(lang, "admin.bc.scope.all")
 

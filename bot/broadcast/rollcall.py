@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.broadcast.common import _key
 from bot.broadcast.progress import poke
 from bot.deps import Deps
+from store import tasks
 from store.broadcasts import RollCall, roll_call
 from store.models import (
     BroadcastReply,
-    Task,
 )
 
 __all__ = ["RollCall", "answer", "is_recipient", "roll_call"]
 
 
 async def is_recipient(session: AsyncSession, broadcast_id: int, person_id: int) -> bool:
-    task = (await session.exec(select(Task).where(Task.key == _key(broadcast_id)))).first()
+    task = await tasks.by_key(session, key=_key(broadcast_id))
     return task is not None and person_id in task.payload.get("recipients", [])
 
 
