@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from store.engine import Database
 from store.models import (
     Broadcast,
     BroadcastReply,
@@ -72,3 +74,26 @@ async def active_volunteer_people(
         query = query.where(col(Volunteer.station_id).in_(stations or {-1}))
     rows = (await session.exec(query.order_by(col(Volunteer.id)))).all()
     return list(dict.fromkeys(rows))  # a volunteer in two teams of one scope counts once
+
+
+async def record_answer(
+    db: Database, *, broadcast_id: int, person_id: int, value: str, now: datetime
+) -> bool:
+    """Record (or change) a person's roll-call answer; False when it was already that."""
+    for _ in range(2):  # a concurrent first answer from another instance: retry as an update
+        try:
+            async with db.session() as session:
+                row = await session.get(BroadcastReply, (broadcast_id, person_id))
+                if row is not None and row.answer == value:
+                    return False
+                if row is None:
+                    row = BroadcastReply(
+                        broadcast_id=broadcast_id, person_id=person_id, answer=value, created_at=now
+                    )
+                else:
+                    row.answer, row.created_at = value, now
+                session.add(row)
+            return True
+        except IntegrityError:
+            continue
+    return False

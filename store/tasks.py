@@ -17,7 +17,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -309,3 +309,23 @@ async def update_held(session: AsyncSession, *, task_id: int, holder: str, **val
     """Change a task only while ``holder`` still holds it; False if it does not."""
     stmt = update(Task).where(*_held(task_id, holder)).values(**values).returning(col(Task.id))
     return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+
+
+async def prune(
+    session: AsyncSession, *, finished_before: datetime, failed_before: datetime
+) -> int:
+    """Delete done and cancelled tasks created before ``finished_before``, failed ones
+    before ``failed_before``; returns how many."""
+    finished = await session.exec(  # type: ignore[call-overload]
+        delete(Task).where(
+            col(Task.status).in_((TaskStatus.DONE, TaskStatus.CANCELLED)),
+            col(Task.created_at) < finished_before,
+        )
+    )
+    failed = await session.exec(  # type: ignore[call-overload]
+        delete(Task).where(
+            col(Task.status) == TaskStatus.FAILED,
+            col(Task.created_at) < failed_before,
+        )
+    )
+    return int(finished.rowcount or 0) + int(failed.rowcount or 0)

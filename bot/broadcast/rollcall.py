@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.broadcast.common import _key
 from bot.broadcast.progress import poke
 from bot.deps import Deps
 from store import tasks
-from store.broadcasts import RollCall, roll_call
-from store.models import (
-    BroadcastReply,
-)
+from store.broadcasts import RollCall, record_answer, roll_call
 
 __all__ = ["RollCall", "answer", "is_recipient", "roll_call"]
 
@@ -24,22 +20,9 @@ async def is_recipient(session: AsyncSession, broadcast_id: int, person_id: int)
 
 async def answer(deps: Deps, broadcast_id: int, person_id: int, value: str) -> bool:
     """Record (or change) a person's answer; False when it was already that."""
-    now = deps.now()
-    for _ in range(2):  # a concurrent first answer from another instance: retry as an update
-        try:
-            async with deps.db.session() as session:
-                row = await session.get(BroadcastReply, (broadcast_id, person_id))
-                if row is not None and row.answer == value:
-                    return False
-                if row is None:
-                    row = BroadcastReply(
-                        broadcast_id=broadcast_id, person_id=person_id, answer=value, created_at=now
-                    )
-                else:
-                    row.answer, row.created_at = value, now
-                session.add(row)
-            poke(deps, broadcast_id)
-            return True
-        except IntegrityError:
-            continue
-    return False
+    changed = await record_answer(
+        deps.db, broadcast_id=broadcast_id, person_id=person_id, value=value, now=deps.now()
+    )
+    if changed:
+        poke(deps, broadcast_id)
+    return changed
