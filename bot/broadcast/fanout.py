@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks
-from bot.background import LiveCounts
+from bot.background import LiveCounts, ProgressSlot
 from bot.broadcast import common
 from bot.broadcast.common import CONCURRENCY, ERROR_STREAK, LEASE, PAUSE_RETRY, ROLL_VERB
 from bot.broadcast.progress import _slot, poke
@@ -69,15 +69,10 @@ _SENT, _FAILED, _ERROR = "sent", "failed", "error"
 
 async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> None:
     """Send to the recipients after the task's cursor; keep cursor and lease up to date."""
-    async with deps.db.session() as session:
-        task = await session.get(Task, task_id)
-        broadcast = await session.get(Broadcast, broadcast_id)
-        if task is None or broadcast is None:
-            return
-        people_ids: list[int] = list(task.payload.get("recipients", []))
-        cursor = int(task.payload.get("cursor", 0))
-        people = await by_ids(session, ids=people_ids[cursor:])
-        admin = await session.get(Person, broadcast.admin_id)
+    loaded = await _load(deps, broadcast_id, task_id)
+    if loaded is None:
+        return
+    broadcast, admin, people_ids, cursor, people = loaded
     replies = _ReplyCache(broadcast, admin)
     run = _Run(cursor, broadcast.sent, broadcast.failed)
     slot = _slot(deps, broadcast_id)
@@ -152,13 +147,34 @@ async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> N
             )
         raise
     finally:
-        live = slot.live
-        if live is not None:
-            live.running = False
-            live.sent, live.failed = run.sent, run.failed
-            if finished:
-                slot.live = None
+        _settle_live(slot, run, finished)
         poke(deps, broadcast_id)
+
+
+async def _load(
+    deps: Deps, broadcast_id: int, task_id: int
+) -> tuple[Broadcast, Person | None, list[int], int, dict[int, Person]] | None:
+    """The broadcast, its admin, the recipients, the cursor and the people still to reach."""
+    async with deps.db.session() as session:
+        task = await session.get(Task, task_id)
+        broadcast = await session.get(Broadcast, broadcast_id)
+        if task is None or broadcast is None:
+            return None
+        people_ids: list[int] = list(task.payload.get("recipients", []))
+        cursor = int(task.payload.get("cursor", 0))
+        people = await by_ids(session, ids=people_ids[cursor:])
+        admin = await session.get(Person, broadcast.admin_id)
+    return broadcast, admin, people_ids, cursor, people
+
+
+def _settle_live(slot: ProgressSlot, run: _Run, finished: bool) -> None:
+    """The run ended: the progress message shows its final counts (stored ones once done)."""
+    live = slot.live
+    if live is not None:
+        live.running = False
+        live.sent, live.failed = run.sent, run.failed
+        if finished:
+            slot.live = None
 
 
 class _Run:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from datetime import datetime
 from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import audit, jobtext, orders
 from bot.deps import Deps
@@ -69,20 +72,15 @@ async def claim(
         )
         await mark_job_taken(session, volunteer_id=volunteer_id, now=now)
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
-        # If the process dies before the follow-up below has run, the scheduler runs it.
-        await tasks.enqueue(
+        await _guard_followup(
             session,
-            FOLLOWUP_TASK,
-            now + FOLLOWUP_SAFETY_NET,
-            {
-                "order_id": order_id,
-                "volunteer_id": volunteer_id,
-                "own": [own.platform, own.chat_id, own.message_id] if own else None,
-                "others": [[vid, plat, chat, msg] for vid, plat, chat, msg in taken],
-                "assigned": assigned_by is not None,
-                "late": was_expired,
-            },
-            key=followup_key(order_id),
+            order_id,
+            volunteer_id,
+            own,
+            taken,
+            assigned=assigned_by is not None,
+            late=was_expired,
+            now=now,
         )
         if assigned_by is not None:
             await audit.record(
@@ -105,6 +103,34 @@ async def claim(
     else:
         spawn(deps, work)
     return True
+
+
+async def _guard_followup(
+    session: AsyncSession,
+    order_id: int,
+    volunteer_id: int,
+    own: MessageRef | None,
+    taken: list[tuple[int, str | None, str | None, str | None]],
+    *,
+    assigned: bool,
+    late: bool,
+    now: datetime,
+) -> None:
+    """If the process dies before the claim's follow-up has run, the scheduler runs it."""
+    await tasks.enqueue(
+        session,
+        FOLLOWUP_TASK,
+        now + FOLLOWUP_SAFETY_NET,
+        {
+            "order_id": order_id,
+            "volunteer_id": volunteer_id,
+            "own": [own.platform, own.chat_id, own.message_id] if own else None,
+            "others": [[vid, plat, chat, msg] for vid, plat, chat, msg in taken],
+            "assigned": assigned,
+            "late": late,
+        },
+        key=followup_key(order_id),
+    )
 
 
 async def _after_claim(

@@ -95,6 +95,28 @@ async def release(
         assert volunteer is not None
         holder = await session.get(Person, volunteer.person_id)
         requester = await session.get(Person, order.requester_id)
+    await _tell_released(
+        deps, order, volunteer, holder=holder, requester=requester, by_id=by_id, reason=reason
+    )
+    await emit(deps, "order_released", order_id=order_id, reason=reason, volunteer_id=volunteer_id)
+    if wait:
+        await start(deps, order_id)
+    else:
+        spawn(deps, start(deps, order_id))
+    return True
+
+
+async def _tell_released(
+    deps: Deps,
+    order: Order,
+    volunteer: Volunteer,
+    *,
+    holder: Person | None,
+    requester: Person | None,
+    by_id: int | None,
+    reason: str,
+) -> None:
+    """Admins, the requester and (when someone else released it) the volunteer hear of it."""
     lang = deps.settings.language
     sends: list[Coroutine[Any, Any, Any]] = [
         notify_admins(
@@ -135,12 +157,6 @@ async def release(
             )
         )
     await asyncio.gather(*sends)
-    await emit(deps, "order_released", order_id=order_id, reason=reason, volunteer_id=volunteer_id)
-    if wait:
-        await start(deps, order_id)
-    else:
-        spawn(deps, start(deps, order_id))
-    return True
 
 
 async def withdraw_offers(deps: Deps, order_id: int) -> int:
