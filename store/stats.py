@@ -91,7 +91,8 @@ async def work_by_volunteer(
         )
         .group_by(col(Order.volunteer_id))
     )
-    return {vid: (n, minutes or 0) for vid, n, minutes in (await session.exec(query)).all()}
+    rows = (await session.exec(query)).all()
+    return {vid: (n, minutes or 0) for vid, n, minutes in rows if vid is not None}
 
 
 async def feedback_with_orders(
