@@ -193,7 +193,7 @@ async def anatomy(engine: Engine) -> None:
     deps = engine.deps
     await conversation(engine, NEEDS[0], None)
     await dispatch.settle(deps)
-    listeners = deps.registry.listeners.get("order_created", [])
+    listeners = deps.bus.listeners.get("order_created", [])
     original = list(listeners)
 
     def tagged(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:

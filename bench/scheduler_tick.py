@@ -50,7 +50,7 @@ def register_noop(deps: Deps, seen: Counter[int]) -> None:
     async def noop(_deps: Deps, task: Task) -> None:
         seen[task.id] += 1  # type: ignore[index]
 
-    deps.registry.task(KIND, noop)
+    deps.bus.task(KIND, noop)
 
 
 async def enqueue(deps: Deps, count: int) -> None:

@@ -214,44 +214,7 @@ async def confirm(deps: Deps, order_id: int, requester_id: int, *, resolved: boo
         order = await session.get(Order, order_id)
         if order is None:
             return None
-        if resolved:
-            won = await _step(
-                session,
-                order_id,
-                to=OrderStatus.CONFIRMED,
-                expect=(OrderStatus.DONE,),
-                now=now,
-                requester_id=requester_id,
-                resolved=True,
-            )
-            if not won and order.status == OrderStatus.RATED and order.resolved is None:
-                # Rated before confirming (the rating request can come first): record the
-                # verdict and keep the order RATED, its later state.
-                won = await _step(
-                    session,
-                    order_id,
-                    to=OrderStatus.RATED,
-                    expect=(OrderStatus.RATED,),
-                    now=now,
-                    stamp=False,
-                    requester_id=requester_id,
-                    resolved=True,
-                    confirmed_at=now,
-                )
-        else:
-            back = OrderStatus.SCHEDULED if order.appointment_at else OrderStatus.CLAIMED
-            won = await _step(
-                session,
-                order_id,
-                to=back,
-                expect=(OrderStatus.DONE, OrderStatus.RATED),
-                now=now,
-                requester_id=requester_id,
-                stamp=False,
-                resolved=False,
-                started_at=None,
-                done_at=None,
-            )
+        won = await _record_verdict(session, order, requester_id, resolved=resolved, now=now)
         if not won:
             return None
         await session.refresh(order)
@@ -261,6 +224,68 @@ async def confirm(deps: Deps, order_id: int, requester_id: int, *, resolved: boo
             card = await jobtext.job_card(
                 session, order, holder.language, deps.settings.tz, header="jobs.card.unresolved"
             )
+    await _tell_verdict(deps, order, volunteer, holder, card, resolved=resolved)
+    await emit(deps, "order_confirmed", order_id=order_id, resolved=resolved)
+    return order
+
+
+async def _record_verdict(
+    session: AsyncSession, order: Order, requester_id: int, *, resolved: bool, now: datetime
+) -> bool:
+    """Move the order for the requester's verdict; True if it was still theirs to give."""
+    order_id = order.id
+    assert order_id is not None
+    if resolved:
+        won = await _step(
+            session,
+            order_id,
+            to=OrderStatus.CONFIRMED,
+            expect=(OrderStatus.DONE,),
+            now=now,
+            requester_id=requester_id,
+            resolved=True,
+        )
+        if not won and order.status == OrderStatus.RATED and order.resolved is None:
+            # Rated before confirming (the rating request can come first): record the
+            # verdict and keep the order RATED, its later state.
+            won = await _step(
+                session,
+                order_id,
+                to=OrderStatus.RATED,
+                expect=(OrderStatus.RATED,),
+                now=now,
+                stamp=False,
+                requester_id=requester_id,
+                resolved=True,
+                confirmed_at=now,
+            )
+    else:
+        back = OrderStatus.SCHEDULED if order.appointment_at else OrderStatus.CLAIMED
+        won = await _step(
+            session,
+            order_id,
+            to=back,
+            expect=(OrderStatus.DONE, OrderStatus.RATED),
+            now=now,
+            requester_id=requester_id,
+            stamp=False,
+            resolved=False,
+            started_at=None,
+            done_at=None,
+        )
+    return won
+
+
+async def _tell_verdict(
+    deps: Deps,
+    order: Order,
+    volunteer: Volunteer | None,
+    holder: Person | None,
+    card: Reply | None,
+    *,
+    resolved: bool,
+) -> None:
+    """The volunteer hears the verdict (the job card again if unresolved); admins if unresolved."""
     sends: list[Coroutine[Any, Any, Any]] = []
     if holder is not None and volunteer is not None:
         if resolved:
@@ -297,5 +322,3 @@ async def confirm(deps: Deps, order_id: int, requester_id: int, *, resolved: boo
             )
         )
     await asyncio.gather(*sends)
-    await emit(deps, "order_confirmed", order_id=order_id, resolved=resolved)
-    return order
