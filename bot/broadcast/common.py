@@ -19,10 +19,10 @@ MAX_NAMES = 40  # names listed under 我能到场 in the admin's message
 ROLL_VERB = "abcr"  # roll-call buttons: abcr:<broadcast id>:y|n
 
 
-def _key(broadcast_id: int) -> str:
+def task_key(broadcast_id: int) -> str:
     return f"broadcast:{broadcast_id}"
 
 
-def _holder() -> str:
+def new_holder() -> str:
     """A lease holder id unique to this process and run."""
     return f"bc:{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"

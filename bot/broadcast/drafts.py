@@ -7,9 +7,9 @@ import logging
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.broadcast.common import LEASE, TASK_KIND, _holder, _key
-from bot.broadcast.fanout import _finish, _spawn
-from bot.broadcast.progress import _edit_progress, _slot
+from bot.broadcast.common import LEASE, TASK_KIND, new_holder, task_key
+from bot.broadcast.fanout import finish, spawn_fanout
+from bot.broadcast.progress import edit_progress, progress_slot
 from bot.broadcast.scope import recipients
 from bot.deps import Deps
 from bot.reply import MessageRef
@@ -33,7 +33,7 @@ async def create_draft(session: AsyncSession, *, admin_id: int, scope: str, text
 async def discard(deps: Deps, broadcast_id: int) -> bool:
     """Drop a draft that was never started; False if it started or ended meanwhile."""
     async with deps.db.session() as session:
-        if await tasks.by_key(session, key=_key(broadcast_id)) is not None:
+        if await tasks.by_key(session, key=task_key(broadcast_id)) is not None:
             return False
         return await broadcasts.finish(session, broadcast_id=broadcast_id, now=deps.now())
 
@@ -46,7 +46,7 @@ async def start(
     ``ref`` is the admin's message that becomes the live progress message.
     Returns the number of recipients (0 ends the broadcast at once).
     """
-    holder = _holder()
+    holder = new_holder()
     now = deps.now()
     async with deps.db.session() as session:
         draft = await session.get(Broadcast, broadcast_id)
@@ -54,11 +54,11 @@ async def start(
             return None
         people = await recipients(session, draft.scope, within)
         payload = {"broadcast_id": broadcast_id, "recipients": people, "cursor": 0}
-        if not await tasks.ensure(session, TASK_KIND, now, payload, key=_key(broadcast_id)):
+        if not await tasks.ensure(session, TASK_KIND, now, payload, key=task_key(broadcast_id)):
             return None  # a second press of 确认发送
         task_id = await tasks.take_over(
             session,
-            key=_key(broadcast_id),
+            key=task_key(broadcast_id),
             holder=holder if people else None,
             until=now + LEASE,
             now=now,
@@ -72,11 +72,11 @@ async def start(
     if ref is not None:
         # Turn the admin's message into the progress message before anything is sent, so
         # no later progress edit can be overwritten by this first one.
-        slot = _slot(deps, broadcast_id)
-        await _edit_progress(deps, broadcast_id, slot)
+        slot = progress_slot(deps, broadcast_id)
+        await edit_progress(deps, broadcast_id, slot)
         slot.last_edit = asyncio.get_running_loop().time()
     if people:
-        _spawn(deps, broadcast_id, task_id, holder)  # type: ignore[arg-type]
+        spawn_fanout(deps, broadcast_id, task_id, holder)  # type: ignore[arg-type]
     return len(people)
 
 
@@ -93,7 +93,7 @@ async def resume(deps: Deps, task: Task) -> None:
         # This process's run could not renew its lease for LEASE: replace it.
         stalled.cancel()
         await asyncio.gather(stalled, return_exceptions=True)
-    holder = _holder()
+    holder = new_holder()
     now = deps.now()
     async with deps.db.session() as session:
         fresh = await session.get(Task, task.id)
@@ -102,11 +102,11 @@ async def resume(deps: Deps, task: Task) -> None:
         if broadcast is None or broadcast.finished_at is not None:
             return
         if int(payload.get("cursor", 0)) >= len(payload.get("recipients", [])):
-            await _finish(session, broadcast_id, now)
+            await finish(session, broadcast_id, now)
             return
         successor = Task(
             kind=TASK_KIND,
-            key=f"{_key(broadcast_id)}:{task.id}:{task.attempts}",
+            key=f"{task_key(broadcast_id)}:{task.id}:{task.attempts}",
             due_at=now,
             payload=payload,
             status=TaskStatus.RUNNING,
@@ -122,4 +122,4 @@ async def resume(deps: Deps, task: Task) -> None:
         payload.get("cursor"),
         len(payload.get("recipients", [])),
     )
-    _spawn(deps, broadcast_id, successor_id, holder)  # type: ignore[arg-type]
+    spawn_fanout(deps, broadcast_id, successor_id, holder)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from bot import callbacks
 from bot.background import LiveCounts, ProgressSlot
 from bot.broadcast import common
 from bot.broadcast.common import CONCURRENCY, ERROR_STREAK, LEASE, PAUSE_RETRY, ROLL_VERB
-from bot.broadcast.progress import _slot, poke
+from bot.broadcast.progress import poke, progress_slot
 from bot.deps import Deps
 from bot.notifier import DeliveryError, Unreachable
 from bot.people import mark_unreachable
@@ -32,7 +32,7 @@ from store.people import by_ids
 log = logging.getLogger(__name__)
 
 
-def _spawn(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> None:
+def spawn_fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> None:
     runs = deps.background.broadcasts
     run = asyncio.get_running_loop().create_task(
         _fanout(deps, broadcast_id, task_id, holder), name=f"broadcast-{broadcast_id}"
@@ -75,7 +75,7 @@ async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> N
     broadcast, admin, people_ids, cursor, people = loaded
     replies = _ReplyCache(broadcast, admin)
     run = _Run(cursor, broadcast.sent, broadcast.failed)
-    slot = _slot(deps, broadcast_id)
+    slot = progress_slot(deps, broadcast_id)
     slot.live = LiveCounts(broadcast.sent, broadcast.failed)
     pacer = _Pacer(common.RATE_PER_SECOND)
     queue = iter(range(cursor, len(people_ids)))
@@ -244,11 +244,11 @@ async def _save(
             session, broadcast_id=broadcast_id, sent=run.sent, failed=run.failed
         )
         if finished:
-            await _finish(session, broadcast_id, now)
+            await finish(session, broadcast_id, now)
     return True
 
 
-async def _finish(session: AsyncSession, broadcast_id: int, now: Any) -> None:
+async def finish(session: AsyncSession, broadcast_id: int, now: Any) -> None:
     await broadcasts.finish(session, broadcast_id=broadcast_id, now=now)
 
 

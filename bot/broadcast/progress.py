@@ -25,13 +25,13 @@ from store.teams import by_slug
 log = logging.getLogger(__name__)
 
 
-def _slot(deps: Deps, broadcast_id: int) -> ProgressSlot:
+def progress_slot(deps: Deps, broadcast_id: int) -> ProgressSlot:
     return deps.background.progress.setdefault(broadcast_id, ProgressSlot())
 
 
 def poke(deps: Deps, broadcast_id: int) -> None:
     """Something changed: refresh the progress message soon (at most every EDIT_EVERY s)."""
-    slot = _slot(deps, broadcast_id)
+    slot = progress_slot(deps, broadcast_id)
     slot.dirty = True
     if slot.task is None or slot.task.done():
         slot.task = asyncio.get_running_loop().create_task(
@@ -47,14 +47,14 @@ async def _refresh(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> None:
             await asyncio.sleep(wait)
         slot.dirty = False
         try:
-            if await _edit_progress(deps, broadcast_id, slot):
+            if await edit_progress(deps, broadcast_id, slot):
                 slot.last_edit = loop.time()
         except Exception:
             log.exception("could not refresh the progress of broadcast %s", broadcast_id)
             slot.last_edit = loop.time()
 
 
-async def _edit_progress(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> bool:
+async def edit_progress(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> bool:
     async with deps.db.session() as session:
         broadcast = await session.get(Broadcast, broadcast_id)
         if broadcast is None or not broadcast.message_id or not broadcast.chat_id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.broadcast.common import _key
+from bot.broadcast.common import task_key
 from bot.broadcast.progress import poke
 from bot.deps import Deps
 from store import tasks
@@ -14,7 +14,7 @@ __all__ = ["RollCall", "answer", "is_recipient", "roll_call"]
 
 
 async def is_recipient(session: AsyncSession, broadcast_id: int, person_id: int) -> bool:
-    task = await tasks.by_key(session, key=_key(broadcast_id))
+    task = await tasks.by_key(session, key=task_key(broadcast_id))
     return task is not None and person_id in task.payload.get("recipients", [])
 
 

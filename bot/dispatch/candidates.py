@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.dispatch.common import _EPOCH, NEUTRAL_RATING, RELEASE_ACTION
+from bot.dispatch.common import EPOCH, NEUTRAL_RATING, RELEASE_ACTION
 from bot.stations import ancestors, nearness
 from store import offers
 from store.audit import entries_about
@@ -29,7 +29,7 @@ class Candidate:
     def rank(self) -> tuple[int, int, datetime, float, int]:
         """Nearer, then fewer open jobs, then longest since the last job, then better rated."""
         rating = self.rating if self.rating is not None else NEUTRAL_RATING
-        return (self.ring, self.open_jobs, self.last_job_at or _EPOCH, -rating, self.volunteer_id)
+        return (self.ring, self.open_jobs, self.last_job_at or EPOCH, -rating, self.volunteer_id)
 
 
 async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import audit, jobtext, orders
 from bot.deps import Deps
 from bot.dispatch.common import FOLLOWUP_SAFETY_NET, FOLLOWUP_TASK, followup_key, wave_prefix
-from bot.dispatch.offers import _edit_closed, _ref, _upsert_own
+from bot.dispatch.offers import edit_closed, message_ref, upsert_own
 from bot.dispatch.work import spawn
 from bot.lifecycle import emit
 from bot.notify import edit, notify, notify_admins
@@ -62,7 +62,9 @@ async def claim(
         )
         if not won:
             return False
-        own = _ref(*await _upsert_own(session, order_id, volunteer_id, OfferStatus.CLAIMED, now))
+        own = message_ref(
+            *await upsert_own(session, order_id, volunteer_id, OfferStatus.CLAIMED, now)
+        )
         taken = await offers.close_live(
             session,
             order_id=order_id,
@@ -94,7 +96,7 @@ async def claim(
         order = await session.get(Order, order_id)
         assert order is not None
     deps.metrics.time_to_claim.observe(max(0.0, (now - order.created_at).total_seconds()))
-    others = [(vid, r) for vid, *parts in taken if (r := _ref(*parts)) is not None]
+    others = [(vid, r) for vid, *parts in taken if (r := message_ref(*parts)) is not None]
     work = _after_claim(
         deps, order_id, volunteer_id, own, others, assigned_by is not None, late=was_expired
     )
@@ -158,7 +160,7 @@ async def _after_claim(
         )
         own_facts = await jobtext.facts(session, order, lang, tz)
     sends: list[Coroutine[Any, Any, Any]] = [
-        _edit_closed(deps, order, others, "dispatch.offer.taken"),
+        edit_closed(deps, order, others, "dispatch.offer.taken"),
         notify(deps, holder, card),
     ]
     if own is not None:
@@ -218,7 +220,9 @@ async def run_followup(deps: Deps, task: Task) -> None:
     ):
         return
     own = MessageRef(*p["own"]) if p.get("own") else None
-    others = [(vid, r) for vid, *parts in p.get("others", []) if (r := _ref(*parts)) is not None]
+    others = [
+        (vid, r) for vid, *parts in p.get("others", []) if (r := message_ref(*parts)) is not None
+    ]
     await _after_claim(
         deps, order_id, volunteer_id, own, others, bool(p.get("assigned")), late=bool(p.get("late"))
     )

@@ -17,7 +17,7 @@ DISPATCHING = (OrderStatus.NEW, OrderStatus.OFFERED)
 NEUTRAL_RATING = 3.0  # a volunteer nobody has rated yet ranks as an average one
 # A PENDING offer without a message this old lost its sender (a crash): the next wave resends.
 STALE_PENDING = timedelta(minutes=2)
-_EPOCH = datetime.min.replace(tzinfo=UTC)
+EPOCH = datetime.min.replace(tzinfo=UTC)
 RELEASE_ACTION = "order.release"  # audit action of release(); released_by() reads it
 
 

@@ -24,14 +24,14 @@ from store.models import (
 )
 
 
-async def _expire_in(session: AsyncSession, order_id: int, now: datetime) -> bool:
+async def expire_in(session: AsyncSession, order_id: int, now: datetime) -> bool:
     won = await orders.transition(session, order_id, OrderStatus.EXPIRED, now, expect=DISPATCHING)
     if won:
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
     return won
 
 
-async def _expire_if_exhausted(deps: Deps, order_id: int) -> None:
+async def expire_if_exhausted(deps: Deps, order_id: int) -> None:
     """Expire at once when every candidate declined or could not be reached."""
     async with deps.db.session() as session:
         order = await session.get(Order, order_id)
@@ -39,9 +39,9 @@ async def _expire_if_exhausted(deps: Deps, order_id: int) -> None:
             return
         if await offers.count_live(session, order_id=order_id) or await candidates(session, order):
             return
-        expired = await _expire_in(session, order_id, deps.now())
+        expired = await expire_in(session, order_id, deps.now())
     if expired:
-        await _announce_expired(deps, order_id)
+        await announce_expired(deps, order_id)
 
 
 async def history(deps: Deps, session: AsyncSession, order: Order, lang: str | None) -> str:
@@ -81,7 +81,7 @@ async def history(deps: Deps, session: AsyncSession, order: Order, lang: str | N
     return "\n".join(lines)
 
 
-async def _announce_expired(deps: Deps, order_id: int, *, tell_requester: bool = True) -> None:
+async def announce_expired(deps: Deps, order_id: int, *, tell_requester: bool = True) -> None:
     """无人认领: the admins get the order with its history; the requester is told."""
     async with deps.db.session() as session:
         order = await session.get(Order, order_id)

@@ -12,7 +12,7 @@ from bot import jobtext
 from bot.deps import Deps
 from bot.dispatch.candidates import Candidate, candidates
 from bot.dispatch.common import STALE_PENDING
-from bot.dispatch.expiry import _expire_if_exhausted
+from bot.dispatch.expiry import expire_if_exhausted
 from bot.notify import edit, notify
 from bot.reply import MessageRef
 from store import offers
@@ -35,7 +35,7 @@ async def _put_offer(
     )
 
 
-async def _put_offers(
+async def put_offers(
     session: AsyncSession,
     order_id: int,
     chosen: list[Candidate],
@@ -56,7 +56,7 @@ async def _put_offers(
     return ids, ring
 
 
-async def _upsert_own(
+async def upsert_own(
     session: AsyncSession, order_id: int, volunteer_id: int, status: str, now: datetime
 ) -> tuple[str | None, str | None, str | None]:
     """Set the (order, volunteer) offer to ``status``, creating it for claims without one
@@ -66,7 +66,9 @@ async def _upsert_own(
     )
 
 
-def _ref(platform: str | None, chat_id: str | None, message_id: str | None) -> MessageRef | None:
+def message_ref(
+    platform: str | None, chat_id: str | None, message_id: str | None
+) -> MessageRef | None:
     if platform and chat_id and message_id:
         return MessageRef(platform, chat_id, message_id)
     return None
@@ -79,7 +81,7 @@ async def _facts_by_lang(
     return {lang: await jobtext.facts(session, order, lang, tz) for lang in langs}
 
 
-async def _edit_closed(
+async def edit_closed(
     deps: Deps, order: Order, refs: list[tuple[int, MessageRef]], key: str
 ) -> None:
     """Edit offer messages (volunteer id, message) to a closed state in their language."""
@@ -152,11 +154,11 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
                 if status in CLOSED_KEY:
                     late.append((offer.volunteer_id, ref, CLOSED_KEY[status]))
     for key in {k for _, _, k in late}:
-        await _edit_closed(deps, order, [(v, r) for v, r, k in late if k == key], key)
+        await edit_closed(deps, order, [(v, r) for v, r, k in late if k == key], key)
     return failed
 
 
-async def _fill(deps: Deps, order_id: int, count: int, wave: int) -> None:
+async def fill(deps: Deps, order_id: int, count: int, wave: int) -> None:
     """Offer the order to the next ``count`` candidates, replacing undeliverable ones,
     and expire it when nobody is left to offer it to and no offer is open."""
     if count <= 0:
@@ -167,14 +169,14 @@ async def _fill(deps: Deps, order_id: int, count: int, wave: int) -> None:
             if order is None or order.status not in OrderStatus.OPEN:
                 return
             ranked = await candidates(session, order)
-            ids, _ = await _put_offers(session, order_id, ranked, count, wave, deps.now())
+            ids, _ = await put_offers(session, order_id, ranked, count, wave, deps.now())
         if not ids:
             break
         count = await _deliver(deps, ids)
-    await _expire_if_exhausted(deps, order_id)
+    await expire_if_exhausted(deps, order_id)
 
 
-async def _redeliver_stale(deps: Deps, order_id: int) -> None:
+async def redeliver_stale(deps: Deps, order_id: int) -> None:
     """Resend offers whose sender died between writing the row and sending (at least once)."""
     cutoff = deps.now() - STALE_PENDING
     async with deps.db.session() as session:
@@ -183,4 +185,4 @@ async def _redeliver_stale(deps: Deps, order_id: int) -> None:
     if stale and order is not None:
         log.info("order %s: resending %d stale offers", order_id, len(stale))
         failed = await _deliver(deps, stale)
-        await _fill(deps, order_id, failed, max(order.dispatch_wave, 1))
+        await fill(deps, order_id, failed, max(order.dispatch_wave, 1))

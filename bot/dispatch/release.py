@@ -9,7 +9,7 @@ from typing import Any
 from bot import audit
 from bot.deps import Deps
 from bot.dispatch.common import RELEASE_ACTION, wave_prefix
-from bot.dispatch.offers import _edit_closed, _fill, _ref, _upsert_own
+from bot.dispatch.offers import edit_closed, fill, message_ref, upsert_own
 from bot.dispatch.waves import start
 from bot.dispatch.work import spawn
 from bot.lifecycle import emit
@@ -40,7 +40,7 @@ async def decline(deps: Deps, offer_id: int, *, wait: bool = True) -> bool:
         order = await session.get(Order, declined_of)
         assert order is not None
         order_id, wave = order.id, max(order.dispatch_wave, 1)
-    work = _fill(deps, order_id, 1, wave)  # type: ignore[arg-type]
+    work = fill(deps, order_id, 1, wave)  # type: ignore[arg-type]
     if wait:
         await work
     else:
@@ -79,7 +79,7 @@ async def release(
             session, order_id=order_id, volunteer_id=volunteer_id, now=now
         ):
             return False
-        await _upsert_own(session, order_id, volunteer_id, OfferStatus.DECLINED, now)
+        await upsert_own(session, order_id, volunteer_id, OfferStatus.DECLINED, now)
         await tasks.cancel(session, key_prefix=f"order:{order_id}:")
         await audit.record(
             session,
@@ -171,6 +171,6 @@ async def withdraw_offers(deps: Deps, order_id: int) -> int:
         await tasks.cancel(session, key_prefix=wave_prefix(order_id))
         order = await session.get(Order, order_id)
     if order is not None:
-        refs = [(vid, r) for vid, *parts in rows if (r := _ref(*parts)) is not None]
-        await _edit_closed(deps, order, refs, "dispatch.offer.withdrawn")
+        refs = [(vid, r) for vid, *parts in rows if (r := message_ref(*parts)) is not None]
+        await edit_closed(deps, order, refs, "dispatch.offer.withdrawn")
     return len(rows)

@@ -8,8 +8,8 @@ from bot import orders
 from bot.deps import Deps
 from bot.dispatch.candidates import candidates
 from bot.dispatch.common import WAVE_TASK, wave_key
-from bot.dispatch.expiry import _announce_expired, _expire_in
-from bot.dispatch.offers import _deliver, _fill, _put_offers, _redeliver_stale
+from bot.dispatch.expiry import announce_expired, expire_in
+from bot.dispatch.offers import _deliver, fill, put_offers, redeliver_stale
 from store import orders as order_queries
 from store import tasks
 from store.models import (
@@ -46,7 +46,7 @@ async def start(deps: Deps, order_id: int) -> None:
         # Started: the safety net written with the order (bot.orders) is not needed.
         await tasks.cancel(session, key=f"order:{order_id}:dispatch")
         ranked = await candidates(session, order)
-        ids, ring = await _put_offers(
+        ids, ring = await put_offers(
             session, order_id, ranked, deps.settings.offer_wave_size, 1, now
         )
         if ids:
@@ -55,14 +55,14 @@ async def start(deps: Deps, order_id: int) -> None:
             )
             await _schedule_wave(session, deps, order_id, 2, ring)
         else:
-            expired = await _expire_in(session, order_id, now)
+            expired = await expire_in(session, order_id, now)
     if expired:
         # Nobody could be offered it at all: the admins take over at once. The requester,
         # who has just been told their order is in, is not sent "无人认领" seconds later.
-        await _announce_expired(deps, order_id, tell_requester=False)
+        await announce_expired(deps, order_id, tell_requester=False)
         return
     failed = await _deliver(deps, ids)
-    await _fill(deps, order_id, failed, 1)
+    await fill(deps, order_id, failed, 1)
 
 
 async def run_wave(deps: Deps, task: Task) -> None:
@@ -74,7 +74,7 @@ async def run_wave(deps: Deps, task: Task) -> None:
     order_id = int(task.payload["order_id"])
     wave = int(task.payload["wave"])
     prev_ring = int(task.payload.get("ring", 0))
-    await _redeliver_stale(deps, order_id)
+    await redeliver_stale(deps, order_id)
     now = deps.now()
     expired = False
     ids: list[int] = []
@@ -88,14 +88,14 @@ async def run_wave(deps: Deps, task: Task) -> None:
         await session.refresh(order)
         ranked = await candidates(session, order)
         if not ranked:
-            expired = await _expire_in(session, order_id, now)
+            expired = await expire_in(session, order_id, now)
         else:
             reach = max(prev_ring + 1, ranked[0].ring)
             chosen = [c for c in ranked if c.ring <= reach]
-            ids, _ = await _put_offers(session, order_id, chosen, len(chosen), wave, now)
+            ids, _ = await put_offers(session, order_id, chosen, len(chosen), wave, now)
             await _schedule_wave(session, deps, order_id, wave + 1, reach)
     if expired:
-        await _announce_expired(deps, order_id)
+        await announce_expired(deps, order_id)
         return
     failed = await _deliver(deps, ids)
-    await _fill(deps, order_id, failed, wave)
+    await fill(deps, order_id, failed, wave)
