@@ -194,7 +194,7 @@ async def anatomy(engine: Engine) -> None:
     deps = engine.deps
     await conversation(engine, NEEDS[0], None)
     await dispatch.settle(deps)
-    listeners = deps.registry.listeners.get("order_created", [])
+    listeners = deps.bus.listeners.get("order_created", [])
     original = list(listeners)
 
     def tagged(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -234,9 +234,8 @@ async def anatomy(engine: Engine) -> None:
 
 async def run_backend(kind: str, pg_url: str | None, levels: list[tuple[int, int]]) -> int:
     """Run every level on a fresh database of ``kind``; returns how many conversations failed."""
-    async with bench_deps(kind, pg_url) as (deps, notifier):
+    async with bench_deps(kind, pg_url) as (deps, notifier, engine):
         await add_volunteers(deps, VOLUNTEERS, first_external_id=10_000)
-        engine = Engine(deps)
         print(f"## {kind}\n")
         await anatomy(engine)
         results = []

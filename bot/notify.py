@@ -10,7 +10,7 @@ from bot.notifier import DeliveryError, Unreachable
 from bot.people import is_super_admin, mark_unreachable
 from bot.reply import MessageRef, Reply
 from bot.stations import in_subtree
-from store import people as people_store
+from store import people
 from store.models import Person
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ async def edit(deps: Deps, ref: MessageRef, reply: Reply) -> bool:
 async def admins(deps: Deps, station_id: int | None = None) -> list[Person]:
     """Everyone who should hear about association business (optionally one station's)."""
     async with deps.db.session() as session:
-        rows = await people_store.admins(session, super_admin_ids=deps.settings.admin_ids)
+        rows = await people.admins(session, super_admin_ids=deps.settings.admin_ids)
         out = []
         for p in rows:
             scope = p.admin_station_id

@@ -37,3 +37,15 @@ async def latest_audit(
         stmt = stmt.where(col(AuditLog.target_id) == target_id)
     stmt = stmt.order_by(col(AuditLog.created_at).desc(), col(AuditLog.id).desc()).limit(n)
     return list((await session.exec(stmt)).all())
+
+
+async def entries_about(
+    session: AsyncSession, *, action: str, target_type: str, target_ids: list[str]
+) -> list[AuditLog]:
+    """Audit entries of ``action`` about any of these targets."""
+    query = select(AuditLog).where(
+        col(AuditLog.action) == action,
+        col(AuditLog.target_type) == target_type,
+        col(AuditLog.target_id).in_(target_ids),
+    )
+    return list((await session.exec(query)).all())

@@ -25,10 +25,10 @@ from bot.notify import edit
 from bot.orders import team_name, transition
 from bot.registry import Registry, Result
 from bot.reply import Button, MessageRef, Outcome, Reply, rows
+from bot.schedule import parties
+from bot.schedule.delivery import deliver, tell_admins
+from bot.schedule.when import summary
 from bot.texts import Safe, t
-from scheduler import kick, parties
-from scheduler.delivery import deliver, tell_admins
-from scheduler.when import summary
 from store import tasks
 from store.dialogs import clear_dialog, save_dialog
 from store.feedback import add_feedback, feedback_of_order
@@ -73,7 +73,7 @@ async def on_job_done(deps: Deps, *, order_id: int, **_: Any) -> None:
     async with deps.db.session() as session:
         await tasks.enqueue(session, ASK, due, {"order_id": order_id}, key=f"{prefix(order_id)}ask")
     if due <= deps.now():
-        kick(deps)
+        deps.kick()
 
 
 async def on_cancelled(deps: Deps, *, order_id: int, **_: Any) -> None:
@@ -274,7 +274,7 @@ async def _moved_on(ctx: Ctx) -> Result:
 
     await dialog.clear(ctx)
     ctx.dialog = None
-    fallback = ctx.deps.registry.text_fallback
+    fallback = ctx.routes.text_fallback
     if ctx.event.kind == Kind.TEXT and fallback is not None:
         return await fallback(ctx)
     return unsupported(ctx)

@@ -1,4 +1,4 @@
-"""The volunteer's answer to the reconfirmation (能按时到 / 去不了, sent by scheduler.reminders).
+"""The volunteer's answer to the reconfirmation (能按时到 / 去不了, sent by bot.schedule.reminders).
 
 能按时到 stops the admins' deadline and tells the requester; 去不了 releases the
 order through dispatch, which offers it again. Only the volunteer holding the
@@ -15,10 +15,10 @@ from bot.notify import notify
 from bot.people import volunteer_of
 from bot.registry import Registry, Result
 from bot.reply import Reply
+from bot.schedule import parties
+from bot.schedule.reminders import HELD, reconfirm_timeout_key
+from bot.schedule.when import when
 from bot.texts import t
-from scheduler import parties
-from scheduler.reminders import HELD, reconfirm_timeout_key
-from scheduler.when import when
 from store import tasks
 from store.models import TaskStatus
 

@@ -20,7 +20,7 @@ async def start(ctx: Ctx) -> Result:
     if ctx.event.args:
         payload = ctx.event.args[0]
         prefix, _, _rest = payload.partition("-")
-        handler = ctx.deps.registry.start_payloads.get(prefix)
+        handler = ctx.routes.start_payloads.get(prefix)
         if handler is not None:
             return await handler(ctx)
     name = ctx.person.display_name or ctx.t("common.friend")
@@ -41,7 +41,7 @@ async def cancel(ctx: Ctx) -> Result:
     state = ctx.dialog
     if state is None:
         return Reply(ctx.t("common.nothing_to_cancel"), remove_keyboard=True)
-    hook = ctx.deps.registry.cancel_hooks.get(state.flow)
+    hook = ctx.routes.cancel_hooks.get(state.flow)
     if hook is not None:
         result = await hook(ctx)
         if result is not None:

@@ -19,11 +19,10 @@ from bot.events import Kind
 from bot.flows.order_draft import team_label
 from bot.flows.order_prompts import time_display
 from bot.lifecycle import emit
-from bot.notify import notify_admins
 from bot.phones import mask_phone
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
-from bot.texts import choices, t
+from bot.texts import choices
 from store import tasks
 from store.dialogs import clear_dialog
 from store.models import Order, OrderStatus
@@ -313,13 +312,6 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
             await clear_dialog(session, person_id=by)  # type: ignore[arg-type]
     await orders.push_status(deps, order)
     await emit(deps, "order_cancelled", order_id=order_id, by=by, reason=reason)
-    if not deps.registry.listeners.get("order_cancelled"):
-        lang = deps.settings.language
-        await notify_admins(
-            deps,
-            Reply(t(lang, "tracking.admin.cancelled", code=order.code, reason=reason)),
-            station_id=order.station_id,
-        )
     return await _detail(ctx, order, edit=edit)
 
 

@@ -1,25 +1,16 @@
 """/wechatqr: an admin gets the Official Account QR code for a team or station poster.
 
-The WeChat channel, when it runs, leaves a ``QrCodes`` maker in
-``deps.extras["wechat_qrcodes"]``; the core only knows this protocol.
+The WeChat channel, when it runs, puts its QR-code maker in ``deps.qrcodes``; the
+core only knows the ``bot.deps.QrCodes`` protocol.
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 from bot.context import Ctx
 from bot.flows.order_draft import active_team
 from bot.registry import Audience, Registry, Result
 from store import stations
 from store.engine import Session
-
-EXTRA = "wechat_qrcodes"
-
-
-class QrCodes(Protocol):
-    async def create_qrcode(self, scene: str) -> str:
-        """A permanent QR code for ``scene``; the URL of its image."""
 
 
 async def scene_exists(session: Session, scene: str) -> bool:
@@ -36,7 +27,7 @@ async def scene_exists(session: Session, scene: str) -> bool:
 
 
 async def qrcode(ctx: Ctx) -> Result:
-    maker: QrCodes | None = ctx.deps.extras.get(EXTRA)
+    maker = ctx.deps.qrcodes
     if maker is None:
         return ctx.reply("wechat.qrcode.off")
     scene = ctx.event.args[0] if ctx.event.args else ""

@@ -157,14 +157,14 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
     app.bot_data[ENGINE] = engine
     app.bot_data[DEPS] = deps
     register_handlers(app)
-    notifier = TelegramNotifier(app.bot, deps.registry)
+    notifier = TelegramNotifier(app.bot, engine.routes)
     deps.notifier.add(PLATFORM, notifier)
     return app
 
 
 async def set_menus(app: Application, deps: Deps, admin_chat_ids: list[int]) -> None:  # type: ignore[type-arg]
     """Chinese command menus for everyone, English for English clients, more for admins."""
-    reg = deps.registry
+    reg = app.bot_data[ENGINE].routes
     try:
         for lang in LANGUAGES:
             commands = [BotCommand(c.name, t(lang, c.menu)) for c in reg.menu(Audience.EVERYONE)]  # type: ignore[arg-type]

@@ -228,7 +228,7 @@ class ChatSession:
                 await people.volunteer_of(session, person)
             ):
                 audience = Audience.VOLUNTEER
-        specs = self.deps.registry.menu(audience)
+        specs = self.engine.routes.menu(audience)
         return {
             "type": "menu",
             "commands": [

@@ -27,7 +27,6 @@ from bot import notify, people
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Inbound, Kind
-from bot.flows.wechat import EXTRA as QR_EXTRA
 from bot.lifecycle import emit
 from bot.reply import Outcome, Reply
 from handlers.wechat import convert, render
@@ -216,13 +215,13 @@ def setup(app: web.Application, deps: Deps, engine: Engine) -> None:
         channel = WeChatChannel(deps, engine, api)
         app[CHANNEL] = channel
         deps.notifier.add(PLATFORM, channel.notifier)
-        deps.extras[QR_EXTRA] = api  # /wechatqr in chat (bot.flows.wechat)
+        deps.qrcodes = api  # /wechatqr in chat (bot.flows.wechat)
         mode = "safe mode" if channel.crypto is not None else "plaintext"
         log.info("WeChat Official Account %s: callback at /wechat (%s)", api.app_id, mode)
         yield
         await channel.settle()
         deps.notifier.channels.pop(PLATFORM, None)
-        deps.extras.pop(QR_EXTRA, None)
+        deps.qrcodes = None
         await api.close()
 
     async def verify(request: web.Request) -> web.Response:

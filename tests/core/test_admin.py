@@ -468,7 +468,7 @@ async def test_reroute_redispatches_and_learns_keywords(
     async def heard(deps: Deps, **payload: Any) -> None:
         events.append(payload)
 
-    deps.registry.listen("order_rerouted", heard)
+    deps.bus.listen("order_rerouted", heard)
     worker = await add_person(deps, 500, "工人")
     text = "车间里的老式行车吊钩开裂需要探伤"
     order = await add_order(
@@ -761,9 +761,9 @@ async def test_audit_shows_the_latest_actions(deps: Deps, boss: Admin) -> None:
 
 @pytest.fixture
 def fast_broadcast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 500.0)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 500.0)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
 
 
 async def test_broadcast_fans_out_and_counts_the_roll_call(
@@ -860,9 +860,9 @@ async def test_broadcast_resumes_after_a_stop_and_after_a_crash(
     notifier_of: RecordingNotifier,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 100.0)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 100.0)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
     for i in range(30):
         await add_volunteer(deps, 800 + i, f"队员{i}", teams=("emergency",))
     await boss("/broadcast all 集合")

@@ -110,7 +110,7 @@ async def test_a_crashing_flow_answers_politely(engine: Engine) -> None:
     async def boom(ctx):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    engine.deps.registry.command("boom", boom)
+    engine.routes.command("boom", boom)
     out = await engine.handle(WORKER, cmd("boom"))
     assert "出了点问题" in out.replies[0].text
 

@@ -58,7 +58,7 @@ async def test_the_whole_job_from_claim_to_confirmation(
 ) -> None:
     events: list[tuple[str, dict]] = []
     for name in ("appointment_set", "job_started", "job_done", "order_confirmed"):
-        deps.registry.listen(name, lambda _d, _n=name, **p: _record(events, _n, p))
+        deps.bus.listen(name, lambda _d, _n=name, **p: _record(events, _n, p))
     oid = await _claimed(deps, engine)
     card = notifier.to("10")[-1]
     assert PHONE in card.text and "解放路88号" in card.text

@@ -38,8 +38,8 @@ def no_dispatch(request: pytest.FixtureRequest) -> Deps | None:
     if "deps" not in request.fixturenames:
         return None  # a pure test: no database
     deps: Deps = request.getfixturevalue("deps")
-    deps.registry.listeners.pop("order_created", None)
-    deps.registry.listeners.pop("order_cancelled", None)
+    deps.bus.listeners.pop("order_created", None)
+    deps.bus.listeners.pop("order_cancelled", None)
     return deps
 
 
@@ -135,7 +135,7 @@ async def test_dispatch_listener_replaces_admin_notice(
     async def listener(_deps: Deps, **payload: Any) -> None:
         heard.append((payload, notifier.texts_to("1001")))
 
-    deps.registry.listeners["order_created"] = [listener]
+    deps.bus.listeners["order_created"] = [listener]
     await Chat(engine, ADMIN).command("start")
     chat = Chat(engine)
     await to_summary(chat)
@@ -317,15 +317,17 @@ async def test_restart_resumes_at_the_same_step(engine: Engine, deps: Deps) -> N
     # A new process: a new engine and registry on the same database.
     from bot.flows import build_registry
 
+    routes = build_registry()
     fresh = Engine(
         Deps(
             settings=deps.settings,
             db=deps.db,
             router=deps.router,
-            registry=build_registry(),
+            bus=routes.bus,
             notifier=deps.notifier,
             clock=deps.clock,
-        )
+        ),
+        routes,
     )
     chat = Chat(fresh)
     await chat.say("13812345678")
@@ -504,7 +506,7 @@ async def test_concurrent_submits_from_two_instances_create_one_order(
     summary = await to_summary(chat)
     submit = Inbound(Kind.BUTTON, data=button_data(summary, "确认提交"))
     # Two engines do not share the per-person lock: only the database can settle it.
-    second = Engine(deps)
+    second = Engine(deps, engine.routes)
     results = await asyncio.gather(engine.handle(WORKER, submit), second.handle(WORKER, submit))
     toasts = sorted(str(r.toast) for r in results)
     assert toasts == ["None", "已过期"]
@@ -669,7 +671,7 @@ async def test_cancel_with_a_preset_reason(
     async def listener(_deps: Deps, **payload: Any) -> None:
         heard.append(payload)
 
-    deps.registry.listeners["order_cancelled"] = [listener]
+    deps.bus.listeners["order_cancelled"] = [listener]
     chat = Chat(engine)
     order = await _order(deps, chat)
     async with deps.db.session() as s:

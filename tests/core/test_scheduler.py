@@ -18,7 +18,8 @@ from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
 from bot.orders import create_order, transition
 from bot.reply import MessageRef, Outcome, Reply
-from scheduler import calendar, digest, stars
+from bot.schedule import digest, stars
+from scheduler import calendar
 from scheduler.runner import SchedulerService, tick
 from store import dialogs, tasks
 from store.models import (
@@ -820,7 +821,7 @@ async def test_a_failing_handler_is_retried_with_backoff_then_failed(world: Worl
         runs.append(deps.now())
         raise RuntimeError("database on fire")
 
-    world.deps.registry.task("explode", explode)
+    world.deps.bus.task("explode", explode)
     async with world.deps.db.session() as s:
         await tasks.enqueue(s, "explode", T0, key="boom")
     now = T0
@@ -854,7 +855,7 @@ async def test_the_service_ticks_at_start_and_when_kicked(world: World) -> None:
         runs.append(task.key or "")
         ran.set()
 
-    world.deps.registry.task("probe", probe)
+    world.deps.bus.task("probe", probe)
     world.deps.settings = world.deps.settings.model_copy(update={"tick_interval": 3600 * H})
     async with world.deps.db.session() as s:
         await tasks.enqueue(s, "probe", T0 - 24 * H, key="overdue")

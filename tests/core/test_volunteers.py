@@ -138,7 +138,7 @@ async def test_approval_makes_a_volunteer(
     async def spy(_deps: Deps, **payload: object) -> None:
         events.append(payload)
 
-    deps.registry.listen("volunteer_approved", spy)
+    deps.bus.listen("volunteer_approved", spy)
     await f.person(deps, 1, "管理员")
     v = await apply(engine, deps)
     assert (await press(engine, OTHER, f"application_approve:{v.id}")).toast == "无权限"

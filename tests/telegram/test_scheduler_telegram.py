@@ -178,4 +178,4 @@ async def test_a_restart_delivers_what_fell_due_while_down(tg: TgRig) -> None:
     async with tg.db.session() as s:
         done = (await s.exec(select(Task).where(Task.kind == "feedback_ask"))).all()
     assert {t.status for t in done} == {TaskStatus.DONE}
-    assert tg.deps.extras["scheduler"].running
+    assert tg.deps.scheduler is not None and tg.deps.scheduler.running

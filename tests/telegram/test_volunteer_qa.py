@@ -245,7 +245,7 @@ async def test_a_slow_batch_does_not_run_a_task_another_instance_took_over(
         if len(runs) == 4:
             assert await runner.tick(d, worker_id="B") == 1  # the other instance ticks
 
-    deps.registry.tasks["qa_slow"] = slow
+    deps.bus.tasks["qa_slow"] = slow
     async with deps.db.session() as s:
         for n in range(1, 6):
             await tasks.enqueue(s, "qa_slow", deps.now(), {"n": n}, key=f"qa:{n}")

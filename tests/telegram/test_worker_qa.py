@@ -33,8 +33,8 @@ def no_dispatch(request: pytest.FixtureRequest) -> None:
     """Ordering alone: no dispatch engine reacts to new orders in these tests."""
     if "deps" in request.fixturenames or "engine" in request.fixturenames:
         deps = request.getfixturevalue("deps")
-        deps.registry.listeners.pop("order_created", None)
-        deps.registry.listeners.pop("order_cancelled", None)
+        deps.bus.listeners.pop("order_created", None)
+        deps.bus.listeners.pop("order_cancelled", None)
 
 
 def labels(chat: Chat) -> list[str]:

@@ -2,7 +2,7 @@
 
 The chat runs through the real core (``Engine`` and the registered flows) on
 SQLite and PostgreSQL; browsers are aiohttp clients with their own cookie jars.
-The webhook tests run the whole composition (``bot.app.assemble``) in webhook
+The webhook tests run the whole composition (``jiangxin.app.assemble``) in webhook
 mode against the fake Bot API and POST its updates to the web server.
 """
 
@@ -20,13 +20,13 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.app import serve
 from bot.notify import edit, notify
 from bot.orders import create_order
 from bot.reply import Button, Document, Reply
 from handlers.web import messages
 from handlers.web.identity import COOKIE
 from handlers.web.webhook import SECRET_HEADER, WebhookConfigError, webhook_secret
+from jiangxin.app import serve
 from store import poison
 from store.engine import Database
 from store.models import Meta, Order, OrderStatus, Person, ProcessedUpdate
@@ -387,7 +387,7 @@ async def test_pressing_an_old_button_again_expires(web: WebRig) -> None:
 
 
 async def test_healthz_is_ok_with_database_and_scheduler(web: WebRig) -> None:
-    web.deps.extras["scheduler"] = SimpleNamespace(running=True)
+    web.deps.scheduler = SimpleNamespace(running=True)
     async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
         assert resp.status == 200
         assert await resp.json() == {
@@ -405,25 +405,25 @@ async def test_healthz_is_ok_with_database_and_scheduler(web: WebRig) -> None:
 
 
 async def test_healthz_fails_when_the_scheduler_stopped(web: WebRig) -> None:
-    web.deps.extras["scheduler"] = SimpleNamespace(running=False)
+    web.deps.scheduler = SimpleNamespace(running=False)
     async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
         assert resp.status == 503
         assert (await resp.json())["scheduler"] == "stopped"
 
 
 async def test_healthz_absent_scheduler_counts_only_when_tasks_exist(web: WebRig) -> None:
-    web.deps.extras.pop("scheduler", None)
-    assert web.deps.registry.tasks  # the flows register durable task kinds
+    web.deps.scheduler = None
+    assert web.deps.bus.tasks  # the flows register durable task kinds
     async with aiohttp.ClientSession() as s:
         async with s.get(web.url("/healthz")) as resp:
             assert resp.status == 503 and (await resp.json())["scheduler"] == "absent"
-        web.deps.registry.tasks.clear()
+        web.deps.bus.tasks.clear()
         async with s.get(web.url("/healthz")) as resp:
             assert resp.status == 200 and (await resp.json())["scheduler"] == "absent"
 
 
 async def test_healthz_fails_when_the_database_is_unreachable(web: WebRig) -> None:
-    web.deps.extras["scheduler"] = SimpleNamespace(running=True)
+    web.deps.scheduler = SimpleNamespace(running=True)
     real = web.deps.db
     web.deps.db = Database("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
     try:

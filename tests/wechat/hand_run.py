@@ -65,7 +65,7 @@ async def main() -> int:
         "PYTHONPATH": ROOT,
     }
     bot = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(folder)
+        sys.executable, "-m", "jiangxin", "run", env=env, cwd=str(folder)
     )
     started = time.monotonic()
     try:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.deps import Deps
+from bot.engine import Engine
 from handlers.web.app import make_app
 from tests.utils.settings import make_settings
 from tests.wechat.conftest import wechat_settings
@@ -29,8 +30,8 @@ def test_bad_aes_key_and_api_url_are_named(monkeypatch: pytest.MonkeyPatch) -> N
         load_settings(_env_file=None)
 
 
-async def test_without_wechat_settings_there_is_no_wechat_route(deps: Deps) -> None:
-    app = make_app(deps)
+async def test_without_wechat_settings_there_is_no_wechat_route(deps: Deps, engine: Engine) -> None:
+    app = make_app(deps, engine)
     paths = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
     assert "/wechat" not in paths and "/chat/wechat/oauth" not in paths
     assert "/chat" in paths

@@ -22,10 +22,10 @@ from bot.callbacks import encode
 from bot.deps import Deps
 from bot.registry import Registry
 from bot.reply import Button, Reply, rows
+from bot.schedule import parties
+from bot.schedule.delivery import deliver, tell_admins
+from bot.schedule.when import span, summary, when
 from bot.texts import t
-from scheduler import parties
-from scheduler.delivery import deliver, tell_admins
-from scheduler.when import span, summary, when
 from store import tasks
 from store.models import Order, OrderStatus, Task
 

@@ -15,10 +15,10 @@ from typing import Any
 from bot.deps import Deps
 from bot.registry import Registry
 from bot.reply import Reply
+from bot.schedule import parties
+from bot.schedule.delivery import deliver, tell_admins
+from bot.schedule.when import span, summary
 from bot.texts import t
-from scheduler import parties
-from scheduler.delivery import deliver, tell_admins
-from scheduler.when import span, summary
 from store import tasks
 from store.models import Order, OrderStatus, Task
 

@@ -1,8 +1,9 @@
 """The composition root: the only module that knows every component.
 
-It builds settings, database, router, registry, notifier and clock once, wires
-the chat channels and the scheduler to them, and runs until told to stop.
-Imports of channel code (Telegram, aiohttp) stay inside this module's functions.
+It builds settings, database, router, routes (the engine's), bus, notifier and
+clock once, wires the chat channels and the scheduler to them, and runs until
+told to stop. It lives outside the core: nothing in ``bot``, ``store``,
+``scheduler`` or ``handlers`` imports it.
 """
 
 from __future__ import annotations
@@ -54,8 +55,12 @@ def setup_logging(level: str) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
-    """Open the database (migrated, catalog seeded) and build the core services."""
+async def build(settings: Settings, *, clock: Clock | None = None) -> tuple[Deps, Engine]:
+    """Open the database (migrated, catalog seeded) and build the core services and engine.
+
+    The engine owns the routes every flow registered; their task kinds and event
+    listeners go on ``Deps.bus``, where the scheduler and ``bot.lifecycle`` find them.
+    """
     db = Database(settings.database_url)
     await migrate.upgrade(db)
     await catalog.seed_if_empty(db)
@@ -67,18 +72,19 @@ async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
     # collector's reach removes the long full-collection pauses measured in bench/.
     gc.collect()
     gc.freeze()
-    return Deps(
-        settings=settings, db=db, router=router, registry=build_registry(), clock=clock or Clock()
-    )
+    routes = build_registry()
+    deps = Deps(settings=settings, db=db, router=router, bus=routes.bus, clock=clock or Clock())
+    return deps, Engine(deps, routes)
 
 
 async def admin_chat_ids(deps: Deps) -> list[int]:
-    from store.people import admins
+    """Telegram chats that get the admin command menu."""
+    from store import people
 
     ids = set(deps.settings.admin_ids)
     async with deps.db.session() as session:
-        for p in await admins(session, super_admin_ids=deps.settings.admin_ids):
-            if p.platform == "telegram":
+        for p in await people.admins(session, super_admin_ids=deps.settings.admin_ids):
+            if p.platform == "telegram" and "admin" in (p.roles or []):
                 ids.add(int(p.external_id))
     return sorted(ids)
 
@@ -144,13 +150,13 @@ class WebComponent:
 
     name = "web"
 
-    def __init__(self, deps: Deps, telegram_app: object = None) -> None:
+    def __init__(self, deps: Deps, engine: Engine, telegram_app: object = None) -> None:
         from handlers.web.app import make_app
         from handlers.web.webhook import WebhookConfigError
 
         self.deps = deps
         try:
-            self.app = make_app(deps, telegram_app=telegram_app)
+            self.app = make_app(deps, engine, telegram_app=telegram_app)
         except WebhookConfigError as exc:
             raise StartupError(str(exc)) from None
         self.runner: object = None
@@ -224,14 +230,14 @@ def assemble(deps: Deps, engine: Engine) -> list[Component]:
     telegram = TelegramComponent(deps, engine) if deps.settings.token else None
     # The web server always runs (chat, health, metrics); it starts before Telegram so a
     # webhook is listening when setWebhook is called, and stops after it.
-    components.append(WebComponent(deps, telegram.app if telegram else None))
+    components.append(WebComponent(deps, engine, telegram.app if telegram else None))
     if telegram is not None:
         components.append(telegram)
     # Stopped after the scheduler (which could resume a broadcast) and before Telegram.
     components.append(BackgroundWork(deps))
     # The scheduler starts last, so its first tick (overdue tasks) can already send.
     scheduler = SchedulerService(deps)
-    deps.extras["scheduler"] = scheduler
+    deps.scheduler = scheduler
     components.append(scheduler)
     return components
 
@@ -253,9 +259,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    deps = await build_deps(settings)
-    engine = Engine(deps)
-    deps.extras["engine"] = engine
+    deps, engine = await build(settings)
     started: list[Component] = []
     try:
         try:

@@ -13,15 +13,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
 from bot.deps import Deps
 from bot.registry import Registry
 from bot.reply import Reply
+from bot.schedule.delivery import deliver
 from bot.texts import t
-from scheduler import calendar
-from scheduler.delivery import deliver
 from store.models import Person, Task, Volunteer, VolunteerStatus
+from store.volunteers import all_volunteers
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +45,7 @@ async def review(deps: Deps) -> list[Change]:
     risen: list[tuple[Volunteer, Person]] = []
     now = deps.now()
     async with deps.db.session() as session:
-        for v in (await session.exec(select(Volunteer).order_by(col(Volunteer.id)))).all():
+        for v in await all_volunteers(session):
             level = level_for(v.service_minutes, thresholds)
             if level == v.star_level:
                 continue
@@ -79,11 +77,13 @@ async def review(deps: Deps) -> list[Change]:
     return changes
 
 
+KIND = "star_levels"  # a calendar kind: scheduler.calendar schedules next month's after a run
+
+
 async def run(deps: Deps, task: Task) -> None:
-    """Task ``star_levels``: review, then make sure next month's review is scheduled."""
+    """Task ``star_levels``: review (the scheduler then makes sure next month's is scheduled)."""
     await review(deps)
-    await calendar.ensure_following(deps, task)
 
 
 def register(reg: Registry) -> None:
-    reg.task(calendar.STARS, run)
+    reg.task(KIND, run)

@@ -19,7 +19,7 @@ def _settings() -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import serve, setup_logging
+    from jiangxin.app import serve, setup_logging
 
     settings = _settings()
     setup_logging(settings.log_level)
@@ -95,7 +95,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_wechat(args: argparse.Namespace) -> int:
-    from bot.app import wechat_command
+    from jiangxin.app import wechat_command
 
     settings = _settings()
     if args.action == "qrcode" and not args.scene:

@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
@@ -21,11 +20,13 @@ from bot.orders import status_label
 from bot.people import is_super_admin
 from bot.registry import Registry
 from bot.reply import Reply
+from bot.schedule.when import day, span, summary, when
 from bot.stations import in_subtree
 from bot.texts import Safe, t
-from scheduler import calendar
-from scheduler.when import day, span, summary, when
+from store import orders
 from store.models import Feedback, Order, OrderStatus, Person, Task, Team, Volunteer
+from store.teams import teams_by_id
+from store.volunteers import volunteers_by_id
 
 log = logging.getLogger(__name__)
 
@@ -49,59 +50,14 @@ class Facts:
 
 async def gather(session: AsyncSession, now: datetime) -> Facts:
     since = now - WINDOW
-    new = list(
-        (
-            await session.exec(
-                select(Order).where(col(Order.created_at) >= since, col(Order.created_at) <= now)
-            )
-        ).all()
-    )
-    unclaimed = list(
-        (
-            await session.exec(
-                select(Order)
-                .where(col(Order.status).in_(OrderStatus.OPEN))
-                .order_by(col(Order.created_at))
-            )
-        ).all()
-    )
-    overdue = list(
-        (
-            await session.exec(
-                select(Order)
-                .where(
-                    col(Order.status).in_((OrderStatus.CLAIMED, OrderStatus.SCHEDULED)),
-                    col(Order.appointment_at) < now,
-                )
-                .order_by(col(Order.appointment_at))
-            )
-        ).all()
-    )
-    low = [
-        (fb, order)
-        for fb, order in (
-            await session.exec(
-                select(Feedback, Order)
-                .join(Order, col(Order.id) == col(Feedback.order_id))
-                .where(col(Feedback.rating) <= LOW_RATING, col(Feedback.created_at) >= since)
-                .order_by(col(Feedback.created_at))
-            )
-        ).all()
-    ]
-    teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
+    new = await orders.created_between(session, since=since, until=now)
+    unclaimed = await orders.open_orders(session)
+    overdue = await orders.overdue_appointments(session, now=now)
+    low = list(await orders.low_ratings_since(session, at_most=LOW_RATING, since=since))
+    teams = await teams_by_id(session)
     vol_ids = {o.volunteer_id for o in overdue} | {fb.volunteer_id for fb, _ in low}
-    vol_ids.discard(None)
-    volunteers = (
-        {
-            v.id: v
-            for v in (
-                await session.exec(select(Volunteer).where(col(Volunteer.id).in_(vol_ids)))
-            ).all()
-        }
-        if vol_ids
-        else {}
-    )
-    return Facts(now, new, unclaimed, overdue, low, teams, volunteers)  # type: ignore[arg-type]
+    volunteers = await volunteers_by_id(session, ids=(v for v in vol_ids if v is not None))
+    return Facts(now, new, unclaimed, overdue, low, teams, volunteers)
 
 
 def render(facts: Facts, lang: str, deps: Deps, keep: set[int] | None) -> str:
@@ -233,11 +189,13 @@ async def send_digest(deps: Deps, now: datetime | None = None) -> int:
     return sent
 
 
+KIND = "digest"  # a calendar kind: scheduler.calendar schedules the next one after each run
+
+
 async def run(deps: Deps, task: Task) -> None:
-    """Task ``digest``: send it, then make sure tomorrow's is scheduled."""
+    """Task ``digest``: send it (the scheduler then makes sure tomorrow's is scheduled)."""
     await send_digest(deps)
-    await calendar.ensure_following(deps, task)
 
 
 def register(reg: Registry) -> None:
-    reg.task(calendar.DIGEST, run)
+    reg.task(KIND, run)
