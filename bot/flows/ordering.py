@@ -301,9 +301,8 @@ async def _announce(ctx: Ctx, data: dict[str, Any], order: Order, team: Team | N
     delivered = await notify(deps, ctx.person, confirmation) is not None
     await emit(deps, "order_created", order_id=order.id)
     triage = order.team_id is None
-    # TODO(restructure): the only "is anyone listening" check left; the ordering tests that
-    # pop dispatch expect this notice. Make it a listener the tests install instead.
-    if triage or not deps.bus.listeners.get("order_created"):
+    # An order with a team is dispatch's to announce (offers, or admins when nobody serves it).
+    if triage:
         notice = await _admin_notice(ctx, data, order.code, triage)
         await notify_admins(deps, notice, station_id=order.station_id)
     stamped = await prompts.summary_text(ctx, data) + "\n\n" + ctx.t("ordering.submitted.stamp")

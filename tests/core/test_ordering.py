@@ -122,9 +122,8 @@ async def test_free_text_to_order(
     assert order.photos == ["photo-1", "photo-2"]
     assert person.phone == "13812345678"
     assert await state_of(engine.deps) is None
-    # Nobody listens to order_created yet, so the admins handle it by hand — phone included.
-    [notice] = notifier.texts_to("1")
-    assert "JX-000001" in notice and "13812345678" in notice and "王师傅" in notice
+    # An order with a team is dispatch's to announce; ordering tells admins only of triage.
+    assert notifier.texts_to("1") == []
 
 
 async def test_dispatch_listener_replaces_admin_notice(
@@ -170,6 +169,7 @@ async def test_alternatives_and_triage(
     assert order.contact_phone == "13912345678"
     [notice] = notifier.texts_to("1")
     assert "人工分配" in notice and order.code in notice
+    assert "13912345678" in notice and "王师傅" in notice  # admins may see the contact
 
 
 async def test_choosing_an_alternative_team(engine: Engine) -> None:
@@ -414,7 +414,7 @@ async def test_html_is_escaped_when_shown_back(
     chat = Chat(engine, Actor("telegram", "1001", "<i>王</i>"))
     await chat.say("<b>x</b> & 焊接变形")
     assert "&lt;b&gt;x&lt;/b&gt; &amp; 焊接变形" in chat.text and "<b>x</b>" not in chat.text
-    await chat.press("✅ 对，交给技术攻关服务队")
+    await chat.press("都不是，请人工分配")  # triage: the admins get the notice shown below
     await chat.say("<a href='x'>路</a> & 1号")
     assert "&lt;a href='x'&gt;路&lt;/a&gt; &amp; 1号" in chat.text
     await chat.press("自己填写")
