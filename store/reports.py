@@ -1,4 +1,5 @@
-"""Queries behind reports (issue 19): the period's served jobs and created orders.
+"""Queries behind reports (issue 19): the period's served jobs and created orders
+(/stats and the summary sheet), and the rows of the export tables.
 
 Plain rows with keyword-only arguments; the arithmetic lives in
 ``bot.reports.figures`` so it is tested without a database.
@@ -6,10 +7,12 @@ Plain rows with keyword-only arguments; the arithmetic lives in
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.models import Feedback, Order, OrderStatus
@@ -94,3 +97,54 @@ async def created_rows(
     if stations is not None:
         stmt = stmt.where(col(Order.station_id).in_(stations or {-1}))
     return [CreatedRow(*row) for row in (await session.exec(stmt)).all()]
+
+
+# ------------------------------------------------------------ export tables (bot.reports.tables)
+
+
+def _within(query: Any, column: Any, stations: Iterable[int] | None) -> Any:
+    return query if stations is None else query.where(col(column).in_(set(stations) or {-1}))
+
+
+async def orders_created_with_feedback(
+    session: AsyncSession, *, start: datetime, end: datetime, stations: Iterable[int] | None
+) -> Sequence[Any]:
+    """(order, rating, comment) of orders created in [start, end), by id."""
+    query = (
+        select(Order, Feedback.rating, Feedback.comment)
+        .outerjoin(Feedback, col(Feedback.order_id) == col(Order.id))
+        .where(col(Order.created_at) >= start, col(Order.created_at) < end)
+    )
+    query = _within(query, Order.station_id, stations)
+    return (await session.exec(query.order_by(col(Order.id)))).all()  # type: ignore[no-any-return]
+
+
+async def work_by_volunteer(
+    session: AsyncSession, *, start: datetime, end: datetime
+) -> dict[int, tuple[int, int]]:
+    """Volunteer id → (services done, minutes served) in [start, end)."""
+    query = (
+        select(Order.volunteer_id, func.count(), func.sum(Order.service_minutes))
+        .where(
+            col(Order.status).in_(SERVED),
+            col(Order.done_at) >= start,
+            col(Order.done_at) < end,
+            col(Order.volunteer_id).is_not(None),
+        )
+        .group_by(col(Order.volunteer_id))
+    )
+    rows = (await session.exec(query)).all()
+    return {vid: (n, minutes or 0) for vid, n, minutes in rows if vid is not None}
+
+
+async def feedback_with_orders(
+    session: AsyncSession, *, start: datetime, end: datetime, stations: Iterable[int] | None
+) -> Sequence[Any]:
+    """(feedback, order) of feedback given in [start, end), by feedback id."""
+    query = (
+        select(Feedback, Order)
+        .join(Order, col(Order.id) == col(Feedback.order_id))
+        .where(col(Feedback.created_at) >= start, col(Feedback.created_at) < end)
+    )
+    query = _within(query, Order.station_id, stations)
+    return (await session.exec(query.order_by(col(Feedback.id)))).all()  # type: ignore[no-any-return]

@@ -72,9 +72,14 @@ async def offers(
     return [(o, v) for o, v in (await session.exec(stmt)).all()]
 
 
-async def volunteer_of(session: AsyncSession, *, person_id: int) -> Volunteer | None:
-    stmt = select(Volunteer).where(col(Volunteer.person_id) == person_id)
-    return (await session.exec(stmt)).first()
+async def service_by_id(session: AsyncSession, *, service_id: int | None) -> TeamService | None:
+    """A team's service, by id (None for none)."""
+    return await session.get(TeamService, service_id) if service_id else None
+
+
+async def offer_by_id(session: AsyncSession, *, offer_id: int | None) -> VolunteerService | None:
+    """A volunteer's own offered service, by id (None for none)."""
+    return await session.get(VolunteerService, offer_id) if offer_id else None
 
 
 async def month_list(session: AsyncSession, *, month: str) -> ServiceList | None:

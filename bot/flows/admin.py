@@ -1,8 +1,9 @@
 """/admin (the admin menu), /grant, /revoke and /audit; registers every admin area.
 
 The areas live in their own modules (admin_teams, admin_stations,
-admin_volunteers, admin_orders, admin_stats, admin_broadcast); ``register``
-here wires them all, so ``bot.flows`` lists the admin side once.
+admin_volunteers, admin_orders, admin_broadcast, and reports for /stats and
+/export); ``register`` here wires them all, so ``bot.flows`` lists the admin
+side once.
 """
 
 from __future__ import annotations
@@ -11,17 +12,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot import audit, callbacks, notify, orders, roles
 from bot.context import Ctx
 from bot.flows import (
     admin_broadcast,
     admin_orders,
     admin_stations,
-    admin_stats,
     admin_teams,
     admin_volunteers,
+    reports,
 )
 from bot.flows.admin_common import (
     action_label,
@@ -30,13 +29,14 @@ from bot.flows.admin_common import (
     local,
     number,
     person_name,
-    station_by_code,
 )
 from bot.registry import Audience, Handler, Registry, Result
 from bot.reply import Button, Reply
 from bot.reports.audit import audit_key, audit_target, audit_value
-from bot.texts import t
+from bot.texts import choices, t
 from store.models import AuditLog, Person, Role, Station
+from store.people import people_by_id
+from store.stations import station_by_code, station_by_id
 
 DEFAULT_AUDIT_ROWS = 10
 _DETAIL_CHARS = 160
@@ -50,7 +50,10 @@ async def menu(ctx: Ctx) -> Result:
     """The admin menu: every admin command with its form, and shortcuts for the common views."""
     scope = await _scope_label(ctx)
     buttons = tuple(
-        tuple(Button(ctx.t(f"admin.menu.btn.{v}"), callbacks.encode("amenu", v)) for v in pair)
+        tuple(
+            Button(ctx.t(choices.ADMIN_MENU_BUTTON[v]), callbacks.encode(callbacks.ADMIN_MENU, v))
+            for v in pair
+        )
         for pair in (("teams", "stations"), ("pending", "orders"), ("stats", "audit"))
     )
     return Reply(ctx.t("admin.menu", scope=scope), buttons=buttons)
@@ -66,7 +69,7 @@ async def _scope_label(ctx: Ctx) -> str:
     if scope is None:
         return ctx.t("admin.scope.super" if ctx.is_super_admin else "admin.scope.all")
     async with ctx.deps.db.session() as session:
-        station = await session.get(Station, scope)
+        station = await station_by_id(session, station_id=scope)
     return ctx.t("admin.scope.station", station=station.name if station else f"#{scope}")
 
 
@@ -80,7 +83,7 @@ async def grant(ctx: Ctx) -> Result:
     async with deps.db.session() as session:
         station: Station | None = None
         if len(a) == 2:
-            station = await station_by_code(session, a[1])
+            station = await station_by_code(session, code=a[1])
             if station is None:
                 return ctx.reply("admin.station.not_found", code=a[1])
         ref = ident(a[0])
@@ -173,15 +176,7 @@ async def show_audit(ctx: Ctx) -> Result:
     own_only = roles.scope_of(ctx) is not None
     async with ctx.deps.db.session() as session:
         rows = await audit.latest(session, n, actor_id=ctx.person.id if own_only else None)
-        actor_ids = {r.actor_id for r in rows if r.actor_id is not None}
-        people = (
-            {
-                p.id: p
-                for p in (await session.exec(select(Person).where(col(Person.id).in_(actor_ids))))
-            }
-            if actor_ids
-            else {}
-        )
+        people = await people_by_id(session, ids={r.actor_id for r in rows})
     if not rows:
         return ctx.reply("admin.audit.empty")
     lines = [_audit_line(ctx, r, people.get(r.actor_id)) for r in rows]  # type: ignore[arg-type]
@@ -260,7 +255,7 @@ VIEWS: dict[str, Handler] = {
     "stations": admin_stations.tree,
     "pending": _pending,
     "orders": admin_orders.list_orders,
-    "stats": admin_stats.stats,
+    "stats": reports.stats,
     "audit": show_audit,
 }
 
@@ -268,12 +263,12 @@ VIEWS: dict[str, Handler] = {
 def register(reg: Registry) -> None:
     """Every admin command and button; commands appear in admins' menus in this order."""
     reg.command("admin", menu, audience=Audience.ADMIN, menu="menu.admin")
-    reg.button("amenu", open_view, admin=True)
+    reg.button(callbacks.ADMIN_MENU, open_view, admin=True)
     admin_teams.register(reg)
     admin_stations.register(reg)
     admin_volunteers.register(reg)
     admin_orders.register(reg)
-    admin_stats.register(reg)
+    reports.register(reg)  # /stats, /export, charts, posters, who asked, services (issue 19)
     admin_broadcast.register(reg)
     reg.command("grant", grant, audience=Audience.ADMIN, menu="menu.grant")
     reg.command("revoke", revoke, audience=Audience.ADMIN, menu="menu.revoke")

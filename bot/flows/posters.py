@@ -12,12 +12,14 @@ import asyncio
 
 from bot import roles
 from bot.context import Ctx
-from bot.flows.admin_common import args, station_by_code, team_by_slug
+from bot.flows.admin_common import args
 from bot.registry import Audience, Registry, Result
 from bot.reply import Document, Reply
 from bot.reports.fonts import NoCJKFont
 from bot.reports.posters import Link, links, poster
-from bot.texts import Safe
+from bot.texts import Safe, choices
+from store.stations import station_by_code
+from store.teams import team_by_slug
 
 KINDS = ("team", "station", "activity")
 
@@ -36,15 +38,15 @@ async def _target(ctx: Ctx, usage: str) -> tuple[str, str, str, str]:
         raise _Refused(ctx.t("reports.poster.activity_unavailable"))
     async with ctx.deps.db.session() as session:
         if kind == "team":
-            team = await team_by_slug(session, ref)
+            team = await team_by_slug(session, slug=ref)
             if team is None or not team.active:
                 raise _Refused(ctx.t("reports.poster.unknown_team", slug=ref))
             return f"team-{team.slug}", f"team-{team.slug}", team.name, team.description
-        station = await station_by_code(session, ref)
+        station = await station_by_code(session, code=ref)
         if station is None or not station.active:
             raise _Refused(ctx.t("reports.poster.unknown_station", code=ref))
         await roles.require_scope(session, ctx, station.id)
-        sub = ctx.t(f"reports.level.{station.level}") + (
+        sub = ctx.t(choices.REPORT_LEVEL[station.level]) + (
             f" · {station.address}" if station.address else ""
         )
         return f"station-{station.code}", f"station-{station.code}", station.name, sub
@@ -52,7 +54,7 @@ async def _target(ctx: Ctx, usage: str) -> tuple[str, str, str, str]:
 
 def _lines(ctx: Ctx, name: str, found: list[Link]) -> str:
     rows = [ctx.t("reports.link.head", name=name)]
-    rows += [ctx.t(f"reports.link.line.{ln.channel}", url=ln.url) for ln in found]
+    rows += [ctx.t(choices.LINK_LINE[ln.channel], url=ln.url) for ln in found]
     return "\n".join(rows)
 
 
@@ -77,7 +79,7 @@ async def make_poster(ctx: Ctx) -> Result:
     found = links(ctx.deps.settings, payload)
     if not found:
         return ctx.reply("reports.poster.no_links")
-    codes = [(ctx.t(f"reports.poster.label.{ln.channel}"), ln.url) for ln in found]
+    codes = [(ctx.t(choices.POSTER_LABEL[ln.channel]), ln.url) for ln in found]
     try:
         png = await asyncio.to_thread(
             poster,

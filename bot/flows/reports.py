@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot import audit, callbacks, roles
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired
 from bot.flows import posters, requester, services
-from bot.flows.admin_common import args, station_by_code
+from bot.flows.admin_common import args
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Document, Reply, rows
 from bot.reports import tables
@@ -28,9 +26,11 @@ from bot.reports.charts import Chart, NoCJKFont
 from bot.reports.figures import Figures
 from bot.reports.periods import Period
 from bot.reports.service import Loaded, export_file, load, period_text, team_name, team_order
-from bot.texts import t
+from bot.texts import choices, t
 from store import tasks
+from store.engine import Session
 from store.models import Person, Station, Task
+from store.stations import station_by_code, station_by_id
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class _Usage(Exception):
 
 
 async def _where(
-    ctx: Ctx, session: AsyncSession, code: str | None
+    ctx: Ctx, session: Session, code: str | None
 ) -> tuple[set[int] | None, Station | None]:
     """Stations the report covers and the station it is rolled up from."""
     within = await roles.scope_ids(session, ctx)
@@ -101,7 +101,7 @@ async def _where(
             return None, None
         root = (await roles.stations_by_id(session)).get(scope)
         return within, root
-    station = await station_by_code(session, code)
+    station = await station_by_code(session, code=code)
     if station is None:
         raise _Usage(ctx.t("reports.stats.unknown_station", code=code))
     await roles.require_scope(session, ctx, station.id)
@@ -188,11 +188,14 @@ async def stats(ctx: Ctx) -> Result:
             )
     except _Usage as exc:
         return Reply(exc.args[0] if exc.args else ctx.t("reports.stats.usage"))
-    data = callbacks.encode("rchart", period.label, root.code if root else "-")
+    data = callbacks.encode(callbacks.REPORT_CHARTS, period.label, root.code if root else "-")
     buttons = (
         (
             Button(ctx.t("reports.btn.chart"), data),
-            Button(ctx.t("reports.btn.export"), callbacks.encode("rexp", "orders", period.label)),
+            Button(
+                ctx.t("reports.btn.export"),
+                callbacks.encode(callbacks.REPORT_EXPORT, "orders", period.label),
+            ),
         ),
     )
     return Reply(stats_text(ctx, loaded), buttons=buttons)
@@ -205,7 +208,10 @@ async def export(ctx: Ctx) -> Result:
         label = Period.month_of(ctx.deps.now(), ctx.deps.settings.tz).label
         buttons = rows(
             *(
-                Button(ctx.t(f"reports.export.kind.{k}"), callbacks.encode("rexp", k, label))
+                Button(
+                    ctx.t(choices.EXPORT_KIND[k]),
+                    callbacks.encode(callbacks.REPORT_EXPORT, k, label),
+                )
                 for k in tables.KINDS
             ),
             per_row=2,
@@ -230,7 +236,7 @@ async def export_button(ctx: Ctx) -> Result:
 
 
 async def _send_export(ctx: Ctx, kind: str, period: Period, fmt: str) -> Result:
-    what = ctx.t(f"reports.export.kind.{kind}")
+    what = ctx.t(choices.EXPORT_KIND[kind])
     if kind not in tables.BUILDERS:
         return Reply(ctx.t("reports.export.unavailable", what=what))
     private = ctx.is_super_admin  # phones and addresses only for super-admins
@@ -371,7 +377,7 @@ async def _monthly_for(deps: Deps, person: Person, period: Period, voice: _Voice
 
     scope = None if is_super(deps, person) else person.admin_station_id
     async with deps.db.session() as session:
-        root = await session.get(Station, scope) if scope is not None else None
+        root = await station_by_id(session, station_id=scope) if scope is not None else None
         within = await subtree_ids(session, scope) if scope is not None else None
         loaded = await load(session, period=period, tz=deps.settings.tz, within=within, root=root)
     out = [Reply(stats_text(voice, loaded))]
@@ -389,8 +395,8 @@ async def _monthly_for(deps: Deps, person: Person, period: Period, voice: _Voice
 def register(reg: Registry) -> None:
     reg.command("stats", stats, audience=Audience.ADMIN, menu="menu.stats")
     reg.command("export", export, audience=Audience.ADMIN, menu="menu.export")
-    reg.button("rexp", export_button, admin=True)
-    reg.button("rchart", charts, admin=True)
+    reg.button(callbacks.REPORT_EXPORT, export_button, admin=True)
+    reg.button(callbacks.REPORT_CHARTS, charts, admin=True)
     reg.task(MONTHLY, run_monthly)
     reg.listen("month_started", on_month_started)
     posters.register(reg)  # /poster, /link

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import callbacks, dialog, orders, roles
+from bot import callbacks, orders, roles
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired, Forbidden
@@ -22,8 +22,12 @@ from bot.flows.admin_common import args, ident, number
 from bot.notify import notify
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Reply, rows
-from bot.texts import t
-from store.models import Order, Person, RequesterType, Volunteer, utcnow
+from bot.texts import choices, t
+from store.dialogs import clear_dialog, dialog_of, save_dialog
+from store.models import Order, RequesterType, utcnow
+from store.orders import order_by_id
+from store.people import person_by_id
+from store.volunteers import volunteer_by_id
 
 FLOW = "rasker"
 # One letter per type keeps callback data short and stable.
@@ -37,7 +41,10 @@ SERVED_CHOICES = (1, 3, 5, 10, 20, 50)
 def _type_buttons(lang: str, order_id: int) -> tuple[tuple[Button, ...], ...]:
     return rows(
         *(
-            Button(t(lang, f"reports.rtype.{value}"), callbacks.encode("rtype", order_id, code))
+            Button(
+                t(lang, choices.REQUESTER_TYPE[value]),
+                callbacks.encode(callbacks.REQUESTER_PICK_TYPE, order_id, code),
+            )
             for code, value in CODES.items()
         ),
         per_row=3,
@@ -50,10 +57,10 @@ def _type_buttons(lang: str, order_id: int) -> tuple[tuple[Button, ...], ...]:
 async def on_order_created(deps: Deps, *, order_id: int, **_: Any) -> None:
     """Copy the remembered answer onto the order, or ask it once."""
     async with deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None or order.requester_type is not None:
             return
-        person = await session.get(Person, order.requester_id)
+        person = await person_by_id(session, person_id=order.requester_id)
         if person is None:
             return
         if person.requester_type is not None:
@@ -71,8 +78,8 @@ async def choose_type(ctx: Ctx) -> Result:
     kind = CODES.get(callbacks.str_arg(ctx.args, 1, tuple(CODES)))
     assert kind is not None
     async with ctx.deps.db.session() as session:
-        person = await session.get(Person, ctx.person.id)
-        order = await session.get(Order, order_id) if order_id else None
+        person = await person_by_id(session, person_id=ctx.person.id)
+        order = await order_by_id(session, order_id=order_id) if order_id else None
         if person is None or (order_id and (order is None or order.requester_id != person.id)):
             raise Expired()
         person.requester_type = kind
@@ -83,11 +90,13 @@ async def choose_type(ctx: Ctx) -> Result:
         if order is not None:
             order.requester_type, order.org_name = kind, person.org_name
             session.add(order)
-        busy = await dialog.get(session, person.id)  # type: ignore[arg-type]
+        busy = await dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
         asks_more = kind != RequesterType.WORKER and (busy is None or busy.flow == FLOW)
         if asks_more:
-            await dialog.put(session, person.id, FLOW, "org", {"order_id": order_id})  # type: ignore[arg-type]
-    label = ctx.t(f"reports.rtype.{kind}")
+            await save_dialog(
+                session, person_id=person.id, flow=FLOW, step="org", data={"order_id": order_id}
+            )  # type: ignore[arg-type]
+    label = ctx.t(choices.REQUESTER_TYPE[kind])
     if not asks_more:
         return Reply(ctx.t("reports.asker.saved", type=label), edit=True)
     return Reply(ctx.t("reports.asker.org", type=label), edit=True)
@@ -103,8 +112,8 @@ async def answer(ctx: Ctx) -> Result:
         if not text or len(text) > 100:
             return ctx.reply("reports.asker.org_again")
         async with ctx.deps.db.session() as session:
-            person = await session.get(Person, ctx.person.id)
-            order = await session.get(Order, order_id) if order_id else None
+            person = await person_by_id(session, person_id=ctx.person.id)
+            order = await order_by_id(session, order_id=order_id) if order_id else None
             if person is not None:
                 person.org_name, person.updated_at = text, utcnow()
                 session.add(person)
@@ -112,28 +121,37 @@ async def answer(ctx: Ctx) -> Result:
                 order.org_name = text
                 session.add(order)
             if not order_id:  # changed from /requester: no order to size
-                await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+                await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
                 return ctx.reply("reports.asker.saved_org", org=text)
-            await dialog.put(session, ctx.person.id, FLOW, "people", {"order_id": order_id})  # type: ignore[arg-type]
-        skip = Button(ctx.t("reports.asker.skip"), callbacks.encode("rskip", order_id))
+            await save_dialog(
+                session,
+                person_id=ctx.person.id,
+                flow=FLOW,
+                step="people",
+                data={"order_id": order_id},
+            )  # type: ignore[arg-type]
+        skip = Button(
+            ctx.t("reports.asker.skip"),
+            callbacks.encode(callbacks.REQUESTER_SKIP_HEADCOUNT, order_id),
+        )
         return Reply(ctx.t("reports.asker.people", org=text), buttons=((skip,),))
     n = number(text, MAX_PEOPLE)
     if n is None or n < 1:
         return ctx.reply("reports.asker.people_again")
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is not None and order.requester_id == ctx.person.id:
             order.expected_people = n
             session.add(order)
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
     return ctx.reply("reports.asker.thanks_people", n=n)
 
 
 async def skip_people(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
-        state = await dialog.get(session, ctx.person.id)  # type: ignore[arg-type]
+        state = await dialog_of(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         if state is not None and state.flow == FLOW:
-            await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+            await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
     return Reply(ctx.t("reports.asker.thanks"), edit=True)
 
 
@@ -143,7 +161,7 @@ async def show(ctx: Ctx) -> Result:
     if kind is None:
         text = ctx.t("reports.asker.none")
     else:
-        text = ctx.t("reports.asker.current", type=ctx.t(f"reports.rtype.{kind}"))
+        text = ctx.t("reports.asker.current", type=ctx.t(choices.REQUESTER_TYPE[kind]))
         if org:
             text += "\n" + ctx.t("reports.asker.current_org", org=org)
     return Reply(text + "\n" + ctx.t("reports.asker.change"), buttons=_type_buttons(ctx.lang, 0))
@@ -155,17 +173,20 @@ async def show(ctx: Ctx) -> Result:
 async def on_confirmed(deps: Deps, *, order_id: int, **_: Any) -> None:
     """Once the requester confirmed, ask the volunteer how many people the job reached."""
     async with deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         held = order.volunteer_id if order is not None else None
-        vol = await session.get(Volunteer, held) if held else None
-        person = await session.get(Person, vol.person_id) if vol else None
+        vol = await volunteer_by_id(session, volunteer_id=held) if held else None
+        person = await person_by_id(session, person_id=vol.person_id) if vol else None
         if order is None or person is None or order.served_people is not None:
             return
         if order.expected_people is None and order.requester_type in (None, RequesterType.WORKER):
             return  # one worker helped: 惠及 1, nothing to ask
         code, lang = order.code, person.language
     buttons = rows(
-        *(Button(str(n), callbacks.encode("rserved", order_id, n)) for n in SERVED_CHOICES),
+        *(
+            Button(str(n), callbacks.encode(callbacks.JOB_PEOPLE_SERVED, order_id, n))
+            for n in SERVED_CHOICES
+        ),
         per_row=6,
     )
     await notify(deps, person, Reply(t(lang, "reports.served.ask", code=code), buttons=buttons))
@@ -174,7 +195,11 @@ async def on_confirmed(deps: Deps, *, order_id: int, **_: Any) -> None:
 async def _may_record(ctx: Ctx, session: Any, order: Order) -> None:
     if ctx.is_admin and await roles.in_scope(session, ctx, order.station_id):
         return
-    vol = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
+    vol = (
+        await volunteer_by_id(session, volunteer_id=order.volunteer_id)
+        if order.volunteer_id
+        else None
+    )
     if vol is None or vol.person_id != ctx.person.id:
         raise Forbidden()
 
@@ -192,7 +217,7 @@ async def served_button(ctx: Ctx) -> Result:
     if not 1 <= n <= MAX_PEOPLE:
         raise Expired()
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None:
             raise Expired()
         return Reply(await _record(ctx, order, n, session), edit=True)
@@ -214,9 +239,9 @@ async def served(ctx: Ctx) -> Result:
 def register(reg: Registry) -> None:
     reg.command("requester", show, menu="menu.requester")
     reg.command("served", served, audience=Audience.VOLUNTEER, menu="menu.served")
-    reg.button("rtype", choose_type)
-    reg.button("rskip", skip_people)
-    reg.button("rserved", served_button)
+    reg.button(callbacks.REQUESTER_PICK_TYPE, choose_type)
+    reg.button(callbacks.REQUESTER_SKIP_HEADCOUNT, skip_people)
+    reg.button(callbacks.JOB_PEOPLE_SERVED, served_button)
     reg.dialog(FLOW, answer)
     reg.listen("order_created", on_order_created)
     reg.listen("order_confirmed", on_confirmed)  # after the volunteer heard the verdict

@@ -18,52 +18,31 @@ from __future__ import annotations
 
 import re
 
-from bot import callbacks, dialog, roles
+from bot import callbacks, roles
 from bot.context import Ctx
 from bot.errors import Expired, Forbidden
-from bot.flows.admin_common import args, number, rest_text, team_by_slug
+from bot.flows.admin_common import args, number, rest_text
+from bot.flows.service_menu import DEFAULT_SERVICES, seeded
 from bot.notify import notify
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Reply, rows
 from bot.reports.periods import Period
 from store import services as store
+from store.dialogs import clear_dialog, dialog_of, save_dialog
 from store.models import (
-    Person,
     ServiceList,
-    Team,
     TeamService,
-    Volunteer,
     VolunteerService,
     VolunteerStatus,
     utcnow,
 )
+from store.people import person_by_id
+from store.teams import team_by_id, team_by_slug
+from store.volunteers import by_person, volunteer_by_id
 
-# The default catalog: 15 kinds of help, each under its team (team slug, name, what it covers).
-DEFAULT_SERVICES: list[tuple[str, str, str]] = [
-    ("tech", "数控加工", "数控机床编程、加工精度与报警处理"),
-    ("tech", "焊接工艺", "焊接缺陷、变形与工艺改进"),
-    ("tech", "设备故障诊断", "生产设备故障排查与维修建议"),
-    ("electric", "电机维修", "电机、水泵电气故障维修"),
-    ("electric", "线路检修", "厂房、老旧小区线路检查与改造"),
-    ("skills", "技能培训", "技能课程、考证辅导、点课"),
-    ("skills", "师徒结对", "名师带徒、班组长培训"),
-    ("legal", "法律咨询", "劳动合同、欠薪、工伤、社保咨询"),
-    ("health", "义诊", "量血压、健康咨询、慢病指导"),
-    ("health", "心理疏导", "职工心理健康与减压"),
-    ("safety", "安全培训", "安全生产宣讲、消防演练"),
-    ("agri", "农技指导", "果树、病虫害、种养殖技术"),
-    ("convenience", "家电维修", "冰箱、洗衣机、空调、电视维修"),
-    ("convenience", "义务理发", "免费理发"),
-    ("lecture", "劳模宣讲", "劳模精神、工匠精神宣讲进企业、进校园"),
-]
 FLOW = "slist"
 MAX_LIST = 3000
 _SPLIT = re.compile(r"\s*[|｜]\s*")
-
-
-async def _seeded(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await store.seed_defaults(session, catalog=DEFAULT_SERVICES)
 
 
 def _month(ctx: Ctx) -> str:
@@ -73,27 +52,6 @@ def _month(ctx: Ctx) -> str:
 # ---------------------------------------------------------------- /order → team → services
 
 
-async def team_menu(ctx: Ctx, team: Team) -> Reply | None:
-    """The team's services as buttons, or None when it lists none."""
-    await _seeded(ctx)
-    async with ctx.deps.db.session() as session:
-        found = await store.team_services(session, team_id=team.id)
-    if not found:
-        return None
-    lines = [ctx.t("services.menu", team=team.name)]
-    lines += [ctx.t("services.item", name=s.name, description=s.description) for s in found]
-    buttons = [Button(s.name, callbacks.encode("svc", s.id)) for s in found]
-    return Reply("\n".join(lines), buttons=rows(*buttons, per_row=3))
-
-
-async def with_team_menu(ctx: Ctx, team: Team, started: Result) -> Result:
-    """After /order → team started a draft: also offer the team's services to pick."""
-    if not (isinstance(started, Reply) and started.buttons):  # a refusal: nothing to add
-        return started
-    menu = await team_menu(ctx, team)
-    return [started, menu] if menu is not None else started
-
-
 async def pick_service(ctx: Ctx) -> Result:
     """A service button: put it on the open order draft of its team, or start one."""
     from bot.flows.order_draft import FLOW as ORDER_FLOW
@@ -101,14 +59,16 @@ async def pick_service(ctx: Ctx) -> Result:
 
     service_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        service = await session.get(TeamService, service_id)
-        team = await session.get(Team, service.team_id) if service else None
+        service = await store.service_by_id(session, service_id=service_id)
+        team = await team_by_id(session, team_id=service.team_id) if service else None
         if service is None or not service.active or team is None or not team.active:
             raise Expired()
-        state = await dialog.get(session, ctx.person.id)  # type: ignore[arg-type]
+        state = await dialog_of(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         if state is not None and state.flow == ORDER_FLOW and state.data.get("team_id") == team.id:
             data = dict(state.data, service_id=service.id)
-            await dialog.put(session, ctx.person.id, ORDER_FLOW, state.step, data)  # type: ignore[arg-type]
+            await save_dialog(
+                session, person_id=ctx.person.id, flow=ORDER_FLOW, step=state.step, data=data
+            )  # type: ignore[arg-type]
             return ctx.reply("services.chosen", name=service.name, team=team.name)
     started = await _start_with_team(ctx, team, "browse", {"service_id": service.id})
     if isinstance(started, Reply) and started.buttons:
@@ -120,9 +80,9 @@ async def order_offer(ctx: Ctx) -> Result:
     """A volunteer's own offer: the order goes to them first (``preferred_volunteer_id``)."""
     offer_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        offer = await session.get(VolunteerService, offer_id)
-        team = await session.get(Team, offer.team_id) if offer and offer.team_id else None
-        vol = await session.get(Volunteer, offer.volunteer_id) if offer else None
+        offer = await store.offer_by_id(session, offer_id=offer_id)
+        team = await team_by_id(session, team_id=offer.team_id) if offer and offer.team_id else None
+        vol = await volunteer_by_id(session, volunteer_id=offer.volunteer_id) if offer else None
     if offer is None or not offer.active or team is None or not team.active or vol is None:
         raise Expired()
     if vol.person_id == ctx.person.id:
@@ -148,13 +108,13 @@ async def servicelist(ctx: Ctx) -> Result:
         if not ctx.is_admin:
             raise Forbidden()
         return await ADMIN_SUBCOMMANDS[sub](ctx, a[1:])
-    await _seeded(ctx)
+    await seeded(ctx)
     month = _month(ctx)
     async with ctx.deps.db.session() as session:
         published = await store.month_list(session, month=month)
         starred = await store.team_services(session, highlighted=True)
         offered = await store.offers(session)
-        person = await session.get(Person, ctx.person.id)
+        person = await person_by_id(session, person_id=ctx.person.id)
     lines = [ctx.t("services.list.head", month=month)]
     lines.append(published.text if published else ctx.t("services.list.none"))
     buttons: list[Button] = []
@@ -162,7 +122,7 @@ async def servicelist(ctx: Ctx) -> Result:
         lines.append(ctx.t("services.list.starred"))
         for s in starred:
             lines.append(ctx.t("services.item", name=s.name, description=s.description))
-            buttons.append(Button(s.name, callbacks.encode("svc", s.id)))
+            buttons.append(Button(s.name, callbacks.encode(callbacks.SERVICE_PICK, s.id)))
     if offered:
         lines.append(ctx.t("services.list.offers"))
         for o, v in offered[:20]:
@@ -178,18 +138,25 @@ async def servicelist(ctx: Ctx) -> Result:
                 )
             )
             buttons.append(
-                Button(ctx.t("services.offer.btn", title=o.title), callbacks.encode("vsord", o.id))
+                Button(
+                    ctx.t("services.offer.btn", title=o.title),
+                    callbacks.encode(callbacks.SERVICE_ORDER_OFFER, o.id),
+                )
             )
     subscribed = bool(person and person.servicelist_optin)
     toggle = "services.list.unsubscribe" if subscribed else "services.list.subscribe"
-    buttons.append(Button(ctx.t(toggle), callbacks.encode("slsub", 0 if subscribed else 1)))
+    buttons.append(
+        Button(
+            ctx.t(toggle), callbacks.encode(callbacks.SERVICELIST_SUBSCRIBE, 0 if subscribed else 1)
+        )
+    )
     return Reply("\n".join(lines), buttons=rows(*buttons, per_row=2))
 
 
 async def subscribe(ctx: Ctx) -> Result:
     on = callbacks.int_arg(ctx.args, 0) == 1
     async with ctx.deps.db.session() as session:
-        person = await session.get(Person, ctx.person.id)
+        person = await person_by_id(session, person_id=ctx.person.id)
         assert person is not None
         person.servicelist_optin, person.updated_at = on, utcnow()
         session.add(person)
@@ -198,7 +165,9 @@ async def subscribe(ctx: Ctx) -> Result:
 
 async def _edit(ctx: Ctx, _a: list[str]) -> Result:
     async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, FLOW, "text", {"month": _month(ctx)})  # type: ignore[arg-type]
+        await save_dialog(
+            session, person_id=ctx.person.id, flow=FLOW, step="text", data={"month": _month(ctx)}
+        )  # type: ignore[arg-type]
     return ctx.reply("services.edit.ask", month=_month(ctx))
 
 
@@ -211,15 +180,17 @@ async def edit_text(ctx: Ctx) -> Result:
         return ctx.reply("services.edit.again", most=MAX_LIST)
     month = str(state.data.get("month") or _month(ctx))
     async with ctx.deps.db.session() as session:
-        row = await session.get(ServiceList, month)
+        row = await store.month_list(session, month=month)
         if row is None:
             row = ServiceList(month=month, text=text, author_id=ctx.person.id)
         else:
             row.text, row.author_id, row.published_at = text, ctx.person.id, utcnow()
         session.add(row)
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         n = len(await store.subscribers(session))
-    push = Button(ctx.t("services.edit.push", n=n), callbacks.encode("slpush", month))
+    push = Button(
+        ctx.t("services.edit.push", n=n), callbacks.encode(callbacks.SERVICELIST_PUSH, month)
+    )
     return Reply(ctx.t("services.edit.saved", month=month), buttons=((push,),))
 
 
@@ -246,7 +217,7 @@ async def _add(ctx: Ctx, a: list[str]) -> Result:
     if len(a) < 2:
         return ctx.reply("services.list.usage")
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, a[0])
+        team = await team_by_slug(session, slug=a[0])
         if team is None:
             return ctx.reply("services.list.unknown_team", slug=a[0])
         await store.seed_defaults(session, catalog=DEFAULT_SERVICES)
@@ -269,7 +240,7 @@ async def _service_arg(ctx: Ctx, a: list[str]) -> int | None:
 async def _remove(ctx: Ctx, a: list[str]) -> Result:
     service_id = await _service_arg(ctx, a)
     async with ctx.deps.db.session() as session:
-        service = await session.get(TeamService, service_id) if service_id else None
+        service = await store.service_by_id(session, service_id=service_id)
         if service is None or not service.active:
             return ctx.reply("services.list.usage")
         service.active = False
@@ -280,7 +251,7 @@ async def _remove(ctx: Ctx, a: list[str]) -> Result:
 async def _star(ctx: Ctx, a: list[str]) -> Result:
     service_id = await _service_arg(ctx, a)
     async with ctx.deps.db.session() as session:
-        service = await session.get(TeamService, service_id) if service_id else None
+        service = await store.service_by_id(session, service_id=service_id)
         if service is None or not service.active:
             return ctx.reply("services.list.usage")
         service.highlighted = not service.highlighted
@@ -298,7 +269,7 @@ ADMIN_SUBCOMMANDS = {"edit": _edit, "add": _add, "remove": _remove, "star": _sta
 async def myservices(ctx: Ctx) -> Result:
     """A volunteer's own offers: list, ``add 标题 | 说明 | 地点 | 时间``, ``remove <编号>``."""
     async with ctx.deps.db.session() as session:
-        vol = await store.volunteer_of(session, person_id=ctx.person.id)  # type: ignore[arg-type]
+        vol = await by_person(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         if vol is None or vol.status != VolunteerStatus.ACTIVE:
             return ctx.reply("services.mine.not_volunteer")
         a = args(ctx)
@@ -323,7 +294,7 @@ async def myservices(ctx: Ctx) -> Result:
             return ctx.reply("services.mine.added", id=offer.id, title=offer.title)
         if a and a[0].lower() == "remove":
             offer_id = number(a[1].lstrip("#")) if len(a) == 2 else None
-            gone = await session.get(VolunteerService, offer_id) if offer_id else None
+            gone = await store.offer_by_id(session, offer_id=offer_id)
             if gone is None or gone.volunteer_id != vol.id or not gone.active:
                 return ctx.reply("services.mine.usage")
             gone.active = False
@@ -353,8 +324,8 @@ async def myservices(ctx: Ctx) -> Result:
 def register(reg: Registry) -> None:
     reg.command("servicelist", servicelist, menu="menu.servicelist")
     reg.command("myservices", myservices, audience=Audience.VOLUNTEER, menu="menu.myservices")
-    reg.button("svc", pick_service)
-    reg.button("vsord", order_offer)
-    reg.button("slsub", subscribe)
-    reg.button("slpush", push, admin=True)
+    reg.button(callbacks.SERVICE_PICK, pick_service)
+    reg.button(callbacks.SERVICE_ORDER_OFFER, order_offer)
+    reg.button(callbacks.SERVICELIST_SUBSCRIBE, subscribe)
+    reg.button(callbacks.SERVICELIST_PUSH, push, admin=True)
     reg.dialog(FLOW, edit_text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.texts import has
+from bot.texts import choices
 
 if TYPE_CHECKING:
     from bot.context import Ctx
@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 def audit_key(ctx: Ctx, key: str) -> str:
     """A changed field (``description``) as a word (简介), or as stored when unnamed."""
-    text_key = f"reports.audit.key.{key}"
-    return ctx.t(text_key) if has(text_key) else key
+    text_key = choices.AUDIT_KEY.get(key)
+    return ctx.t(text_key) if text_key else key
 
 
 def audit_target(ctx: Ctx, row: AuditLog, fallback: str) -> str:
@@ -22,10 +22,10 @@ def audit_target(ctx: Ctx, row: AuditLog, fallback: str) -> str:
     kind = row.target_type or ""
     if kind == "order" or not kind:
         return fallback
-    if kind == "export" and has(f"reports.export.kind.{row.target_id}"):
-        return ctx.t(f"reports.export.kind.{row.target_id}")
-    key = f"reports.audit.target.{kind}"
-    return ctx.t(key, id=row.target_id or "") if has(key) else fallback
+    if kind == "export" and (kind_key := choices.EXPORT_KIND.get(row.target_id or "")):
+        return ctx.t(kind_key)
+    key = choices.AUDIT_TARGET.get(kind)
+    return ctx.t(key, id=row.target_id or "") if key else fallback
 
 
 def audit_value(ctx: Ctx, row: AuditLog, key: str, value: object) -> str | None:
@@ -35,9 +35,13 @@ def audit_value(ctx: Ctx, row: AuditLog, key: str, value: object) -> str | None:
     if not isinstance(value, str):
         return None
     if key == "status":
-        area = "admin.vstatus" if row.target_type == "volunteer" else "status"
-        if has(f"{area}.{value}"):
-            return ctx.t(f"{area}.{value}")
-    if key == "level" and has(f"reports.level.{value}"):
-        return ctx.t(f"reports.level.{value}")
+        words = (
+            choices.VOLUNTEER_STATUS_ADMIN
+            if row.target_type == "volunteer"
+            else choices.ORDER_STATUS
+        )
+        if value in words:
+            return ctx.t(words[value])
+    if key == "level" and value in choices.REPORT_LEVEL:
+        return ctx.t(choices.REPORT_LEVEL[value])
     return None

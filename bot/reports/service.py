@@ -4,18 +4,20 @@ the chart button and ``jiangxin export``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.reports import tables
 from bot.reports.figures import TECH_TEAMS, Figures, Report, build_report
 from bot.reports.periods import Period
-from bot.texts import t
+from bot.texts import choices, date_text, t
 from store.models import Station, Team
 from store.reports import CreatedRow, ServedRow, created_rows, served_rows
+from store.stations import stations_by_id
+from store.teams import teams_by_id
 
 
 @dataclass
@@ -34,7 +36,7 @@ def period_text(lang: str | None, period: Period) -> str:
         return t(lang, "reports.period.year", year=period.year)
     if period.kind == "quarter":
         return t(lang, "reports.period.quarter", year=period.year, q=period.quarter)
-    return t(lang, "reports.period.month", year=period.year, month=period.month)
+    return date_text(lang, "date.month", date(period.year, period.month, 1))
 
 
 async def load(
@@ -47,11 +49,8 @@ async def load(
 ) -> Loaded:
     """The period's report over ``within`` (None: everywhere), rolled up from ``root``."""
     start, end = period.bounds(tz)
-    stations: dict[int, Station] = {
-        s.id: s  # type: ignore[misc]
-        for s in (await session.exec(select(Station))).all()
-    }
-    teams: dict[int, Team] = {tm.id: tm for tm in (await session.exec(select(Team))).all()}  # type: ignore[misc]
+    stations = await stations_by_id(session)
+    teams = await teams_by_id(session)
     tech = frozenset(i for i, tm in teams.items() if tm.slug in TECH_TEAMS)
     served = await served_rows(session, start=start, end=end, stations=within)
     created = await created_rows(session, start=start, end=end, stations=within)
@@ -100,14 +99,14 @@ def summary_lines(lang: str | None, loaded: Loaded) -> list[list[Any] | str]:
     minutes = (
         round(r.median_to_claim.total_seconds() / 60, 1) if r.median_to_claim is not None else None
     )
-    head = [t(lang, f"reports.summary.{k}") for k in _FIGURE_KEYS]
+    head = [t(lang, choices.REPORT_FIGURE[k]) for k in _FIGURE_KEYS]
     lines: list[list[Any] | str] = [
         t(lang, "reports.summary.title", period=period, scope=scope),
         [t(lang, "reports.summary.item"), t(lang, "reports.summary.value")],
     ]
     values = [*_figure_cells(r.total), r.total.ratings, r.created, r.unclaimed, minutes]
     keys = [*_FIGURE_KEYS, "ratings", "created", "unclaimed", "median_minutes"]
-    lines += [[t(lang, f"reports.summary.{k}"), v] for k, v in zip(keys, values, strict=True)]
+    lines += [[t(lang, choices.REPORT_FIGURE[k]), v] for k, v in zip(keys, values, strict=True)]
     lines += ["", t(lang, "reports.summary.by_team"), [t(lang, "reports.summary.name"), *head]]
     for team_id in team_order(loaded):
         lines.append([team_name(lang, loaded, team_id), *_figure_cells(r.by_team[team_id])])
@@ -118,7 +117,7 @@ def summary_lines(lang: str | None, loaded: Loaded) -> list[list[Any] | str]:
     ]
     for line in r.stations:
         name = "　" * line.depth + line.station.name
-        level = t(lang, f"reports.level.{line.station.level}")
+        level = t(lang, choices.REPORT_LEVEL[line.station.level])
         lines.append([name, level, *_figure_cells(line.figures)])
     if r.no_station is not None:
         lines.append([t(lang, "reports.stats.no_station"), "", *_figure_cells(r.no_station)])
@@ -160,7 +159,7 @@ async def export_file(
 
     loaded = await load(session, period=period, tz=tz, within=within, root=root)
     content = workbook(
-        sheet_name=t(lang, f"reports.export.kind.{kind}"),
+        sheet_name=t(lang, choices.EXPORT_KIND[kind]),
         header=table.header(lang),
         rows=table.rows,
         summary_name=t(lang, "reports.sheet.summary"),

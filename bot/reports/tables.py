@@ -15,14 +15,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.exports import PRIVATE_COLUMNS, to_csv
-from bot.texts import t
-from store.models import Feedback, Order, Station, Team, Volunteer, VolunteerTeam
-from store.reports import SERVED
+from bot.reports.csvfile import PRIVATE_COLUMNS, to_csv
+from bot.texts import choices, t
+from store import reports as queries
+from store.models import Station, Team
+from store.stations import stations_by_id
+from store.teams import teams_by_id
+from store.volunteers import all_volunteers, team_memberships, volunteer_names
 
 ORDER_COLUMNS = (
     "code", "status", "team", "team_slug", "station", "source", "requester_type", "org_name",
@@ -50,7 +51,7 @@ class Table:
     rows: list[list[Any]]
 
     def header(self, lang: str | None) -> list[str]:
-        return [t(lang, f"admin.csv.{c}") for c in self.columns]
+        return [t(lang, choices.CSV_COLUMN[c]) for c in self.columns]
 
     def redacted(self) -> Table:
         """The same table without phones and addresses."""
@@ -80,41 +81,30 @@ def _yes_no(lang: str | None, value: bool | None) -> str:
 
 
 def requester_type_label(lang: str | None, value: str | None) -> str:
-    return t(lang, f"reports.rtype.{value}") if value else ""
+    return t(lang, choices.REQUESTER_TYPE[value]) if value else ""
 
 
 async def _lookups(session: AsyncSession) -> tuple[dict[int, Team], dict[int, Station]]:
-    teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
-    stations = {s.id: s for s in (await session.exec(select(Station))).all()}
-    return teams, stations  # type: ignore[return-value]
-
-
-async def _volunteer_names(session: AsyncSession) -> dict[int, str]:
-    rows = (await session.exec(select(Volunteer.id, Volunteer.name))).all()
-    return {vid: name for vid, name in rows if vid is not None}
+    return await teams_by_id(session), await stations_by_id(session)
 
 
 async def orders(
     session: AsyncSession, start: datetime, end: datetime, lang: str | None, within: set[int] | None
 ) -> Table:
     """Orders created in the period, one row each."""
-    stmt = (
-        select(Order, Feedback.rating, Feedback.comment)
-        .outerjoin(Feedback, col(Feedback.order_id) == col(Order.id))
-        .where(col(Order.created_at) >= start, col(Order.created_at) < end)
+    found = await queries.orders_created_with_feedback(
+        session, start=start, end=end, stations=within
     )
-    if within is not None:
-        stmt = stmt.where(col(Order.station_id).in_(within or {-1}))
     teams, stations = await _lookups(session)
-    names = await _volunteer_names(session)
+    names = await volunteer_names(session)
     rows = []
-    for o, rating, comment in (await session.exec(stmt.order_by(col(Order.id)))).all():
+    for o, rating, comment in found:
         team = teams.get(o.team_id)  # type: ignore[arg-type]
         station = stations.get(o.station_id)  # type: ignore[arg-type]
         rows.append(
             [
                 o.code,
-                t(lang, f"status.{o.status}"),
+                t(lang, choices.ORDER_STATUS[o.status]),
                 team.name if team else "",
                 team.slug if team else "",
                 station.name if station else "",
@@ -146,9 +136,7 @@ async def orders(
 
 async def _memberships(session: AsyncSession, teams: dict[int, Team]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
-    for vid, team_id in (
-        await session.exec(select(VolunteerTeam.volunteer_id, VolunteerTeam.team_id))
-    ).all():
+    for vid, team_id in await team_memberships(session):
         team = teams.get(team_id)
         if team is not None:
             out.setdefault(vid, []).append(team.name)
@@ -159,31 +147,18 @@ async def _work(
     session: AsyncSession, start: datetime, end: datetime
 ) -> dict[int, tuple[int, int]]:
     """Per volunteer: finished jobs and minutes in the period."""
-    rows = await session.exec(
-        select(Order.volunteer_id, func.count(), func.sum(Order.service_minutes))
-        .where(
-            col(Order.status).in_(SERVED),
-            col(Order.done_at) >= start,
-            col(Order.done_at) < end,
-            col(Order.volunteer_id).is_not(None),
-        )
-        .group_by(col(Order.volunteer_id))
-    )
-    return {vid: (n, minutes or 0) for vid, n, minutes in rows.all() if vid is not None}
+    return await queries.work_by_volunteer(session, start=start, end=end)
 
 
 async def volunteers(
     session: AsyncSession, start: datetime, end: datetime, lang: str | None, within: set[int] | None
 ) -> Table:
     """Every volunteer with the period's sessions and hours."""
-    stmt = select(Volunteer)
-    if within is not None:
-        stmt = stmt.where(col(Volunteer.station_id).in_(within or {-1}))
     teams, stations = await _lookups(session)
     member = await _memberships(session, teams)
     work = await _work(session, start, end)
     rows = []
-    for v in (await session.exec(stmt.order_by(col(Volunteer.id)))).all():
+    for v in await all_volunteers(session, stations=within):
         station = stations.get(v.station_id)  # type: ignore[arg-type]
         sessions, minutes = work.get(v.id, (0, 0))  # type: ignore[arg-type]
         rows.append(
@@ -193,7 +168,7 @@ async def volunteers(
                 v.phone,
                 station.name if station else "",
                 "、".join(member.get(v.id, [])),  # type: ignore[arg-type]
-                t(lang, f"admin.vstatus.{v.status}"),
+                t(lang, choices.VOLUNTEER_STATUS_ADMIN[v.status]),
                 v.star_level,
                 round(v.service_minutes / 60, 1),
                 sessions,
@@ -210,14 +185,11 @@ async def hours(
     session: AsyncSession, start: datetime, end: datetime, lang: str | None, within: set[int] | None
 ) -> Table:
     """Volunteers who served in the period, most hours first: the hours ledger."""
-    stmt = select(Volunteer)
-    if within is not None:
-        stmt = stmt.where(col(Volunteer.station_id).in_(within or {-1}))
     teams, stations = await _lookups(session)
     member = await _memberships(session, teams)
     work = await _work(session, start, end)
     rows: list[list[Any]] = []
-    for v in (await session.exec(stmt)).all():
+    for v in await all_volunteers(session, stations=within):
         if v.id not in work:
             continue
         sessions, minutes = work[v.id]  # type: ignore[index]
@@ -243,17 +215,11 @@ async def feedback(
     session: AsyncSession, start: datetime, end: datetime, lang: str | None, within: set[int] | None
 ) -> Table:
     """Ratings given in the period."""
-    stmt = (
-        select(Feedback, Order)
-        .join(Order, col(Order.id) == col(Feedback.order_id))
-        .where(col(Feedback.created_at) >= start, col(Feedback.created_at) < end)
-    )
-    if within is not None:
-        stmt = stmt.where(col(Order.station_id).in_(within or {-1}))
+    found = await queries.feedback_with_orders(session, start=start, end=end, stations=within)
     teams, stations = await _lookups(session)
-    names = await _volunteer_names(session)
+    names = await volunteer_names(session)
     rows = []
-    for f, o in (await session.exec(stmt.order_by(col(Feedback.id)))).all():
+    for f, o in found:
         team = teams.get(o.team_id)  # type: ignore[arg-type]
         station = stations.get(o.station_id)  # type: ignore[arg-type]
         vid = f.volunteer_id or o.volunteer_id

@@ -9,16 +9,20 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import func, select
 
-from bot import broadcast, exports, orders
+from bot import broadcast, orders
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Inbound, Kind
 from bot.reply import MessageRef, Reply
-from bot.stats import Figures, Month, Served, figures, median, month_stats
+from bot.reports.csvfile import BOM, to_csv
+from bot.reports.figures import Figures, figures, median
+from bot.reports.periods import Period
+from bot.reports.service import load
 from bot.texts import t
 from scheduler.runner import tick
 from store import tasks
@@ -41,6 +45,7 @@ from store.models import (
     Volunteer,
     VolunteerStatus,
 )
+from store.reports import ServedRow
 from tests.utils.admin import (
     Admin,
     add_order,
@@ -117,7 +122,12 @@ async def test_non_admin_is_refused_every_admin_command_and_nothing_changes(
     ]
     for command in commands:
         assert await stranger(command) == FORBIDDEN, command
-    for data in ("amenu:teams", "avok:1", "arkw:1:0", "abcgo:1"):
+    for data in (
+        "admin_menu:teams",
+        "pending_list_approve:1",
+        "admin_learn_keyword:1:0",
+        "broadcast_send:1",
+    ):
         outcome = await stranger.press(data)
         assert outcome.toast == FORBIDDEN and not outcome.replies, data
     # /order with a code from a non-admin is the worker's service list, not a timeline
@@ -151,7 +161,7 @@ async def test_admin_menu_and_its_shortcut_buttons(boss: Admin) -> None:
     await boss("/admin")
     outcome = await boss.press(boss.data("本月统计"))
     assert "2026年11月" in outcome.replies[0].text
-    assert (await boss.press("amenu:nonsense")).toast == EXPIRED
+    assert (await boss.press("admin_menu:nonsense")).toast == EXPIRED
 
 
 async def test_grant_scoped_admin_refresh_menu_and_revoke(
@@ -238,7 +248,7 @@ async def test_scoped_admin_is_refused_outside_their_station(
         "/editteam tech off",
     ):
         assert await li(command) == FORBIDDEN, command
-    assert (await li.press(f"avok:{far.id}")).toast == FORBIDDEN
+    assert (await li.press(f"pending_list_approve:{far.id}")).toast == FORBIDDEN
     assert await audit_actions(deps) == before
     assert (await get(deps, Order, outside.id)).status == OrderStatus.NEW
     assert (await get(deps, Volunteer, far.id)).status == VolunteerStatus.PENDING
@@ -333,11 +343,11 @@ async def test_volunteer_review_and_status_commands(
     assert "张&lt;b&gt;工&lt;/b&gt;" in pending and "李工" in pending and "王工" not in pending
     labels = [btn.label for r in boss.last.replies for row in r.buttons for btn in row]
     assert f"批准 #{a.id} 张<b>工</b>" in labels  # labels are plain text
-    outcome = await boss.press(f"avok:{a.id}")
+    outcome = await boss.press(f"pending_list_approve:{a.id}")
     assert "已批准" in (outcome.toast or "")
     assert "张" not in outcome.replies[0].text and outcome.replies[0].edit
-    assert (await boss.press(f"avok:{a.id}")).toast == EXPIRED  # decided already
-    assert (await boss.press(f"avno:{b.id}")).toast and (
+    assert (await boss.press(f"pending_list_approve:{a.id}")).toast == EXPIRED  # decided already
+    assert (await boss.press(f"pending_list_reject:{b.id}")).toast and (
         await get(deps, Volunteer, b.id)
     ).status == VolunteerStatus.REJECTED
     assert "王工" in await boss("/volunteers electric")
@@ -463,7 +473,7 @@ async def test_reroute_redispatches_and_learns_keywords(
     async def heard(deps: Deps, **payload: Any) -> None:
         events.append(payload)
 
-    deps.registry.listen("order_rerouted", heard)
+    deps.bus.listen("order_rerouted", heard)
     worker = await add_person(deps, 500, "工人")
     text = "车间里的老式行车吊钩开裂需要探伤"
     order = await add_order(
@@ -501,7 +511,7 @@ async def test_reroute_redispatches_and_learns_keywords(
     assert "不能改派" in await boss(f"/reroute {order.code} legal")
     actions = await audit_actions(deps)
     assert actions[:2] == ["order.reroute", "team.keywords"]
-    assert (await boss.press("arkw:999999:0")).toast == EXPIRED
+    assert (await boss.press("admin_learn_keyword:999999:0")).toast == EXPIRED
 
 
 async def test_assign_and_cancelorder(
@@ -544,19 +554,21 @@ async def test_assign_and_cancelorder(
 
 def test_figures_are_computed_from_served_orders() -> None:
     rows = [
-        Served(1, 1, 10, 100, 500, 60, 5),
-        Served(2, 1, 10, 100, 501, 30, None),
-        Served(3, 2, None, 101, 500, 90, 4),
+        ServedRow(1, 1, 10, 100, 500, 60, 5),
+        ServedRow(2, 1, 10, 100, 501, 30, None),
+        ServedRow(3, 2, None, 101, 500, 90, 4),
     ]
+    # 人次 counts every volunteer participation (3), not distinct requesters (2)
     assert figures(rows) == Figures(
-        sessions=3, volunteers=2, people=2, hours=3.0, rating=4.5, ratings=2
+        sessions=3, participations=3, volunteers=2, hours=3.0, reached=3, rating=4.5, ratings=2
     )
     assert figures([]) == Figures()
     assert median([timedelta(minutes=m) for m in (10, 30, 20, 40)]) == timedelta(minutes=25)
     assert median([]) is None
-    assert Month.parse("2026-11") == Month(2026, 11) == Month.parse("2026年11月")
-    assert Month.parse("2026-13") is None and Month.parse("hello") is None
-    assert Month(2026, 12).next() == Month(2027, 1)
+    assert Period.parse("2026-11") == Period(2026, 11) == Period.parse("2026年11月")
+    assert Period.parse("2026-13") is None and Period.parse("hello") is None
+    tz = ZoneInfo("Asia/Shanghai")
+    assert Period(2026, 12).bounds(tz)[1] == Period(2027, 1).bounds(tz)[0]
 
 
 async def _seed_month(deps: Deps, net: dict[str, Station]) -> dict[str, Any]:
@@ -630,15 +642,19 @@ async def _seed_month(deps: Deps, net: dict[str, Station]) -> dict[str, Any]:
 async def test_stats_of_a_seeded_month(deps: Deps, boss: Admin, net: dict[str, Station]) -> None:
     await _seed_month(deps, net)
     async with deps.db.session() as s:
-        report = await month_stats(s, Month(2026, 11), deps.settings.tz)
+        loaded = await load(s, period=Period(2026, 11), tz=deps.settings.tz, within=None, root=None)
+    report = loaded.report
     assert report.total == Figures(
-        sessions=3, volunteers=2, people=2, hours=3.5, rating=4.0, ratings=2
+        sessions=3, participations=3, volunteers=2, hours=3.5, reached=3, rating=4.0, ratings=2
     )
     assert report.created == 5 and report.cancelled == 1 and report.unclaimed == 1
     assert report.unclaimed_rate == pytest.approx(0.2)
     assert report.median_to_claim == timedelta(minutes=20) and report.claimed == 3
     assert report.by_team[await team_id(deps, "tech")].sessions == 2
-    assert report.by_station[net["dx"].id] == Figures(1, 1, 1, 0.5, 3.0, 1)
+    by_station = {line.station.id: line.figures for line in report.stations}
+    assert by_station[net["dx"].id] == Figures(
+        sessions=1, participations=1, volunteers=1, hours=0.5, reached=1, rating=3.0, ratings=1
+    )
     text = await boss("/stats 2026-11")
     for part in (
         "服务场次：3 场",
@@ -725,9 +741,9 @@ async def _last_export(engine: Engine, uid: int) -> Reply:
 
 
 def test_csv_cells_are_defused_and_bom_prefixed() -> None:
-    data = exports.to_csv(["a", "b"], [["=1+1", "+86 138"], ["-x", "@y"], [3, None]])
+    data = to_csv(["a", "b"], [["=1+1", "+86 138"], ["-x", "@y"], [3, None]])
     text = data.decode("utf-8-sig")
-    assert data.startswith(exports.BOM.encode())
+    assert data.startswith(BOM.encode())
     assert list(csv.reader(io.StringIO(text))) == [
         ["a", "b"],
         ["'=1+1", "'+86 138"],
@@ -756,9 +772,9 @@ async def test_audit_shows_the_latest_actions(deps: Deps, boss: Admin) -> None:
 
 @pytest.fixture
 def fast_broadcast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 500.0)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 500.0)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
 
 
 async def test_broadcast_fans_out_and_counts_the_roll_call(
@@ -811,7 +827,7 @@ async def test_broadcast_fans_out_and_counts_the_roll_call(
     assert sorted(answers.values()) == ["no", "yes"]
     # somebody who did not receive it cannot answer (forged button)
     assert (await Admin(engine, 850).press(yes)).toast == EXPIRED  # type: ignore[arg-type]
-    assert (await v0.press(f"abcr:{row.id}:maybe")).toast == EXPIRED
+    assert (await v0.press(f"broadcast_answer:{row.id}:maybe")).toast == EXPIRED
     assert "broadcast.start" in await audit_actions(deps)
 
 
@@ -855,9 +871,9 @@ async def test_broadcast_resumes_after_a_stop_and_after_a_crash(
     notifier_of: RecordingNotifier,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 100.0)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 100.0)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
     for i in range(30):
         await add_volunteer(deps, 800 + i, f"队员{i}", teams=("emergency",))
     await boss("/broadcast all 集合")

@@ -335,7 +335,7 @@ def test_cli_export_writes_the_same_workbook(tmp_path: Path, sqlite_db_url: str)
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "bot.cli", "export", *args],
+            [sys.executable, "-m", "jiangxin.cli", "export", *args],
             cwd=tmp_path,
             env=env,
             capture_output=True,
@@ -399,7 +399,7 @@ async def test_chart_button_sends_pngs_with_their_numbers(
     captions = [r.text for r in out.replies]
     assert "城关镇服务站 3 场" in captions[2] and "东乡" not in captions[2]
     # the data of a button cannot widen the scope
-    out = await town.press(callbacks.encode("rchart", "2026-11", "yh"))
+    out = await town.press(callbacks.encode(callbacks.REPORT_CHARTS, "2026-11", "yh"))
     assert out.replies == [] and out.toast
 
 
@@ -457,7 +457,7 @@ def _sent_button(notifier: RecordingNotifier, external_id: str, label: str) -> s
 async def test_who_asked_is_asked_once_remembered_and_changeable(
     deps: Deps, engine: Engine, boss: Admin, notifier: RecordingNotifier
 ) -> None:
-    deps.registry.listeners["order_created"] = [requester.on_order_created]  # no dispatch here
+    deps.bus.listeners["order_created"] = [requester.on_order_created]  # no dispatch here
     chat = Chat(engine)
     await to_summary(chat)
     await chat.press("确认提交")
@@ -495,7 +495,7 @@ async def test_who_asked_is_asked_once_remembered_and_changeable(
     assert "职工个人" in chat.text and "华东机械厂" not in chat.text
     # someone else's order cannot be labelled with a forged button
     other = Chat(engine, Actor("telegram", "1002", "李四"))
-    out = await other.press_data(callbacks.encode("rtype", first.id, "s"))
+    out = await other.press_data(callbacks.encode(callbacks.REQUESTER_PICK_TYPE, first.id, "s"))
     assert out.toast and (await all_orders(deps))[0].requester_type == RequesterType.ENTERPRISE
     # the export shows who asked
     await boss("/export orders 2026-11")
@@ -572,7 +572,7 @@ async def _submit(chat: Chat, need: str) -> None:
 async def test_order_shows_team_then_services_and_records_the_service(
     deps: Deps, engine: Engine
 ) -> None:
-    deps.registry.listeners["order_created"] = []  # ordering alone here
+    deps.bus.listeners["order_created"] = []  # ordering alone here
     chat = Chat(engine)
     await chat.command("order")
     out = await chat.press("便民利民服务队")
@@ -655,7 +655,9 @@ async def test_volunteer_offer_goes_to_that_volunteer_first_then_the_team(
     assert await _offered(deps, order.id) == {owner.id, *(v.id for v in others)}
     assert any(order.code in x for x in notifier.texts_to("802"))
     # the owner cannot order their own service; retiring it takes it off the list
-    own = await me.press(callbacks.encode("vsord", order.volunteer_service_id))
+    own = await me.press(
+        callbacks.encode(callbacks.SERVICE_ORDER_OFFER, order.volunteer_service_id)
+    )
     assert "不能给自己点单" in own.replies[0].text
     assert "已下架" in await me(f"/myservices remove {order.volunteer_service_id}")
     await chat.command("servicelist")
@@ -682,12 +684,12 @@ async def test_monthly_report_sends_admins_last_month_with_charts(
     await boss("/grant 71 cgz")
     notifier.clear()
     clock.set(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # 09:00 on 1 December in Shanghai
-    await deps.registry.tasks["star_levels"](deps, await _task_like(deps, "star_levels"))
+    await deps.bus.tasks["star_levels"](deps, await _task_like(deps, "star_levels"))
     await emit(deps, "month_started")  # a repeated event makes no second report
     async with deps.db.session() as s:
         [task] = (await s.exec(select(Task).where(Task.kind == reports_flow.MONTHLY))).all()
     assert task.payload == {"month": "2026-11"}
-    await deps.registry.tasks[reports_flow.MONTHLY](deps, task)
+    await deps.bus.tasks[reports_flow.MONTHLY](deps, task)
     boss_got = notifier.to("1")
     assert "2026年11月 服务统计" in boss_got[0].text and "服务场次：6 场" in boss_got[0].text
     assert [r.document.filename for r in boss_got[1:] if r.document] == [
