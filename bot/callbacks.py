@@ -71,6 +71,7 @@ ORDER_PICK_TEAM = "order_pick_team"  # token, team slug or "none" (admin triage)
 # team slug, from the /order list (starts a dialog: no token)
 ORDER_BROWSE_TEAM = "order_browse_team"
 ORDER_PICK_TIME = "order_pick_time"  # token, time preset
+ORDER_TIME_GUESS = "order_time_guess"  # token, "yes" (the offered reading) or "retype"
 ORDER_PHOTOS_DONE = "order_photos_done"  # token, "done"
 ORDER_SUMMARY = "order_summary"  # token, "ok" (submit) or "edit"
 ORDER_EDIT_FIELD = "order_edit_field"  # token, field or "back"

@@ -8,6 +8,7 @@ since one message cannot both remove a reply keyboard and carry inline buttons.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from bot.flows.order_draft import (
     team_label,
 )
 from bot.reply import Button, KeyButton, Reply, rows
-from bot.texts import Safe, choices, t
+from bot.texts import Safe, choices, date_text, t
 from store.models import Station, Team
 from store.stations import station_by_id
 from store.teams import team_by_id
@@ -127,11 +128,22 @@ def _time_buttons(ctx: Ctx, data: dict[str, Any]) -> tuple[tuple[Button, ...], .
 
 
 def prompt_time(ctx: Ctx, data: dict[str, Any]) -> Reply:
-    return Reply(ctx.t("ordering.time.ask"), buttons=_time_buttons(ctx, data))
+    return Reply(
+        ctx.t("ordering.time.ask", example=example_day(ctx)), buttons=_time_buttons(ctx, data)
+    )
 
 
 def prompt_time_text(ctx: Ctx, data: dict[str, Any]) -> Reply:
-    return Reply(ctx.t("ordering.time.custom"), buttons=rows(close_button(ctx, data)))
+    return Reply(
+        ctx.t("ordering.time.custom", example=example_day(ctx)),
+        buttons=rows(close_button(ctx, data)),
+    )
+
+
+def example_day(ctx: Ctx) -> str:
+    """A real day a few days ahead for "e.g." texts, never a date that has passed."""
+    day = ctx.deps.now().astimezone(ctx.deps.settings.tz).date() + timedelta(days=4)
+    return date_text(ctx.lang, "date.example", day)
 
 
 def prompt_phone(ctx: Ctx, data: dict[str, Any]) -> Reply:

@@ -10,11 +10,12 @@ untouched; a step finished from 修改 returns to the summary.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from functools import partial
 from typing import Any
 
-from bot import phones, timeparse
-from bot.callbacks import str_arg
+from bot import callbacks, phones, timeparse
+from bot.callbacks import encode, str_arg
 from bot.context import Ctx
 from bot.dialog import Dialog
 from bot.dialog import Step as DialogStep
@@ -39,6 +40,8 @@ from bot.flows.order_draft import (
 )
 from bot.flows.order_prompts import (
     ack,
+    close_button,
+    example_day,
     photo_buttons,
     place_display,
     prompt_confirm,
@@ -53,7 +56,7 @@ from bot.flows.order_prompts import (
     when,
 )
 from bot.flows.order_words import is_chitchat, is_label, yes_or_no
-from bot.reply import Reply
+from bot.reply import Button, KeyButton, Reply, rows
 from bot.texts import choices
 
 # ---------------------------------------------------------------- routing the need
@@ -230,15 +233,58 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
     else:
         parsed = timeparse.parse_detailed(text, ctx.deps.now(), ctx.deps.settings.tz)
         window, pref = parsed.window, "custom"
+        if window is None and parsed.guess is not None:
+            return await offer_guess(ctx, data, text, parsed.guess)
         if window is None:
-            return await hint(
-                ctx, data, step, choices.ORDER_TIME_UNCLEAR[parsed.reason or "unknown"], text=text
-            )
+            # Asked again in words only: the preset buttons were shown once already.
+            if step != Step.TIME_TEXT:
+                await save(ctx, Step.TIME_TEXT, data)
+            key = choices.ORDER_TIME_UNCLEAR[parsed.reason or "unknown"]
+            return await hint(ctx, data, Step.TIME_TEXT, key, text=text, example=example_day(ctx))
     if window is None:
         return await hint(ctx, data, step)
     set_time(ctx, data, pref, text, window)
     saved = ctx.t("ordering.time.saved", time=when(ctx, data))
     return [Reply(saved), await advance(ctx, data, step)]
+
+
+async def offer_guess(ctx: Ctx, data: dict[str, Any], text: str, guess: timeparse.Window) -> Reply:
+    """An unclear time with one likely reading: offered for one tap instead of a refusal."""
+    data["time_guess"] = {
+        "text": text[:MAX_TIME_TEXT],
+        "start": guess.start.isoformat(),
+        "end": guess.end.isoformat(),
+    }
+    await save(ctx, Step.TIME_TEXT, data)
+    tz = ctx.deps.settings.tz
+    shown = timeparse.format_window(guess.start, guess.end, tz, ctx.lang)
+    tok = data["tok"]
+    buttons = rows(
+        Button(ctx.t("ordering.btn.guess_yes"), encode(callbacks.ORDER_TIME_GUESS, tok, "yes")),
+        Button(
+            ctx.t("ordering.btn.guess_retype"), encode(callbacks.ORDER_TIME_GUESS, tok, "retype")
+        ),
+        close_button(ctx, data),
+    )
+    return Reply(ctx.t("ordering.time.guess", text=text, time=shown), buttons=buttons)
+
+
+async def guess_button(ctx: Ctx) -> list[Reply]:
+    """是的 (take the offered reading) / 重新输入 under a time the bot was unsure of."""
+    data = require(ctx, str_arg(ctx.args, 0), Step.TIME_TEXT)
+    answer = str_arg(ctx.args, 1, ("yes", "retype"))
+    guess = data.pop("time_guess", None)
+    if answer == "retype" or guess is None:
+        await save(ctx, Step.TIME_TEXT, data, renew=False)
+        return [dataclasses.replace(prompt_time_text(ctx, data), edit=True)]
+    window = timeparse.Window(
+        datetime.fromisoformat(guess["start"]), datetime.fromisoformat(guess["end"])
+    )
+    if window.end <= ctx.deps.now():
+        raise Expired()
+    set_time(ctx, data, "custom", guess["text"], window)
+    saved = Reply(ctx.t("ordering.time.saved", time=when(ctx, data)), edit=True)
+    return [saved, await advance(ctx, data, Step.TIME_TEXT)]
 
 
 async def on_phone(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
@@ -247,18 +293,23 @@ async def on_phone(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
     if kind == Kind.CONTACT:
         if not ctx.event.contact_is_self:
             return await hint(ctx, data, Step.PHONE, "ordering.hint.phone_not_self")
-        phone = phones.normalize_mobile(ctx.event.phone)
-        if phone is None:
-            return await hint(ctx, data, Step.PHONE, "ordering.hint.phone_foreign")
+        checked = phones.check_phone(ctx.event.phone)
+        if checked.phone is None:
+            # Asked to type one instead, without the share button that would send it again.
+            problem = ctx.t(choices.PHONE_PROBLEM[checked.problem or phones.NOT_A_NUMBER])
+            return Reply(problem, keyboard=((KeyButton(ctx.t("ordering.kb.cancel")),),))
+        phone = checked.phone
     elif kind == Kind.TEXT:
         saved = ctx.person.phone
         if saved and is_label(ctx, "ordering.kb.saved_phone", phone=phones.mask_phone(saved)):
             phone = saved
         else:
             # "我的手机是138…" or "138… 谢谢" is as good as the bare number.
-            phone = phones.normalize_mobile(ctx.event.text) or phones.find_mobile(ctx.event.text)
-            if phone is None:
-                return await hint(ctx, data, Step.PHONE, "ordering.hint.phone_invalid")
+            checked = phones.check_phone(ctx.event.text)
+            if checked.phone is None:
+                key = choices.PHONE_PROBLEM[checked.problem or phones.NOT_A_NUMBER]
+                return await hint(ctx, data, Step.PHONE, key)
+            phone = checked.phone
     else:
         return await hint(ctx, data, Step.PHONE)
     data["phone"] = phone

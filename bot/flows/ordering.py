@@ -347,5 +347,6 @@ def register(reg: Registry) -> None:
     reg.button(callbacks.ORDER_CLOSE, close_button)
     reg.button(callbacks.ORDER_SUMMARY, summary_button)
     reg.button(callbacks.ORDER_PICK_TIME, steps.time_button)
+    reg.button(callbacks.ORDER_TIME_GUESS, steps.guess_button)
     reg.button(callbacks.ORDER_PHOTOS_DONE, steps.photos_button)
     reg.button(callbacks.ORDER_EDIT_FIELD, steps.edit_button)

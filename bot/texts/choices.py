@@ -356,6 +356,14 @@ CHANNEL: Final = {
     "wechat": "reach.channel.wechat",
 }
 
+# Why a phone number was refused (bot.phones.check_phone), as the dialog explains it.
+PHONE_PROBLEM: Final = {
+    "foreign": "ordering.phone.problem.foreign",
+    "no_area_code": "ordering.phone.problem.no_area_code",
+    "not_a_number": "ordering.phone.problem.not_a_number",
+    "several": "ordering.phone.problem.several",
+}
+
 # ---------------------------------------------------------------- reports (issue 19)
 
 # Who an order serves (RequesterType).

@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.engine import MAX_TEXT_LENGTH, Engine
 from bot.events import Actor, Inbound, Kind
 from bot.flows.ordering import is_chitchat
+from bot.reply import Outcome
 from store import tasks
 from store.models import Order, OrderStatus, Person, Station, Task, Team
 from tests.utils.notifier import RecordingNotifier
@@ -375,11 +376,12 @@ async def test_unexpected_messages_get_the_step_hint(engine: Engine) -> None:
     assert "请发送手机号或点击下方按钮分享" in chat.text
     assert ("📱 分享我的手机号", "contact") in keyboard(out)
     await chat.say("12345")
-    assert "不是有效的手机号" in chat.text
+    assert "没看懂这个号码" in chat.text
     await chat.send(kind=Kind.CONTACT, phone="8613900000000", contact_is_self=False)
     assert "本人" in chat.text
-    await chat.send(kind=Kind.CONTACT, phone="+14155550100", contact_is_self=True)
-    assert "中国大陆" in chat.text
+    out = await chat.send(kind=Kind.CONTACT, phone="+14155550100", contact_is_self=True)
+    assert "境外号码" in chat.text and "中国大陆" in chat.text
+    assert ("📱 分享我的手机号", "contact") not in keyboard(out)  # no loop: type it instead
     await chat.say("13812345678")
     await chat.say("没有照片")
     assert "完成" in chat.text
@@ -583,21 +585,50 @@ async def test_saved_phone_is_offered_next_time(engine: Engine) -> None:
     assert state is not None and state.data["phone"] == "13812345678"
 
 
-async def test_unclear_times_are_asked_again(engine: Engine) -> None:
+async def test_unclear_times_are_offered_for_one_tap_or_asked_again(engine: Engine) -> None:
     chat = Chat(engine)
     await chat.say("注塑件毛边太多怎么办")
     await chat.press("✅ 对，交给技术攻关服务队")
     await chat.say("跳过")
-    await chat.say("明天3点")
-    assert "上午还是下午" in chat.text and button_data(chat.last, "尽快")
-    await chat.say("下午")
-    assert "哪一天" in chat.text
+    assert "11月27日下午3点" in chat.text  # the example is a real day ahead, not a fixed one
+    await chat.say("明天3点")  # 03:00 or 15:00? The likely one is offered, not refused.
+    assert "是指 <b>11月24日(周二) 15:00–16:00</b> 吗？" in chat.text
+    assert [b.label for row in chat.last.replies[-1].buttons for b in row] == [
+        "✅ 是的",
+        "✏️ 重新输入",
+        "取消",
+    ]
+    await chat.press("✏️ 重新输入")
+    assert "请输入希望的时间" in chat.text
     await chat.say("11月20日")
     assert "已经过去" in chat.text
+    assert not button_data_or_none(chat.last, "尽快")  # no second wall of preset buttons
+    await chat.say("看情况")
+    assert "没看懂" in chat.text and "11月27日下午3点" in chat.text
     state = await state_of(engine.deps)
-    assert state is not None and state.step == "time" and state.data["time_pref"] is None
+    assert state is not None and state.step == "time_text" and state.data["time_pref"] is None
+    await chat.say("周六十点")
+    await chat.press("✅ 是的")
+    assert "11月28日(周六) 10:00–11:00" in chat.text
+    state = await state_of(engine.deps)
+    assert state is not None and state.step == "phone"
+    assert state.data["time_text"] == "周六十点"
+
+
+async def test_a_clear_time_after_a_refusal_is_taken(engine: Engine) -> None:
+    chat = Chat(engine)
+    await chat.say("注塑件毛边太多怎么办")
+    await chat.press("✅ 对，交给技术攻关服务队")
+    await chat.say("跳过")
+    await chat.say("11月20日")
+    assert "已经过去" in chat.text
     await chat.say("明天下午3点")
     assert "11月24日(周二) 15:00–16:00" in chat.text
+
+
+def button_data_or_none(outcome: Outcome, label: str) -> str | None:
+    found = [b.data for r in outcome.replies for row in r.buttons for b in row if b.label == label]
+    return found[0] if found else None
 
 
 async def test_five_photos_then_the_summary(engine: Engine) -> None:

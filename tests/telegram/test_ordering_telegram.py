@@ -209,7 +209,7 @@ async def test_bad_input_gets_hints_and_keeps_the_draft(tg: TgRig) -> None:
     await u.send_sticker()
     assert "请发送手机号或点击下方按钮分享" in (await u.next_message()).text
     await u.send("12345")
-    assert "不是有效的手机号" in (await u.next_message()).text
+    assert "没看懂这个号码" in (await u.next_message()).text
 
 
 async def test_stale_and_forged_buttons_answer_expired(tg: TgRig) -> None:
@@ -274,3 +274,26 @@ async def test_myorders_timeline_and_cancel(tg: TgRig) -> None:
     assert "JX-000001" in push.text and "已取消" in push.text
     [order] = await orders_of(tg)
     assert order.status == OrderStatus.CANCELLED and order.cancel_reason == "时间安排不开"
+
+
+async def test_an_unsure_time_is_one_tap_and_a_landline_is_accepted(tg: TgRig) -> None:
+    u = tg.user(2009, "陈师傅")
+    await u.send("注塑件毛边太多怎么办")
+    confirm = await u.next_message()
+    await u.press(YES_TECH, message=confirm)
+    await u.next_edit(confirm)
+    await u.next_message()  # the place prompt
+    await u.send("台州市临海市古城街道1号")
+    await u.next_message()  # place saved
+    time_prompt = await u.next_message()
+    await u.send("周六十点")
+    offer = await u.next_message()
+    assert "是指" in offer.text and "10:00" in offer.text
+    assert offer.buttons == [["✅ 是的"], ["✏️ 重新输入"], ["取消"]]
+    await u.press("✅ 是的", message=offer)
+    assert "10:00–11:00" in (await u.next_edit(offer)).text
+    assert len(time_prompt.buttons) > 1  # the preset buttons were shown once, before
+    await u.next_message()  # the phone prompt
+    await u.send("0576-85123456")
+    saved = await u.next_message()
+    assert "0576-85123456" in saved.text

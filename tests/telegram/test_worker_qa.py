@@ -149,14 +149,33 @@ async def test_a_phone_number_inside_a_sentence_is_taken(engine: Engine, typed: 
     assert state is not None and state.step == "photos" and state.data["phone"] == "13812345678"
 
 
-@pytest.mark.parametrize("typed", ["0574-88888888", "138123456789", "13812345678或13912345678"])
-async def test_landlines_and_ambiguous_numbers_are_refused(engine: Engine, typed: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("138123456789", "没看懂这个号码"),
+        ("13812345678或13912345678", "只留一个"),
+        ("88888888", "带上区号"),
+        ("+1 415 555 0100", "境外号码"),
+    ],
+)
+async def test_unusable_numbers_are_refused_saying_why(
+    engine: Engine, typed: str, why: str
+) -> None:
     chat = Chat(engine)
     await _at_phone(chat)
     await chat.say(typed)
-    assert "这不是有效的手机号" in chat.text
+    assert why in chat.text
     state = await state_of(engine.deps)
     assert state is not None and state.step == "phone" and state.data["phone"] is None
+
+
+async def test_a_landline_with_its_area_code_is_accepted(engine: Engine) -> None:
+    chat = Chat(engine)
+    await _at_phone(chat)
+    await chat.say("0574-88888888")
+    assert "☎️ 联系电话：0574-88888888" in chat.text
+    state = await state_of(engine.deps)
+    assert state is not None and state.step == "photos" and state.data["phone"] == "0574-88888888"
 
 
 async def test_a_time_in_traditional_characters_is_understood(engine: Engine) -> None:
