@@ -94,8 +94,12 @@ async def choose_type(ctx: Ctx) -> Result:
         asks_more = kind != RequesterType.WORKER and (busy is None or busy.flow == FLOW)
         if asks_more:
             await save_dialog(
-                session, person_id=person.id, flow=FLOW, step="org", data={"order_id": order_id}
-            )  # type: ignore[arg-type]
+                session,
+                person_id=person.id,  # type: ignore[arg-type]
+                flow=FLOW,
+                step="org",
+                data={"order_id": order_id},
+            )
     label = ctx.t(choices.REQUESTER_TYPE[kind])
     if not asks_more:
         return Reply(ctx.t("reports.asker.saved", type=label), edit=True)
@@ -125,11 +129,11 @@ async def answer(ctx: Ctx) -> Result:
                 return ctx.reply("reports.asker.saved_org", org=text)
             await save_dialog(
                 session,
-                person_id=ctx.person.id,
+                person_id=ctx.person.id,  # type: ignore[arg-type]
                 flow=FLOW,
                 step="people",
                 data={"order_id": order_id},
-            )  # type: ignore[arg-type]
+            )
         skip = Button(
             ctx.t("reports.asker.skip"),
             callbacks.encode(callbacks.REQUESTER_SKIP_HEADCOUNT, order_id),

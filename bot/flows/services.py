@@ -67,8 +67,12 @@ async def pick_service(ctx: Ctx) -> Result:
         if state is not None and state.flow == ORDER_FLOW and state.data.get("team_id") == team.id:
             data = dict(state.data, service_id=service.id)
             await save_dialog(
-                session, person_id=ctx.person.id, flow=ORDER_FLOW, step=state.step, data=data
-            )  # type: ignore[arg-type]
+                session,
+                person_id=ctx.person.id,  # type: ignore[arg-type]
+                flow=ORDER_FLOW,
+                step=state.step,
+                data=data,
+            )
             return ctx.reply("services.chosen", name=service.name, team=team.name)
     started = await _start_with_team(ctx, team, "browse", {"service_id": service.id})
     if isinstance(started, Reply) and started.buttons:
@@ -166,8 +170,12 @@ async def subscribe(ctx: Ctx) -> Result:
 async def _edit(ctx: Ctx, _a: list[str]) -> Result:
     async with ctx.deps.db.session() as session:
         await save_dialog(
-            session, person_id=ctx.person.id, flow=FLOW, step="text", data={"month": _month(ctx)}
-        )  # type: ignore[arg-type]
+            session,
+            person_id=ctx.person.id,  # type: ignore[arg-type]
+            flow=FLOW,
+            step="text",
+            data={"month": _month(ctx)},
+        )
     return ctx.reply("services.edit.ask", month=_month(ctx))
 
 
