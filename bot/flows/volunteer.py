@@ -21,6 +21,7 @@ from bot.notify import edit, notify_admins
 from bot.phones import mask_phone
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
+from bot.signin import signin_prompt
 from bot.texts import t
 from store.models import Station, Volunteer, VolunteerStatus
 
@@ -181,6 +182,9 @@ async def apply(ctx: Ctx) -> Result:
             VolunteerStatus.SUSPENDED: "volunteer.suspended_no_apply",
         }.get(volunteer.status, "volunteer.already")
         return ctx.reply(key)
+    prompt = await signin_prompt(ctx, "weblogin.required.volunteer")
+    if prompt is not None:
+        return prompt
     data: dict[str, Any] = {"mode": "apply", "teams": []}
     await _put(ctx, "name", data)
     first = await _ask(ctx, "name", data)

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.deps import Deps
 from bot.engine import Engine
-from handlers.web import chat, health, metrics, webhook
+from handlers.web import chat, health, login, metrics, webhook
 from handlers.web.hub import Hub
 from handlers.web.identity import SessionSigner, load_key
 from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS, TELEGRAM, WEBHOOK_SECRET
@@ -62,6 +62,7 @@ def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
     health.setup(app)
     metrics.setup(app)
     chat.setup(app)
+    login.setup(app)
     if telegram_app is not None and deps.settings.telegram_mode == "webhook":
         webhook.setup(app, deps.settings, telegram_app)
     return app

@@ -19,9 +19,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from sqlmodel import select
 
-from bot import people
+from bot import people, signin
 from bot.deps import Deps
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
@@ -188,6 +187,10 @@ class ChatSession:
         """Greet or follow a deep link, send the transcript, then serve frames until closed."""
         if person is not None:
             self.person_id, self.lang = person.id, person.language
+            # A signed-in browser acts as its person, whichever channel that person came from.
+            self.actor = Actor(
+                platform=person.platform, external_id=person.external_id, language=self.lang
+            )
         if person is None or start_payload:
             # First visit (the page's greeting), or a deep link such as a station's QR code.
             args = (start_payload,) if start_payload else ()
@@ -302,8 +305,7 @@ class ChatSession:
 
 async def _person_by_sid(deps: Deps, sid: str) -> Person | None:
     async with deps.db.session() as session:
-        stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == sid)
-        return (await session.exec(stmt)).first()
+        return await signin.person_of_session(session, sid)
 
 
 async def socket(request: web.Request) -> web.WebSocketResponse:

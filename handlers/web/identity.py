@@ -43,6 +43,11 @@ class SessionSigner:
             raise ValueError("the web session key must be at least 16 bytes")
         self._key = key
 
+    @property
+    def key(self) -> bytes:
+        """The server's secret, also keying the hashes of sign-in codes and links."""
+        return self._key
+
     def _signature(self, sid: str) -> str:
         return _b64(hmac.new(self._key, b"jx-web-session:" + sid.encode(), hashlib.sha256).digest())
 

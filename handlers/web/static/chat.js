@@ -182,6 +182,12 @@
   }
 
   function inlineButton(messageId, b) {
+    if (b.url === LOGIN_URL) {
+      var login = el('button', 'btn', b.label);
+      login.setAttribute('type', 'button');
+      login.onclick = function () { showLogin(); };
+      return login;
+    }
     var url = b.url ? safeUrl(b.url) : null;
     if (url) {
       var a = el('a', 'btn', b.label);
@@ -378,6 +384,92 @@
     byId('alert-ok').textContent = tr('ok');
     alertEl.hidden = false;
   }
+
+  /* ---------------------------------------------------------------- phone sign-in */
+
+  var LOGIN_URL = '#login';  // the core's "please sign in" button (bot/signin.py)
+  var loginEl = byId('login');
+  var loginTimer = null;
+
+  function postJson(path, body, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', path, true);
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.onload = function () {
+      var data = {};
+      try { data = JSON.parse(xhr.responseText || '{}'); } catch (e) { data = {}; }
+      done(xhr.status, data);
+    };
+    xhr.onerror = function () { done(0, {}); };
+    xhr.send(JSON.stringify(body));
+  }
+
+  function countdown(seconds) {
+    var button = byId('login-get');
+    var left = seconds;
+    clearInterval(loginTimer);
+    button.disabled = true;
+    button.textContent = tr('login_wait', left);
+    loginTimer = setInterval(function () {
+      left -= 1;
+      if (left <= 0) {
+        clearInterval(loginTimer);
+        button.disabled = false;
+        button.textContent = tr('login_get_code');
+      } else {
+        button.textContent = tr('login_wait', left);
+      }
+    }, 1000);
+  }
+
+  function showLogin() {
+    byId('login-title').textContent = tr('login_title');
+    byId('login-phone').setAttribute('placeholder', tr('login_phone'));
+    byId('login-code').setAttribute('placeholder', tr('login_code'));
+    byId('login-get').textContent = tr('login_get_code');
+    byId('login-submit').textContent = tr('login_submit');
+    byId('login-cancel').textContent = tr('login_cancel');
+    loginEl.hidden = false;
+    byId('login-phone').focus();
+  }
+
+  byId('login-get').onclick = function () {
+    var phone = byId('login-phone').value;
+    if (!/^\D*1[3-9](\D*\d){9}\D*$/.test(phone)) { toast(tr('phone_invalid')); return; }
+    postJson('/chat/login/code', { phone: phone }, function (status, data) {
+      if (status === 200) {
+        countdown(data.retry_after || 60);
+        byId('login-code').focus();
+      } else if (status === 429) {
+        toast(tr('login_too_many', data.retry_after || 60));
+        countdown(data.retry_after || 60);
+      } else if (status === 400) {
+        toast(tr('phone_invalid'));
+      } else {
+        toast(tr('not_connected'));
+      }
+    });
+  };
+
+  byId('login-form').onsubmit = function (ev) {
+    if (ev && ev.preventDefault) { ev.preventDefault(); }
+    var body = { phone: byId('login-phone').value, code: byId('login-code').value };
+    postJson('/chat/login', body, function (status) {
+      if (status === 200) {
+        loginEl.hidden = true;
+        byId('login-code').value = '';
+        toast(tr('login_done'));
+        // The cookie now names the signed-in person: reconnect as them.
+        if (ws) { var old = ws; ws = null; connected = false; old.close(); }
+        connect();
+      } else {
+        toast(tr('login_wrong'));
+      }
+    });
+    return false;
+  };
+
+  byId('login-cancel').onclick = function () { loginEl.hidden = true; };
 
   /* ---------------------------------------------------------------- connection */
 

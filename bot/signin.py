@@ -1,0 +1,335 @@
+"""Who a web browser is: anonymous until it proves a phone number by SMS code.
+
+A verified phone is a person's identity across devices: every browser signed in
+with it acts as the one person who owns the phone (``VerifiedPhone``). When
+that phone already belongs to a Telegram or WeChat person, the browser acts as
+that person (one person, several channels). What an anonymous browser started
+(a half-filled order, its transcript) moves to the person it signs in as.
+
+Codes: one per phone per 60 s, five per phone and twenty per IP an hour, valid
+five minutes, burnt after five wrong tries, and stored only as an HMAC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.deps import Deps
+from bot.reply import Button, Reply
+from store.models import (
+    DialogState,
+    LinkToken,
+    LoginCode,
+    Order,
+    Person,
+    VerifiedPhone,
+    WebMessage,
+    WebSession,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from bot.context import Ctx
+
+log = logging.getLogger(__name__)
+
+WEB = "web"
+CODE_TTL = timedelta(minutes=5)
+RESEND_AFTER = timedelta(seconds=60)
+PER_PHONE_HOUR = 5
+PER_IP_HOUR = 20
+MAX_TRIES = 5
+LINK_TTL = timedelta(hours=24)
+
+
+class TooSoon(Exception):
+    """A code was refused by a limit; ``retry_after`` seconds until the next may go."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after}s")
+        self.retry_after = max(1, retry_after)
+
+
+class WrongCode(Exception):
+    """The code is wrong, expired, used or burnt."""
+
+
+def _hash(key: bytes, kind: str, *parts: str) -> str:
+    return hmac.new(key, f"{kind}:{':'.join(parts)}".encode(), hashlib.sha256).hexdigest()
+
+
+async def request_code(deps: Deps, *, phone: str, ip: str, key: bytes) -> int:
+    """Store a new code for ``phone`` and send it by SMS; returns seconds until a resend.
+
+    Raises ``TooSoon`` when a limit refuses it.
+    """
+    now = deps.now()
+    hour_ago = now - timedelta(hours=1)
+    code = f"{secrets.randbelow(10**6):06d}"
+    async with deps.db.session() as session:
+        recent = list(
+            (
+                await session.exec(
+                    select(LoginCode.created_at)
+                    .where(LoginCode.phone == phone, col(LoginCode.created_at) > hour_ago)
+                    .order_by(col(LoginCode.created_at).desc())
+                )
+            ).all()
+        )
+        if recent and now - recent[0] < RESEND_AFTER:
+            raise TooSoon(math.ceil((recent[0] + RESEND_AFTER - now).total_seconds()))
+        if len(recent) >= PER_PHONE_HOUR:
+            raise TooSoon(math.ceil((recent[-1] + timedelta(hours=1) - now).total_seconds()))
+        by_ip = (
+            await session.exec(
+                select(func.min(LoginCode.created_at), func.count()).where(
+                    LoginCode.ip == ip, col(LoginCode.created_at) > hour_ago
+                )
+            )
+        ).one()
+        if by_ip[1] >= PER_IP_HOUR:
+            raise TooSoon(math.ceil((by_ip[0] + timedelta(hours=1) - now).total_seconds()))
+        session.add(
+            LoginCode(
+                phone=phone,
+                ip=ip[:64],
+                code_hash=_hash(key, "code", phone, code),
+                created_at=now,
+                expires_at=now + CODE_TTL,
+            )
+        )
+    # Sent after the row is committed: a crash here costs one resend, never a wrong limit.
+    await deps.sms.send(phone, "login_code", {"code": code})
+    return int(RESEND_AFTER.total_seconds())
+
+
+async def check_code(deps: Deps, *, phone: str, code: str, key: bytes) -> None:
+    """Accept ``code`` for ``phone`` once, or raise ``WrongCode`` (counting the try)."""
+    now = deps.now()
+    async with deps.db.session() as session:
+        row = (
+            await session.exec(
+                select(LoginCode)
+                .where(LoginCode.phone == phone, col(LoginCode.used_at).is_(None))
+                .order_by(col(LoginCode.id).desc())
+                .limit(1)
+            )
+        ).first()
+        if row is None or row.expires_at <= now or row.attempts >= MAX_TRIES:
+            raise WrongCode()
+        good = hmac.compare_digest(row.code_hash, _hash(key, "code", phone, code.strip()))
+        if good:
+            # One conditional update: two browsers racing with the same code, one wins.
+            won = await session.exec(  # type: ignore[call-overload]
+                update(LoginCode)
+                .where(col(LoginCode.id) == row.id, col(LoginCode.used_at).is_(None))
+                .values(used_at=now)
+            )
+            if won.rowcount == 1:
+                return
+        else:
+            await session.exec(  # type: ignore[call-overload]
+                update(LoginCode)
+                .where(col(LoginCode.id) == row.id)
+                .values(attempts=LoginCode.attempts + 1)
+            )
+    raise WrongCode()
+
+
+# ---------------------------------------------------------------- identity
+
+
+async def person_of_session(session: AsyncSession, sid: str) -> Person | None:
+    """The person a browser acts as: its signed-in person, else its anonymous web person."""
+    bound = await session.get(WebSession, sid)
+    if bound is not None:
+        return await session.get(Person, bound.person_id)
+    stmt = select(Person).where(Person.platform == WEB, Person.external_id == sid)
+    return (await session.exec(stmt)).first()
+
+
+async def is_signed_in(session: AsyncSession, person: Person) -> bool:
+    """Non-web people are known by their platform; web people once a phone is verified."""
+    if person.platform != WEB:
+        return True
+    stmt = select(VerifiedPhone.phone).where(VerifiedPhone.person_id == person.id)
+    return (await session.exec(stmt)).first() is not None
+
+
+async def _owner(session: AsyncSession, phone: str) -> Person | None:
+    verified = await session.get(VerifiedPhone, phone)
+    if verified is not None:
+        return await session.get(Person, verified.person_id)
+    # A Telegram or WeChat person who gave us this number (shared contact, volunteer form).
+    stmt = (
+        select(Person)
+        .where(Person.phone == phone, Person.platform != WEB)
+        .order_by(col(Person.id))
+        .limit(1)
+    )
+    return (await session.exec(stmt)).first()
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    person_id: int
+    platform: str
+    external_id: str
+    linked: bool  # signed in as a person of another channel (or another device's)
+
+
+async def sign_in(deps: Deps, *, phone: str, sid: str, previous: str | None = None) -> SignedIn:
+    """Bind the browser ``sid`` to the owner of ``phone`` (making one if needed).
+
+    ``previous`` is the browser's session before sign-in (a new id is issued on
+    sign-in, so a planted cookie cannot ride along): what it began is carried over.
+    """
+    for _ in range(2):  # a second try when another browser verified the phone meanwhile
+        try:
+            return await _sign_in(deps, phone=phone, sid=sid, previous=previous)
+        except IntegrityError:
+            log.info("phone verified concurrently; signing in again")
+    return await _sign_in(deps, phone=phone, sid=sid, previous=previous)
+
+
+async def _sign_in(deps: Deps, *, phone: str, sid: str, previous: str | None) -> SignedIn:
+    now = deps.now()
+    async with deps.db.session() as session:
+        here = await person_of_session(session, previous or sid)
+        owner = await _owner(session, phone)
+        if owner is None:
+            if here is not None and not await is_signed_in(session, here):
+                owner = here  # this browser's anonymous person becomes the phone's owner
+            else:
+                owner = Person(platform=WEB, external_id="", language=deps.settings.language)
+            # Never a session id again: an old or stolen cookie cannot act as this person.
+            owner.external_id = f"ph:{secrets.token_urlsafe(18)}"
+            session.add(owner)
+            await session.flush()
+        if await session.get(VerifiedPhone, phone) is None:
+            session.add(VerifiedPhone(phone=phone, person_id=owner.id, verified_at=now))
+        if not owner.phone:
+            owner.phone, owner.updated_at = phone, utcnow()
+            session.add(owner)
+        if (
+            here is not None
+            and here.id != owner.id
+            and here.platform == WEB
+            and not await is_signed_in(session, here)
+        ):
+            await _move(session, here.id, owner.id)  # type: ignore[arg-type]
+        if previous and previous != sid:
+            old = await session.get(WebSession, previous)
+            if old is not None:
+                await session.delete(old)
+        bound = await session.get(WebSession, sid)
+        if bound is None:
+            session.add(WebSession(sid=sid, person_id=owner.id, created_at=now))
+        else:
+            bound.person_id, bound.created_at = owner.id, now  # type: ignore[assignment]
+            session.add(bound)
+        await session.flush()
+        return SignedIn(
+            person_id=owner.id,  # type: ignore[arg-type]
+            platform=owner.platform,
+            external_id=owner.external_id,
+            linked=owner.platform != WEB or owner.external_id != sid,
+        )
+
+
+async def _move(session: AsyncSession, source: int, target: int) -> None:
+    """What an anonymous browser began becomes the signed-in person's."""
+    state = await session.get(DialogState, source)
+    if state is not None:
+        old = await session.get(DialogState, target)
+        if old is not None:
+            await session.delete(old)
+            await session.flush()
+        await session.exec(  # type: ignore[call-overload]
+            update(DialogState).where(col(DialogState.person_id) == source).values(person_id=target)
+        )
+    for table, column in ((WebMessage, WebMessage.person_id), (Order, Order.requester_id)):
+        await session.exec(  # type: ignore[call-overload]
+            update(table).where(col(column) == source).values({column.key: target})
+        )
+
+
+async def sign_out(deps: Deps, *, sid: str) -> None:
+    async with deps.db.session() as session:
+        bound = await session.get(WebSession, sid)
+        if bound is not None:
+            await session.delete(bound)
+
+
+# ---------------------------------------------------------------- one-time links
+
+
+async def make_link(
+    session: AsyncSession, *, person_id: int, order_id: int | None, now: datetime, key: bytes
+) -> str:
+    """A new one-time token (24 h) that signs a browser in as ``person_id``."""
+    token = secrets.token_urlsafe(12)
+    session.add(
+        LinkToken(
+            token_hash=_hash(key, "link", token),
+            person_id=person_id,
+            order_id=order_id,
+            created_at=now,
+            expires_at=now + LINK_TTL,
+        )
+    )
+    return token
+
+
+async def redeem_link(deps: Deps, *, token: str, sid: str, key: bytes) -> LinkToken | None:
+    """Use the link once: bind ``sid`` to its person; None if unknown, used or expired."""
+    now = deps.now()
+    digest = _hash(key, "link", token)
+    async with deps.db.session() as session:
+        won = await session.exec(  # type: ignore[call-overload]
+            update(LinkToken)
+            .where(
+                col(LinkToken.token_hash) == digest,
+                col(LinkToken.used_at).is_(None),
+                col(LinkToken.expires_at) > now,
+            )
+            .values(used_at=now)
+        )
+        if won.rowcount != 1:
+            return None
+        link = await session.get(LinkToken, digest)
+        assert link is not None
+        bound = await session.get(WebSession, sid)
+        if bound is None:
+            session.add(WebSession(sid=sid, person_id=link.person_id, created_at=now))
+        else:
+            bound.person_id, bound.created_at = link.person_id, now
+            session.add(bound)
+        return link
+
+
+# ---------------------------------------------------------------- asking for sign-in
+
+LOGIN_URL = "#login"  # a link button the web page turns into its sign-in form
+
+
+async def signin_prompt(ctx: Ctx, key: str = "weblogin.required") -> Reply | None:
+    """The "please sign in" answer for an anonymous web person; None for everyone else."""
+    if ctx.person.platform != WEB:
+        return None
+    async with ctx.deps.db.session() as session:
+        if await is_signed_in(session, ctx.person):
+            return None
+    return Reply(ctx.t(key), buttons=[[Button(ctx.t("weblogin.button"), url=LOGIN_URL)]])
