@@ -67,8 +67,21 @@ async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
     # collector's reach removes the long full-collection pauses measured in bench/.
     gc.collect()
     gc.freeze()
+    from handlers.sms import SmsConfigError
+    from handlers.sms import build as build_sms
+
+    try:
+        sms = build_sms(settings)
+    except SmsConfigError as exc:
+        await db.dispose()
+        raise StartupError(str(exc)) from None
     return Deps(
-        settings=settings, db=db, router=router, registry=build_registry(), clock=clock or Clock()
+        settings=settings,
+        db=db,
+        router=router,
+        registry=build_registry(),
+        clock=clock or Clock(),
+        sms=sms,
     )
 
 

@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot import signin
 from bot.clock import FixedClock
 from bot.orders import create_order
+from bot.sms import SmsError
 from handlers.web.keys import SESSIONS
 from store.models import DialogState, LoginCode, Order, Person, VerifiedPhone, WebSession
 from tests import webrig
@@ -289,3 +290,13 @@ async def test_a_link_expires_after_a_day(web: WebRig, clock: FixedClock) -> Non
     fresh = web.browser()
     async with fresh.session.get(fresh.url(f"/chat/l/{token}"), allow_redirects=False) as resp:
         assert resp.status == 302 and "expired=1" in resp.headers["Location"]
+
+
+async def test_a_provider_error_is_reported_and_nothing_is_sent(web: WebRig) -> None:
+    sms = recording_sms(web)
+    sms.fail_with = SmsError("isv.AMOUNT_NOT_ENOUGH")
+    b = web.browser()
+    await b.open_page()
+    status, body = await post(b, "/chat/login/code", {"phone": PHONE})
+    assert (status, body) == (502, {"sent": False, "error": "isv.AMOUNT_NOT_ENOUGH"})
+    assert sms.sent == []
