@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.notifier import MultiNotifier
-from bot.sms import LogSms, SmsGateway
+from bot.sms import LogSms, Nobody, Presence, SmsGateway
 from store.engine import Database
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class Deps:
     clock: Clock = field(default_factory=Clock)
     metrics: Metrics = field(default_factory=Metrics)
     sms: SmsGateway = field(default_factory=LogSms)  # the web chat's way to reach phones
+    presence: Presence = field(default_factory=Nobody)  # open web pages (set by the web app)
     # Optional hooks filled by the composition root (metrics, scheduler kick …).
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -26,12 +26,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import Settings
 from bot.deps import Deps
 from bot.reply import Button, Reply
+from store.engine import Database
 from store.models import (
     DialogState,
     LinkToken,
     LoginCode,
+    Meta,
     Order,
     Person,
     VerifiedPhone,
@@ -146,6 +149,36 @@ async def check_code(deps: Deps, *, phone: str, code: str, key: bytes) -> None:
                 .values(attempts=LoginCode.attempts + 1)
             )
     raise WrongCode()
+
+
+# ---------------------------------------------------------------- the server's key
+
+KEY_META = "web_secret"
+
+
+async def server_key(settings: Settings, db: Database) -> bytes:
+    """``JIANGXIN_WEB_SECRET``, else a random key made once and kept in ``Meta``.
+
+    It signs the web session cookies and keys the hashes of codes and links, so
+    every instance on the same database agrees on it.
+    """
+    if settings.web_secret is not None and settings.web_secret.get_secret_value():
+        return settings.web_secret.get_secret_value().encode()
+    async with db.session() as session:
+        row = await session.get(Meta, KEY_META)
+        if row is not None:
+            return row.value.encode()
+    value = secrets.token_hex(32)
+    try:
+        async with db.session() as session:
+            session.add(Meta(key=KEY_META, value=value))
+        log.info("generated the web session key (stored in the database)")
+    except IntegrityError:  # another instance stored one first: use theirs
+        async with db.session() as session:
+            row = await session.get(Meta, KEY_META)
+            assert row is not None
+            value = row.value
+    return value.encode()
 
 
 # ---------------------------------------------------------------- identity

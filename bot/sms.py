@@ -52,3 +52,15 @@ class LogSms:
 
     async def send(self, phone: str, template: str, params: dict[str, str]) -> None:
         log.info("SMS to %s: %s", phone, render(template, params, sign=self.sign))
+
+
+class Presence(Protocol):
+    async def online(self, person_id: int) -> bool:
+        """Whether a page of this person is open right now (so the chat reaches them)."""
+
+
+class Nobody:
+    """No web pages at all (no web app running): everyone is offline."""
+
+    async def online(self, person_id: int) -> bool:
+        return False

@@ -24,6 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
+from bot.flows import webnotice
 from scheduler import calendar, housekeeping
 from store import tasks
 from store.models import Task
@@ -118,6 +119,7 @@ class SchedulerService:
         settings = self.deps.settings
         tz = settings.tz
         await calendar.ensure_next(self.deps)
+        await webnotice.ensure_sweep(self.deps)  # SMS the web chat owes (issue 15)
         sched = AsyncIOScheduler(timezone=tz)
         # One tick runs at a time (kick() coalesces too); a tick that fell behind —
         # the loop was blocked, the machine slept — still runs, once.

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.deps import Deps
 from bot.engine import Engine
 from handlers.web import chat, health, login, metrics, webhook
-from handlers.web.hub import Hub
+from handlers.web.hub import Hub, HubPresence
 from handlers.web.identity import SessionSigner, load_key
 from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS, TELEGRAM, WEBHOOK_SECRET
 from handlers.web.notifier import PLATFORM, WebNotifier
@@ -35,7 +35,9 @@ async def _web_channel(app: web.Application) -> AsyncIterator[None]:
     deps = app[DEPS]
     previous = deps.notifier.channels.get(PLATFORM)
     deps.notifier.add(PLATFORM, WebNotifier(deps.db, app[HUB]))
+    previous_presence, deps.presence = deps.presence, HubPresence(app[HUB])
     yield
+    deps.presence = previous_presence
     if previous is not None:
         deps.notifier.add(PLATFORM, previous)
     else:

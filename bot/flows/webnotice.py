@@ -1,0 +1,259 @@
+"""Status changes a web requester must hear about even when their page is closed.
+
+A change goes to the open page if there is one (the transcript already has
+it), else by SMS with a one-time link that opens the chat signed in on the
+order. Every decision is one ``SmsMessage`` row with a unique key
+(order, status, person), written before anything is sent, so a retry or a
+second instance never sends the same SMS twice. A sweep task closes the gaps
+a crash leaves: a status change committed but never decided (no row) is decided
+late, and a row decided but not sent (``pending``) is sent. A crash while the
+provider is being called leaves the row ``sending`` and it is not sent again:
+at most once, and the page's transcript still has the news.
+
+Limits: one SMS per order status and person, ``JIANGXIN_SMS_DAILY_CAP`` a day,
+none in quiet hours (``JIANGXIN_SMS_QUIET_START``–``_END``, local time) unless
+the order asked for "as soon as possible" — those wait until the quiet hours end.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from bot import signin
+from bot.deps import Deps
+from bot.registry import Registry
+from bot.sms import SmsError
+from bot.texts import t
+from store import tasks
+from store.models import (
+    Order,
+    OrderStatus,
+    Person,
+    SmsMessage,
+    SmsState,
+    Task,
+    VerifiedPhone,
+)
+
+log = logging.getLogger(__name__)
+
+SWEEP = "sms_sweep"
+SWEEP_EVERY = timedelta(minutes=1)
+SWEEP_WINDOW = timedelta(hours=6)  # status changes older than this are not chased
+SWEEP_GRACE = timedelta(seconds=30)  # the normal path's time to decide first
+MAX_ATTEMPTS = 5
+
+# Domain event -> the status word an SMS names.
+EVENTS = {
+    "order_claimed": "claimed",
+    "appointment_set": "appointment",
+    "job_done": "done",
+    "order_cancelled": "cancelled",
+}
+
+
+def sms_key(order_id: int, status: str, person_id: int) -> str:
+    return f"order:{order_id}:{status}:person:{person_id}"
+
+
+def base_url(deps: Deps) -> str:
+    s = deps.settings
+    return (s.web_public_url or f"http://{s.web_host}:{s.web_port}").rstrip("/")
+
+
+def in_quiet_hours(deps: Deps, now: datetime) -> datetime | None:
+    """When the quiet hours around ``now`` end, or None outside them."""
+    s = deps.settings
+    local = now.astimezone(s.tz)
+    start, end = s.sms_quiet_start, s.sms_quiet_end
+    t_now = local.time()
+    quiet = (start <= t_now or t_now < end) if start > end else (start <= t_now < end)
+    if not quiet or start == end:
+        return None
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if ends <= local:
+        ends += timedelta(days=1)
+    return ends
+
+
+async def decide(deps: Deps, *, order_id: int, status: str) -> SmsMessage | None:
+    """Decide once whether the requester of ``order_id`` hears of ``status`` by SMS; send it.
+
+    None when there is nothing to decide (not a web requester, no verified phone)
+    or it was decided before.
+    """
+    now = deps.now()
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+        if order is None:
+            return None
+        person = await session.get(Person, order.requester_id)
+        if person is None or person.platform != signin.WEB:
+            return None  # Telegram and WeChat people hear it in their own chat
+        if status == "cancelled" and order.cancelled_by == person.id:
+            return None  # they cancelled it themselves
+        phone = (
+            await session.exec(
+                select(VerifiedPhone.phone).where(VerifiedPhone.person_id == person.id)
+            )
+        ).first()
+        if phone is None:
+            return None
+        key = sms_key(order_id, status, person.id)  # type: ignore[arg-type]
+        if (await session.exec(select(SmsMessage.id).where(SmsMessage.key == key))).first():
+            return None
+        person_id: int = person.id  # type: ignore[assignment]
+        code, urgent = order.code or "", order.time_pref == "asap"
+    row = SmsMessage(key=key, person_id=person_id, phone=phone, template="order_status")
+    if await deps.presence.online(person_id):
+        row.state, row.error = SmsState.SKIPPED, "online"
+    elif await _sent_today(deps, person_id, now) >= deps.settings.sms_daily_cap:
+        row.state, row.error = SmsState.SKIPPED, "daily cap"
+    elif not urgent:
+        row.not_before = in_quiet_hours(deps, now)
+    try:
+        async with deps.db.session() as session:
+            token = await signin.make_link(
+                session,
+                person_id=person_id,
+                order_id=order_id,
+                now=now,
+                key=await signin.server_key(deps.settings, deps.db),
+            )
+            status_word = t(deps.settings.language, f"sms.status.{status}")
+            row.params = {
+                "code": code,
+                "status": status_word,
+                "link": f"{base_url(deps)}/chat/l/{token}",
+            }
+            row.created_at = now
+            session.add(row)
+            await session.flush()
+            row_id = row.id
+    except IntegrityError:
+        return None  # decided concurrently (another instance, a retried event)
+    if row.state == SmsState.PENDING and row.not_before is None:
+        await send(deps, row_id)  # type: ignore[arg-type]
+    return row
+
+
+async def _sent_today(deps: Deps, person_id: int, now: datetime) -> int:
+    async with deps.db.session() as session:
+        stmt = select(func.count()).where(
+            SmsMessage.person_id == person_id,
+            col(SmsMessage.state).in_((SmsState.SENT, SmsState.SENDING, SmsState.PENDING)),
+            col(SmsMessage.created_at) > now - timedelta(days=1),
+        )
+        return int((await session.exec(stmt)).one())
+
+
+async def send(deps: Deps, row_id: int) -> bool:
+    """Hand one pending SMS to the provider, at most once; True when it went out."""
+    now = deps.now()
+    async with deps.db.session() as session:
+        claimed = await session.exec(  # type: ignore[call-overload]
+            update(SmsMessage)
+            .where(col(SmsMessage.id) == row_id, col(SmsMessage.state) == SmsState.PENDING)
+            .values(state=SmsState.SENDING, attempts=SmsMessage.attempts + 1)
+        )
+        if claimed.rowcount != 1:
+            return False  # another worker has it, or it is done
+        row = await session.get(SmsMessage, row_id)
+        assert row is not None
+        phone, template, params, attempts = row.phone, row.template, dict(row.params), row.attempts
+    values: dict[str, Any]
+    try:
+        await deps.sms.send(phone, template, params)
+        values = {"state": SmsState.SENT, "sent_at": now, "error": None}
+    except SmsError as exc:
+        log.warning("SMS %s failed: %s", row_id, exc)
+        if exc.permanent or attempts >= MAX_ATTEMPTS:
+            values = {"state": SmsState.FAILED, "error": str(exc)[:300]}
+        else:
+            retry = now + timedelta(minutes=2**attempts)
+            values = {"state": SmsState.PENDING, "not_before": retry, "error": str(exc)[:300]}
+    async with deps.db.session() as session:
+        await session.exec(  # type: ignore[call-overload]
+            update(SmsMessage).where(col(SmsMessage.id) == row_id).values(**values)
+        )
+    return values["state"] == SmsState.SENT
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+def _changes(order: Order) -> list[tuple[str, datetime | None]]:
+    return [
+        ("claimed", order.claimed_at),
+        ("appointment", order.scheduled_at),
+        ("done", order.done_at),
+        ("cancelled", order.cancelled_at),
+    ]
+
+
+async def sweep(deps: Deps, task: Task | None = None) -> None:
+    """Decide what a crash left undecided, send what is due, and book the next sweep."""
+    now = deps.now()
+    since, until = now - SWEEP_WINDOW, now - SWEEP_GRACE
+    async with deps.db.session() as session:
+        stmt = (
+            select(Order)
+            .join(Person, col(Person.id) == col(Order.requester_id))
+            .where(Person.platform == signin.WEB, col(Order.updated_at) > since)
+        )
+        recent = list((await session.exec(stmt)).all())
+        due = list(
+            (
+                await session.exec(
+                    select(SmsMessage.id).where(
+                        SmsMessage.state == SmsState.PENDING,
+                        (col(SmsMessage.not_before).is_(None))
+                        | (col(SmsMessage.not_before) <= now),
+                    )
+                )
+            ).all()
+        )
+    for order in recent:
+        for status, at in _changes(order):
+            if at is not None and since < at <= until and _still(order, status):
+                await decide(deps, order_id=order.id, status=status)  # type: ignore[arg-type]
+    for row_id in due:
+        await send(deps, row_id)  # type: ignore[arg-type]
+    await ensure_sweep(deps, now + SWEEP_EVERY)
+
+
+def _still(order: Order, status: str) -> bool:
+    """Whether a status change is still news (a claim later released is not)."""
+    if status == "cancelled":
+        return order.status == OrderStatus.CANCELLED
+    return order.status != OrderStatus.CANCELLED
+
+
+async def ensure_sweep(deps: Deps, at: datetime | None = None) -> None:
+    """Book the next sweep (one per minute slot, whichever instance books it first)."""
+    at = at or deps.now()
+    async with deps.db.session() as session:
+        await tasks.ensure(session, SWEEP, at, key=f"{SWEEP}:{at:%Y%m%d%H%M}")
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def _listener(status: str):  # type: ignore[no-untyped-def]
+    async def on_event(deps: Deps, *, order_id: int, **_: Any) -> None:
+        await decide(deps, order_id=order_id, status=status)
+
+    on_event.__name__ = f"sms_on_{status}"
+    return on_event
+
+
+def register(reg: Registry) -> None:
+    for event, status in EVENTS.items():
+        reg.listen(event, _listener(status))
+    reg.task(SWEEP, sweep)
