@@ -366,3 +366,23 @@ async def signin_prompt(ctx: Ctx, key: str = "weblogin.required") -> Reply | Non
         if await is_signed_in(session, ctx.person):
             return None
     return Reply(ctx.t(key), buttons=[[Button(ctx.t("weblogin.button"), url=LOGIN_URL)]])
+
+
+# ---------------------------------------------------------------- 称呼
+
+MAX_NAME = 16
+
+
+async def set_name(deps: Deps, *, person_id: int, name: str) -> bool:
+    """The 称呼 volunteers will see ("王师傅"): kept for web people, who have no
+    platform name; a Telegram or WeChat person keeps the name their app gives us."""
+    name = " ".join(name.split())[:MAX_NAME]
+    if not name:
+        return False
+    async with deps.db.session() as session:
+        person = await session.get(Person, person_id)
+        if person is None or person.platform != WEB or person.display_name == name:
+            return False
+        person.display_name, person.updated_at = name, utcnow()
+        session.add(person)
+    return True

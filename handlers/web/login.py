@@ -84,10 +84,24 @@ async def login(request: web.Request) -> web.Response:
         return _json(401, ok=False)
     previous = request_session(request, signer)
     sid, cookie = signer.new_session()  # a new id on sign-in: no planted session rides along
-    await signin.sign_in(deps, phone=phone, sid=sid, previous=previous)
+    signed = await signin.sign_in(deps, phone=phone, sid=sid, previous=previous)
+    if isinstance(data.get("name"), str):  # the 称呼 field of the sign-in form
+        await signin.set_name(deps, person_id=signed.person_id, name=data["name"])
     response = _json(200, ok=True, phone=mask_phone(phone))
     set_cookie(response, request, cookie)
     return response
+
+
+async def me(request: web.Request) -> web.Response:
+    """Whether this browser is signed in, and as whom (to prefill the 称呼 field)."""
+    sid = request_session(request, request.app[SESSIONS])
+    deps = request.app[DEPS]
+    async with deps.db.session() as session:
+        person = await signin.person_of_session(session, sid) if sid else None
+        signed = person is not None and await signin.is_signed_in(session, person)
+    if not signed or person is None:
+        return _json(200, signed_in=False, name="")
+    return _json(200, signed_in=True, name=person.display_name, phone=mask_phone(person.phone))
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -120,4 +134,5 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/chat/login/code", send_code, name="login_code")
     app.router.add_post("/chat/login", login, name="login")
     app.router.add_post("/chat/logout", logout, name="logout")
+    app.router.add_get("/chat/me", me, name="me")
     app.router.add_get(r"/chat/l/{token:[A-Za-z0-9_-]{8,40}}", open_link, name="login_link")

@@ -10,13 +10,15 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot import signin
+from bot import dispatch, signin
 from bot.clock import FixedClock
 from bot.orders import create_order
 from bot.sms import SmsError
 from handlers.web.keys import SESSIONS
 from store.models import DialogState, LoginCode, Order, Person, VerifiedPhone, WebSession
 from tests import webrig
+from tests.utils import volunteers as make
+from tests.utils.notifier import RecordingNotifier
 from tests.web.signing import post, recording_sms, sign_in
 from tests.webrig import Browser, Socket, WebRig
 
@@ -300,3 +302,31 @@ async def test_a_provider_error_is_reported_and_nothing_is_sent(web: WebRig) -> 
     status, body = await post(b, "/chat/login/code", {"phone": PHONE})
     assert (status, body) == (502, {"sent": False, "error": "isv.AMOUNT_NOT_ENOUGH"})
     assert sms.sent == []
+
+
+async def test_the_name_given_at_sign_in_is_what_volunteers_see(
+    web: WebRig, notifier: RecordingNotifier
+) -> None:
+    sms = recording_sms(web)
+    b = web.browser()
+    await b.open_page()
+    async with b.session.get(b.url("/chat/me")) as resp:
+        assert await resp.json() == {"signed_in": False, "name": ""}
+    await post(b, "/chat/login/code", {"phone": PHONE})
+    code = sms.last_code(PHONE)
+    body = {"phone": PHONE, "code": code, "name": "  王师傅 "}
+    assert (await post(b, "/chat/login", body))[0] == 200
+    async with b.session.get(b.url("/chat/me")) as resp:
+        me = await resp.json()
+    assert me == {"signed_in": True, "name": "王师傅", "phone": "138****8000"}
+    async with web.deps.db.session() as s:
+        owner = await s.get(VerifiedPhone, PHONE)
+        assert owner is not None
+        requester = await s.get(Person, owner.person_id)
+    assert requester is not None and requester.display_name == "王师傅"
+    # What the volunteer's job card says about the requester once they claim.
+    order_id = await make.order(web.deps, requester)
+    v = await make.volunteer(web.deps, 7001, "李师傅")
+    assert await dispatch.claim(web.deps, order_id, v.id)  # type: ignore[arg-type]
+    cards = [s.reply.text for s in notifier.sent if s.external_id == "7001"]
+    assert any("求助人：王师傅" in text for text in cards), cards

@@ -425,6 +425,16 @@
   function showLogin() {
     byId('login-title').textContent = tr('login_title');
     byId('login-phone').setAttribute('placeholder', tr('login_phone'));
+    byId('login-name').setAttribute('placeholder', tr('login_name'));
+    var xhr = new XMLHttpRequest();  // prefill the 称呼 when we know it
+    xhr.open('GET', '/chat/me', true);
+    xhr.onload = function () {
+      try {
+        var me = JSON.parse(xhr.responseText || '{}');
+        if (me.name && !byId('login-name').value) { byId('login-name').value = me.name; }
+      } catch (e) { /* keep the field empty */ }
+    };
+    xhr.send();
     byId('login-code').setAttribute('placeholder', tr('login_code'));
     byId('login-get').textContent = tr('login_get_code');
     byId('login-submit').textContent = tr('login_submit');
@@ -453,7 +463,11 @@
 
   byId('login-form').onsubmit = function (ev) {
     if (ev && ev.preventDefault) { ev.preventDefault(); }
-    var body = { phone: byId('login-phone').value, code: byId('login-code').value };
+    var body = {
+      phone: byId('login-phone').value,
+      code: byId('login-code').value,
+      name: byId('login-name').value
+    };
     postJson('/chat/login', body, function (status) {
       if (status === 200) {
         loginEl.hidden = true;
@@ -595,6 +609,13 @@
       connect();
     }
   }, false);
+
+  if (/[?&]expired=1(?:&|$)/.test(window.location.search || '')) {
+    alertBox(tr('link_expired'));  // a used or expired SMS link
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, '', window.location.pathname);
+    }
+  }
 
   if (!window.WebSocket) {
     setStatus('offline');
