@@ -1,0 +1,43 @@
+"""Signing in on the real page: the sign-in dialog, with the code read from the ``log``
+SMS provider's line (``SMS to <phone>: …``), as a person running ``make run`` would."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+CODE = re.compile(r"验证码是 (\d{6})")
+LINK = re.compile(r"(https?://\S+/chat/l/[A-Za-z0-9_-]+)")
+
+
+async def sms_line(caplog: pytest.LogCaptureFixture, phone: str, pattern: re.Pattern[str]) -> str:
+    """The first match of ``pattern`` in an SMS log line to ``phone`` (waits up to 10 s)."""
+    for _ in range(200):
+        for record in caplog.records:
+            message = record.getMessage()
+            if record.name == "bot.sms" and message.startswith(f"SMS to {phone}: "):
+                found = pattern.search(message)
+                if found:
+                    return found.group(1)
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no SMS to {phone} matching {pattern.pattern}")
+
+
+async def sign_in_on_page(page, caplog: pytest.LogCaptureFixture, phone: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Press the chat's 📱 手机号登录 button and go through the dialog."""
+    from playwright.async_api import expect
+
+    caplog.set_level("INFO", logger="bot.sms")
+    caplog.clear()
+    await page.locator("#log").get_by_role("button", name="📱 手机号登录").last.click()
+    dialog = page.locator("#login")
+    await expect(dialog).to_be_visible()
+    await page.fill("#login-name", name)
+    await page.fill("#login-phone", phone)
+    await page.click("#login-get")
+    await expect(page.locator("#login-get")).to_contain_text("秒后可重发")
+    await page.fill("#login-code", await sms_line(caplog, phone, CODE))
+    await page.click("#login-submit")
+    await expect(dialog).to_be_hidden()
