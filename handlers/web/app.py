@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.deps import Deps
 from bot.engine import Engine
 from handlers.web import chat, health, login, metrics, webhook
+from handlers.web.fanout import Fanout
 from handlers.web.hub import Hub, HubPresence
 from handlers.web.identity import SessionSigner, load_key
 from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS, TELEGRAM, WEBHOOK_SECRET
@@ -44,6 +45,17 @@ async def _web_channel(app: web.Application) -> AsyncIterator[None]:
         deps.notifier.channels.pop(PLATFORM, None)
 
 
+async def _fanout(app: web.Application) -> AsyncIterator[None]:
+    """Pushes between instances sharing one PostgreSQL database (LISTEN/NOTIFY)."""
+    fanout = Fanout(app[DEPS].db, app[HUB])
+    await fanout.start()
+    if fanout.enabled:
+        app[HUB].publish = fanout.publish
+    yield
+    app[HUB].publish = None
+    await fanout.stop()
+
+
 async def _close_sockets(app: web.Application) -> None:
     await app[HUB].close_all()
 
@@ -60,6 +72,7 @@ def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
     app[HUB] = Hub()
     app.cleanup_ctx.append(_sessions)
     app.cleanup_ctx.append(_web_channel)
+    app.cleanup_ctx.append(_fanout)
     app.on_shutdown.append(_close_sockets)
     health.setup(app)
     metrics.setup(app)

@@ -123,6 +123,13 @@ async def history(db: Database, person_id: int, limit: int = HISTORY_LIMIT) -> l
     return rows
 
 
+async def get(db: Database, person_id: int, message_id: int) -> WebMessage | None:
+    """One message of ``person_id`` (None when missing or someone else's)."""
+    async with db.session() as session:
+        row = await session.get(WebMessage, message_id)
+    return row if row is not None and row.person_id == person_id else None
+
+
 async def document(db: Database, person_id: int, message_id: int) -> tuple[str, bytes] | None:
     """Filename and bytes of a document sent to ``person_id``; None if it is not theirs."""
     async with db.session() as session:
