@@ -11,7 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    UniqueConstraint,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -439,3 +447,13 @@ class SmsMessage(SQLModel, table=True):
     not_before: datetime | None = _ts()  # quiet hours: send after this
     created_at: datetime = _created()
     sent_at: datetime | None = _ts()
+
+
+class WebPhoto(SQLModel, table=True):
+    """A photo uploaded in the web chat; ``web:<id>`` is its file id in orders and relays."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)  # who uploaded it
+    content_type: str = Field(max_length=32)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _created()

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.deps import Deps
 from bot.engine import Engine
-from handlers.web import chat, health, login, metrics, webhook
+from handlers.web import chat, health, login, metrics, photos, webhook
 from handlers.web.fanout import Fanout
 from handlers.web.hub import Hub, HubPresence
 from handlers.web.identity import SessionSigner, load_key
@@ -63,7 +63,7 @@ async def _close_sockets(app: web.Application) -> None:
 def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
     """The web application on ``deps``; with ``telegram_app`` in webhook mode it also
     serves Telegram's webhook and feeds that Application's update queue."""
-    app = web.Application(client_max_size=webhook.MAX_BODY)
+    app = web.Application(client_max_size=max(webhook.MAX_BODY, photos.MAX_UPLOAD))
     app[DEPS] = deps
     engine = deps.extras.get("engine")
     if engine is None:
@@ -78,6 +78,7 @@ def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
     metrics.setup(app)
     chat.setup(app)
     login.setup(app)
+    photos.setup(app)
     if telegram_app is not None and deps.settings.telegram_mode == "webhook":
         webhook.setup(app, deps.settings, telegram_app)
     return app

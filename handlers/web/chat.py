@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from bot import people, signin
+from bot import people, photos, signin
 from bot.deps import Deps
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
@@ -260,11 +260,21 @@ class ChatSession:
             return
         if parsed is None:
             return
+        shown: tuple[str, ...] = ()
+        if parsed.inbound.photo is not None:  # only a photo this person uploaded
+            async with self.deps.db.session() as session:
+                mine = await photos.owned(
+                    session, person_id=self.person_id, file=parsed.inbound.photo
+                )
+            if not mine:
+                await self.toast(t(self.lang, "web.bad_message"))
+                return
+            shown = (parsed.inbound.photo,)
         echo = parsed.echo
         if parsed.echo_key is not None:
             echo = t(self.lang, parsed.echo_key, **dict(parsed.echo_args))
         if echo is not None:
-            await self._store_and_push(messages.user_payload(echo))
+            await self._store_and_push(messages.user_payload(echo, shown))
         await self.handle(parsed.inbound)
 
     async def handle(self, inbound: Inbound) -> None:

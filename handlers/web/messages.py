@@ -20,6 +20,7 @@ from store.models import WebMessage, utcnow
 
 HISTORY_LIMIT = 200  # messages a (re)connecting page receives
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # larger documents are announced, not stored
+WEB_PHOTO = "web:"  # file ids of photos uploaded in the web chat (bot.photos)
 
 
 def bot_payload(reply: Reply) -> dict[str, Any]:
@@ -39,6 +40,7 @@ def bot_payload(reply: Reply) -> dict[str, Any]:
         ],
         "remove_keyboard": reply.remove_keyboard,
         "photos": len(reply.photos),
+        "images": [p for p in reply.photos if p.startswith(WEB_PHOTO)],
     }
     if reply.document is not None:
         doc = reply.document
@@ -55,8 +57,13 @@ def bot_payload(reply: Reply) -> dict[str, Any]:
     return payload
 
 
-def user_payload(text: str) -> dict[str, Any]:
-    return {"role": "user", "text": text}
+def user_payload(text: str, images: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"role": "user", "text": text, "images": list(images)}
+
+
+def image_url(file_id: str) -> str:
+    """Where the page loads a web photo (``/chat/photo`` checks who may see it)."""
+    return f"/chat/photo/{file_id.removeprefix(WEB_PHOTO)}"
 
 
 def view(row: WebMessage) -> dict[str, Any]:
@@ -73,6 +80,7 @@ def view(row: WebMessage) -> dict[str, Any]:
         "remove_keyboard": bool(payload.get("remove_keyboard")),
         "photos": int(payload.get("photos") or 0),
         "edited": bool(payload.get("edited")),
+        "images": [image_url(p) for p in payload.get("images") or [] if p.startswith(WEB_PHOTO)],
     }
     if doc:
         out["document"] = {

@@ -146,7 +146,19 @@
       renderHtml(m.text || '', text);
     }
     bubble.appendChild(text);
-    if (m.photos) { bubble.appendChild(el('div', 'note', tr('photos', m.photos))); }
+    var images = m.images || [];
+    for (var k = 0; k < images.length; k++) {
+      if (/^\/chat\/photo\/\d+$/.test(images[k])) {  // our own URLs only
+        var img = el('img', 'thumb');
+        img.setAttribute('src', images[k]);
+        img.setAttribute('alt', '');
+        img.setAttribute('loading', 'lazy');
+        bubble.appendChild(img);
+      }
+    }
+    if (m.photos > images.length) {
+      bubble.appendChild(el('div', 'note', tr('photos', m.photos - images.length)));
+    }
     if (m.document) {
       var name = m.document.filename || '';
       if (m.document.url) {
@@ -484,6 +496,76 @@
   };
 
   byId('login-cancel').onclick = function () { loginEl.hidden = true; };
+
+  /* ---------------------------------------------------------------- photos */
+
+  var MAX_SIDE = 1600;              // pixels, the longer side after compression
+  var MAX_BYTES = 5 * 1024 * 1024;  // what the server accepts per photo
+  var MAX_PICK = 5;                 // photos per order (and per pick)
+  var photoInput = byId('photo-input');
+
+  /* Draw the image at most MAX_SIDE px and encode it as JPEG, lowering quality until
+     it fits MAX_BYTES; calls done(blob) or done(null). */
+  function compress(file, done) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      var image = new Image();
+      image.onload = function () {
+        var scale = Math.min(1, MAX_SIDE / Math.max(image.width, image.height));
+        var canvas = document.createElement('canvas');
+        canvas.width = Math.max(1, Math.round(image.width * scale));
+        canvas.height = Math.max(1, Math.round(image.height * scale));
+        canvas.getContext('2d').drawImage(image, 0, 0, canvas.width, canvas.height);
+        var quality = 0.85;
+        (function encode() {
+          canvas.toBlob(function (blob) {
+            if (blob && blob.size > MAX_BYTES && quality > 0.4) {
+              quality -= 0.15;
+              encode();
+            } else {
+              done(blob && blob.size <= MAX_BYTES ? blob : null);
+            }
+          }, 'image/jpeg', quality);
+        })();
+      };
+      image.onerror = function () { done(null); };
+      image.src = reader.result;
+    };
+    reader.onerror = function () { done(null); };
+    reader.readAsDataURL(file);
+  }
+
+  function uploadPhoto(blob) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', '/chat/photo', true);
+    xhr.setRequestHeader('Content-Type', 'image/jpeg');
+    xhr.onload = function () {
+      var data = {};
+      try { data = JSON.parse(xhr.responseText || '{}'); } catch (e) { data = {}; }
+      if (xhr.status === 200 && data.photo) {
+        send({ type: 'photo', photo: data.photo });
+      } else {
+        toast(tr('photo_failed'));
+      }
+    };
+    xhr.onerror = function () { toast(tr('photo_failed')); };
+    xhr.send(blob);
+  }
+
+  if (photoInput) {
+    byId('photo-button').setAttribute('aria-label', tr('photo_label'));
+    byId('photo-button').onclick = function () { photoInput.click(); };
+    photoInput.onchange = function () {
+      var files = photoInput.files || [];
+      if (files.length > MAX_PICK) { toast(tr('photo_too_many')); }
+      for (var i = 0; i < files.length && i < MAX_PICK; i++) {
+        compress(files[i], function (blob) {
+          if (blob) { uploadPhoto(blob); } else { toast(tr('photo_failed')); }
+        });
+      }
+      photoInput.value = '';
+    };
+  }
 
   /* ---------------------------------------------------------------- connection */
 

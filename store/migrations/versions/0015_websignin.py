@@ -91,9 +91,22 @@ def upgrade() -> None:
     with op.batch_alter_table("smsmessage", schema=None) as batch_op:
         batch_op.create_index("ix_smsmessage_person_created", ["person_id", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_smsmessage_state"), ["state"], unique=False)
+    op.create_table(
+        "webphoto",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("content_type", _S(length=32), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", _TS, nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("webphoto", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webphoto_person_id"), ["person_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("webphoto")
     op.drop_table("smsmessage")
     op.drop_table("linktoken")
     op.drop_table("websession")

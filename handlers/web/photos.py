@@ -1,0 +1,103 @@
+"""Photos in the web chat: upload (``POST /chat/photo``) and viewing (``GET /chat/photo/{id}``).
+
+The page compresses each image to at most 1600 px and 5 MB before it uploads,
+then sends ``{"type": "photo", "photo": "web:<id>"}`` on the socket, so the core
+sees a photo exactly as it sees a Telegram one. Only JPEG, PNG and WebP are
+kept (checked by their first bytes, not the header the browser claims), and
+only the people ``bot.photos.may_see`` allows get them back.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from bot import photos, signin
+from handlers.web.chat import origin_allowed
+from handlers.web.identity import request_session
+from handlers.web.keys import DEPS, SESSIONS
+from store.models import WebPhoto
+
+MAX_UPLOAD = photos.MAX_BYTES + 1024
+PER_DAY = 60  # uploads a person may make a day (an order takes 5)
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"RIFF", "image/webp"),
+)
+
+
+def sniff(content: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if content.startswith(magic) and (kind != "image/webp" or content[8:12] == b"WEBP"):
+            return kind
+    return None
+
+
+async def _viewer(request: web.Request):  # type: ignore[no-untyped-def]
+    sid = request_session(request, request.app[SESSIONS])
+    if sid is None:
+        return None
+    async with request.app[DEPS].db.session() as session:
+        return await signin.person_of_session(session, sid)
+
+
+async def upload(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    if not origin_allowed(request, deps.settings.web_origins):
+        raise web.HTTPForbidden(text="origin not allowed")
+    person = await _viewer(request)
+    if person is None:
+        raise web.HTTPUnauthorized(text="open /chat first")
+    if (request.content_length or 0) > photos.MAX_BYTES:
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=photos.MAX_BYTES, actual_size=request.content_length or 0
+        )
+    content = await request.read()
+    kind = sniff(content)
+    if kind is None:
+        raise web.HTTPUnsupportedMediaType(text="JPEG, PNG or WebP only")
+    now = deps.now()
+    async with deps.db.session() as session:
+        today = (
+            await session.exec(
+                select(func.count()).where(
+                    WebPhoto.person_id == person.id,
+                    col(WebPhoto.created_at) > now - timedelta(days=1),
+                )
+            )
+        ).one()
+        if today >= PER_DAY:
+            raise web.HTTPTooManyRequests(text="too many photos today")
+        row = WebPhoto(person_id=person.id, content_type=kind, content=content, created_at=now)  # type: ignore[arg-type]
+        session.add(row)
+        await session.flush()
+        photo_id = row.id
+    return web.json_response({"photo": photos.file_id(photo_id)})  # type: ignore[arg-type]
+
+
+async def view(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    viewer = await _viewer(request)
+    async with deps.db.session() as session:
+        row = await session.get(WebPhoto, int(request.match_info["id"]))
+        allowed = (
+            row is not None
+            and viewer is not None
+            and await photos.may_see(session, settings=deps.settings, viewer=viewer, photo=row)
+        )
+    if not allowed or row is None:
+        raise web.HTTPNotFound()
+    return web.Response(
+        body=row.content,
+        content_type=row.content_type,
+        headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/chat/photo", upload, name="photo_upload")
+    app.router.add_get(r"/chat/photo/{id:\d{1,9}}", view, name="photo")
