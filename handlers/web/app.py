@@ -63,7 +63,7 @@ async def _close_sockets(app: web.Application) -> None:
 def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
     """The web application on ``deps``; with ``telegram_app`` in webhook mode it also
     serves Telegram's webhook and feeds that Application's update queue."""
-    app = web.Application(client_max_size=max(webhook.MAX_BODY, photos.MAX_UPLOAD))
+    app = web.Application(client_max_size=webhook.MAX_BODY)
     app[DEPS] = deps
     engine = deps.extras.get("engine")
     if engine is None:
