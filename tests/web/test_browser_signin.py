@@ -15,15 +15,17 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from store.models import SmsMessage, SmsState
-from tests import test_browser
+from store.models import SmsMessage, SmsState, WebPhoto
+from tests import test_browser, webrig
 from tests.test_browser import CHROMIUM_ARGS, STEP_TIMEOUT_MS
 from tests.tgrig import TgRig
 from tests.utils import volunteers as make
 from tests.web.browsing import LINK, sign_in_on_page, sms_line
+from tests.webrig import WebRig
 
 pytestmark = pytest.mark.browser
 chromium = test_browser.chromium  # fixture
+web = webrig.web  # fixture
 PHONE = "13800138000"
 
 
@@ -118,3 +120,70 @@ async def test_closed_page_hears_of_a_telegram_claim_by_sms_link(
         rows = (await s.exec(select(SmsMessage))).all()
     assert [(r.template, r.state) for r in rows] == [("order_status", SmsState.SENT)]
     assert volunteer.id
+
+
+def _png(width: int, height: int) -> bytes:
+    """A plain RGB PNG (a gradient, so it does not compress to nothing)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = bytes((x * 7) % 256 for x in range(width * 3))
+    raw = b"".join(b"\x00" + row for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a JPEG's start-of-frame marker."""
+    i = 2
+    while i < len(data):
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            height = int.from_bytes(data[i + 5 : i + 7], "big")
+            width = int.from_bytes(data[i + 7 : i + 9], "big")
+            return width, height
+        i += 2 + length
+    raise AssertionError("no SOF marker")
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+async def test_a_photo_is_compressed_in_the_browser_and_shown_as_a_thumbnail(
+    web: WebRig, chromium: Path, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    big = tmp_path / "big.png"
+    big.write_bytes(_png(3200, 2000))
+    errors: list[str] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = await (await browser.new_context(locale="zh-CN")).new_page()
+            page.set_default_timeout(STEP_TIMEOUT_MS)
+            expect.set_options(timeout=STEP_TIMEOUT_MS)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            await page.goto(web.url("/chat"))
+            await expect(page.locator("#status")).to_have_class(re.compile("online"))
+            await page.set_input_files("#photo-input", str(big))
+            thumb = page.locator("#log .msg-user img.thumb")
+            await expect(thumb).to_have_count(1)
+            await expect(thumb).to_have_attribute("src", "/chat/photo/1")
+            assert await thumb.evaluate("img => img.naturalWidth") == 1600
+        finally:
+            await browser.close()
+    assert errors == []
+    async with web.deps.db.session() as s:
+        (photo,) = (await s.exec(select(WebPhoto))).all()
+    assert photo.content_type == "image/jpeg" and len(photo.content) <= 5 * 1024 * 1024
+    assert _jpeg_size(photo.content) == (1600, 1000)
