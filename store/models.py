@@ -457,3 +457,12 @@ class WebPhoto(SQLModel, table=True):
     content_type: str = Field(max_length=32)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = _created()
+
+
+class WebPresence(SQLModel, table=True):
+    """Which instance has a chat page of a person open (refreshed while it stays open),
+    so any instance can tell whether the chat reaches a person or an SMS must."""
+
+    instance: str = Field(primary_key=True, max_length=32)
+    person_id: int = Field(primary_key=True, foreign_key="person.id")
+    seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]

@@ -16,10 +16,11 @@ from bot.deps import Deps
 from bot.engine import Engine
 from handlers.web import chat, health, login, metrics, photos, webhook
 from handlers.web.fanout import Fanout
-from handlers.web.hub import Hub, HubPresence
+from handlers.web.hub import Hub
 from handlers.web.identity import SessionSigner, load_key
-from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS, TELEGRAM, WEBHOOK_SECRET
+from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS, TELEGRAM, WEBHOOK_SECRET
 from handlers.web.notifier import PLATFORM, WebNotifier
+from handlers.web.presence import SharedPresence
 
 __all__ = ["DEPS", "ENGINE", "HUB", "SESSIONS", "TELEGRAM", "WEBHOOK_SECRET", "make_app"]
 
@@ -36,9 +37,13 @@ async def _web_channel(app: web.Application) -> AsyncIterator[None]:
     deps = app[DEPS]
     previous = deps.notifier.channels.get(PLATFORM)
     deps.notifier.add(PLATFORM, WebNotifier(deps.db, app[HUB]))
-    previous_presence, deps.presence = deps.presence, HubPresence(app[HUB])
+    presence = SharedPresence(deps, app[HUB])
+    await presence.start()
+    app[PRESENCE] = presence
+    previous_presence, deps.presence = deps.presence, presence
     yield
     deps.presence = previous_presence
+    await presence.stop()
     if previous is not None:
         deps.notifier.add(PLATFORM, previous)
     else:

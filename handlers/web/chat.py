@@ -8,6 +8,7 @@ the same ``Engine`` as Telegram, and every reply is stored before it is pushed
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -30,7 +31,7 @@ from handlers.web import messages
 from handlers.web.convert import START_PAYLOAD, BadFrame, parse
 from handlers.web.hub import Connection
 from handlers.web.identity import request_session, set_cookie
-from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS
+from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS
 from handlers.web.notifier import PLATFORM
 from store.models import Person
 
@@ -176,6 +177,7 @@ class ChatSession:
         self.deps = app[DEPS]
         self.engine = app[ENGINE]
         self.hub = app[HUB]
+        self.presence = app[PRESENCE]
         self.ws = ws
         self.conn = Connection(ws)
         self.lang = language_of(request)
@@ -200,6 +202,7 @@ class ChatSession:
             await self.ws.close(code=WSCloseCode.INTERNAL_ERROR, message=b"try again")
             return
         self.hub.attach(self.person_id, self.conn)
+        await self.presence.opened(self.person_id)
         try:
             rows = await messages.history(self.deps.db, self.person_id)
             last_id = rows[-1].id if rows else 0
@@ -215,6 +218,11 @@ class ChatSession:
                     await self.toast(t(self.lang, "web.bad_message"))
         finally:
             self.hub.detach(self.person_id, self.conn)
+            try:
+                # Shielded: a closing socket may cancel this handler, not the bookkeeping.
+                await asyncio.shield(self.presence.closed(self.person_id))
+            except Exception:  # shutting down; the row goes stale on its own
+                log.exception("could not record that a page of %s closed", self.person_id)
 
     async def _menu(self) -> dict[str, Any]:
         """The page's command menu, for the person's role (as Telegram's menus are)."""

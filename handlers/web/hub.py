@@ -99,13 +99,3 @@ class Hub:
         for conn in conns:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
-
-
-class HubPresence:
-    """``bot.sms.Presence`` for this process: a person is online while a page is open here."""
-
-    def __init__(self, hub: Hub) -> None:
-        self.hub = hub
-
-    async def online(self, person_id: int) -> bool:
-        return self.hub.count(person_id) > 0

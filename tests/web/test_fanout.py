@@ -6,12 +6,15 @@ channel, the page catches up from the transcript when it reconnects.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from aiohttp.test_utils import TestServer
 from sqlmodel import select
 
+from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.notifier import MultiNotifier
@@ -19,7 +22,7 @@ from bot.notify import edit, notify
 from bot.reply import Reply
 from handlers.web.app import make_app
 from store.engine import Database
-from store.models import Person
+from store.models import Person, WebPresence
 from tests import webrig
 from tests.webrig import WebRig
 
@@ -90,3 +93,26 @@ async def test_tabs_on_two_instances_both_see_the_reply(
         await on_b.shows("/myorders")  # the reply to A's tab reached the tab on B
     finally:
         await tab_b.close()
+
+
+async def test_every_instance_knows_a_page_is_open_on_another(
+    web: WebRig, second: tuple[Deps, TestServer], clock: FixedClock
+) -> None:
+    other, _ = second
+    b = web.browser()
+    sock = await b.connect()  # on instance A
+    person = await _person(web.deps)
+    assert await other.presence.online(person.id)  # type: ignore[arg-type]
+    # An instance that died without cleaning up stops counting after a while.
+    clock.advance(timedelta(seconds=91))
+    assert not await other.presence.online(person.id)  # type: ignore[arg-type]
+    assert await web.deps.presence.online(person.id)  # type: ignore[arg-type]  # its own page
+    clock.advance(timedelta(seconds=-91))
+    await sock.close()
+    for _ in range(100):  # the server notices the closed socket
+        if not await other.presence.online(person.id):  # type: ignore[arg-type]
+            break
+        await asyncio.sleep(0.02)
+    async with web.deps.db.session() as s:
+        rows = (await s.exec(select(WebPresence))).all()
+    assert not await other.presence.online(person.id), rows  # type: ignore[arg-type]

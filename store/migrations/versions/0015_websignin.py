@@ -103,9 +103,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("webphoto", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webphoto_person_id"), ["person_id"], unique=False)
+    op.create_table(
+        "webpresence",
+        sa.Column("instance", _S(length=32), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("seen_at", _TS, nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.PrimaryKeyConstraint("instance", "person_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("webpresence")
     op.drop_table("webphoto")
     op.drop_table("smsmessage")
     op.drop_table("linktoken")
