@@ -13,6 +13,9 @@ at most once, and the page's transcript still has the news.
 Limits: one SMS per order status and person, ``JIANGXIN_SMS_DAILY_CAP`` a day,
 none in quiet hours (``JIANGXIN_SMS_QUIET_START``–``_END``, local time) unless
 the order asked for "as soon as possible" — those wait until the quiet hours end.
+
+Volunteers who signed up on the web hear of offers the same way: the sweep
+finds offers delivered to a web chat and texts those whose page is closed.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from bot.sms import SmsError
 from bot.texts import t
 from store import tasks
 from store.models import (
+    Offer,
+    OfferStatus,
     Order,
     OrderStatus,
     Person,
@@ -39,6 +44,7 @@ from store.models import (
     SmsState,
     Task,
     VerifiedPhone,
+    Volunteer,
 )
 
 log = logging.getLogger(__name__)
@@ -88,7 +94,6 @@ async def decide(deps: Deps, *, order_id: int, status: str) -> SmsMessage | None
     None when there is nothing to decide (not a web requester, no verified phone)
     or it was decided before.
     """
-    now = deps.now()
     async with deps.db.session() as session:
         order = await session.get(Order, order_id)
         if order is None:
@@ -98,19 +103,61 @@ async def decide(deps: Deps, *, order_id: int, status: str) -> SmsMessage | None
             return None  # Telegram and WeChat people hear it in their own chat
         if status == "cancelled" and order.cancelled_by == person.id:
             return None  # they cancelled it themselves
+        code, urgent = order.code or "", order.time_pref == "asap"
+    status_word = t(deps.settings.language, f"sms.status.{status}")
+    return await _queue(
+        deps,
+        person_id=person.id,  # type: ignore[arg-type]
+        key=sms_key(order_id, status, person.id),  # type: ignore[arg-type]
+        template="order_status",
+        params={"code": code, "status": status_word},
+        link_order=order_id,
+        urgent=urgent,
+    )
+
+
+async def decide_offer(deps: Deps, offer: Offer) -> SmsMessage | None:
+    """A volunteer who signed up on the web hears of an offer by SMS when no page is open."""
+    async with deps.db.session() as session:
+        volunteer = await session.get(Volunteer, offer.volunteer_id)
+        order = await session.get(Order, offer.order_id)
+        if volunteer is None or order is None or order.status not in OrderStatus.OPEN:
+            return None
+        code, urgent = order.code or "", order.time_pref == "asap"
+    return await _queue(
+        deps,
+        person_id=volunteer.person_id,
+        key=f"offer:{offer.order_id}:person:{volunteer.person_id}",
+        template="offer",
+        params={"code": code},
+        link_order=None,  # the offer waits in their chat
+        urgent=urgent,
+    )
+
+
+async def _queue(
+    deps: Deps,
+    *,
+    person_id: int,
+    key: str,
+    template: str,
+    params: dict[str, str],
+    link_order: int | None,
+    urgent: bool,
+) -> SmsMessage | None:
+    """Write the one row that decides this SMS (or that it is skipped); send it if due."""
+    now = deps.now()
+    async with deps.db.session() as session:
         phone = (
             await session.exec(
-                select(VerifiedPhone.phone).where(VerifiedPhone.person_id == person.id)
+                select(VerifiedPhone.phone).where(VerifiedPhone.person_id == person_id)
             )
         ).first()
         if phone is None:
             return None
-        key = sms_key(order_id, status, person.id)  # type: ignore[arg-type]
         if (await session.exec(select(SmsMessage.id).where(SmsMessage.key == key))).first():
             return None
-        person_id: int = person.id  # type: ignore[assignment]
-        code, urgent = order.code or "", order.time_pref == "asap"
-    row = SmsMessage(key=key, person_id=person_id, phone=phone, template="order_status")
+    row = SmsMessage(key=key, person_id=person_id, phone=phone, template=template)
     if await deps.presence.online(person_id):
         row.state, row.error = SmsState.SKIPPED, "online"
     elif await _sent_today(deps, person_id, now) >= deps.settings.sms_daily_cap:
@@ -122,16 +169,11 @@ async def decide(deps: Deps, *, order_id: int, status: str) -> SmsMessage | None
             token = await signin.make_link(
                 session,
                 person_id=person_id,
-                order_id=order_id,
+                order_id=link_order,
                 now=now,
                 key=await signin.server_key(deps.settings, deps.db),
             )
-            status_word = t(deps.settings.language, f"sms.status.{status}")
-            row.params = {
-                "code": code,
-                "status": status_word,
-                "link": f"{base_url(deps)}/chat/l/{token}",
-            }
+            row.params = {**params, "link": f"{base_url(deps)}/chat/l/{token}"}
             row.created_at = now
             session.add(row)
             await session.flush()
@@ -208,6 +250,17 @@ async def sweep(deps: Deps, task: Task | None = None) -> None:
             .where(Person.platform == signin.WEB, col(Order.updated_at) > since)
         )
         recent = list((await session.exec(stmt)).all())
+        offers = list(
+            (
+                await session.exec(
+                    select(Offer).where(
+                        Offer.platform == signin.WEB,
+                        Offer.status == OfferStatus.SENT,
+                        col(Offer.created_at) > since,
+                    )
+                )
+            ).all()
+        )
         due = list(
             (
                 await session.exec(
@@ -223,6 +276,8 @@ async def sweep(deps: Deps, task: Task | None = None) -> None:
         for status, at in _changes(order):
             if at is not None and since < at <= until and _still(order, status):
                 await decide(deps, order_id=order.id, status=status)  # type: ignore[arg-type]
+    for offer in offers:
+        await decide_offer(deps, offer)
     for row_id in due:
         await send(deps, row_id)  # type: ignore[arg-type]
     await ensure_sweep(deps, now + SWEEP_EVERY)

@@ -204,3 +204,21 @@ async def test_an_open_page_gets_it_there_and_no_sms(web: WebRig) -> None:
         await asyncio.sleep(0.02)
     await webnotice.decide(web.deps, order_id=second, status="claimed")
     assert len(sms.to(PHONE, "order_status")) == 1
+
+
+async def test_a_web_volunteer_whose_page_is_closed_hears_of_an_offer_by_sms(
+    deps: Deps, sms: RecordingSms, clock: FixedClock
+) -> None:
+    v = await make.volunteer(deps, "ph:volunteer", "李师傅", platform="web")
+    async with deps.db.session() as s:
+        s.add(VerifiedPhone(phone="13900139000", person_id=v.person_id))
+    requester = await make.person(deps, 5001)
+    order_id = await make.order(deps, requester)  # team "tech", like the volunteer
+    await dispatch.start(deps, order_id)
+    await dispatch.settle(deps)
+    await webnotice.sweep(deps)
+    (params,) = sms.to("13900139000", "offer")
+    assert params["code"] == "JX-000001" and "/chat/l/" in params["link"]
+    clock.advance(timedelta(minutes=1))
+    await webnotice.sweep(deps)  # once only
+    assert len(sms.sent) == 1
