@@ -43,6 +43,7 @@ from store.models import (
     SmsMessage,
     SmsState,
     Task,
+    TaskStatus,
     VerifiedPhone,
     Volunteer,
 )
@@ -88,9 +89,12 @@ def in_quiet_hours(deps: Deps, now: datetime) -> datetime | None:
     return ends
 
 
-async def decide(deps: Deps, *, order_id: int, status: str) -> SmsMessage | None:
+async def decide(
+    deps: Deps, *, order_id: int, status: str, word: str | None = None, urgent: bool = False
+) -> SmsMessage | None:
     """Decide once whether the requester of ``order_id`` hears of ``status`` by SMS; send it.
 
+    ``word`` names the status text (``sms.status.<word>``; default ``status``).
     None when there is nothing to decide (not a web requester, no verified phone)
     or it was decided before.
     """
@@ -103,8 +107,8 @@ async def decide(deps: Deps, *, order_id: int, status: str) -> SmsMessage | None
             return None  # Telegram and WeChat people hear it in their own chat
         if status == "cancelled" and order.cancelled_by == person.id:
             return None  # they cancelled it themselves
-        code, urgent = order.code or "", order.time_pref == "asap"
-    status_word = t(deps.settings.language, f"sms.status.{status}")
+        code, urgent = order.code or "", urgent or order.time_pref == "asap"
+    status_word = t(deps.settings.language, f"sms.status.{word or status}")
     return await _queue(
         deps,
         person_id=person.id,  # type: ignore[arg-type]
@@ -278,9 +282,37 @@ async def sweep(deps: Deps, task: Task | None = None) -> None:
                 await decide(deps, order_id=order.id, status=status)  # type: ignore[arg-type]
     for offer in offers:
         await decide_offer(deps, offer)
+    for task_id, order_id in await _reminders_sent(deps, since, until):
+        async with deps.db.session() as session:
+            order = await session.get(Order, order_id)
+        if order is None or order.status not in OrderStatus.ACTIVE:
+            continue  # started, finished or cancelled meanwhile
+        # Near the appointment by nature: not held for the quiet hours.
+        await decide(
+            deps, order_id=order_id, status=f"reminder{task_id}", word="reminder", urgent=True
+        )
     for row_id in due:
         await send(deps, row_id)  # type: ignore[arg-type]
     await ensure_sweep(deps, now + SWEEP_EVERY)
+
+
+async def _reminders_sent(deps: Deps, since: datetime, until: datetime) -> list[tuple[int, int]]:
+    """(task id, order id) of appointment reminders that went to requesters lately."""
+    from scheduler.reminders import REMIND, REQUESTER
+
+    async with deps.db.session() as session:
+        stmt = select(Task).where(
+            Task.kind == REMIND,
+            Task.status == TaskStatus.DONE,
+            col(Task.done_at) > since,
+            col(Task.done_at) <= until,
+        )
+        done = (await session.exec(stmt)).all()
+    return [
+        (task.id, int(task.payload["order_id"]))  # type: ignore[misc]
+        for task in done
+        if task.payload.get("who") == REQUESTER and task.payload.get("order_id")
+    ]
 
 
 def _still(order: Order, status: str) -> bool:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import dispatch, orders
+from bot import dispatch, jobs, orders
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.flows import webnotice
@@ -222,3 +222,24 @@ async def test_a_web_volunteer_whose_page_is_closed_hears_of_an_offer_by_sms(
     clock.advance(timedelta(minutes=1))
     await webnotice.sweep(deps)  # once only
     assert len(sms.sent) == 1
+
+
+async def test_an_appointment_and_its_reminder_reach_a_closed_page_by_sms(
+    deps: Deps, sms: RecordingSms, clock: FixedClock
+) -> None:
+    from scheduler.runner import tick
+
+    requester = await _web_requester(deps)
+    order_id = await make.order(deps, requester)
+    v = await make.volunteer(deps, 7001, "李师傅")
+    assert await dispatch.claim(deps, order_id, v.id)  # type: ignore[arg-type]
+    at = clock.now() + timedelta(hours=3)
+    assert await jobs.set_appointment(deps, order_id, v.id, at)  # type: ignore[arg-type]
+    assert [p["status"] for p in sms.to(PHONE)] == ["已被志愿者认领", "已约定上门时间"]
+    clock.set(at - timedelta(hours=1))  # the one-hour reminder falls due
+    assert await tick(deps, worker_id="test") >= 1
+    clock.advance(timedelta(minutes=1))
+    await webnotice.sweep(deps)
+    assert [p["status"] for p in sms.to(PHONE)][-1] == "即将上门服务"
+    await webnotice.sweep(deps)
+    assert len(sms.to(PHONE)) == 3
