@@ -251,8 +251,9 @@ async def _sign_in(deps: Deps, *, phone: str, sid: str, previous: str | None) ->
             owner.external_id = f"ph:{secrets.token_urlsafe(18)}"
             session.add(owner)
             await session.flush()
+        owner_id: int = owner.id  # type: ignore[assignment]
         if await session.get(VerifiedPhone, phone) is None:
-            session.add(VerifiedPhone(phone=phone, person_id=owner.id, verified_at=now))
+            session.add(VerifiedPhone(phone=phone, person_id=owner_id, verified_at=now))
         if not owner.phone:
             owner.phone, owner.updated_at = phone, utcnow()
             session.add(owner)
@@ -269,9 +270,9 @@ async def _sign_in(deps: Deps, *, phone: str, sid: str, previous: str | None) ->
                 await session.delete(old)
         bound = await session.get(WebSession, sid)
         if bound is None:
-            session.add(WebSession(sid=sid, person_id=owner.id, created_at=now))
+            session.add(WebSession(sid=sid, person_id=owner_id, created_at=now))
         else:
-            bound.person_id, bound.created_at = owner.id, now  # type: ignore[assignment]
+            bound.person_id, bound.created_at = owner_id, now
             session.add(bound)
         await session.flush()
         return SignedIn(
@@ -293,10 +294,12 @@ async def _move(session: AsyncSession, source: int, target: int) -> None:
         await session.exec(  # type: ignore[call-overload]
             update(DialogState).where(col(DialogState.person_id) == source).values(person_id=target)
         )
-    for table, column in ((WebMessage, WebMessage.person_id), (Order, Order.requester_id)):
-        await session.exec(  # type: ignore[call-overload]
-            update(table).where(col(column) == source).values({column.key: target})
-        )
+    await session.exec(  # type: ignore[call-overload]
+        update(WebMessage).where(col(WebMessage.person_id) == source).values(person_id=target)
+    )
+    await session.exec(  # type: ignore[call-overload]
+        update(Order).where(col(Order.requester_id) == source).values(requester_id=target)
+    )
 
 
 async def sign_out(deps: Deps, *, sid: str) -> None:
@@ -365,7 +368,7 @@ async def signin_prompt(ctx: Ctx, key: str = "weblogin.required") -> Reply | Non
     async with ctx.deps.db.session() as session:
         if await is_signed_in(session, ctx.person):
             return None
-    return Reply(ctx.t(key), buttons=[[Button(ctx.t("weblogin.button"), url=LOGIN_URL)]])
+    return Reply(ctx.t(key), buttons=((Button(ctx.t("weblogin.button"), url=LOGIN_URL),),))
 
 
 # ---------------------------------------------------------------- 称呼

@@ -284,8 +284,8 @@ async def sweep(deps: Deps, task: Task | None = None) -> None:
         await decide_offer(deps, offer)
     for task_id, order_id in await _reminders_sent(deps, since, until):
         async with deps.db.session() as session:
-            order = await session.get(Order, order_id)
-        if order is None or order.status not in OrderStatus.ACTIVE:
+            held = await session.get(Order, order_id)
+        if held is None or held.status not in OrderStatus.ACTIVE:
             continue  # started, finished or cancelled meanwhile
         # Near the appointment by nature: not held for the quiet hours.
         await decide(

@@ -35,7 +35,9 @@ async def _body(request: web.Request) -> dict[str, Any]:
     if not origin_allowed(request, request.app[DEPS].settings.web_origins):
         raise web.HTTPForbidden(text='{"error": "origin"}', content_type="application/json")
     if (request.content_length or 0) > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=MAX_BODY, actual_size=request.content_length or 0
+        )
     try:
         data = await request.json()
     except ValueError:

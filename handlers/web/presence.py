@@ -50,7 +50,9 @@ class SharedPresence:
             async with self.deps.db.session() as session:
                 row = await session.get(WebPresence, (self.instance, person_id))
                 if row is None:
-                    row = WebPresence(instance=self.instance, person_id=person_id)
+                    row = WebPresence(
+                        instance=self.instance, person_id=person_id, seen_at=self.deps.now()
+                    )
                 row.seen_at = self.deps.now()
                 session.add(row)
         except IntegrityError:  # two pages of one person opened at once: one row is enough
