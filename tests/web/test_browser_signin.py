@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from store.models import SmsMessage, SmsState, WebPhoto
+from store.models import SmsMessage, SmsState, VerifiedPhone, WebPhoto
 from tests import test_browser, webrig
 from tests.test_browser import CHROMIUM_ARGS, STEP_TIMEOUT_MS
 from tests.tgrig import TgRig
@@ -27,6 +27,17 @@ pytestmark = pytest.mark.browser
 chromium = test_browser.chromium  # fixture
 web = webrig.web  # fixture
 PHONE = "13800138000"
+
+
+async def _until_offline(tg: TgRig, phone: str) -> None:
+    async with tg.deps.db.session() as s:
+        owner = await s.get(VerifiedPhone, phone)
+    assert owner is not None
+    for _ in range(250):
+        if not await tg.deps.presence.online(owner.person_id):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the closed page still counts as open")
 
 
 def _web_url(tg: TgRig) -> str:
@@ -84,6 +95,7 @@ async def test_closed_page_hears_of_a_telegram_claim_by_sms_link(
             await log.get_by_role("button", name="确认提交").last.click()
             await expect(log.locator(".msg-bot", has_text="提交成功")).to_contain_text("JX-000001")
             await page.close()  # the worker closes the tab
+            await _until_offline(tg, PHONE)  # the server has noticed
 
             # A Telegram volunteer claims the offer.
             offer = await master.next_message()
@@ -115,7 +127,6 @@ async def test_closed_page_hears_of_a_telegram_claim_by_sms_link(
         finally:
             await browser.close()
     assert errors == []
-    await asyncio.sleep(0)
     async with tg.deps.db.session() as s:
         rows = (await s.exec(select(SmsMessage))).all()
     assert [(r.template, r.state) for r in rows] == [("order_status", SmsState.SENT)]
