@@ -24,7 +24,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -35,6 +35,8 @@ from bot.sms import SmsError
 from bot.texts import t
 from store import tasks
 from store.models import (
+    LinkToken,
+    LoginCode,
     Offer,
     OfferStatus,
     Order,
@@ -46,6 +48,7 @@ from store.models import (
     TaskStatus,
     VerifiedPhone,
     Volunteer,
+    WebPresence,
 )
 
 log = logging.getLogger(__name__)
@@ -293,7 +296,23 @@ async def sweep(deps: Deps, task: Task | None = None) -> None:
         )
     for row_id in due:
         await send(deps, row_id)  # type: ignore[arg-type]
+    await _prune(deps, now)
     await ensure_sweep(deps, now + SWEEP_EVERY)
+
+
+async def _prune(deps: Deps, now: datetime) -> None:
+    """Forget what no longer matters: old codes, used or expired links, dead presences."""
+    day_ago = now - timedelta(days=1)
+    async with deps.db.session() as session:
+        await session.exec(  # type: ignore[call-overload]
+            delete(LoginCode).where(col(LoginCode.created_at) < day_ago)
+        )
+        await session.exec(  # type: ignore[call-overload]
+            delete(LinkToken).where(col(LinkToken.expires_at) < day_ago)
+        )
+        await session.exec(  # type: ignore[call-overload]
+            delete(WebPresence).where(col(WebPresence.seen_at) < day_ago)
+        )
 
 
 async def _reminders_sent(deps: Deps, since: datetime, until: datetime) -> list[tuple[int, int]]:

@@ -9,13 +9,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import dispatch, jobs, orders
+from bot import dispatch, jobs, orders, signin
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.flows import webnotice
 from bot.lifecycle import emit
 from bot.sms import SmsError
-from store.models import OrderStatus, Person, SmsMessage, SmsState, Task, VerifiedPhone
+from store.models import (
+    LinkToken,
+    LoginCode,
+    OrderStatus,
+    Person,
+    SmsMessage,
+    SmsState,
+    Task,
+    VerifiedPhone,
+)
 from tests import webrig
 from tests.utils import volunteers as make
 from tests.utils.sms import RecordingSms
@@ -243,3 +252,22 @@ async def test_an_appointment_and_its_reminder_reach_a_closed_page_by_sms(
     assert [p["status"] for p in sms.to(PHONE)][-1] == "即将上门服务"
     await webnotice.sweep(deps)
     assert len(sms.to(PHONE)) == 3
+
+
+async def test_the_sweep_forgets_old_codes_and_links(deps: Deps, clock: FixedClock) -> None:
+    requester = await _web_requester(deps)
+    async with deps.db.session() as s:
+        s.add(
+            LoginCode(
+                phone=PHONE, code_hash="x" * 64, created_at=clock.now(), expires_at=clock.now()
+            )
+        )
+        token = await signin.make_link(
+            s, person_id=requester.id, order_id=None, now=clock.now(), key=b"k" * 32
+        )
+    assert token
+    clock.advance(timedelta(days=2, minutes=1))
+    await webnotice.sweep(deps)
+    async with deps.db.session() as s:
+        assert (await s.exec(select(LoginCode))).first() is None
+        assert (await s.exec(select(LinkToken))).first() is None

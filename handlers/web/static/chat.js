@@ -475,6 +475,11 @@
 
   byId('login-form').onsubmit = function (ev) {
     if (ev && ev.preventDefault) { ev.preventDefault(); }
+    if (!byId('login-name').value.replace(/\s+/g, '')) {
+      toast(tr('login_name_missing'));  // asked once, so volunteers know how to greet them
+      byId('login-name').focus();
+      return false;
+    }
     var body = {
       phone: byId('login-phone').value,
       code: byId('login-code').value,
