@@ -4,7 +4,7 @@ Two catalogs:
 
 * the default one (``bot/data/catalog.json``), routing every text of the
   development corpus (``../shared/routing-dev.jsonl``, when present) and of
-  ``tests/routing_regression.jsonl``, several passes;
+  ``tests/core/routing_regression.jsonl``, several passes;
 * a synthetic one of 1,000 teams × 20 keywords made of plausible Chinese
   terms (seeded RNG, so every run builds the same catalog), routing the same
   real texts plus synthetic requests that embed some of its keywords, so the
@@ -41,7 +41,7 @@ from bot.routing import RoutingIndex, TeamSpec, load_default_teams, route, warm_
 
 CORPORA = (
     ROOT.parent / "shared" / "routing-dev.jsonl",
-    ROOT / "tests" / "routing_regression.jsonl",
+    ROOT / "tests" / "core" / "routing_regression.jsonl",
 )
 SEED = 20261122
 SYNTHETIC_TEAMS = 1000

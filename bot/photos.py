@@ -7,13 +7,12 @@ of that order. The uploader always sees their own. File ids are ``web:<id>``.
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, or_
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import people
 from bot.config import Settings
-from store.models import Order, OrderMessage, OrderStatus, Person, WebPhoto
+from store import webchat
+from store.models import Person, WebPhoto
 
 PREFIX = "web:"
 MAX_BYTES = 5 * 1024 * 1024  # as for Telegram photos we keep
@@ -31,7 +30,7 @@ def photo_id(file_id: str) -> int | None:
 async def owned(session: AsyncSession, *, person_id: int, file: str) -> bool:
     """Whether ``file`` is a web photo this person uploaded (what they may attach)."""
     pid = photo_id(file)
-    row = await session.get(WebPhoto, pid) if pid is not None else None
+    row = await webchat.photo_by_id(session, photo_id=pid)
     return row is not None and row.person_id == person_id
 
 
@@ -40,26 +39,14 @@ async def may_see(
 ) -> bool:
     if viewer.id == photo.person_id or people.is_admin(settings, viewer):
         return True
-    needle = f'%"{file_id(photo.id)}"%'  # type: ignore[arg-type]
+    file = file_id(photo.id)  # type: ignore[arg-type]
     volunteer = await people.volunteer_of(session, viewer)
-    if volunteer is not None:
-        held = select(Order.id).where(
-            Order.volunteer_id == volunteer.id,
-            col(Order.status).not_in(OrderStatus.OPEN),
-            or_(
-                cast(Order.photos, String).like(needle),
-                cast(Order.result_photos, String).like(needle),
-            ),
-        )
-        if (await session.exec(held)).first() is not None:
-            return True
+    if volunteer is not None and await webchat.claimed_order_has_photo(
+        session, volunteer_id=volunteer.id, file_id=file
+    ):
+        return True
     # A photo relayed between the two people of an order.
-    relayed = (
-        select(Order)
-        .join(OrderMessage, col(OrderMessage.order_id) == col(Order.id))
-        .where(OrderMessage.photo == file_id(photo.id))  # type: ignore[arg-type]
-    )
-    for order in (await session.exec(relayed)).all():
+    for order in await webchat.orders_relaying_photo(session, file_id=file):
         if order.requester_id == viewer.id:
             return True
         if volunteer is not None and order.volunteer_id == volunteer.id:

@@ -21,27 +21,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.deps import Deps
 from bot.reply import Button, Reply
+from store import signin as signin_store
 from store.engine import Database
-from store.models import (
-    DialogState,
-    LinkToken,
-    LoginCode,
-    Meta,
-    Order,
-    Person,
-    VerifiedPhone,
-    WebMessage,
-    WebSession,
-    utcnow,
-)
+from store.models import LinkToken, LoginCode, Person, utcnow
+from store.people import person_by_id
 
 if TYPE_CHECKING:
     from bot.context import Ctx
@@ -82,36 +71,23 @@ async def request_code(deps: Deps, *, phone: str, ip: str, key: bytes) -> int:
     hour_ago = now - timedelta(hours=1)
     code = f"{secrets.randbelow(10**6):06d}"
     async with deps.db.session() as session:
-        recent = list(
-            (
-                await session.exec(
-                    select(LoginCode.created_at)
-                    .where(LoginCode.phone == phone, col(LoginCode.created_at) > hour_ago)
-                    .order_by(col(LoginCode.created_at).desc())
-                )
-            ).all()
-        )
+        recent = await signin_store.code_times(session, phone=phone, since=hour_ago)
         if recent and now - recent[0] < RESEND_AFTER:
             raise TooSoon(math.ceil((recent[0] + RESEND_AFTER - now).total_seconds()))
         if len(recent) >= PER_PHONE_HOUR:
             raise TooSoon(math.ceil((recent[-1] + timedelta(hours=1) - now).total_seconds()))
-        by_ip = (
-            await session.exec(
-                select(func.min(LoginCode.created_at), func.count()).where(
-                    LoginCode.ip == ip, col(LoginCode.created_at) > hour_ago
-                )
-            )
-        ).one()
-        if by_ip[1] >= PER_IP_HOUR:
-            raise TooSoon(math.ceil((by_ip[0] + timedelta(hours=1) - now).total_seconds()))
-        session.add(
-            LoginCode(
+        oldest, n = await signin_store.codes_from_ip(session, ip=ip, since=hour_ago)
+        if n >= PER_IP_HOUR and oldest is not None:
+            raise TooSoon(math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
+        await signin_store.add_code(
+            session,
+            code=LoginCode(
                 phone=phone,
                 ip=ip[:64],
                 code_hash=_hash(key, "code", phone, code),
                 created_at=now,
                 expires_at=now + CODE_TTL,
-            )
+            ),
         )
     # Sent after the row is committed: a crash here costs one resend, never a wrong limit.
     await deps.sms.send(phone, "login_code", {"code": code})
@@ -122,32 +98,16 @@ async def check_code(deps: Deps, *, phone: str, code: str, key: bytes) -> None:
     """Accept ``code`` for ``phone`` once, or raise ``WrongCode`` (counting the try)."""
     now = deps.now()
     async with deps.db.session() as session:
-        row = (
-            await session.exec(
-                select(LoginCode)
-                .where(LoginCode.phone == phone, col(LoginCode.used_at).is_(None))
-                .order_by(col(LoginCode.id).desc())
-                .limit(1)
-            )
-        ).first()
+        row = await signin_store.latest_unused_code(session, phone=phone)
         if row is None or row.expires_at <= now or row.attempts >= MAX_TRIES:
             raise WrongCode()
         good = hmac.compare_digest(row.code_hash, _hash(key, "code", phone, code.strip()))
         if good:
             # One conditional update: two browsers racing with the same code, one wins.
-            won = await session.exec(  # type: ignore[call-overload]
-                update(LoginCode)
-                .where(col(LoginCode.id) == row.id, col(LoginCode.used_at).is_(None))
-                .values(used_at=now)
-            )
-            if won.rowcount == 1:
+            if await signin_store.use_code(session, code_id=row.id, now=now):  # type: ignore[arg-type]
                 return
         else:
-            await session.exec(  # type: ignore[call-overload]
-                update(LoginCode)
-                .where(col(LoginCode.id) == row.id)
-                .values(attempts=LoginCode.attempts + 1)
-            )
+            await signin_store.count_wrong_try(session, code_id=row.id)  # type: ignore[arg-type]
     raise WrongCode()
 
 
@@ -165,19 +125,19 @@ async def server_key(settings: Settings, db: Database) -> bytes:
     if settings.web_secret is not None and settings.web_secret.get_secret_value():
         return settings.web_secret.get_secret_value().encode()
     async with db.session() as session:
-        row = await session.get(Meta, KEY_META)
-        if row is not None:
-            return row.value.encode()
+        stored = await signin_store.meta_value(session, key=KEY_META)
+        if stored is not None:
+            return stored.encode()
     value = secrets.token_hex(32)
     try:
         async with db.session() as session:
-            session.add(Meta(key=KEY_META, value=value))
+            await signin_store.add_meta(session, key=KEY_META, value=value)
         log.info("generated the web session key (stored in the database)")
     except IntegrityError:  # another instance stored one first: use theirs
         async with db.session() as session:
-            row = await session.get(Meta, KEY_META)
-            assert row is not None
-            value = row.value
+            stored = await signin_store.meta_value(session, key=KEY_META)
+            assert stored is not None
+            value = stored
     return value.encode()
 
 
@@ -186,33 +146,14 @@ async def server_key(settings: Settings, db: Database) -> bytes:
 
 async def person_of_session(session: AsyncSession, sid: str) -> Person | None:
     """The person a browser acts as: its signed-in person, else its anonymous web person."""
-    bound = await session.get(WebSession, sid)
-    if bound is not None:
-        return await session.get(Person, bound.person_id)
-    stmt = select(Person).where(Person.platform == WEB, Person.external_id == sid)
-    return (await session.exec(stmt)).first()
+    return await signin_store.session_person(session, sid=sid)
 
 
 async def is_signed_in(session: AsyncSession, person: Person) -> bool:
     """Non-web people are known by their platform; web people once a phone is verified."""
     if person.platform != WEB:
         return True
-    stmt = select(VerifiedPhone.phone).where(VerifiedPhone.person_id == person.id)
-    return (await session.exec(stmt)).first() is not None
-
-
-async def _owner(session: AsyncSession, phone: str) -> Person | None:
-    verified = await session.get(VerifiedPhone, phone)
-    if verified is not None:
-        return await session.get(Person, verified.person_id)
-    # A Telegram or WeChat person who gave us this number (shared contact, volunteer form).
-    stmt = (
-        select(Person)
-        .where(Person.phone == phone, Person.platform != WEB)
-        .order_by(col(Person.id))
-        .limit(1)
-    )
-    return (await session.exec(stmt)).first()
+    return await signin_store.verified_phone_of(session, person_id=person.id) is not None
 
 
 @dataclass(frozen=True)
@@ -241,7 +182,7 @@ async def _sign_in(deps: Deps, *, phone: str, sid: str, previous: str | None) ->
     now = deps.now()
     async with deps.db.session() as session:
         here = await person_of_session(session, previous or sid)
-        owner = await _owner(session, phone)
+        owner = await signin_store.phone_owner(session, phone=phone)
         if owner is None:
             if here is not None and not await is_signed_in(session, here):
                 owner = here  # this browser's anonymous person becomes the phone's owner
@@ -249,32 +190,22 @@ async def _sign_in(deps: Deps, *, phone: str, sid: str, previous: str | None) ->
                 owner = Person(platform=WEB, external_id="", language=deps.settings.language)
             # Never a session id again: an old or stolen cookie cannot act as this person.
             owner.external_id = f"ph:{secrets.token_urlsafe(18)}"
-            session.add(owner)
-            await session.flush()
+            await signin_store.save_person(session, person=owner)
         owner_id: int = owner.id  # type: ignore[assignment]
-        if await session.get(VerifiedPhone, phone) is None:
-            session.add(VerifiedPhone(phone=phone, person_id=owner_id, verified_at=now))
+        await signin_store.verify_phone(session, phone=phone, person_id=owner_id, now=now)
         if not owner.phone:
             owner.phone, owner.updated_at = phone, utcnow()
-            session.add(owner)
+            await signin_store.save_person(session, person=owner)
         if (
             here is not None
             and here.id != owner.id
             and here.platform == WEB
             and not await is_signed_in(session, here)
         ):
-            await _move(session, here.id, owner.id)  # type: ignore[arg-type]
+            await signin_store.move_belongings(session, source=here.id, target=owner_id)  # type: ignore[arg-type]
         if previous and previous != sid:
-            old = await session.get(WebSession, previous)
-            if old is not None:
-                await session.delete(old)
-        bound = await session.get(WebSession, sid)
-        if bound is None:
-            session.add(WebSession(sid=sid, person_id=owner_id, created_at=now))
-        else:
-            bound.person_id, bound.created_at = owner_id, now
-            session.add(bound)
-        await session.flush()
+            await signin_store.unbind_session(session, sid=previous)
+        await signin_store.bind_session(session, sid=sid, person_id=owner_id, now=now)
         return SignedIn(
             person_id=owner.id,  # type: ignore[arg-type]
             platform=owner.platform,
@@ -283,49 +214,36 @@ async def _sign_in(deps: Deps, *, phone: str, sid: str, previous: str | None) ->
         )
 
 
-async def _move(session: AsyncSession, source: int, target: int) -> None:
-    """What an anonymous browser began becomes the signed-in person's."""
-    state = await session.get(DialogState, source)
-    if state is not None:
-        old = await session.get(DialogState, target)
-        if old is not None:
-            await session.delete(old)
-            await session.flush()
-        await session.exec(  # type: ignore[call-overload]
-            update(DialogState).where(col(DialogState.person_id) == source).values(person_id=target)
-        )
-    await session.exec(  # type: ignore[call-overload]
-        update(WebMessage).where(col(WebMessage.person_id) == source).values(person_id=target)
-    )
-    await session.exec(  # type: ignore[call-overload]
-        update(Order).where(col(Order.requester_id) == source).values(requester_id=target)
-    )
-
-
 async def sign_out(deps: Deps, *, sid: str) -> None:
     async with deps.db.session() as session:
-        bound = await session.get(WebSession, sid)
-        if bound is not None:
-            await session.delete(bound)
+        await signin_store.unbind_session(session, sid=sid)
 
 
 # ---------------------------------------------------------------- one-time links
 
 
+def new_link(
+    *, person_id: int, order_id: int | None, now: datetime, key: bytes
+) -> tuple[str, LinkToken]:
+    """A new one-time token (24 h) that signs a browser in as ``person_id``, and its
+    row to store (only the token's HMAC is kept)."""
+    token = secrets.token_urlsafe(12)
+    link = LinkToken(
+        token_hash=_hash(key, "link", token),
+        person_id=person_id,
+        order_id=order_id,
+        created_at=now,
+        expires_at=now + LINK_TTL,
+    )
+    return token, link
+
+
 async def make_link(
     session: AsyncSession, *, person_id: int, order_id: int | None, now: datetime, key: bytes
 ) -> str:
-    """A new one-time token (24 h) that signs a browser in as ``person_id``."""
-    token = secrets.token_urlsafe(12)
-    session.add(
-        LinkToken(
-            token_hash=_hash(key, "link", token),
-            person_id=person_id,
-            order_id=order_id,
-            created_at=now,
-            expires_at=now + LINK_TTL,
-        )
-    )
+    """A new one-time token (24 h), stored in ``session``."""
+    token, link = new_link(person_id=person_id, order_id=order_id, now=now, key=key)
+    await signin_store.add_link(session, link=link)
     return token
 
 
@@ -334,25 +252,10 @@ async def redeem_link(deps: Deps, *, token: str, sid: str, key: bytes) -> LinkTo
     now = deps.now()
     digest = _hash(key, "link", token)
     async with deps.db.session() as session:
-        won = await session.exec(  # type: ignore[call-overload]
-            update(LinkToken)
-            .where(
-                col(LinkToken.token_hash) == digest,
-                col(LinkToken.used_at).is_(None),
-                col(LinkToken.expires_at) > now,
-            )
-            .values(used_at=now)
-        )
-        if won.rowcount != 1:
+        link = await signin_store.use_link(session, token_hash=digest, now=now)
+        if link is None:
             return None
-        link = await session.get(LinkToken, digest)
-        assert link is not None
-        bound = await session.get(WebSession, sid)
-        if bound is None:
-            session.add(WebSession(sid=sid, person_id=link.person_id, created_at=now))
-        else:
-            bound.person_id, bound.created_at = link.person_id, now
-            session.add(bound)
+        await signin_store.bind_session(session, sid=sid, person_id=link.person_id, now=now)
         return link
 
 
@@ -383,9 +286,9 @@ async def set_name(deps: Deps, *, person_id: int, name: str) -> bool:
     if not name:
         return False
     async with deps.db.session() as session:
-        person = await session.get(Person, person_id)
+        person = await person_by_id(session, person_id=person_id)
         if person is None or person.platform != WEB or person.display_name == name:
             return False
         person.display_name, person.updated_at = name, utcnow()
-        session.add(person)
+        await signin_store.save_person(session, person=person)
     return True

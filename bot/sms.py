@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from bot.texts import t
+from bot.texts import choices, t
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def render(template: str, params: dict[str, str], *, sign: str, lang: str = "zh"
     """The SMS text as the template says it (what ``log`` writes)."""
     if template not in TEMPLATES or set(params) != set(TEMPLATES[template]):
         raise ValueError(f"bad SMS template {template!r} / params {sorted(params)}")
-    return t(lang, f"sms.{template}", sign=sign, **params)
+    return t(lang, choices.SMS_TEXT[template], sign=sign, **params)
 
 
 class LogSms:

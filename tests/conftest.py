@@ -1,4 +1,10 @@
-"""Fixtures shared by all three rings of tests.
+"""Fixtures shared by all rings of tests, and the ring markers.
+
+Rings live in folders — ``tests/core`` (flows and the store), ``tests/telegram``
+(the real python-telegram-bot stack against the fake Bot API), ``tests/web``
+(aiohttp and the browser) — and each test is marked with its folder's ring, so
+``pytest -m telegram`` runs one ring alone. A test elsewhere that drives the
+Telegram rig (the ``tg`` or ``fake_bot_api`` fixture) is marked ``telegram`` too.
 
 Store tests run on SQLite and PostgreSQL: the ``db`` fixture is parametrised
 over both. PostgreSQL comes from ``JIANGXIN_TEST_PG_URL``; each test session
@@ -15,12 +21,9 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import SQLModel
 
 from bot import broadcast, catalog, dispatch
 from bot.clock import FixedClock
@@ -28,19 +31,17 @@ from bot.deps import Deps
 from bot.engine import Engine
 from bot.flows import build_registry
 from bot.notifier import MultiNotifier
+from bot.registry import Registry
 from bot.routing import Router, warm_up
-from store import migrate
 from store.engine import Database
+from tests.utils.db import migrate_and_seed, pg_admin, reset_pg
+from tests.utils.env import IN_CI, PG_URL, T0
 from tests.utils.notifier import RecordingNotifier
 from tests.utils.settings import make_settings, marker_settings
 
 # python-telegram-bot 22 warns (an error here) when it builds durations as ints;
 # production sets the same in handlers/telegram/__init__.py.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-
-PG_URL = os.environ.get("JIANGXIN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Asia/Shanghai
 
 
 def _run(coro_fn, *args):  # type: ignore[no-untyped-def]
@@ -58,54 +59,27 @@ def _with_db(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-async def _pg_admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(dsn, timeout=5)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-async def _migrate(url: str) -> None:
-    db = Database(url)
-    try:
-        await migrate.upgrade(db)
-        await catalog.seed_if_empty(db)
-    finally:
-        await db.dispose()
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     name = f"jx_test_{uuid.uuid4().hex[:10]}"
     try:
-        _run(_pg_admin, PG_URL, f'CREATE DATABASE "{name}"')
+        _run(pg_admin, PG_URL, f'CREATE DATABASE "{name}"')
     except Exception as exc:  # unreachable server, no rights …
         reason = f"PostgreSQL at {PG_URL} is not reachable ({type(exc).__name__}: {exc})"
         if IN_CI:
             pytest.fail(f"{reason}; CI=true requires the PostgreSQL store tests to run")
         pytest.skip(f"{reason}; set JIANGXIN_TEST_PG_URL to run the PostgreSQL half")
     url = _with_db(PG_URL, name)
-    _run(_migrate, url)
+    _run(migrate_and_seed, url)
     yield url
-    _run(_pg_admin, PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _run(pg_admin, PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    _run(_migrate, f"sqlite+aiosqlite:///{path}")
+    _run(migrate_and_seed, f"sqlite+aiosqlite:///{path}")
     return path
-
-
-async def _reset_pg(db: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    async with db.engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await catalog.seed_if_empty(db)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -117,7 +91,7 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         database = Database(f"sqlite+aiosqlite:///{path}")
     else:
         database = Database(request.getfixturevalue("pg_url"))
-        await _reset_pg(database)
+        await reset_pg(database)
     yield database
     await database.dispose()
 
@@ -145,8 +119,18 @@ def notifier() -> RecordingNotifier:
 
 
 @pytest.fixture
+def routes() -> Registry:
+    """Every flow's commands, buttons and dialogs (the engine's), and their bus."""
+    return build_registry()
+
+
+@pytest.fixture
 async def deps(
-    request: pytest.FixtureRequest, db: Database, clock: FixedClock, notifier: RecordingNotifier
+    request: pytest.FixtureRequest,
+    db: Database,
+    clock: FixedClock,
+    notifier: RecordingNotifier,
+    routes: Registry,
 ) -> AsyncIterator[Deps]:
     """Core services on a real database, a recording notifier and a fixed clock.
 
@@ -160,7 +144,7 @@ async def deps(
         settings=make_settings(database_url=db.url, **marker_settings(request)),
         db=db,
         router=Router(catalog.team_specs(teams)),
-        registry=build_registry(),
+        bus=routes.bus,
         notifier=multi,
         clock=clock,
     )
@@ -170,10 +154,23 @@ async def deps(
 
 
 @pytest.fixture
-def engine(deps: Deps) -> Engine:
-    return Engine(deps)
+def engine(deps: Deps, routes: Registry) -> Engine:
+    return Engine(deps, routes)
 
 
 # The Telegram ring's fixtures, available to every test module.
-from tests.fakebot.fixtures import fake_bot_api  # noqa: E402, F401
-from tests.tgrig import tg  # noqa: E402, F401
+from tests.utils.fakebot.fixtures import fake_bot_api  # noqa: E402, F401
+from tests.utils.tgrig import tg  # noqa: E402, F401
+
+RINGS = ("core", "telegram", "web", "wechat", "reliability")
+_TELEGRAM_FIXTURES = {"tg", "fake_bot_api"}
+_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(item.path).resolve().relative_to(_TESTS).parts[0]
+        if folder in RINGS:
+            item.add_marker(getattr(pytest.mark, folder))
+        if _TELEGRAM_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.telegram)

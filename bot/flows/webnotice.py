@@ -24,32 +24,19 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-
 from bot import signin
 from bot.deps import Deps
 from bot.registry import Registry
+from bot.schedule.reminders import REMIND, REQUESTER
 from bot.sms import SmsError
-from bot.texts import t
-from store import tasks
-from store.models import (
-    LinkToken,
-    LoginCode,
-    Offer,
-    OfferStatus,
-    Order,
-    OrderStatus,
-    Person,
-    SmsMessage,
-    SmsState,
-    Task,
-    TaskStatus,
-    VerifiedPhone,
-    Volunteer,
-    WebPresence,
-)
+from bot.texts import choices, t
+from store import signin as signin_store
+from store import sms as sms_store
+from store import tasks, webchat
+from store.models import Offer, Order, OrderStatus, SmsMessage, SmsState, Task
+from store.orders import order_by_id
+from store.people import person_by_id
+from store.volunteers import volunteer_by_id
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +53,7 @@ EVENTS = {
     "job_done": "done",
     "order_cancelled": "cancelled",
 }
+REMINDER = "reminder"  # the word of an appointment reminder's SMS
 
 
 def sms_key(order_id: int, status: str, person_id: int) -> str:
@@ -97,21 +85,21 @@ async def decide(
 ) -> SmsMessage | None:
     """Decide once whether the requester of ``order_id`` hears of ``status`` by SMS; send it.
 
-    ``word`` names the status text (``sms.status.<word>``; default ``status``).
+    ``word`` names the status text (``choices.SMS_STATUS``; default ``status``).
     None when there is nothing to decide (not a web requester, no verified phone)
     or it was decided before.
     """
     async with deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None:
             return None
-        person = await session.get(Person, order.requester_id)
+        person = await person_by_id(session, person_id=order.requester_id)
         if person is None or person.platform != signin.WEB:
             return None  # Telegram and WeChat people hear it in their own chat
         if status == "cancelled" and order.cancelled_by == person.id:
             return None  # they cancelled it themselves
         code, urgent = order.code or "", urgent or order.time_pref == "asap"
-    status_word = t(deps.settings.language, f"sms.status.{word or status}")
+    status_word = t(deps.settings.language, choices.SMS_STATUS[word or status])
     return await _queue(
         deps,
         person_id=person.id,  # type: ignore[arg-type]
@@ -126,8 +114,8 @@ async def decide(
 async def decide_offer(deps: Deps, offer: Offer) -> SmsMessage | None:
     """A volunteer who signed up on the web hears of an offer by SMS when no page is open."""
     async with deps.db.session() as session:
-        volunteer = await session.get(Volunteer, offer.volunteer_id)
-        order = await session.get(Order, offer.order_id)
+        volunteer = await volunteer_by_id(session, volunteer_id=offer.volunteer_id)
+        order = await order_by_id(session, order_id=offer.order_id)
         if volunteer is None or order is None or order.status not in OrderStatus.OPEN:
             return None
         code, urgent = order.code or "", order.time_pref == "asap"
@@ -155,14 +143,10 @@ async def _queue(
     """Write the one row that decides this SMS (or that it is skipped); send it if due."""
     now = deps.now()
     async with deps.db.session() as session:
-        phone = (
-            await session.exec(
-                select(VerifiedPhone.phone).where(VerifiedPhone.person_id == person_id)
-            )
-        ).first()
+        phone = await signin_store.verified_phone_of(session, person_id=person_id)
         if phone is None:
             return None
-        if (await session.exec(select(SmsMessage.id).where(SmsMessage.key == key))).first():
+        if await sms_store.sms_decided(session, key=key):
             return None
     row = SmsMessage(key=key, person_id=person_id, phone=phone, template=template)
     if await deps.presence.online(person_id):
@@ -171,21 +155,16 @@ async def _queue(
         row.state, row.error = SmsState.SKIPPED, "daily cap"
     elif not urgent:
         row.not_before = in_quiet_hours(deps, now)
-    try:
-        async with deps.db.session() as session:
-            token = await signin.make_link(
-                session,
-                person_id=person_id,
-                order_id=link_order,
-                now=now,
-                key=await signin.server_key(deps.settings, deps.db),
-            )
-            row.params = {**params, "link": f"{base_url(deps)}/chat/l/{token}"}
-            row.created_at = now
-            session.add(row)
-            await session.flush()
-            row_id = row.id
-    except IntegrityError:
+    token, link = signin.new_link(
+        person_id=person_id,
+        order_id=link_order,
+        now=now,
+        key=await signin.server_key(deps.settings, deps.db),
+    )
+    row.params = {**params, "link": f"{base_url(deps)}/chat/l/{token}"}
+    row.created_at = now
+    row_id = await sms_store.decide_sms(deps.db, row=row, link=link)
+    if row_id is None:
         return None  # decided concurrently (another instance, a retried event)
     if row.state == SmsState.PENDING and row.not_before is None:
         await send(deps, row_id)  # type: ignore[arg-type]
@@ -194,27 +173,18 @@ async def _queue(
 
 async def _sent_today(deps: Deps, person_id: int, now: datetime) -> int:
     async with deps.db.session() as session:
-        stmt = select(func.count()).where(
-            SmsMessage.person_id == person_id,
-            col(SmsMessage.state).in_((SmsState.SENT, SmsState.SENDING, SmsState.PENDING)),
-            col(SmsMessage.created_at) > now - timedelta(days=1),
+        return await sms_store.sms_counted_since(
+            session, person_id=person_id, since=now - timedelta(days=1)
         )
-        return int((await session.exec(stmt)).one())
 
 
 async def send(deps: Deps, row_id: int) -> bool:
     """Hand one pending SMS to the provider, at most once; True when it went out."""
     now = deps.now()
     async with deps.db.session() as session:
-        claimed = await session.exec(  # type: ignore[call-overload]
-            update(SmsMessage)
-            .where(col(SmsMessage.id) == row_id, col(SmsMessage.state) == SmsState.PENDING)
-            .values(state=SmsState.SENDING, attempts=SmsMessage.attempts + 1)
-        )
-        if claimed.rowcount != 1:
+        row = await sms_store.claim_sms(session, row_id=row_id)
+        if row is None:
             return False  # another worker has it, or it is done
-        row = await session.get(SmsMessage, row_id)
-        assert row is not None
         phone, template, params, attempts = row.phone, row.template, dict(row.params), row.attempts
     values: dict[str, Any]
     try:
@@ -228,9 +198,7 @@ async def send(deps: Deps, row_id: int) -> bool:
             retry = now + timedelta(minutes=2**attempts)
             values = {"state": SmsState.PENDING, "not_before": retry, "error": str(exc)[:300]}
     async with deps.db.session() as session:
-        await session.exec(  # type: ignore[call-overload]
-            update(SmsMessage).where(col(SmsMessage.id) == row_id).values(**values)
-        )
+        await sms_store.finish_sms(session, row_id=row_id, values=values)
     return values["state"] == SmsState.SENT
 
 
@@ -251,34 +219,9 @@ async def sweep(deps: Deps, task: Task | None = None) -> None:
     now = deps.now()
     since, until = now - SWEEP_WINDOW, now - SWEEP_GRACE
     async with deps.db.session() as session:
-        stmt = (
-            select(Order)
-            .join(Person, col(Person.id) == col(Order.requester_id))
-            .where(Person.platform == signin.WEB, col(Order.updated_at) > since)
-        )
-        recent = list((await session.exec(stmt)).all())
-        offers = list(
-            (
-                await session.exec(
-                    select(Offer).where(
-                        Offer.platform == signin.WEB,
-                        Offer.status == OfferStatus.SENT,
-                        col(Offer.created_at) > since,
-                    )
-                )
-            ).all()
-        )
-        due = list(
-            (
-                await session.exec(
-                    select(SmsMessage.id).where(
-                        SmsMessage.state == SmsState.PENDING,
-                        (col(SmsMessage.not_before).is_(None))
-                        | (col(SmsMessage.not_before) <= now),
-                    )
-                )
-            ).all()
-        )
+        recent = await sms_store.web_orders_changed_since(session, since=since)
+        offers = await sms_store.web_offers_sent_since(session, since=since)
+        due = await sms_store.due_sms(session, now=now)
     for order in recent:
         for status, at in _changes(order):
             if at is not None and since < at <= until and _still(order, status):
@@ -287,12 +230,12 @@ async def sweep(deps: Deps, task: Task | None = None) -> None:
         await decide_offer(deps, offer)
     for task_id, order_id in await _reminders_sent(deps, since, until):
         async with deps.db.session() as session:
-            held = await session.get(Order, order_id)
+            held = await order_by_id(session, order_id=order_id)
         if held is None or held.status not in OrderStatus.ACTIVE:
             continue  # started, finished or cancelled meanwhile
         # Near the appointment by nature: not held for the quiet hours.
         await decide(
-            deps, order_id=order_id, status=f"reminder{task_id}", word="reminder", urgent=True
+            deps, order_id=order_id, status=f"{REMINDER}{task_id}", word=REMINDER, urgent=True
         )
     for row_id in due:
         await send(deps, row_id)  # type: ignore[arg-type]
@@ -304,29 +247,14 @@ async def _prune(deps: Deps, now: datetime) -> None:
     """Forget what no longer matters: old codes, used or expired links, dead presences."""
     day_ago = now - timedelta(days=1)
     async with deps.db.session() as session:
-        await session.exec(  # type: ignore[call-overload]
-            delete(LoginCode).where(col(LoginCode.created_at) < day_ago)
-        )
-        await session.exec(  # type: ignore[call-overload]
-            delete(LinkToken).where(col(LinkToken.expires_at) < day_ago)
-        )
-        await session.exec(  # type: ignore[call-overload]
-            delete(WebPresence).where(col(WebPresence.seen_at) < day_ago)
-        )
+        await signin_store.prune(session, before=day_ago)
+        await webchat.prune_presences(session, before=day_ago)
 
 
 async def _reminders_sent(deps: Deps, since: datetime, until: datetime) -> list[tuple[int, int]]:
     """(task id, order id) of appointment reminders that went to requesters lately."""
-    from scheduler.reminders import REMIND, REQUESTER
-
     async with deps.db.session() as session:
-        stmt = select(Task).where(
-            Task.kind == REMIND,
-            Task.status == TaskStatus.DONE,
-            col(Task.done_at) > since,
-            col(Task.done_at) <= until,
-        )
-        done = (await session.exec(stmt)).all()
+        done = await sms_store.tasks_done_between(session, kind=REMIND, since=since, until=until)
     return [
         (task.id, int(task.payload["order_id"]))  # type: ignore[misc]
         for task in done

@@ -38,17 +38,3 @@ def build(settings: Settings) -> SmsGateway:
     from handlers.sms.tencent import TencentSms
 
     return TencentSms(settings)
-
-
-def template_id(settings: Settings, template: str) -> str:
-    """The provider's template id for one of our templates (``bot.sms.TEMPLATES``)."""
-    value = {
-        "login_code": settings.sms_template_login,
-        "order_status": settings.sms_template_status,
-        "offer": settings.sms_template_offer,
-    }.get(template)
-    if not value:
-        from bot.sms import SmsError
-
-        raise SmsError("NoTemplate", f"no template id set for {template}")
-    return value

@@ -20,7 +20,7 @@ import aiohttp
 
 from bot.config import Settings
 from bot.sms import TEMPLATES, SmsError
-from handlers.sms import template_id
+from handlers.sms.templates import template_id
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,9 @@ import logging
 import secrets
 from typing import Any
 
-from sqlalchemy import text
-
 from handlers.web import messages
 from handlers.web.hub import Hub
+from store import webchat
 from store.engine import Database
 
 log = logging.getLogger(__name__)
@@ -71,10 +70,7 @@ class Fanout:
         )
         try:
             async with self.db.session() as session:
-                await session.exec(  # type: ignore[call-overload]
-                    text("SELECT pg_notify(:channel, :payload)"),
-                    params={"channel": CHANNEL, "payload": payload},
-                )
+                await webchat.pg_notify(session, channel=CHANNEL, payload=payload)
         except Exception:
             log.exception("could not announce a web message to other instances")
 

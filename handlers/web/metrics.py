@@ -3,21 +3,27 @@
 Counters and histograms (updates handled, offers sent, time to claim, scheduler
 task lag) are fed where things happen; the orders-by-status gauge is a snapshot
 of the database, so it is refreshed on each scrape.
+
+Who may scrape: with ``JIANGXIN_METRICS_TOKEN`` set, whoever sends
+``Authorization: Bearer <token>``; without it, only a client on this machine
+talking to us directly (loopback, and no proxy's ``X-Forwarded-For`` /
+``Forwarded`` header — behind a proxy every request comes from loopback).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import logging
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func
-from sqlmodel import select
 
 from bot.deps import Deps
 from handlers.web.keys import DEPS
-from store.models import Order, OrderStatus
+from store.models import OrderStatus
+from store.orders import count_by_status
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +34,31 @@ STATUSES = tuple(v for k, v in vars(OrderStatus).items() if k.isupper() and isin
 async def refresh_orders_gauge(deps: Deps) -> None:
     """Set ``jiangxin_orders{status=…}`` to the current count of each status (0 when none)."""
     async with deps.db.session() as session:
-        stmt = select(Order.status, func.count()).group_by(Order.status)
-        counts = {status: int(n) for status, n in (await session.exec(stmt)).all()}
+        counts = await count_by_status(session)
     gauge = deps.metrics.orders_by_status
     for status in (*STATUSES, *(s for s in counts if s not in STATUSES)):
         gauge.labels(status).set(counts.get(status, 0))
 
 
+def scrape_allowed(request: web.Request, token: str | None) -> bool:
+    if token:
+        given = request.headers.get("Authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+        return False
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False
+
+
 async def metrics(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
+    secret = deps.settings.metrics_token
+    if not scrape_allowed(request, secret.get_secret_value() if secret else None):
+        if secret:
+            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": "Bearer"})
+        raise web.HTTPForbidden(text="set JIANGXIN_METRICS_TOKEN to scrape from elsewhere")
     try:
         await asyncio.wait_for(refresh_orders_gauge(deps), REFRESH_TIMEOUT)
     except Exception as exc:  # serve the other metrics even when the database is away

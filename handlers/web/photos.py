@@ -12,13 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiohttp import web
-from sqlalchemy import func
-from sqlmodel import col, select
 
-from bot import photos, signin
-from handlers.web.chat import origin_allowed
+from bot import photos
+from handlers.web.chat import origin_allowed, person_of_request
 from handlers.web.identity import request_session
 from handlers.web.keys import DEPS, SESSIONS
+from store import webchat
 from store.models import WebPhoto
 
 PER_DAY = 60  # uploads a person may make a day (an order takes 5)
@@ -40,8 +39,7 @@ async def _viewer(request: web.Request):  # type: ignore[no-untyped-def]
     sid = request_session(request, request.app[SESSIONS])
     if sid is None:
         return None
-    async with request.app[DEPS].db.session() as session:
-        return await signin.person_of_session(session, sid)
+    return await person_of_request(request, sid)
 
 
 async def upload(request: web.Request) -> web.Response:
@@ -67,20 +65,15 @@ async def upload(request: web.Request) -> web.Response:
         raise web.HTTPUnsupportedMediaType(text="JPEG, PNG or WebP only")
     now = deps.now()
     async with deps.db.session() as session:
-        today = (
-            await session.exec(
-                select(func.count()).where(
-                    WebPhoto.person_id == person.id,
-                    col(WebPhoto.created_at) > now - timedelta(days=1),
-                )
-            )
-        ).one()
+        today = await webchat.photos_since(
+            session,
+            person_id=person.id,  # type: ignore[arg-type]
+            since=now - timedelta(days=1),
+        )
         if today >= PER_DAY:
             raise web.HTTPTooManyRequests(text="too many photos today")
         row = WebPhoto(person_id=person.id, content_type=kind, content=content, created_at=now)  # type: ignore[arg-type]
-        session.add(row)
-        await session.flush()
-        photo_id = row.id
+        photo_id = await webchat.add_photo(session, photo=row)
     return web.json_response({"photo": photos.file_id(photo_id)})  # type: ignore[arg-type]
 
 
@@ -88,7 +81,7 @@ async def view(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     viewer = await _viewer(request)
     async with deps.db.session() as session:
-        row = await session.get(WebPhoto, int(request.match_info["id"]))
+        row = await webchat.photo_by_id(session, photo_id=int(request.match_info["id"]))
         allowed = (
             row is not None
             and viewer is not None

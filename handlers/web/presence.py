@@ -13,13 +13,11 @@ import logging
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 
 from bot.deps import Deps
 from handlers.web.hub import Hub
-from store.models import WebPresence
+from store import webchat
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +37,15 @@ class SharedPresence:
             return True
         since = self.deps.now() - STALE
         async with self.deps.db.session() as session:
-            stmt = select(WebPresence.instance).where(
-                WebPresence.person_id == person_id, col(WebPresence.seen_at) > since
-            )
-            return (await session.exec(stmt)).first() is not None
+            return await webchat.presence_since(session, person_id=person_id, since=since)
 
     async def opened(self, person_id: int) -> None:
         """A page of ``person_id`` opened here."""
         try:
             async with self.deps.db.session() as session:
-                row = await session.get(WebPresence, (self.instance, person_id))
-                if row is None:
-                    row = WebPresence(
-                        instance=self.instance, person_id=person_id, seen_at=self.deps.now()
-                    )
-                row.seen_at = self.deps.now()
-                session.add(row)
+                await webchat.mark_present(
+                    session, instance=self.instance, person_id=person_id, now=self.deps.now()
+                )
         except IntegrityError:  # two pages of one person opened at once: one row is enough
             pass
 
@@ -63,12 +54,7 @@ class SharedPresence:
         if self.hub.count(person_id) > 0:
             return
         async with self.deps.db.session() as session:
-            await session.exec(  # type: ignore[call-overload]
-                delete(WebPresence).where(
-                    col(WebPresence.instance) == self.instance,
-                    col(WebPresence.person_id) == person_id,
-                )
-            )
+            await webchat.mark_absent(session, instance=self.instance, person_id=person_id)
 
     async def start(self) -> None:
         self._beat = asyncio.get_running_loop().create_task(self._beating())
@@ -80,19 +66,15 @@ class SharedPresence:
                 await self._beat
         with contextlib.suppress(Exception):
             async with self.deps.db.session() as session:
-                await session.exec(  # type: ignore[call-overload]
-                    delete(WebPresence).where(col(WebPresence.instance) == self.instance)
-                )
+                await webchat.mark_absent(session, instance=self.instance)
 
     async def _beating(self) -> None:
         while True:
             await asyncio.sleep(BEAT)
             try:
                 async with self.deps.db.session() as session:
-                    await session.exec(  # type: ignore[call-overload]
-                        update(WebPresence)
-                        .where(col(WebPresence.instance) == self.instance)
-                        .values(seen_at=self.deps.now())
+                    await webchat.refresh_presence(
+                        session, instance=self.instance, now=self.deps.now()
                     )
             except Exception:
                 log.exception("could not refresh web presence")

@@ -16,16 +16,31 @@ import pytest
 from sqlmodel import select
 
 from store.models import SmsMessage, SmsState, VerifiedPhone, WebPhoto
-from tests import test_browser, webrig
-from tests.test_browser import CHROMIUM_ARGS, STEP_TIMEOUT_MS
-from tests.tgrig import TgRig
+from tests.utils import tgrig, webrig
 from tests.utils import volunteers as make
-from tests.web.browsing import LINK, sign_in_on_page, sms_line
-from tests.webrig import WebRig
+from tests.utils.browsing import (
+    CHROMIUM_ARGS,
+    LINK,
+    STEP_TIMEOUT_MS,
+    chromium_path,
+    sign_in_on_page,
+    sms_line,
+)
+from tests.utils.fakebot import fixtures
+from tests.utils.tgrig import TgRig
+from tests.utils.webrig import WebRig
 
 pytestmark = pytest.mark.browser
-chromium = test_browser.chromium  # fixture
+fake_bot_api = fixtures.fake_bot_api  # fixture
+tg = tgrig.tg  # fixture
 web = webrig.web  # fixture
+
+
+@pytest.fixture
+def chromium() -> Path:
+    return chromium_path()
+
+
 PHONE = "13800138000"
 
 

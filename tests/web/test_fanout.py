@@ -19,30 +19,30 @@ from bot.deps import Deps
 from bot.engine import Engine
 from bot.notifier import MultiNotifier
 from bot.notify import edit, notify
+from bot.registry import Registry
 from bot.reply import Reply
 from handlers.web.app import make_app
 from store.engine import Database
 from store.models import Person, WebPresence
-from tests import webrig
-from tests.webrig import WebRig
+from tests.utils import webrig
+from tests.utils.webrig import WebRig
 
 web = webrig.web
 
 
 @pytest.fixture
-async def second(deps: Deps) -> AsyncIterator[tuple[Deps, TestServer]]:
+async def second(deps: Deps, routes: Registry) -> AsyncIterator[tuple[Deps, TestServer]]:
     """Instance B: its own engine, notifier, connection pool and web server, same database."""
     db = Database(deps.db.url)
     other = Deps(
         settings=deps.settings,
         db=db,
         router=deps.router,
-        registry=deps.registry,
+        bus=deps.bus,
         notifier=MultiNotifier(),
         clock=deps.clock,
     )
-    other.extras["engine"] = Engine(other)
-    server = TestServer(make_app(other), host="127.0.0.1")
+    server = TestServer(make_app(other, Engine(other, routes)), host="127.0.0.1")
     await server.start_server()
     try:
         yield other, server

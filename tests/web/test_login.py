@@ -16,11 +16,11 @@ from bot.orders import create_order
 from bot.sms import SmsError
 from handlers.web.keys import SESSIONS
 from store.models import DialogState, LoginCode, Order, Person, VerifiedPhone, WebSession
-from tests import webrig
 from tests.utils import volunteers as make
+from tests.utils import webrig
 from tests.utils.notifier import RecordingNotifier
-from tests.web.signing import post, recording_sms, sign_in
-from tests.webrig import Browser, Socket, WebRig
+from tests.utils.signing import post, recording_sms, sign_in
+from tests.utils.webrig import Browser, Socket, WebRig
 
 web = webrig.web
 

@@ -25,11 +25,11 @@ from store.models import (
     Task,
     VerifiedPhone,
 )
-from tests import webrig
 from tests.utils import volunteers as make
+from tests.utils import webrig
+from tests.utils.signing import sign_in
 from tests.utils.sms import RecordingSms
-from tests.web.signing import sign_in
-from tests.webrig import WebRig
+from tests.utils.webrig import WebRig
 
 web = webrig.web
 

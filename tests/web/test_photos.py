@@ -8,10 +8,10 @@ from sqlmodel import select
 
 from bot import dispatch
 from store.models import Order, Person, Role, Volunteer
-from tests import webrig
 from tests.utils import volunteers as make
-from tests.web.signing import sign_in
-from tests.webrig import Browser, WebRig
+from tests.utils import webrig
+from tests.utils.signing import sign_in
+from tests.utils.webrig import Browser, WebRig
 
 web = webrig.web
 

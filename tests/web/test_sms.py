@@ -14,9 +14,9 @@ from bot.sms import LogSms, SmsError
 from handlers.sms import SmsConfigError, build
 from handlers.sms.aliyun import AliyunSms
 from handlers.sms.tencent import TencentSms
+from tests.utils import fakesms
+from tests.utils.fakesms import APP_ID, KEY_ID, KEY_SECRET, FakeGateway
 from tests.utils.settings import make_settings
-from tests.web import fakesms
-from tests.web.fakesms import APP_ID, KEY_ID, KEY_SECRET, FakeGateway
 
 fake_aliyun = fakesms.fake_aliyun
 fake_tencent = fakesms.fake_tencent
