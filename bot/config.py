@@ -61,6 +61,21 @@ class Settings(BaseSettings):
     # What this instance does: all, or some of web, telegram, wechat, scheduler.
     roles: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # Web sign-in and SMS (issue 15). The public URL is where SMS links point.
+    web_public_url: str | None = None
+    sms_provider: Literal["log", "aliyun", "tencent"] = "log"
+    sms_key_id: str | None = None  # AccessKey ID (aliyun) / SecretId (tencent)
+    sms_key_secret: SecretStr | None = None  # AccessKey secret / SecretKey
+    sms_app_id: str | None = None  # tencent SmsSdkAppId
+    sms_region: str = "ap-guangzhou"  # tencent region
+    sms_sign_name: str = "匠心点单"
+    sms_template_login: str | None = None  # template ids, one per kind of SMS
+    sms_template_status: str | None = None
+    sms_template_offer: str | None = None
+    sms_base_url: str | None = None  # provider endpoint override (tests, proxies)
+    sms_daily_cap: int = Field(default=5, ge=0)  # notification SMS per person per day
+    sms_quiet_start: time = time(21, 0)
+    sms_quiet_end: time = time(8, 0)
     # WeChat Official Account (公众号): on when app id, secret and token are all set.
     wechat_app_id: str | None = None
     wechat_app_secret: SecretStr | None = None
@@ -167,7 +182,13 @@ class Settings(BaseSettings):
         return v
 
     @field_validator(
-        "telegram_api_url", "telegram_file_url", "webhook_url", "wechat_api_url", "wechat_chat_url"
+        "telegram_api_url",
+        "telegram_file_url",
+        "webhook_url",
+        "wechat_api_url",
+        "wechat_chat_url",
+        "web_public_url",
+        "sms_base_url",
     )
     @classmethod
     def _url(cls, v: str | None) -> str | None:

@@ -72,8 +72,23 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> tuple[Deps
     # collector's reach removes the long full-collection pauses measured in bench/.
     gc.collect()
     gc.freeze()
+    from handlers.sms import SmsConfigError
+    from handlers.sms import build as build_sms
+
+    try:
+        sms = build_sms(settings)
+    except SmsConfigError as exc:
+        await db.dispose()
+        raise StartupError(str(exc)) from None
     routes = build_registry()
-    deps = Deps(settings=settings, db=db, router=router, bus=routes.bus, clock=clock or Clock())
+    deps = Deps(
+        settings=settings,
+        db=db,
+        router=router,
+        bus=routes.bus,
+        clock=clock or Clock(),
+        sms=sms,
+    )
     return deps, Engine(deps, routes)
 
 

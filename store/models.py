@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    LargeBinary,
     UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
@@ -372,6 +373,100 @@ class WebMessage(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     payload: dict[str, Any] = _json(dict)  # a rendered Reply (text, buttons …)
     created_at: datetime = _created()
+
+
+# ---------------------------------------------------------------- web sign-in and SMS
+
+
+class LoginCode(SQLModel, table=True):
+    """One SMS sign-in code sent to a phone: only its hash is kept; also the rate-limit log."""
+
+    __table_args__ = (
+        Index("ix_logincode_phone_created", "phone", "created_at"),
+        Index("ix_logincode_ip_created", "ip", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=16)
+    ip: str = Field(default="", max_length=64)
+    code_hash: str = Field(max_length=64)
+    attempts: int = 0  # wrong tries; the code is burnt at the limit
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    used_at: datetime | None = _ts()
+
+
+class VerifiedPhone(SQLModel, table=True):
+    """A phone number proven by an SMS code, and the one person it belongs to."""
+
+    phone: str = Field(primary_key=True, max_length=16)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    verified_at: datetime = _created()
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: its cookie's session id acts as ``person_id``."""
+
+    sid: str = Field(primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = _created()
+
+
+class LinkToken(SQLModel, table=True):
+    """A one-time link (sent by SMS) that signs a browser in on one order."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id")
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    used_at: datetime | None = _ts()
+
+
+class SmsState:
+    PENDING = "pending"  # decided; not yet handed to the provider
+    SENDING = "sending"  # handed over; the provider's answer not yet recorded
+    SENT = "sent"
+    FAILED = "failed"  # the provider refused for good
+    SKIPPED = "skipped"  # daily cap reached, no phone …
+
+
+class SmsMessage(SQLModel, table=True):
+    """One SMS, decided once (``key`` is unique) and sent at most once."""
+
+    __table_args__ = (Index("ix_smsmessage_person_created", "person_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=128, unique=True)  # e.g. "order:12:claimed:person:3"
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    phone: str = Field(max_length=16)
+    template: str = Field(max_length=32)  # login_code | order_status | offer
+    params: dict[str, Any] = _json(dict)
+    state: str = Field(default=SmsState.PENDING, max_length=16, index=True)
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=300)
+    not_before: datetime | None = _ts()  # quiet hours: send after this
+    created_at: datetime = _created()
+    sent_at: datetime | None = _ts()
+
+
+class WebPhoto(SQLModel, table=True):
+    """A photo uploaded in the web chat; ``web:<id>`` is its file id in orders and relays."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)  # who uploaded it
+    content_type: str = Field(max_length=32)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _created()
+
+
+class WebPresence(SQLModel, table=True):
+    """Which instance has a chat page of a person open (refreshed while it stays open),
+    so any instance can tell whether the chat reaches a person or an SMS must."""
+
+    instance: str = Field(primary_key=True, max_length=32)
+    person_id: int = Field(primary_key=True, foreign_key="person.id")
+    seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
 
 
 class PoisonUpdate(SQLModel, table=True):

@@ -19,6 +19,7 @@ def build_registry() -> Registry:
         unreachable,
         volunteer,
         volunteer_review,
+        webnotice,
         wechat,
     )
 
@@ -34,6 +35,7 @@ def build_registry() -> Registry:
     notify.register(reg)  # outbox sends another instance left for this one's channels
     schedule.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
+    webnotice.register(reg)  # SMS to web requesters whose page is closed (issue 15)
     wechat.register(reg)  # /wechatqr: Official Account QR codes (issue 12)
     unreachable.register(reg)  # admins hear of requesters no channel reaches (issue 12)
     return reg

@@ -44,6 +44,7 @@ from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
+from bot.signin import signin_prompt
 from bot.texts import t
 from store.dialogs import clear_dialog, dialog_of
 from store.engine import Session
@@ -196,6 +197,10 @@ async def summary_button(ctx: Ctx) -> Result:
     if action == "edit":
         await save(ctx, Step.EDIT_CHOICE, data)
         return await prompts.prompt_edit(ctx, data, edit=True)
+    # Submitting needs a verified phone on the web (the summary stays; press it again).
+    prompt = await signin_prompt(ctx)
+    if prompt is not None:
+        return prompt
     return await submit(ctx, tok)
 
 

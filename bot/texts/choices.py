@@ -354,3 +354,19 @@ PHONE_PROBLEM: Final = {
     "not_a_number": "ordering.phone.problem.not_a_number",
     "several": "ordering.phone.problem.several",
 }
+
+# An SMS template (``bot.sms.TEMPLATES``) → its text.
+SMS_TEXT: Final = {
+    "login_code": "sms.login_code",
+    "offer": "sms.offer",
+    "order_status": "sms.order_status",
+}
+
+# The status an SMS to a web requester names (``bot.flows.webnotice``) in words.
+SMS_STATUS: Final = {
+    "appointment": "sms.status.appointment",
+    "cancelled": "sms.status.cancelled",
+    "claimed": "sms.status.claimed",
+    "done": "sms.status.done",
+    "reminder": "sms.status.reminder",
+}
