@@ -318,7 +318,7 @@ def test_cli_jsonl_writes_one_object_per_line_in_order(
     assert [r["text"] for r in rows] == texts
     assert "老板" in lines[0]  # ensure_ascii=False
     for row in rows:
-        assert list(row) == ["text", "team", "score", "candidates"]
+        assert list(row) == ["text", "team", "score", "candidates", "choices"]
         assert all(list(c) == ["team", "score"] for c in row["candidates"])
     assert rows[0]["team"] == "legal"
     assert rows[1]["team"] is None and rows[1]["candidates"] == []
@@ -342,7 +342,10 @@ def test_cli_jsonl_rejects_a_line_without_text(
     assert ":2:" in capsys.readouterr().err
 
 
-def test_cli_eval_prints_the_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_eval_prints_the_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JIANGXIN_ROUTING_SEMANTIC", "off")  # exact figures of the keyword stage
     corpus = tmp_path / "corpus.jsonl"
     rows = [
         {"text": "注塑件飞边太多", "team": "tech", "also": []},
