@@ -23,7 +23,7 @@ from bot.engine import Engine
 from bot.flows import build_registry
 from bot.routing import Router, warm_up
 from scheduler.runner import SchedulerService
-from store import migrate
+from store import migrate, routing_feedback
 from store.engine import Database
 
 log = logging.getLogger("jiangxin")
@@ -62,7 +62,8 @@ async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
     warm_up()
     async with db.session() as session:
         teams = await catalog.list_teams(session)
-    router = Router(catalog.team_specs(teams))
+        learned = await routing_feedback.learned_examples(session)
+    router = Router(catalog.team_specs(teams), semantic=settings.routing_semantic, learned=learned)
     # jieba's dictionary is large and lives for the whole process: moving it out of the
     # collector's reach removes the long full-collection pauses measured in bench/.
     gc.collect()

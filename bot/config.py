@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = None
     web_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    routing_semantic: bool = True  # on|off: the sentence-embedding stage beside keywords
+    routing_check_corpus: str | None = None  # labelled JSONL a learned update must not worsen
 
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)

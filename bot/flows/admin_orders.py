@@ -41,6 +41,7 @@ from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
 from bot.routing import suggest_keywords
 from bot.routing.keywords import KeywordError, parse_keyword
+from bot.routing_feedback import record_label
 from bot.texts import Safe, t
 from store import tasks
 from store.models import (
@@ -52,6 +53,7 @@ from store.models import (
     OrderMessage,
     OrderStatus,
     Person,
+    RoutingLabel,
     Station,
     Team,
     Volunteer,
@@ -405,6 +407,14 @@ async def reroute(ctx: Ctx) -> Result:
         )
         audit_id = row.id
     await emit(ctx.deps, "order_rerouted", order_id=order.id, team_id=team.id, by=ctx.person.id)
+    await record_label(  # a labelled real request: routing learns once others agree
+        ctx.deps,
+        text=order.text,
+        team_slug=team.slug,
+        source=RoutingLabel.REROUTE if old_team else RoutingLabel.TRIAGE,
+        actor_id=ctx.person.id,
+        order_id=order.id,
+    )
     replies = [
         ctx.reply(
             "admin.reroute.done",

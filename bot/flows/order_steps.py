@@ -46,8 +46,9 @@ from bot.flows.order_draft import (
 from bot.reply import Button, KeyButton, Reply, rows
 from bot.routing import normalize
 from bot.routing.stopwords import CHITCHAT
+from bot.routing_feedback import record_label
 from bot.texts import LANGUAGES, Safe, t
-from store.models import Station, Team
+from store.models import RoutingLabel, Station, Team
 
 # ---------------------------------------------------------------- chit-chat
 
@@ -154,10 +155,12 @@ def _ack(text: str) -> Reply:
 
 async def route_into(ctx: Ctx, data: dict[str, Any]) -> None:
     """Route ``data["text"]`` and keep the offer (top team and up to two alternatives)."""
-    result = ctx.deps.router.route(data["text"])
+    result = await ctx.deps.router.route_async(data["text"])
     async with ctx.deps.db.session() as session:
         active = {team.slug for team in await active_teams(session)}
     ranked = [c.team for c in result.candidates if c.team in active]
+    choices = [slug for slug in result.choices if slug in active]
+    data["choices"] = choices if len(choices) >= 2 else []  # unsure: offer these as buttons
     data["picking"] = False  # fresh words: ask about the new top team again
     data["route_score"] = result.score if result.candidates else None
     data["route_matched"] = list(result.matched)
@@ -194,6 +197,11 @@ async def prompt_confirm(ctx: Ctx, data: dict[str, Any]) -> Reply:
     tok = data["tok"]
     options = [by_slug[s] for s in data.get("options", []) if s in by_slug]
     triage = Button(ctx.t("ordering.btn.triage"), encode(V_TEAM, tok, NO_TEAM))
+    choices = [by_slug[s] for s in data.get("choices") or [] if s in by_slug]
+    if len(choices) >= 2 and not data.get("editing") and not data.get("picking"):
+        buttons = [Button(team_label(c, ctx.lang), encode(V_TEAM, tok, c.slug)) for c in choices]
+        text = ctx.t("ordering.confirm.choose", text=data["text"])
+        return Reply(text, buttons=rows(*buttons, triage, close_button(ctx, data)))
     if options and not data.get("editing") and not data.get("picking"):
         top, *others = options
         buttons = [
@@ -448,6 +456,16 @@ async def on_describe(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
 
 async def choose_team(ctx: Ctx, data: dict[str, Any], slug: str, *, edit: bool) -> list[Reply]:
     """The routing confirmation answered with a team (or NO_TEAM: admin triage)."""
+    offered = data.pop("choices", None) or []
+    if offered and not data.get("editing"):  # a pick among offered choices is a label
+        await record_label(
+            ctx.deps,
+            text=data["text"],
+            team_slug=None if slug == NO_TEAM else slug,
+            source=RoutingLabel.PICK,
+            actor_id=ctx.person.id,
+            offered=offered,
+        )
     if slug == NO_TEAM:
         data.update(team=None, team_id=None, team_chosen=True)
         chosen = ctx.t("ordering.confirm.triage")

@@ -34,6 +34,7 @@ ZH = {
         "需要什么帮助），或者直接从下面选择服务队："
     ),
     "ordering.confirm.pick": "您的需求：{text}\n\n请选择服务队：",
+    "ordering.confirm.choose": "您的需求：{text}\n\n请问由哪个服务队处理更合适？",
     "ordering.confirm.chosen": "好的，将由【{team}】为您服务。",
     "ordering.confirm.triage": "好的，将由管理员为您人工分配服务队。",
     "ordering.btn.yes_team": "✅ 对，交给{team}",
@@ -234,6 +235,7 @@ EN = {
         "little more, or pick a team below:"
     ),
     "ordering.confirm.pick": "Your request: {text}\n\nChoose a team:",
+    "ordering.confirm.choose": "Your request: {text}\n\nWhich team fits it best?",
     "ordering.confirm.chosen": "OK, {team} will serve you.",
     "ordering.confirm.triage": "OK, an administrator will assign a team.",
     "ordering.btn.yes_team": "✅ Yes, {team}",
