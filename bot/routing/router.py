@@ -14,6 +14,7 @@ from bot.routing.fusion import fuse, keyword_choices
 from bot.routing.index import RoutingIndex
 from bot.routing.keywords import TeamSpec
 from bot.routing.normalize import normalize
+from bot.routing.rules import apply_owner_rules
 from bot.routing.scorer import Candidate, RouteResult, route
 from bot.routing.semantic import (
     SemanticIndex,
@@ -141,7 +142,7 @@ class Router:
     # ------------------------------------------------------------------ internals
 
     def _route_with(self, state: _State, text: str) -> RouteResult:
-        keyword = route(text, state.index)
+        keyword = apply_owner_rules(text, route(text, state.index))
         remembered = state.memory.get(normalize(text))
         if remembered in state.active:
             rest = tuple(c for c in keyword.candidates if c.team != remembered)[:2]
