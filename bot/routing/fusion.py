@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.routing.scorer import NO_TEAM_BELOW, Candidate, RouteResult
+from bot.routing.scorer import Candidate, RouteResult
 
 NONE = "none"
 
@@ -29,7 +29,9 @@ NONE = "none"
 class FusionParams:
     keyword_share: float = 0.4
     temperature: float = 0.02  # e5 similarities are compressed (about 0.75–0.92)
-    none_keyword_vote: float = NO_TEAM_BELOW / 100  # keyword "nothing here" vote, minus best k
+    # The keyword stage's "nothing here" vote (minus the best keyword score): the smallest
+    # value that keeps every chit-chat line of the tuning half answered "no team".
+    none_keyword_vote: float = 0.2
     sure: float = 0.3  # below this fused score the bot asks
     close: float = 0.08  # runner-up within this of the best: the bot asks
     choice_ratio: float = 0.35  # teams offered must score at least this share of the best

@@ -68,6 +68,39 @@ def test_dev_corpus_meets_the_floors(router: Router) -> None:
     assert report.false_none_rate <= 3.0, _describe(report)
 
 
+HOLDOUT = ROOT / "tests" / "core" / "routing_holdout.jsonl"
+HOLDOUT_2 = ROOT / "tests" / "core" / "routing_holdout2.jsonl"
+
+
+def _routed_or_offered(examples: list, router: Router) -> float:
+    """Real requests whose right team is the direct answer or among the offered choices."""
+    real = [ex for ex in examples if ex.team != "none"]
+    good = 0
+    for ex in real:
+        result = router.route(ex.text)
+        good += (result.team in ex.accepted and not result.choices) or any(
+            slug in ex.accepted for slug in result.choices
+        )
+    return 100.0 * good / len(real)
+
+
+@pytest.mark.parametrize(
+    ("path", "top1", "offered", "false_none"),
+    [(HOLDOUT, 93.0, 95.0, 4.0), (HOLDOUT_2, 85.0, 90.0, 5.0)],
+)
+def test_held_out_sentences_meet_the_floors(
+    router: Router, path: Path, top1: float, offered: float, false_none: float
+) -> None:
+    """Sentences written apart from the keywords and never tuned on (see bench/README.md)."""
+    examples = read_examples(path)
+    report = evaluate(examples, router.route)
+    assert report.total >= 70
+    assert report.top1_rate >= top1, _describe(report)
+    assert report.none_kept_rate >= 85.0, _describe(report)
+    assert report.false_none_rate <= false_none, _describe(report)
+    assert _routed_or_offered(examples, router) >= offered
+
+
 def test_regression_corpus_meets_the_floors(router: Router) -> None:
     report = evaluate(read_examples(REGRESSION_CORPUS), router.route)
     assert report.top1_rate >= 95.0, _describe(report)
