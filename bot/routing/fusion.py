@@ -61,6 +61,11 @@ def fuse(
         for slug, value in exp.items()
         if slug != NONE and (active is None or slug in active)
     }
+    for slug, value in k.items():
+        # A team whose vectors are still being built (just added or re-keyworded) is
+        # judged by its keywords alone until the background rebuild swaps them in.
+        if slug not in sims and (active is None or slug in active):
+            fused[slug] = value
     best_k = max(k.values(), default=0.0)
     none_score = share * exp.get(NONE, 0.0) / total + params.keyword_share * max(
         0.0, params.none_keyword_vote - best_k

@@ -161,7 +161,9 @@ class Router:
         vectors: SemanticIndex | None,
     ) -> _State:
         memory = {normalize(text): slug for slug, texts in learned.items() for text in texts}
-        active = frozenset(t.slug for t in teams if t.active)
+        # A team without keywords is not ready to receive requests (an admin has just
+        # added it): the semantic stage must not route to it on its name alone.
+        active = frozenset(t.slug for t in teams if t.active and t.keywords)
         return _State(teams, RoutingIndex.build(teams), learned, memory, vectors, active)
 
     def _build_vectors(self, state: _State) -> SemanticIndex | None:

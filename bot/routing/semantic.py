@@ -171,7 +171,7 @@ class VectorCache:
         rows: list[tuple[str, str]] = []
         slugs = []
         for team in teams:
-            if not team.active:
+            if not team.active or not team.keywords:
                 continue
             slugs.append(team.slug)
             rows.extend((team.slug, text) for text in team_texts(team, templates, learned))
