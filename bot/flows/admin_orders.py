@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import audit, callbacks, orders, roles
 from bot.context import Ctx
 from bot.errors import Expired
+from bot.flows import admin_routing
 from bot.flows.admin_common import (
     LIST_LIMIT,
     action_label,
@@ -561,3 +562,4 @@ def register(reg: Registry) -> None:
     reg.command("cancelorder", cancel_order, audience=Audience.ADMIN, menu="menu.cancelorder")
     reg.button(LEARN_VERB, learn, admin=True)
     reg.button(LEARN_CLOSE_VERB, learn_close, admin=True)
+    admin_routing.register(reg)  # /unlearn: undo routing's learning (issue 16)

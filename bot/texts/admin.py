@@ -255,6 +255,13 @@ ZH = {
     "admin.reroute.same": "订单 {code} 已属于 {team}。",
     "admin.reroute.held": "订单 {code} 当前为“{status}”，已有志愿者负责，不能改派服务队。",
     "admin.reroute.done": "已把订单 {code} 从 {old} 改派给 {team}，将重新派单。",
+    "admin.unlearn.usage": "用法：/unlearn（列出最近记录），/unlearn <i>编号</i>（撤销一条）",
+    "admin.unlearn.empty": "还没有可供学习的改派或选择记录。",
+    "admin.unlearn.head": "最近的分派记录（两人以上一致才会影响分派）：",
+    "admin.unlearn.line": "#{id} → {team}：{text}",
+    "admin.unlearn.undone": "#{id} → {team}：{text}（已撤销）",
+    "admin.unlearn.unknown": "没有编号为 {id} 的记录，或已撤销。",
+    "admin.unlearn.done": "已撤销记录 #{id}，分派将不再依据它学习。",
     "admin.learn.offer": (
         "要让以后类似的需求直接派给 <b>{team}</b> 吗？可把这些词加为它的关键词：{terms}"
     ),
@@ -629,6 +636,13 @@ EN = {
         "Order {code} is {status}: a volunteer holds it, so its team cannot change."
     ),
     "admin.reroute.done": "Order {code} moved from {old} to {team}; it will be offered again.",
+    "admin.unlearn.usage": "Usage: /unlearn (latest labels), /unlearn <i>id</i> (undo one)",
+    "admin.unlearn.empty": "No re-routes or picks to learn from yet.",
+    "admin.unlearn.head": "Latest routing labels (routing changes only when two people agree):",
+    "admin.unlearn.line": "#{id} → {team}: {text}",
+    "admin.unlearn.undone": "#{id} → {team}: {text} (undone)",
+    "admin.unlearn.unknown": "No label #{id}, or it was already undone.",
+    "admin.unlearn.done": "Label #{id} withdrawn; routing no longer learns from it.",
     "admin.learn.offer": (
         "Send similar requests straight to <b>{team}</b>? Add these as its keywords: {terms}"
     ),

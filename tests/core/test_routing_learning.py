@@ -63,10 +63,16 @@ async def test_reroute_learning_takes_effect_only_after_two_admins_agree(
 
     # Undo the deputy's label: back to one agreeing person, routing forgets.
     deputy_row = next(r for r in rows if r.order_id == second.id)
-    assert await routing_feedback.undo_label(deps, label_id=deputy_row.id)  # type: ignore[arg-type]
-    assert not await routing_feedback.undo_label(deps, label_id=deputy_row.id)  # type: ignore[arg-type]
+    listed = await boss("/unlearn")
+    assert f"#{deputy_row.id} → health" in listed and SALTY in listed
+    assert "已撤销记录" in await boss(f"/unlearn {deputy_row.id}")
+    assert "没有编号" in await boss(f"/unlearn {deputy_row.id}")  # undone already
+    assert "用法" in await boss("/unlearn x")
     await routing_feedback.settled(deps)
     assert deps.router.route(SALTY).team != "health"
+    assert "（已撤销）" in await boss("/unlearn")
+    # a scoped or non-admin person may not touch routing's learning
+    assert "无权限" in await Admin(engine, 500, "工人")("/unlearn")
 
 
 async def test_guards_cap_per_admin_chitchat_and_disagreement(deps: Deps) -> None:
