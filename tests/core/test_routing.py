@@ -420,3 +420,35 @@ def test_module_entry_point_is_quiet_and_works() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert json.loads(done.stdout)["team"] == "tech"
+
+
+def test_cli_eval_with_learned_examples_prints_a_second_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus, learned = tmp_path / "corpus.jsonl", tmp_path / "learned.jsonl"
+    rows = [
+        {"text": "单位食堂的饭菜太咸了", "team": "health"},
+        {"text": "注塑件飞边太多", "team": "tech"},
+    ]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    learned.write_text(json.dumps(rows[0], ensure_ascii=False), "utf-8")
+    assert cli_main(["route", "--eval", str(corpus), "--learned", str(learned)]) == 0
+    first, second = capsys.readouterr().out.split("with 1 learned examples:")
+    assert "top-1 accuracy: 50.0% (1/2)" in first
+    assert "top-1 accuracy: 100.0% (2/2)" in second
+
+
+def test_cli_jsonl_lists_the_choices_only_when_unsure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    texts = ["电焊的时候眼睛疼", "老板三个月没发工资", "你好"]
+    source.write_text(
+        "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in texts), "utf-8"
+    )
+    assert cli_main(["route", "--jsonl", str(source)]) == 0
+    unsure, sure, chat = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert 2 <= len(unsure["choices"]) <= 3 and unsure["team"] == unsure["choices"][0]
+    assert set(unsure["choices"]) <= SLUGS
+    assert sure["team"] == "legal" and sure["choices"] == []
+    assert chat["team"] is None and chat["choices"] == []
