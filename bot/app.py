@@ -16,6 +16,7 @@ import sys
 from typing import Protocol
 
 from bot import catalog
+from bot import routing_feedback as learning
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import Deps
@@ -63,14 +64,19 @@ async def build_deps(settings: Settings, *, clock: Clock | None = None) -> Deps:
     async with db.session() as session:
         teams = await catalog.list_teams(session)
         learned = await routing_feedback.learned_examples(session)
-    router = Router(catalog.team_specs(teams), semantic=settings.routing_semantic, learned=learned)
+    # Learned examples go through the regression check again (in the background), so an
+    # update refused before a restart is not adopted by it.
+    router = Router(catalog.team_specs(teams), semantic=settings.routing_semantic)
     # jieba's dictionary is large and lives for the whole process: moving it out of the
     # collector's reach removes the long full-collection pauses measured in bench/.
     gc.collect()
     gc.freeze()
-    return Deps(
+    deps = Deps(
         settings=settings, db=db, router=router, registry=build_registry(), clock=clock or Clock()
     )
+    if learned:
+        learning.schedule_refresh(deps)
+    return deps
 
 
 async def admin_chat_ids(deps: Deps) -> list[int]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot import routing_feedback
+from bot.routing.router import LEARNED
 from store.models import Order, RoutingFeedback, RoutingLabel, Team
 from tests.telegram.test_ordering_telegram import details, submit
 from tests.utils.fakebot.fixtures import fake_bot_api  # noqa: F401  (fixture)
@@ -53,3 +55,25 @@ async def test_clear_request_keeps_the_single_confirmation(tg: TgRig) -> None:
     ask = await u.next_message()
     assert "您的需求将由【法律维权服务队】处理，对吗？" in ask.text
     assert ask.buttons[0] == ["✅ 对，交给法律维权服务队"]
+
+
+async def test_two_agreeing_picks_teach_routing_and_survive_a_restart(tg: TgRig) -> None:
+    result = tg.deps.router.route(AMBIGUOUS)
+    second = result.choices[1]
+    async with tg.db.session() as s:
+        name = (await s.exec(select(Team).where(Team.slug == second))).one().name
+    for uid in (2201, 2202):
+        u = tg.user(uid, f"用户{uid}")
+        await u.send(AMBIGUOUS)
+        ask = await u.next_message()
+        await u.press(name, message=ask)
+        await u.next_edit(ask)
+        await routing_feedback.settled(tg.deps)
+        learned = tg.deps.router.route(AMBIGUOUS)
+        if uid == 2201:  # one person's pick is recorded but teaches nothing yet
+            assert learned.matched != (LEARNED,) and learned.choices
+    assert (learned.team, learned.matched, learned.choices) == (second, (LEARNED,), ())
+
+    await tg.restart()
+    await routing_feedback.settled(tg.deps)  # re-checked against the check corpus on start
+    assert tg.deps.router.route(AMBIGUOUS).team == second
