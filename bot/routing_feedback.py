@@ -25,7 +25,6 @@ from store import routing_feedback as store
 from store.models import RoutingLabel
 
 log = logging.getLogger(__name__)
-_TASK = "routing_learning"
 
 
 def _key(text: str) -> str:
@@ -103,8 +102,8 @@ async def refresh(deps: Deps) -> bool | None:
 
 
 def schedule_refresh(deps: Deps) -> asyncio.Task[bool | None]:
-    """Refresh in the background (one at a time); tests await ``deps.extras[...]``."""
-    previous = deps.extras.get(_TASK)
+    """Refresh in the background (one at a time); ``settled`` waits for the latest."""
+    previous = deps.background.learning
 
     async def run() -> bool | None:
         if previous is not None and not previous.done():
@@ -112,11 +111,11 @@ def schedule_refresh(deps: Deps) -> asyncio.Task[bool | None]:
         return await refresh(deps)
 
     task = asyncio.get_running_loop().create_task(run())
-    deps.extras[_TASK] = task
+    deps.background.learning = task
     return task
 
 
 async def settled(deps: Deps) -> bool | None:
     """Wait for the latest scheduled refresh (tests, shutdown)."""
-    task = deps.extras.get(_TASK)
+    task = deps.background.learning
     return await task if task is not None else None

@@ -3,15 +3,26 @@
 A worker says when a volunteer may come in their own words; this module turns
 that into an aware ``(start, end)`` window in the configured zone, or says why
 it cannot. It is pure (the caller passes ``now`` and the zone) and it never
-guesses: when a phrase has two plausible readings the answer is "unclear" and
-the bot asks again. The decisions, so callers and tests agree on them:
+decides a guess: when a phrase has two plausible readings the answer is
+"unclear", but with the likeliest reading as ``guess`` so the bot can offer it
+as a one-tap correction ("是指 12月6日(周六) 09:30 吗？") instead of refusing.
+The decisions, so callers and tests agree on them:
 
 * **A day is required.** "下午" or "3点" alone is unclear (``no_day``): today
-  or tomorrow? "今晚7点" carries its day.
+  or tomorrow? "今晚7点" carries its day. The guess is the next time it comes.
 * **Morning or afternoon must be clear.** "明天3点" could be 03:00 or 15:00, so
   "N点" with N from 0 to 12 needs 上午/下午/晚上 … (``ampm``). Hours 13–23 and
   the colon form ("14:30", "09:30") are 24-hour times, taken as written,
   except 00:00–05:59 without 凌晨, which nobody books on purpose (``ampm``).
+  The guess reads 7–11 as morning, 12 as noon and 1–6 as afternoon.
+* **Several days are one window**: "下周一或周二", "周二周三都行", "周一到周五",
+  "工作日" run from the first day to the end of the last (with a part of the
+  day, from its start on the first day to its end on the last).
+* **Spans from now**: "这两天" (today and tomorrow), "这几天" / "最近几天"
+  (three days), "三天内", "一周内", "本周内", "今天之内"; "月底" (its last three
+  days), "月底前", "月初" / "下个月初" (days 1–5), "月中" (11–20), "元旦".
+* **Everyday moments** are parts of the day: "下班后" 18–21, "晚饭后" 19–21,
+  "午饭后" / "午休" 12–14.
 * **A bare weekday ("周六") is its next occurrence**, today included; "本周X"
   / "这周X" is this week's (Monday-based) and "下周X" next week's.
 * **Month-day without a year ("11月30日", "12-01")** is this year's date if it
@@ -32,7 +43,7 @@ the bot asks again. The decisions, so callers and tests agree on them:
 * Traditional characters read as their simplified forms ("下週一上午", "3點"), and
   common English ("tomorrow 3pm", "next monday morning") as its Chinese equivalent.
 * Anything left over that is not a known filler ("左右", "吧", "的" …) makes
-  the whole phrase unclear (``unknown``): "周六或周日" is not read as 周六.
+  the whole phrase unclear (``unknown``): "周六或后天" is not read as 周六.
 """
 
 from __future__ import annotations
@@ -46,6 +57,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import opencc
+
+from bot.texts import date_text
 
 ASAP_SPAN = timedelta(hours=24)
 ANYTIME_SPAN = timedelta(days=7)
@@ -71,6 +84,11 @@ PARTS: dict[str, tuple[int, int, str]] = {
     "夜里": (18, 23, "pm"),
     "夜间": (18, 23, "pm"),
     "晚": (18, 23, "pm"),
+    "下班以后": (18, 21, "pm"),
+    "下班后": (18, 21, "pm"),
+    "晚饭后": (19, 21, "pm"),
+    "午饭后": (12, 14, "noon"),
+    "午休": (12, 14, "noon"),
     "白天": (8, 18, "day"),
     "全天": (0, 24, "day"),
     "一整天": (0, 24, "day"),
@@ -147,7 +165,9 @@ _ASAP = re.compile(
     + _POLITE_TAIL
 )
 _ANYTIME = re.compile(
-    _POLITE_HEAD + r"(?:随时|什么时候都|哪天都|时间不限|不限时间|不限|都|随便)" + _POLITE_TAIL
+    _POLITE_HEAD
+    + r"(?:随时|什么时候都|哪天都|时间不限|不限时间|不限|都|随便|看你们方便|看师傅方便|"
+    r"师傅方便的时候|你们方便的时候|方便的时候|你们定|师傅定|听你们安排|听安排)" + _POLITE_TAIL
 )
 _PUNCT = re.compile(r"[\s,，、。.!！?？~～]+")
 
@@ -175,8 +195,23 @@ _AFTER = re.compile(r"之后|以后|后")
 # Words that add nothing to when: skipped between the parts of a phrase.
 _FILLER = re.compile(
     r"[\s,，、。.!！?？~～]+|的|左右|前后|上下|大概|大约|差不多|约|最好|希望|能|吧|呢|啊|呀|"
-    r"可以|都行|都可以|行|比较好|方便|有空|过来|上门|来|去|在|安排|这边|时间|时候"
+    r"可以|都行|都可以|行|比较好|方便|有空|过来|上门|来|去|在家|在|安排|这边|时间|时候|"
+    r"随时|任何时间|就|都"
 )
+# Joins two days into one window: "下周一或周二", "周一到周五", "周二、周三".
+_DAY_JOIN = re.compile(r"或者|或是|或|还是|和|、|到|至|-|~|～|—")
+# Spans that start now: "这两天", "三天内", "本周内" … (the day count, or "week").
+_SPAN = re.compile(
+    rf"(?P<soon>这两天|这一两天|最近两天|近两天|这几天|最近几天|近几天|最近)"
+    rf"|(?P<n>{_NUM2}|一两|两三)(?:天|日)(?:之内|以内|内)"
+    r"|(?P<week>一周|一个?星期|一个?礼拜|本周|这周|这个星期|这星期)(?:之内|以内|内)"
+    r"|(?P<today>今天|今日)(?:之内|以内|内)"
+)
+_MONTH_PART = re.compile(
+    r"(?P<pre>下个?|这个?|本)?月(?P<part>底|末|初|中)"
+    r"|(?P<holiday>元旦)"
+)
+_WORKDAYS = re.compile(r"(?P<pre>下下个|下下|下个|这个|下|本|这)?(?:工作日|周一到周五)")
 
 
 @dataclass(frozen=True)
@@ -193,12 +228,17 @@ class Parsed:
 
     window: Window | None
     reason: str | None = None
+    guess: Window | None = None  # when unclear: the likeliest reading, to offer for a tap
 
 
 class _Unclear(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+# Reasons with one likely reading worth offering back.
+_GUESSABLE = frozenset({"no_day", "ampm", "which_day"})
 
 
 def parse(text: str, now: datetime, tz: ZoneInfo) -> Window | None:
@@ -210,10 +250,16 @@ def parse_detailed(text: str, now: datetime, tz: ZoneInfo) -> Parsed:
     """Like :func:`parse`, with the reason when unclear (one of the reason constants)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    local = now.astimezone(tz)
     try:
-        return Parsed(_Parser(text, now.astimezone(tz), tz).run())
+        return Parsed(_Parser(text, local, tz).run())
     except _Unclear as exc:
-        return Parsed(None, exc.reason)
+        if exc.reason not in _GUESSABLE:
+            return Parsed(None, exc.reason)
+        try:
+            return Parsed(None, exc.reason, _Parser(text, local, tz, guess=True).run())
+        except _Unclear:
+            return Parsed(None, exc.reason)
 
 
 def cn_number(s: str) -> int | None:
@@ -242,11 +288,12 @@ class _Clock:
 class _Parser:
     """One pass over a normalised phrase: [day] [part of day] [clock [to clock]] [before/after]."""
 
-    def __init__(self, text: str, now: datetime, tz: ZoneInfo) -> None:
+    def __init__(self, text: str, now: datetime, tz: ZoneInfo, *, guess: bool = False) -> None:
         self.s = _normalise(text)
         self.pos = 0
         self.now = now
         self.tz = tz
+        self.guess = guess  # read the likeliest way where a phrase is ambiguous
 
     # -------------------------------------------------------------- the grammar
 
@@ -257,7 +304,12 @@ class _Parser:
         if _ANYTIME.match(core):
             return Window(self.now, self.now + ANYTIME_SPAN)
         self._skip()
-        days = self._day()  # (first day, number of days) or None
+        if (span := self._span()) is not None:
+            self._skip()
+            if self.pos == len(self.s):
+                return self._finish(span)
+            raise _Unclear(UNKNOWN)
+        days = self._days()  # (first day, number of days, joined) or None
         self._skip()
         part = self._part()
         self._skip()
@@ -283,12 +335,42 @@ class _Parser:
         if self.pos < len(self.s) or (days is None and part is None and clock is None):
             raise _Unclear(UNKNOWN)
         if days is None:
-            raise _Unclear(NO_DAY)
-        first, count = days
-        if count > 1 and (part is not None or clock is not None):
+            if not self.guess:
+                raise _Unclear(NO_DAY)
+            return self._next_occurrence(part, clock, end_part, end_clock, before, after)
+        first, count, joined = days
+        if count > 1 and clock is not None:
             raise _Unclear(WHICH_DAY)
+        if count > 1 and part is not None:
+            if joined:  # "下周二或周三上午": from the part's start to its end on the last day
+                lo, hi, _ = PARTS[part]
+                last = first + timedelta(days=count - 1)
+                return self._finish(Window(self._at_hour(first, lo), self._at_hour(last, hi)))
+            if not self.guess:
+                raise _Unclear(WHICH_DAY)
+            count = 1  # "周末上午": the first of the days is the likeliest
         window = self._window(first, count, part, clock, end_part, end_clock, before, after)
         return self._finish(window)
+
+    def _next_occurrence(
+        self,
+        part: str | None,
+        clock: _Clock | None,
+        end_part: str | None,
+        end_clock: _Clock | None,
+        before: bool,
+        after: bool,
+    ) -> Window:
+        """A day-less phrase read as today, or tomorrow once today's is over (guess mode)."""
+        today = self.now.date()
+        for day in (today, today + timedelta(days=1)):
+            try:
+                window = self._window(day, 1, part, clock, end_part, end_clock, before, after)
+                return self._finish(window)
+            except _Unclear as exc:
+                if exc.reason != PAST:
+                    raise
+        raise _Unclear(PAST)
 
     def _window(
         self,
@@ -337,8 +419,125 @@ class _Parser:
 
     # -------------------------------------------------------------- components
 
+    def _days(self) -> tuple[date, int, bool] | None:
+        """One day or span, or several joined ("周二或周三", "周一到周五") as one span."""
+        if m := self._eat(_WORKDAYS):
+            return (*self._workdays(m["pre"]), True)
+        found = self._day()
+        if found is None:
+            return None
+        first, count = found
+        if self._dated:
+            self._same_day_weekday(first, count)
+        end = first + timedelta(days=count)
+        joined = False
+        while True:
+            mark = self.pos
+            self._skip()
+            self._eat(_DAY_JOIN)
+            self._skip()
+            start = self.pos
+            more = self._day()
+            if more is None:
+                self.pos = mark
+                break
+            bare = _WEEKDAY.match(self.s, start)
+            if more[0] < first and bare is not None and bare["pre"] is None:
+                # a bare weekday after another day: its next occurrence from there
+                more = (more[0] + timedelta(weeks=(first - more[0]).days // 7 + 1), more[1])
+            if more[0] < first:
+                raise _Unclear(UNKNOWN)
+            end = max(end, more[0] + timedelta(days=more[1]))
+            joined = True
+        return first, (end - first).days, joined
+
+    def _same_day_weekday(self, day: date, count: int) -> None:
+        """Skip a weekday that repeats the date ("12月6日周六"); a wrong one is unclear."""
+        mark = self.pos
+        self._skip()
+        m = self._eat(_WEEKDAY)
+        if m is None or m["pre"] is not None:
+            self.pos = mark
+            return
+        if count != 1 or _WEEKDAYS[m["wd"]] != day.weekday():
+            raise _Unclear(UNKNOWN)
+
+    def _workdays(self, prefix: str | None) -> tuple[date, int]:
+        """Monday to Friday of this week (what is left of it), or of the week named."""
+        today = self.now.date()
+        monday = today - timedelta(days=today.weekday())
+        weeks = _WEEK_PREFIX[prefix]
+        if prefix is None and today.weekday() >= 5:
+            weeks = 1  # at the weekend, "工作日" means the coming ones
+        first = monday + timedelta(weeks=weeks)
+        return first, 5
+
+    def _span(self) -> Window | None:
+        """Spans that run from now ("这两天", "三天内") or name part of a month ("月底前")."""
+        today = self.now.date()
+        if m := self._eat(_SPAN):
+            if m["soon"]:
+                days = 2 if "两" in m["soon"] else 3
+            elif m["week"]:
+                days = 7 - today.weekday() if m["week"][0] in "本这" else 7
+            elif m["today"]:
+                days = 1
+            else:
+                days = {"一两": 2, "两三": 3}.get(m["n"]) or cn_number(m["n"]) or 0
+                if not 1 <= days <= 60:
+                    raise _Unclear(UNKNOWN)
+            return Window(self.now, self._at(today + timedelta(days=days), 0, 0))
+        if m := self._eat(_MONTH_PART):
+            first, last = self._month_part(m)
+            self._skip()
+            if self._eat(_BEFORE):
+                return Window(self.now, self._at(last, 0, 0))
+            return Window(self._at(first, 0, 0), self._at(last, 0, 0))
+        return None
+
+    def _month_part(self, m: re.Match[str]) -> tuple[date, date]:
+        """[first day, day after the last) of "月底" / "下个月初" / "月中" / "元旦"."""
+        today = self.now.date()
+        if m["holiday"]:
+            new_year = date(today.year + 1, 1, 1)
+            return new_year, new_year + timedelta(days=1)
+        year, month = today.year, today.month
+        if m["pre"] and m["pre"].startswith("下"):
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        start = date(year, month, 1)
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        first, last = {
+            "初": (start, start + timedelta(days=5)),
+            "中": (start + timedelta(days=10), start + timedelta(days=20)),
+            "底": (following - timedelta(days=3), following),
+            "末": (following - timedelta(days=3), following),
+        }[m["part"]]
+        if last <= today and not m["pre"]:  # "月初" once it is over: next month's
+            return self._month_part_next(m["part"], following)
+        return first, last
+
+    @staticmethod
+    def _month_part_next(part: str, start: date) -> tuple[date, date]:
+        following = (
+            date(start.year + 1, 1, 1)
+            if start.month == 12
+            else date(start.year, start.month + 1, 1)
+        )
+        return {
+            "初": (start, start + timedelta(days=5)),
+            "中": (start + timedelta(days=10), start + timedelta(days=20)),
+        }.get(part, (following - timedelta(days=3), following))
+
+    _dated = False  # whether the last day read was written as a date
+
     def _day(self) -> tuple[date, int] | None:
         today = self.now.date()
+        self._dated = bool(
+            _FULL_DATE.match(self.s, self.pos)
+            or _MONTH_DAY.match(self.s, self.pos)
+            or _NUMERIC_MD.match(self.s, self.pos)
+            or _DAY_ONLY.match(self.s, self.pos)
+        )
         if m := self._eat(_FULL_DATE):
             d = _date(int(m["y"]), int(m["m"]), int(m["d"]))
             if d is None:
@@ -415,7 +614,10 @@ class _Parser:
         if kind in (None, "day"):
             if hour >= 13 or (clock.colon and hour >= 6):
                 return self._at(day, hour, minute)
-            raise _Unclear(AMPM)
+            if not self.guess:
+                raise _Unclear(AMPM)
+            # Working hours: 7–11 in the morning, 12 at noon, 1–6 in the afternoon.
+            return self._at(day, hour + 12 if 1 <= hour <= 6 else hour, minute)
         if kind == "night":
             if hour == 12:
                 hour = 0
@@ -433,7 +635,13 @@ class _Parser:
             if 1 <= hour <= 11:
                 hour += 12
             elif hour < 13:  # 0 or 12 in the afternoon/evening: noon or midnight?
-                raise _Unclear(AMPM)
+                if not self.guess or hour == 0:
+                    raise _Unclear(AMPM)
+                return (
+                    self._at(day + timedelta(days=1), 0, minute)
+                    if part in ("晚上", "晚间", "夜里", "夜间", "晚")
+                    else self._at(day, 12, minute)
+                )
         return self._at(day, hour, minute)
 
     def _month_day(self, month: int, day: int) -> date:
@@ -576,18 +784,13 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 # ------------------------------------------------------------------ display
 
-_WEEKDAY_ZH = "一二三四五六日"
-_WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 
 def format_window(start: datetime, end: datetime, tz: ZoneInfo, lang: str | None = "zh") -> str:
     """A short human form: "11月28日(周六) 08:00–12:00"; whole days without hours."""
     a, b = start.astimezone(tz), end.astimezone(tz)
 
     def day(d: date) -> str:
-        if lang == "en":
-            return f"{_WEEKDAY_EN[d.weekday()]} {d.day} {d.strftime('%b')}"
-        return f"{d.month}月{d.day}日(周{_WEEKDAY_ZH[d.weekday()]})"
+        return date_text(lang, "date.window_day", d)
 
     midnight = time(0)
     if b.time() == midnight:

@@ -7,17 +7,32 @@ from bot.registry import Registry
 
 def build_registry() -> Registry:
     """Register every flow. Order matters for menus: commands appear as registered."""
-    import scheduler
-    from bot.flows import admin, feedback, jobs, ordering, reconfirm, start, tracking, volunteer
+    from bot import schedule
+    from bot.flows import (
+        admin,
+        feedback,
+        jobs,
+        ordering,
+        reconfirm,
+        start,
+        tracking,
+        unreachable,
+        volunteer,
+        volunteer_review,
+        wechat,
+    )
 
     reg = Registry()
     start.register(reg)
     ordering.register(reg)  # free text, /order, deep links → an order (issue 4)
     tracking.register(reg)  # /myorders, timelines, cancelling (issue 4)
-    volunteer.register(reg)  # /volunteer, /profile, /available, /busy, approvals (issue 5)
+    volunteer.register(reg)  # /volunteer, /profile, /available, /busy (issue 5)
+    volunteer_review.register(reg)  # admins approve or reject applications (issue 5)
     jobs.register(reg)  # offers, /jobs, /board, job lifecycle, relay, dispatch (issue 5)
     feedback.register(reg)  # ratings after a finished job (issue 6)
     reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)
-    scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
+    schedule.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
+    wechat.register(reg)  # /wechatqr: Official Account QR codes (issue 12)
+    unreachable.register(reg)  # admins hear of requesters no channel reaches (issue 12)
     return reg

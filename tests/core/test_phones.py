@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.phones import find_mobile, is_mobile, mask_phone, normalize_mobile
+from bot.phones import (
+    FOREIGN,
+    NO_AREA_CODE,
+    NOT_A_NUMBER,
+    SEVERAL,
+    check_phone,
+    find_mobile,
+    is_mobile,
+    mask_phone,
+    normalize_mobile,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +93,44 @@ def test_one_mobile_inside_a_sentence_is_found(typed: str) -> None:
 )
 def test_no_single_mobile_in_a_sentence(typed: str | None) -> None:
     assert find_mobile(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "phone"),
+    [
+        ("13812345678", "13812345678"),
+        ("我的手机 138 1234 5678", "13812345678"),
+        ("8613812345678", "13812345678"),
+        ("0576-85123456", "0576-85123456"),  # a Taizhou landline
+        ("057685123456", "0576-85123456"),
+        ("（0576）8512 3456", "0576-85123456"),
+        ("+86 576 8512 3456", "0576-85123456"),
+        ("座机010-12345678", "010-12345678"),
+        ("0571 87654321 找王经理", "0571-87654321"),
+    ],
+)
+def test_mobiles_and_landlines_are_accepted(typed: str, phone: str) -> None:
+    assert check_phone(typed).phone == phone
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("+85291234567", FOREIGN),  # Hong Kong: a real number, but not mainland
+        ("+1 415 555 0100", FOREIGN),
+        ("0044 20 7946 0958", FOREIGN),
+        ("85123456", NO_AREA_CODE),  # a landline without its area code
+        ("4008123123", NOT_A_NUMBER),  # a hotline nobody can be called back on
+        ("12345", NOT_A_NUMBER),
+        ("明天再说", NOT_A_NUMBER),
+        ("", NOT_A_NUMBER),
+        ("0576-85123456 或 0571-87654321", SEVERAL),
+    ],
+)
+def test_refusals_say_why(typed: str, problem: str) -> None:
+    checked = check_phone(typed)
+    assert checked.phone is None and checked.problem == problem
+
+
+def test_landlines_are_masked_keeping_the_area_code() -> None:
+    assert mask_phone("0576-85123456") == "0576-****3456"

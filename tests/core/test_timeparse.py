@@ -1,4 +1,5 @@
-"""bot.timeparse: Chinese time phrases → windows in the configured zone, never a guess."""
+"""bot.timeparse: Chinese time phrases → windows in the configured zone; unclear ones carry
+the likeliest reading as a guess to offer back, never taken on their own."""
 
 from __future__ import annotations
 
@@ -95,6 +96,28 @@ def window(text: str, now: datetime = MONDAY_10) -> tuple[datetime, datetime] | 
         ("随时都可以", "11-23 10:00", "11-30 10:00"),
         ("越快越好", "11-23 10:00", "11-24 10:00"),
         ("请尽快上门", "11-23 10:00", "11-24 10:00"),
+        # several days are one window
+        ("周六或周日", "11-28 00:00", "11-30 00:00"),
+        ("下周一或周二", "11-30 00:00", "12-02 00:00"),
+        ("周二周三都行", "11-24 00:00", "11-26 00:00"),
+        ("下周二或者周三上午", "12-01 08:00", "12-02 12:00"),
+        ("周一到周五", "11-23 10:00", "11-28 00:00"),
+        ("工作日晚上", "11-23 18:00", "11-27 23:00"),
+        ("11月28日周六上午", "11-28 08:00", "11-28 12:00"),  # a weekday that agrees
+        # spans from now, and parts of a month
+        ("这两天都行", "11-23 10:00", "11-25 00:00"),
+        ("这几天", "11-23 10:00", "11-26 00:00"),
+        ("三天内", "11-23 10:00", "11-26 00:00"),
+        ("本周内", "11-23 10:00", "11-30 00:00"),
+        ("月底前", "11-23 10:00", "12-01 00:00"),
+        ("月底", "11-28 00:00", "12-01 00:00"),
+        ("下个月初", "12-01 00:00", "12-06 00:00"),
+        ("元旦前", "11-23 10:00", "2027-01-02 00:00"),
+        # everyday moments and "any time" said politely
+        ("明天下班后", "11-24 18:00", "11-24 21:00"),
+        ("周末随时", "11-28 00:00", "11-30 00:00"),
+        ("看你们方便", "11-23 10:00", "11-30 10:00"),
+        ("今天下午就来", "11-23 13:00", "11-23 18:00"),
     ],
 )
 def test_phrases_become_windows(phrase: str, start: str, end: str) -> None:
@@ -118,7 +141,7 @@ def test_phrases_become_windows(phrase: str, start: str, end: str) -> None:
         ("2025年12月1日", PAST),
         ("周末上午", WHICH_DAY),
         ("2030年1月1日", TOO_FAR),
-        ("周六或周日", UNKNOWN),
+        ("周六或后天", UNKNOWN),  # the second day comes first
         ("2月30日", UNKNOWN),
         ("明天25点", UNKNOWN),
         ("明早下午3点", UNKNOWN),  # contradicts itself
@@ -133,6 +156,34 @@ def test_unclear_phrases_are_not_guessed(phrase: str, reason: str) -> None:
     parsed = parse_detailed(phrase, MONDAY_10, SH)
     assert parsed.window is None
     assert parsed.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("phrase", "reason", "start", "end"),
+    [
+        ("下午3点", NO_DAY, "11-23 15:00", "11-23 16:00"),  # still ahead today
+        ("上午9点", NO_DAY, "11-24 09:00", "11-24 10:00"),  # over today: tomorrow
+        ("14:30", NO_DAY, "11-23 14:30", "11-23 15:30"),
+        ("晚上在家", NO_DAY, "11-23 18:00", "11-23 23:00"),
+        ("明天10点", AMPM, "11-24 10:00", "11-24 11:00"),
+        ("明天两点", AMPM, "11-24 14:00", "11-24 15:00"),
+        ("周六十点", AMPM, "11-28 10:00", "11-28 11:00"),
+        ("九点半", NO_DAY, "11-24 09:30", "11-24 10:30"),
+        ("周末上午", WHICH_DAY, "11-28 08:00", "11-28 12:00"),
+    ],
+)
+def test_unclear_phrases_carry_the_likeliest_reading(
+    phrase: str, reason: str, start: str, end: str
+) -> None:
+    parsed = parse_detailed(phrase, MONDAY_10, SH)
+    assert parsed.window is None and parsed.reason == reason
+    assert parsed.guess is not None
+    assert (parsed.guess.start, parsed.guess.end) == (local(start), local(end))
+
+
+@pytest.mark.parametrize("phrase", ["明天晚上0点", "看情况", "11月20日", "2030年1月1日"])
+def test_no_guess_where_no_reading_is_likely(phrase: str) -> None:
+    assert parse_detailed(phrase, MONDAY_10, SH).guess is None
 
 
 def test_a_part_of_today_that_is_over_is_past() -> None:

@@ -10,8 +10,8 @@ from sqlmodel import select
 from bot import routing_feedback
 from bot.routing.router import LEARNED
 from store.models import Order, RoutingFeedback, RoutingLabel, Team
-from tests.telegram.test_ordering_telegram import details, submit
 from tests.utils.fakebot.fixtures import fake_bot_api  # noqa: F401  (fixture)
+from tests.utils.tgorder import details, submit
 from tests.utils.tgrig import TgRig, tg  # noqa: F401  (fixture)
 
 AMBIGUOUS = "电焊的时候眼睛疼"  # welding (tech), sore eyes (health), eyesight (convenience)
