@@ -30,6 +30,12 @@ def _split(value: object) -> list[str]:
     return [] if value is None else [str(value).strip()]
 
 
+# What an instance may do (JIANGXIN_ROLES): serve the web chat, run the Telegram bot,
+# answer WeChat, run the scheduler. Each instance also sends, for the channels it runs,
+# whatever other instances left in the outbox.
+ROLES = ("web", "telegram", "wechat", "scheduler")
+
+
 class Settings(BaseSettings):
     """Process configuration. Construct once in the composition root and pass it down."""
 
@@ -52,6 +58,8 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = None
     web_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     metrics_token: SecretStr | None = None
+    # What this instance does: all, or some of web, telegram, wechat, scheduler.
+    roles: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # WeChat Official Account (公众号): on when app id, secret and token are all set.
     wechat_app_id: str | None = None
@@ -95,6 +103,15 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, v: object) -> list[str]:
         return _split(v)
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, v: object) -> list[str]:
+        roles = [r.lower() for r in _split(v)] or ["all"]
+        unknown = sorted(set(roles) - set(ROLES) - {"all"})
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; use all or {', '.join(ROLES)}")
+        return roles
 
     @field_validator("star_hours", mode="before")
     @classmethod
@@ -180,10 +197,18 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         return self.telegram_token.get_secret_value() if self.telegram_token else None
 
+    def has_role(self, role: str) -> bool:
+        """Whether this instance does ``role`` (one of :data:`ROLES`); ``all`` does each."""
+        return "all" in self.roles or role in self.roles
+
+    @property
+    def active_roles(self) -> list[str]:
+        return [r for r in ROLES if self.has_role(r)]
+
     @property
     def wechat_enabled(self) -> bool:
         """The WeChat channel runs only when app id, secret and server token are all set."""
-        return bool(
+        return self.has_role("wechat") and bool(
             self.wechat_app_id
             and self.wechat_app_secret
             and self.wechat_app_secret.get_secret_value()

@@ -24,6 +24,11 @@ class Unreachable(DeliveryError):
     """The person can no longer be reached (they blocked the bot, deleted the chat)."""
 
 
+class NoChannel(DeliveryError):
+    """This instance runs no channel for the person's platform (e.g. a web-only instance
+    and a Telegram person): another instance must deliver it, the person is not unreachable."""
+
+
 class Notifier(Protocol):
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         """Deliver ``reply``; return a reference for later edits when the channel has one."""
@@ -44,8 +49,7 @@ class MultiNotifier:
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         channel = self.channels.get(person.platform)
         if channel is None:
-            log.warning("no channel for platform %s (person %s)", person.platform, person.id)
-            raise Unreachable(person.platform)
+            raise NoChannel(person.platform)
         return await channel.send(person, reply)
 
     async def edit(self, ref: MessageRef, reply: Reply) -> None:

@@ -7,7 +7,9 @@ escaped before it goes into a Reply: ``bot.texts.t`` does it for its arguments.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,38 @@ class MessageRef:
     platform: str
     chat_id: str
     message_id: str
+
+    @property
+    def queued(self) -> bool:
+        """Handed to another instance's outbox: on its way, its message id not known yet."""
+        return not self.message_id
+
+
+def reply_to_data(reply: Reply) -> dict[str, Any]:
+    """``reply`` as JSON-safe data, to keep in a row (the outbox) and rebuild later."""
+    document = reply.document
+    return {
+        "text": reply.text,
+        "buttons": [[[b.label, b.data, b.url] for b in row] for row in reply.buttons],
+        "keyboard": [[[k.label, k.request] for k in row] for row in reply.keyboard],
+        "remove_keyboard": reply.remove_keyboard,
+        "photos": list(reply.photos),
+        "document": None
+        if document is None
+        else [document.filename, base64.b64encode(document.content).decode(), document.caption],
+    }
+
+
+def reply_from_data(data: dict[str, Any]) -> Reply:
+    """The Reply :func:`reply_to_data` kept."""
+    document = data.get("document")
+    return Reply(
+        data["text"],
+        buttons=tuple(tuple(Button(*b) for b in row) for row in data.get("buttons", ())),
+        keyboard=tuple(tuple(KeyButton(*k) for k in row) for row in data.get("keyboard", ())),
+        remove_keyboard=bool(data.get("remove_keyboard")),
+        photos=tuple(data.get("photos", ())),
+        document=None
+        if document is None
+        else Document(document[0], base64.b64decode(document[1]), document[2]),
+    )

@@ -233,7 +233,9 @@ class BackgroundWork:
 def assemble(deps: Deps, engine: Engine) -> list[Component]:
     """The components to run, in start order (stopped in reverse)."""
     components: list[Component] = []
-    telegram = TelegramComponent(deps, engine) if deps.settings.token else None
+    settings = deps.settings
+    run_telegram = bool(settings.token) and settings.has_role("telegram")
+    telegram = TelegramComponent(deps, engine) if run_telegram else None
     # The web server always runs (chat, health, metrics); it starts before Telegram so a
     # webhook is listening when setWebhook is called, and stops after it.
     components.append(WebComponent(deps, engine, telegram.app if telegram else None))
@@ -242,7 +244,8 @@ def assemble(deps: Deps, engine: Engine) -> list[Component]:
     # Stopped after the scheduler (which could resume a broadcast) and before Telegram.
     components.append(BackgroundWork(deps))
     # The scheduler starts last, so its first tick (overdue tasks) can already send.
-    scheduler = SchedulerService(deps)
+    # Without the scheduler role it still sends what the outbox holds for its channels.
+    scheduler = SchedulerService(deps, outbox_only=not settings.has_role("scheduler"))
     deps.scheduler = scheduler
     components.append(scheduler)
     return components

@@ -48,15 +48,27 @@ async def tick(
     now: datetime | None = None,
     limit: int = BATCH,
     lease_for: timedelta = LEASE,
+    outbox_only: bool = False,
 ) -> int:
     """Lease up to ``limit`` due tasks, run each one's handler; returns how many ran.
 
     A handler that raises is retried with exponential backoff (``tasks.backoff``)
     until it has used ``tasks.MAX_ATTEMPTS``; a kind nobody registered fails at once.
+    Outbox sends are leased only for the channels this instance runs; with
+    ``outbox_only`` (an instance without the scheduler role) nothing else is.
     """
     now = now or deps.now()
+    outbox = [f"{tasks.OUTBOX}{platform}" for platform in deps.notifier.channels]
     async with deps.db.session() as session:
-        leased = await tasks.lease_due(session, now, worker_id, limit, lease_for)
+        leased = await tasks.lease_due(
+            session,
+            now,
+            worker_id,
+            limit,
+            lease_for,
+            kinds=outbox if outbox_only else None,
+            outbox=outbox,
+        )
     for task in leased:
         deps.metrics.task_lag.observe(max((now - task.due_at).total_seconds(), 0.0))
         await _run(deps, task, worker_id, now, lease_for)
@@ -99,12 +111,27 @@ async def _run(
 
 
 class SchedulerService:
-    """The scheduler as an app component (``start``/``stop``/``running``) with ``kick``."""
+    """The scheduler as an app component (``start``/``stop``/``running``) with ``kick``.
+
+    With ``outbox_only`` (an instance without the scheduler role, see
+    ``JIANGXIN_ROLES``) it only sends what other instances left in the outbox for
+    this instance's channels: no calendar, digest or housekeeping.
+    """
 
     name = "scheduler"
 
-    def __init__(self, deps: Deps, *, worker_id: str | None = None, batch: int = BATCH) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        worker_id: str | None = None,
+        batch: int = BATCH,
+        outbox_only: bool = False,
+    ) -> None:
         self.deps = deps
+        self.outbox_only = outbox_only
+        if outbox_only:
+            self.name = "outbox"
         self.worker_id = worker_id or default_worker_id()
         self.batch = batch
         self._scheduler: AsyncIOScheduler | None = None
@@ -120,7 +147,8 @@ class SchedulerService:
         """Make sure the calendar rows exist, then tick at once and every tick_interval."""
         settings = self.deps.settings
         tz = settings.tz
-        await calendar.ensure_next(self.deps)
+        if not self.outbox_only:
+            await calendar.ensure_next(self.deps)
         sched = AsyncIOScheduler(timezone=tz)
         # One tick runs at a time (kick() coalesces too); a tick that fell behind —
         # the loop was blocked, the machine slept — still runs, once.
@@ -132,6 +160,12 @@ class SchedulerService:
             next_run_time=datetime.now(tz),
             **common,
         )
+        if self.outbox_only:
+            sched.start()
+            self._scheduler = sched
+            self._running = True
+            log.info("outbox sender %s started", self.worker_id)
+            return
         sched.add_job(
             self._housekeeping, IntervalTrigger(hours=6, timezone=tz), id="housekeeping", **common
         )
@@ -198,7 +232,12 @@ class SchedulerService:
         while self._running:
             self._again = False
             try:
-                ran = await tick(self.deps, worker_id=self.worker_id, limit=self.batch)
+                ran = await tick(
+                    self.deps,
+                    worker_id=self.worker_id,
+                    limit=self.batch,
+                    outbox_only=self.outbox_only,
+                )
             except Exception:
                 log.exception("scheduler tick failed; trying again at the next interval")
                 return

@@ -14,10 +14,11 @@ worker that lost its lease cannot overwrite the outcome of the one that took ove
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import and_, delete, not_, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -116,12 +117,26 @@ async def cancel(
     return int(result.rowcount or 0)
 
 
+OUTBOX = "outbox."  # kinds "outbox.<platform>": a send only an instance with that channel makes
+
+
+def _kinds(kinds: Collection[str] | None, outbox: Collection[str]) -> Any:
+    """Which kinds a worker may lease: ``kinds`` (all when None), and of the outbox kinds
+    only those in ``outbox`` (the platforms this instance has a channel for)."""
+    theirs = and_(col(Task.kind).startswith(OUTBOX), col(Task.kind).not_in(list(outbox) or [""]))
+    allowed = not_(theirs)
+    return allowed if kinds is None else and_(allowed, col(Task.kind).in_(list(kinds)))
+
+
 async def lease_due(
     session: AsyncSession,
     now: datetime,
     worker_id: str,
     limit: int = 100,
     lease_for: timedelta = DEFAULT_LEASE,
+    *,
+    kinds: Collection[str] | None = None,
+    outbox: Collection[str] = (),
 ) -> list[Task]:
     """Claim up to ``limit`` due tasks for ``worker_id`` until ``now + lease_for``.
 
@@ -132,6 +147,10 @@ async def lease_due(
     single writer (BEGIN IMMEDIATE, see store.engine) serialises the claims.
     Each lease counts as an attempt, so a task that crashes its worker every
     time still ends up FAILED. Returned oldest due first.
+
+    ``kinds`` limits the kinds (None: every kind); outbox sends (``outbox.<platform>``)
+    are leased only for the platforms in ``outbox``, so an instance without a channel
+    never takes, and never fails, a send it cannot make.
     """
     due = (
         select(Task.id)
@@ -139,7 +158,8 @@ async def lease_due(
             or_(
                 and_(col(Task.status) == TaskStatus.PENDING, col(Task.due_at) <= now),
                 and_(col(Task.status) == TaskStatus.RUNNING, col(Task.lease_until) < now),
-            )
+            ),
+            _kinds(kinds, outbox),
         )
         .order_by(col(Task.due_at), col(Task.id))
         .limit(limit)

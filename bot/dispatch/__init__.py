@@ -43,7 +43,13 @@ from bot.dispatch.listeners import (
     redispatch,
     run_start,
 )
-from bot.dispatch.offers import CLOSED_KEY, _deliver, _put_offer
+from bot.dispatch.offers import (
+    CLOSED_KEY,
+    OFFER_DELIVERED,
+    _deliver,
+    _put_offer,
+    offer_delivered,
+)
 from bot.dispatch.release import decline, release, withdraw_offers
 from bot.dispatch.waves import run_wave, start
 from bot.dispatch.work import settle, spawn
@@ -55,6 +61,7 @@ __all__ = [
     "FOLLOWUP_TASK",
     "LIVE",
     "NEUTRAL_RATING",
+    "OFFER_DELIVERED",
     "RELEASE_ACTION",
     "REOFFERABLE",
     "STALE_PENDING",
@@ -68,6 +75,7 @@ __all__ = [
     "decline",
     "followup_key",
     "history",
+    "offer_delivered",
     "on_order_cancelled",
     "on_order_created",
     "on_order_rerouted",

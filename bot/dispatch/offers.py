@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +18,7 @@ from bot.notify import edit, notify
 from bot.reply import MessageRef
 from store import offers
 from store.models import (
+    Offer,
     OfferStatus,
     Order,
     OrderStatus,
@@ -132,7 +134,10 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
         for o, p in rows
     ]
     refs = await asyncio.gather(
-        *(notify(deps, p, r) for (_, p), r in zip(rows, replies, strict=True))
+        *(
+            notify(deps, p, r, after=(OFFER_DELIVERED, {"offer_id": o.id}))
+            for (o, p), r in zip(rows, replies, strict=True)
+        )
     )
     failed = 0
     late: list[tuple[int, MessageRef, str]] = []
@@ -141,6 +146,16 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
             if ref is None:
                 assert offer.id is not None
                 failed += await offers.mark_failed(session, offer_id=offer.id, now=deps.now())
+                continue
+            if ref.queued:  # another instance sends it; offer_delivered records the message
+                assert offer.id is not None
+                await offers.set_message(
+                    session,
+                    offer_id=offer.id,
+                    platform=ref.platform,
+                    chat_id=ref.chat_id,
+                    message_id="",
+                )
                 continue
             deps.metrics.offers_sent.inc()
             values = {
@@ -156,6 +171,27 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
     for key in {k for _, _, k in late}:
         await edit_closed(deps, order, [(v, r) for v, r, k in late if k == key], key)
     return failed
+
+
+OFFER_DELIVERED = "offer_delivered"  # an offer another instance sent from the outbox
+
+
+async def offer_delivered(
+    deps: Deps, *, offer_id: int, platform: str, chat_id: str, message_id: str, **_: Any
+) -> None:
+    """Record the message of an offer sent from the outbox, as ``_deliver`` does for its own;
+    an offer taken or withdrawn meanwhile gets its message edited at once."""
+    ref = MessageRef(platform, chat_id, message_id)
+    values = {"platform": platform, "chat_id": chat_id, "message_id": message_id}
+    async with deps.db.session() as session:
+        if await offers.mark_sent(session, offer_id=offer_id, **values):
+            deps.metrics.offers_sent.inc()
+            return
+        status = await offers.set_message(session, offer_id=offer_id, **values)
+        offer = await session.get(Offer, offer_id)
+        order = await session.get(Order, offer.order_id) if offer else None
+    if offer is not None and order is not None and status in CLOSED_KEY:
+        await edit_closed(deps, order, [(offer.volunteer_id, ref)], CLOSED_KEY[status])
 
 
 async def fill(deps: Deps, order_id: int, count: int, wave: int) -> None:

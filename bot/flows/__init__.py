@@ -7,7 +7,7 @@ from bot.registry import Registry
 
 def build_registry() -> Registry:
     """Register every flow. Order matters for menus: commands appear as registered."""
-    from bot import schedule
+    from bot import notify, schedule
     from bot.flows import (
         admin,
         feedback,
@@ -31,6 +31,7 @@ def build_registry() -> Registry:
     jobs.register(reg)  # offers, /jobs, /board, job lifecycle, relay, dispatch (issue 5)
     feedback.register(reg)  # ratings after a finished job (issue 6)
     reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)
+    notify.register(reg)  # outbox sends another instance left for this one's channels
     schedule.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
     wechat.register(reg)  # /wechatqr: Official Account QR codes (issue 12)

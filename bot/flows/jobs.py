@@ -431,6 +431,7 @@ def register(reg: Registry) -> None:
     reg.listen("order_created", dispatch.on_order_created)
     reg.listen("order_cancelled", dispatch.on_order_cancelled)
     reg.listen("order_rerouted", dispatch.on_order_rerouted)
+    reg.listen(dispatch.OFFER_DELIVERED, dispatch.offer_delivered)  # sent from the outbox
     reg.task(dispatch.WAVE_TASK, dispatch.run_wave)
     reg.task(orders.DISPATCH_START, dispatch.run_start)
     reg.task(dispatch.FOLLOWUP_TASK, dispatch.run_followup)

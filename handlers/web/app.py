@@ -58,7 +58,8 @@ def make_app(deps: Deps, engine: Engine, *, telegram_app: Any = None) -> web.App
     app.on_shutdown.append(_close_sockets)
     health.setup(app)
     metrics.setup(app)
-    chat.setup(app)
+    if deps.settings.has_role("web"):
+        chat.setup(app)
     if deps.settings.wechat_enabled:
         from handlers.web import wechat_oauth
         from handlers.wechat import callback as wechat

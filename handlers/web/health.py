@@ -52,6 +52,7 @@ async def healthz(request: web.Request) -> web.Response:
         "status": "ok" if healthy else "unavailable",
         "database": "ok" if db_ok else "unreachable",
         "scheduler": scheduler,
+        "roles": deps.settings.active_roles,
     }
     if db_ok:
         async with deps.db.session() as session:

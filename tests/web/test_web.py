@@ -394,6 +394,7 @@ async def test_healthz_is_ok_with_database_and_scheduler(web: WebRig) -> None:
             "status": "ok",
             "database": "ok",
             "scheduler": "running",
+            "roles": ["web", "telegram", "wechat", "scheduler"],
             "set_aside_updates_24h": 0,
         }
     async with web.deps.db.session() as session:
@@ -402,6 +403,12 @@ async def test_healthz_is_ok_with_database_and_scheduler(web: WebRig) -> None:
         )
     async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
         assert resp.status == 200 and (await resp.json())["set_aside_updates_24h"] == 1
+
+
+@pytest.mark.settings(roles="web")
+async def test_a_web_only_instance_says_so(web: WebRig) -> None:
+    async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
+        assert (await resp.json())["roles"] == ["web"]
 
 
 async def test_healthz_fails_when_the_scheduler_stopped(web: WebRig) -> None:
@@ -433,6 +440,7 @@ async def test_healthz_fails_when_the_database_is_unreachable(web: WebRig) -> No
                 "status": "unavailable",
                 "database": "unreachable",
                 "scheduler": "running",
+                "roles": ["web", "telegram", "wechat", "scheduler"],
             }
     finally:
         await web.deps.db.dispose()
