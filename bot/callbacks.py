@@ -68,6 +68,8 @@ def str_arg(args: list[str], i: int, choices: tuple[str, ...] | None = None) -> 
 
 # Ordering dialog (bot/flows/ordering.py, order_steps.py)
 ORDER_PICK_TEAM = "order_pick_team"  # token, team slug or "none" (admin triage)
+# token, team slug or "none": a pick among the teams routing was unsure between (recorded)
+ORDER_PICK_CHOICE = "order_pick_choice"
 # team slug, from the /order list (starts a dialog: no token)
 ORDER_BROWSE_TEAM = "order_browse_team"
 ORDER_PICK_TIME = "order_pick_time"  # token, time preset
@@ -127,6 +129,9 @@ PENDING_LIST_REJECT = "pending_list_reject"  # volunteer id
 BROADCAST_SEND = "broadcast_send"  # broadcast id
 BROADCAST_DROP = "broadcast_drop"  # broadcast id
 BROADCAST_ANSWER = "broadcast_answer"  # broadcast id, y | n (volunteers' roll call)
+
+# Verbs added after the rename: no button with an older verb was ever sent for them.
+SINCE_RENAME: frozenset[str] = frozenset({ORDER_PICK_CHOICE, ORDER_TIME_GUESS})
 
 # Buttons already sent carry the verbs of before December 2026: old verb → new.
 LEGACY_VERBS: dict[str, str] = {

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     wechat_api_url: str = "https://api.weixin.qq.com"
     wechat_template_notice: str | None = None
     wechat_chat_url: str | None = None
+    routing_semantic: bool = True  # on|off: the sentence-embedding stage beside keywords
+    routing_check_corpus: str | None = None  # labelled JSONL a learned update must not worsen
 
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)

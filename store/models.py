@@ -506,3 +506,27 @@ class WechatChoice(SQLModel, table=True):
     openid: str = Field(primary_key=True, max_length=64)
     options: list[str] = _json(list)  # callback data, in the order the numbers were shown
     created_at: datetime = _created()
+
+
+class RoutingLabel:
+    """Where a labelled request came from (see ``store.routing_feedback``)."""
+
+    REROUTE = "reroute"  # an admin moved the order to another team
+    PICK = "pick"  # the person picked one of the offered choices
+    TRIAGE = "triage"  # the person answered 都不是; an admin later assigned the team
+    DISMISS = "dismiss"  # chit-chat an admin dismissed: recorded, never learned from
+
+
+class RoutingFeedback(SQLModel, table=True):
+    """One labelled real request: who said which team it belongs to, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=2000)
+    key: str = Field(max_length=200, index=True)  # normalised text: agreeing labels group by it
+    team_slug: str | None = Field(default=None, max_length=32)  # None: no team
+    source: str = Field(max_length=16)
+    actor_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id")
+    offered: list[str] = _json(list)
+    created_at: datetime = _created()
+    undone_at: datetime | None = _ts()

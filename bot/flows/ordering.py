@@ -182,6 +182,13 @@ async def team_button(ctx: Ctx) -> Result:
     return await steps.choose_team(ctx, data, choice, edit=True)
 
 
+async def choice_button(ctx: Ctx) -> Result:
+    """Routing was unsure: one of the likely teams it offered, or 都不是，请人工分配."""
+    choice = str_arg(ctx.args, 1)
+    data = require(ctx, str_arg(ctx.args, 0), Step.CONFIRM_TEAM)
+    return await steps.choose_team(ctx, data, choice, edit=True, picked=True)
+
+
 async def close_button(ctx: Ctx) -> Result:
     """取消 on any step's message: leave the dialog, nothing is kept."""
     require(ctx, str_arg(ctx.args, 0))
@@ -340,6 +347,7 @@ def register(reg: Registry) -> None:
     reg.dialog(FLOW, on_dialog)
     reg.button(callbacks.ORDER_BROWSE_TEAM, browse_pick)
     reg.button(callbacks.ORDER_PICK_TEAM, team_button)
+    reg.button(callbacks.ORDER_PICK_CHOICE, choice_button)
     reg.button(callbacks.ORDER_CLOSE, close_button)
     reg.button(callbacks.ORDER_SUMMARY, summary_button)
     reg.button(callbacks.ORDER_PICK_TIME, steps.time_button)
