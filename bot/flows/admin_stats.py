@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from bot import audit, exports, roles
 from bot.context import Ctx
+from bot.flows.activities import activity_stats
 from bot.flows.admin_common import args
 from bot.flows.admin_stations import ordered_tree
 from bot.registry import Audience, Registry, Result
@@ -109,6 +110,7 @@ async def stats(ctx: Ctx) -> Result:
         this_month = month == Month.containing(ctx.deps.now(), tz)
         key = "admin.stats.none" if this_month else "admin.stats.none_in"
         lines.append(ctx.t(key, year=month.year, month=month.month))
+    lines += await activity_stats(ctx, *month.bounds(tz), within)  # issue 18: 场次 · 人次 · 惠及
     return Reply("\n".join(lines))
 
 

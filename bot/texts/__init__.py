@@ -13,7 +13,7 @@ from importlib import import_module
 from typing import Any
 
 # Each module named here holds ZH and EN dicts. Keys are "area.thing".
-_MODULES = ("common", "ordering", "volunteer", "dispatch", "schedule", "admin", "web")
+_MODULES = ("common", "ordering", "volunteer", "dispatch", "schedule", "admin", "web", "activities")
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES = ("zh", "en")
