@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import audit, jobtext, orders
+from bot import audit, jobtext, orders, team_jobs
 from bot.deps import Deps
 from bot.lifecycle import emit
 from bot.notify import edit, notify, notify_admins
@@ -718,6 +718,8 @@ async def claim(
     background with ``wait=False``) the other offer messages are edited, the
     winner gets the job card and the requester hears who is coming.
     """
+    if await team_jobs.is_team(deps, order_id):  # several volunteers share it (issue 18)
+        return await team_jobs.claim(deps, order_id, volunteer_id)
     now = deps.now()
     async with deps.db.session() as session:
         before = await session.get(Order, order_id)

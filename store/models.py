@@ -199,6 +199,8 @@ class Order(SQLModel, table=True):
     status: str = Field(default=OrderStatus.NEW, max_length=16, index=True)
     volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id", index=True)
     dispatch_wave: int = 0
+    team_size: int = 1  # volunteers the job needs (组队式服务, issue 18)
+    team_claimed: int = 0  # of them, how many have claimed (see bot.team_jobs)
     appointment_at: datetime | None = _ts()
     summary: str | None = Field(default=None, max_length=1000)
     result_photos: list[str] = _json(list)
@@ -465,3 +467,12 @@ class HoursEntry(SQLModel, table=True):
     recorded_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class JobMember(SQLModel, table=True):
+    """A volunteer on a team job; the first claimer (``lead``, 负责人) also holds the order."""
+
+    order_id: int = Field(foreign_key="service_order.id", primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True, index=True)
+    lead: bool = False
+    created_at: datetime = _created()

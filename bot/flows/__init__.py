@@ -16,6 +16,7 @@ def build_registry() -> Registry:
         ordering,
         reconfirm,
         start,
+        team_jobs,
         tracking,
         volunteer,
     )
@@ -31,4 +32,5 @@ def build_registry() -> Registry:
     scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
     activities.register(reg)  # activities, check-in, hours (issue 18)
+    team_jobs.register(reg)  # 组队式服务: several volunteers on one job (issue 18)
     return reg

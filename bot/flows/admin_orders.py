@@ -19,7 +19,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import audit, callbacks, orders, roles
+from bot import audit, callbacks, orders, roles, team_jobs
 from bot.context import Ctx
 from bot.errors import Expired
 from bot.flows.admin_common import (
@@ -169,7 +169,7 @@ async def order_detail(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
         text = await timeline_text(ctx, session, order)
-    return Reply(text)
+    return Reply(text, buttons=team_jobs.size_buttons(ctx.lang, order))  # 需要人数 (issue 18)
 
 
 async def timeline_text(ctx: Ctx, session: AsyncSession, order: Order) -> str:

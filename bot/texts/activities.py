@@ -120,6 +120,15 @@ ZH = {
     "act.stats.line": (
         "<b>活动</b>：{activities} 场次 · {participants} 人次 · 惠及 {served} 人 · {hours} 小时"
     ),
+    "team.need": "👥 需 {size} 人 · 已认领 {n}/{size}\n",
+    "team.card": "👥 团队：负责人 {lead} · 已认领 {n}/{size}（{names}）",
+    "team.requester": (
+        "🙌 {code}：{name} 师傅已加入服务团队（{n}/{size}），负责人会和您约定时间。"
+    ),
+    "team.done": "✅ {code} 已由负责人完成，您的服务时长已同步记录。",
+    "team.btn.size": "需要人数",
+    "team.ask_size": "{code} 需要几位志愿者？",
+    "team.size_set": "✅ {code} 需要 {size} 位志愿者。",
 }
 
 EN = {
@@ -247,4 +256,11 @@ EN = {
         "<b>Activities</b>: {activities} held · {participants} "
         "participations · {served} people served · {hours} h"
     ),
+    "team.need": "👥 needs {size} · claimed {n}/{size}\n",
+    "team.card": "👥 Team: lead {lead} · claimed {n}/{size} ({names})",
+    "team.requester": "🙌 {code}: {name} joined the team ({n}/{size}); the lead will agree a time.",
+    "team.done": "✅ {code} was completed by the lead; your service time is recorded too.",
+    "team.btn.size": "Volunteers needed",
+    "team.ask_size": "How many volunteers does {code} need?",
+    "team.size_set": "✅ {code} needs {size} volunteers.",
 }

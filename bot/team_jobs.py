@@ -1,0 +1,349 @@
+"""Team jobs (组队式服务): an order that needs several volunteers ("需要三位师傅").
+
+A claim of a team job is a ``JobMember`` row (unique per volunteer) plus one
+conditional UPDATE of ``Order.team_claimed`` below ``team_size``: however many
+press 认领 at once, exactly ``team_size`` win. The first is the lead (负责人): the
+order moves to CLAIMED in their name, so scheduling, reminders and 完成服务 stay
+the lead's; every member gets the job card and the requester hears who is
+coming. When the lead finishes, each member is credited the same hours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import callbacks, jobtext, orders
+from bot.deps import Deps
+from bot.lifecycle import emit
+from bot.notify import edit, notify
+from bot.reply import Button, MessageRef, Reply
+from bot.texts import t
+from bot.timeparse import cn_number
+from store import activities as hours_store
+from store import tasks
+from store.models import (
+    HoursSource,
+    JobMember,
+    Offer,
+    OfferStatus,
+    Order,
+    OrderStatus,
+    Person,
+    Volunteer,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_SIZE = 10
+SIZE_VERB = "team_size"  # team_size:<order id>:<n>   (admin, from /order JX-…)
+SIZE_MENU = "team_sizes"  # team_sizes:<order id>      the 需要人数 choices
+LIVE = (OfferStatus.PENDING, OfferStatus.SENT)
+CLAIMABLE = (*OrderStatus.OPEN, OrderStatus.CLAIMED, OrderStatus.SCHEDULED)
+_NEED = re.compile(
+    r"(?:需要|要|请)\s*([0-9]+|[一二两三四五六七八九十]+)\s*(?:位|名|个)\s*(?:师傅|志愿者|工匠|人)"
+)
+
+
+def size_from_text(text: str) -> int | None:
+    """ "我们厂需要三位师傅一起来调试" → 3; None when the text names no team."""
+    m = _NEED.search(unicodedata.normalize("NFKC", text))
+    if m is None:
+        return None
+    raw = m.group(1)
+    n = int(raw) if raw.isdigit() else cn_number(raw.replace("两", "二"))
+    return n if n is not None and 2 <= n <= MAX_SIZE else None
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+async def is_team(deps: Deps, order_id: int) -> bool:
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+    return order is not None and order.team_size > 1
+
+
+async def members(session: AsyncSession, order_id: int) -> list[tuple[JobMember, Volunteer]]:
+    stmt = (
+        select(JobMember, Volunteer)
+        .join(Volunteer, col(Volunteer.id) == col(JobMember.volunteer_id))
+        .where(col(JobMember.order_id) == order_id)
+        .order_by(col(JobMember.created_at), col(JobMember.volunteer_id))
+    )
+    return list((await session.exec(stmt)).all())  # type: ignore[arg-type]
+
+
+class _Full(Exception):
+    """The team is complete: roll the member row back."""
+
+
+async def claim(deps: Deps, order_id: int, volunteer_id: int) -> bool:
+    """Join the team of ``order_id``; True for each of the first ``team_size`` claimers."""
+    now = deps.now()
+    try:
+        async with deps.db.session() as session:
+            joined = (
+                await session.exec(  # type: ignore[call-overload]
+                    _insert(session)(JobMember)
+                    .values(
+                        order_id=order_id, volunteer_id=volunteer_id, lead=False, created_at=now
+                    )
+                    .on_conflict_do_nothing(index_elements=["order_id", "volunteer_id"])
+                    .returning(col(JobMember.volunteer_id))
+                )
+            ).first()
+            if joined is None:
+                return False
+            row = (
+                await session.exec(  # type: ignore[call-overload]
+                    update(Order)
+                    .where(
+                        col(Order.id) == order_id,
+                        col(Order.team_claimed) < col(Order.team_size),
+                        col(Order.status).in_(CLAIMABLE),
+                    )
+                    .values(team_claimed=col(Order.team_claimed) + 1, updated_at=now)
+                    .returning(col(Order.team_claimed), col(Order.team_size))
+                )
+            ).first()
+            if row is None:
+                raise _Full()
+            n, size = int(row[0]), int(row[1])
+            lead = n == 1
+            if lead:
+                won = await orders.transition(
+                    session,
+                    order_id,
+                    OrderStatus.CLAIMED,
+                    now,
+                    expect=OrderStatus.OPEN,
+                    volunteer_id=volunteer_id,
+                )
+                if not won:
+                    raise _Full()
+                await session.exec(  # type: ignore[call-overload]
+                    update(JobMember)
+                    .where(
+                        col(JobMember.order_id) == order_id,
+                        col(JobMember.volunteer_id) == volunteer_id,
+                    )
+                    .values(lead=True)
+                )
+            own = (
+                await session.exec(  # type: ignore[call-overload]
+                    update(Offer)
+                    .where(col(Offer.order_id) == order_id, col(Offer.volunteer_id) == volunteer_id)
+                    .values(status=OfferStatus.CLAIMED, responded_at=now)
+                    .returning(col(Offer.platform), col(Offer.chat_id), col(Offer.message_id))
+                )
+            ).first()
+            others_stmt = update(Offer).where(
+                col(Offer.order_id) == order_id,
+                col(Offer.volunteer_id) != volunteer_id,
+                col(Offer.status).in_(LIVE),
+            )
+            if n == size:
+                others = (
+                    await session.exec(  # type: ignore[call-overload]
+                        others_stmt.values(status=OfferStatus.TAKEN, responded_at=now).returning(
+                            col(Offer.volunteer_id),
+                            col(Offer.platform),
+                            col(Offer.chat_id),
+                            col(Offer.message_id),
+                        )
+                    )
+                ).all()
+                await tasks.cancel(session, key_prefix=f"order:{order_id}:wave")
+            else:
+                others = (
+                    await session.exec(  # type: ignore[call-overload]
+                        select(
+                            col(Offer.volunteer_id),
+                            col(Offer.platform),
+                            col(Offer.chat_id),
+                            col(Offer.message_id),
+                        ).where(
+                            col(Offer.order_id) == order_id,
+                            col(Offer.volunteer_id) != volunteer_id,
+                            col(Offer.status).in_(LIVE),
+                        )
+                    )
+                ).all()
+            await session.exec(  # type: ignore[call-overload]
+                update(Volunteer)
+                .where(col(Volunteer.id) == volunteer_id)
+                .values(last_job_at=now, updated_at=now)
+            )
+    except _Full:
+        return False
+    refs = [(vid, MessageRef(p, c, m)) for vid, p, c, m in others if p and c and m]
+    own_ref = MessageRef(*own) if own is not None and all(own) else None
+    await _after_claim(deps, order_id, volunteer_id, own_ref, refs, n=n, full=n == size)
+    if lead:
+        await emit(deps, "order_claimed", order_id=order_id, volunteer_id=volunteer_id)
+    return True
+
+
+async def _after_claim(
+    deps: Deps,
+    order_id: int,
+    volunteer_id: int,
+    own: MessageRef | None,
+    others: list[tuple[int, MessageRef]],
+    *,
+    n: int,
+    full: bool,
+) -> None:
+    """The member's job card, the requester's "who is coming", and the other offers updated."""
+    tz = deps.settings.tz
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+        assert order is not None
+        team = await members(session, order_id)
+        volunteer = next(v for m, v in team if v.id == volunteer_id)
+        person = await session.get(Person, volunteer.person_id)
+        requester = await session.get(Person, order.requester_id)
+        lead_name = next((v.name for m, v in team if m.lead), "")
+        langs = {
+            vid: (await session.get(Person, (await session.get(Volunteer, vid)).person_id)).language  # type: ignore[union-attr]
+            for vid, _ in others
+        }
+        cards: dict[str, Reply] = {}
+        facts = {}
+        for lang in {*langs.values(), person.language if person else "zh"}:
+            facts[lang] = await jobtext.facts(session, order, lang, tz)
+        if person is not None:
+            card = await jobtext.job_card(
+                session, order, person.language, tz, header="jobs.card.claimed"
+            )
+            names = "、".join(v.name for _, v in team)
+            line = t(
+                person.language,
+                "team.card",
+                lead=lead_name,
+                names=names,
+                n=n,
+                size=order.team_size,
+            )
+            is_lead = order.volunteer_id == volunteer_id
+            cards["own"] = Reply(
+                card.text + "\n" + line,
+                buttons=card.buttons
+                if is_lead
+                else jobtext.relay_button(person.language, order_id, "jobs.btn.relay_requester"),
+            )
+    sends = []
+    if person is not None:
+        sends.append(notify(deps, person, cards["own"]))
+        if own is not None:
+            sends.append(
+                edit(
+                    deps,
+                    own,
+                    jobtext.closed_offer(
+                        person.language, facts[person.language], "dispatch.offer.mine"
+                    ),
+                )
+            )
+    for vid, ref in others:
+        lang = langs.get(vid, "zh")
+        if full:
+            sends.append(
+                edit(deps, ref, jobtext.closed_offer(lang, facts[lang], "dispatch.offer.taken"))
+            )
+        else:
+            # Keep the offer open, with the new count ("需 3 人 · 已认领 1/3").
+            offer_id = await _offer_id(deps, order_id, vid)
+            sends.append(
+                edit(deps, ref, jobtext.offer_reply(lang, facts[lang], order_id, offer_id))
+            )
+    if requester is not None:
+        rl = requester.language
+        text = t(
+            rl,
+            "team.requester",
+            code=order.code,
+            name=volunteer.name,
+            n=n,
+            size=order.team_size,
+        )
+        if volunteer.honours:
+            text += t(rl, "dispatch.claimed.honours", honours=volunteer.honours)
+        sends.append(notify(deps, requester, Reply(text)))
+    await asyncio.gather(*sends)
+
+
+async def _offer_id(deps: Deps, order_id: int, volunteer_id: int) -> int:
+    async with deps.db.session() as session:
+        stmt = select(col(Offer.id)).where(
+            col(Offer.order_id) == order_id, col(Offer.volunteer_id) == volunteer_id
+        )
+        return int((await session.exec(stmt)).one())
+
+
+async def set_size(deps: Deps, order_id: int, size: int) -> bool:
+    """需要人数: only while nobody has claimed, or not below those who already have."""
+    async with deps.db.session() as session:
+        result = await session.exec(  # type: ignore[call-overload]
+            update(Order)
+            .where(
+                col(Order.id) == order_id,
+                col(Order.team_claimed) <= size,
+                col(Order.status).in_(OrderStatus.OPEN),
+            )
+            .values(team_size=size, updated_at=deps.now())
+            .returning(col(Order.id))
+        )
+        return result.first() is not None
+
+
+async def on_order_created(deps: Deps, order_id: int, **_: Any) -> None:
+    """ "需要三位师傅" in the requester's words makes it a team job before it is offered."""
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+    size = size_from_text(order.text) if order is not None else None
+    if size is not None:
+        await set_size(deps, order_id, size)
+
+
+async def on_job_done(
+    deps: Deps, *, order_id: int, volunteer_id: int, service_minutes: int = 0, **_: Any
+) -> None:
+    """The lead finished: every other member is credited the same time (capped)."""
+    minutes = min(service_minutes, deps.settings.job_hours_cap * 60)
+    now = deps.now()
+    async with deps.db.session() as session:
+        team = await members(session, order_id)
+        for _, v in team:
+            if v.id != volunteer_id:
+                await hours_store.credit(
+                    session,
+                    volunteer_id=v.id,  # type: ignore[arg-type]
+                    source=HoursSource.JOB,
+                    minutes=minutes,
+                    now=now,
+                    order_id=order_id,
+                )
+        order = await session.get(Order, order_id)
+        people = [await session.get(Person, v.person_id) for _, v in team if v.id != volunteer_id]
+    for p in people:
+        if p is not None and order is not None:
+            await notify(deps, p, Reply(t(p.language, "team.done", code=order.code)))
+
+
+def size_buttons(lang: str | None, order: Order) -> tuple[tuple[Button, ...], ...]:
+    """The 需要人数 button under an admin's /order view (open orders only)."""
+    if order.status not in OrderStatus.OPEN:
+        return ()
+    return ((Button(t(lang, "team.btn.size"), callbacks.encode(SIZE_MENU, order.id)),),)
