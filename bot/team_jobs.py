@@ -347,3 +347,71 @@ def size_buttons(lang: str | None, order: Order) -> tuple[tuple[Button, ...], ..
     if order.status not in OrderStatus.OPEN:
         return ()
     return ((Button(t(lang, "team.btn.size"), callbacks.encode(SIZE_MENU, order.id)),),)
+
+
+# ---------------------------------------------------------------- the team's appointment
+
+REMIND_TASK = "team_remind"
+
+
+async def _others(deps: Deps, order_id: int) -> tuple[Order | None, list[Person], str]:
+    """The order, its members other than the lead (as people), and the lead's name."""
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+        team = await members(session, order_id)
+        people = [
+            p
+            for m, v in team
+            if not m.lead and (p := await session.get(Person, v.person_id)) is not None
+        ]
+    lead = next((v.name for m, v in team if m.lead), "")
+    return order, people, lead
+
+
+async def on_appointment_set(deps: Deps, *, order_id: int, **_: Any) -> None:
+    """Tell the members the lead's appointment, and remind them like the lead.
+
+    The reminder keys share the order's ``order:<id>:remind:`` prefix, so releasing,
+    cancelling, starting or moving the appointment drops them with the lead's.
+    """
+    order, people, lead = await _others(deps, order_id)
+    if order is None or order.team_size <= 1 or order.appointment_at is None or not people:
+        return
+    at, now = order.appointment_at, deps.now()
+    async with deps.db.session() as session:
+        for offset in deps.settings.reminder_offsets:
+            if at - offset > now:
+                await tasks.enqueue(
+                    session,
+                    REMIND_TASK,
+                    at - offset,
+                    {"order_id": order_id, "appointment_at": at.isoformat()},
+                    key=f"order:{order_id}:remind:{int(offset.total_seconds())}:team",
+                )
+    for p in people:
+        when = timeparse_when(p.language, at, deps)
+        await notify(
+            deps, p, Reply(t(p.language, "team.appointment", code=order.code, lead=lead, when=when))
+        )
+
+
+async def run_remind(deps: Deps, task: Any) -> None:
+    """Task ``team_remind``: the members' reminder, if the appointment still stands."""
+    order, people, lead = await _others(deps, int(task.payload["order_id"]))
+    if (
+        order is None
+        or order.status not in (OrderStatus.CLAIMED, OrderStatus.SCHEDULED)
+        or order.appointment_at is None
+        or order.appointment_at.isoformat() != task.payload.get("appointment_at")
+        or order.appointment_at <= deps.now()
+    ):
+        return
+    for p in people:
+        when = timeparse_when(p.language, order.appointment_at, deps)
+        await notify(
+            deps, p, Reply(t(p.language, "team.remind", code=order.code, lead=lead, when=when))
+        )
+
+
+def timeparse_when(lang: str | None, at: Any, deps: Deps) -> str:
+    return jobtext.fmt_time(at, deps.settings.tz, lang)

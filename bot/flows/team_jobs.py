@@ -49,3 +49,5 @@ def register(reg: Registry) -> None:
     # Before dispatch's own listener, so the first offers already say "需 3 人".
     reg.listeners.setdefault("order_created", []).insert(0, team_jobs.on_order_created)
     reg.listen("job_done", team_jobs.on_job_done)
+    reg.listen("appointment_set", team_jobs.on_appointment_set)
+    reg.task(team_jobs.REMIND_TASK, team_jobs.run_remind)

@@ -127,6 +127,8 @@ ZH = {
     ),
     "team.done": "✅ {code} 已由负责人完成，您的服务时长已同步记录。",
     "team.btn.size": "需要人数",
+    "team.appointment": "📅 {code}：负责人 {lead} 已约定服务时间 {when}，请准时到达。",
+    "team.remind": "⏰ 提醒：{code} 将于 {when} 服务（负责人 {lead}）。",
     "team.ask_size": "{code} 需要几位志愿者？",
     "team.size_set": "✅ {code} 需要 {size} 位志愿者。",
 }
@@ -261,6 +263,8 @@ EN = {
     "team.requester": "🙌 {code}: {name} joined the team ({n}/{size}); the lead will agree a time.",
     "team.done": "✅ {code} was completed by the lead; your service time is recorded too.",
     "team.btn.size": "Volunteers needed",
+    "team.appointment": "📅 {code}: the lead {lead} set the time {when}; please be on time.",
+    "team.remind": "⏰ Reminder: {code} is at {when} (lead {lead}).",
     "team.ask_size": "How many volunteers does {code} need?",
     "team.size_set": "✅ {code} needs {size} volunteers.",
 }

@@ -17,7 +17,7 @@ from bot.deps import Deps
 from bot.engine import Engine
 from bot.lifecycle import emit
 from bot.team_jobs import size_from_text
-from store.models import HoursEntry, JobMember, Order, OrderStatus, Person, Volunteer
+from store.models import HoursEntry, JobMember, Order, OrderStatus, Person, Task, Volunteer
 from tests.utils import volunteers as f
 from tests.utils.admin import Admin, get
 from tests.utils.engine import buttons, press
@@ -80,6 +80,25 @@ async def test_three_of_six_win_a_three_person_job(
         assert ("约定时间" in buttons(card)) is is_lead
     told = [t for t in notifier.texts_to(requester.external_id) if "加入服务团队" in t]
     assert sorted(t.split("（")[1][:3] for t in told) == ["1/3", "2/3", "3/3"]
+    # The lead sets the time: the members hear it and get their own reminders.
+    notifier.clear()
+    at = clock.now() + timedelta(days=2)
+    assert await jobs.set_appointment(deps, oid, order.volunteer_id, at)  # type: ignore[arg-type]
+    members = [p for p in winners if p.id != lead_vol.person_id]  # type: ignore[union-attr]
+    for p in members:
+        assert "已约定服务时间" in notifier.texts_to(p.external_id)[0]
+    async with deps.db.session() as s:
+        due = (
+            await s.exec(
+                select(Task).where(col(Task.kind) == "team_remind").order_by(col(Task.due_at))
+            )
+        ).all()
+    assert [d.due_at for d in due] == [at - timedelta(hours=24), at - timedelta(hours=1)]
+    notifier.clear()
+    clock.set(due[1].due_at)
+    await deps.registry.tasks["team_remind"](deps, due[1])
+    assert sorted(s.external_id for s in notifier.sent) == sorted(p.external_id for p in members)
+    clock.set(at)
     # The lead starts and finishes: every member is credited the same hours.
     lead_person = next(p for p in winners if p.id == lead_vol.person_id)  # type: ignore[union-attr]
     assert await jobs.start_service(deps, oid, order.volunteer_id)  # type: ignore[arg-type]
