@@ -371,6 +371,24 @@ async def check_in(
     return "act.checked_in" if ok else "act.already_in"
 
 
+async def record_location(
+    deps: Deps, activity_id: int, person: Person, latitude: float, longitude: float
+) -> bool:
+    """The optional location of a check-in, shared right after it."""
+    async with deps.db.session() as session:
+        signup = await store.signup_of(
+            session,
+            activity_id=activity_id,
+            person_id=person.id,  # type: ignore[arg-type]
+        )
+        if signup is None or signup.checked_in_at is None:
+            return False
+        signup.latitude, signup.longitude = latitude, longitude
+        signup.updated_at = deps.now()
+        session.add(signup)
+    return True
+
+
 async def check_out(deps: Deps, activity_id: int, person: Person) -> tuple[str, int]:
     """签退: hours from check-in to now, capped at the activity's length."""
     now = deps.now()

@@ -19,7 +19,7 @@ from bot.errors import Expired, Forbidden
 from bot.events import Kind
 from bot.people import volunteer_of
 from bot.registry import Audience, Registry, Result
-from bot.reply import Button, Outcome, Reply
+from bot.reply import Button, KeyButton, Outcome, Reply
 from bot.timeparse import parse_detailed
 from store import activities as store
 from store.models import (
@@ -36,6 +36,7 @@ NEW_FLOW = "actnew"
 MESSAGE_FLOW = "actmsg"
 REPORT_FLOW = "actrep"
 HOURS_FLOW = "hrsedit"
+LOCATION_FLOW = "actloc"
 # Dialog buttons of /newactivity.
 PICK_TEAM = "act_nt"  # act_nt:<team id | 0>
 PICK_STATION = "act_ns"  # act_ns:<station id | 0>
@@ -339,12 +340,38 @@ async def press_leave(ctx: Ctx) -> Result:
 
 
 async def press_checkin(ctx: Ctx) -> Result:
+    """签到; then the location is asked for (optional: 跳过 or anything else skips it)."""
     aid = int_arg(ctx.args, 0)
     key = await acts.check_in(ctx.deps, aid, ctx.person)
     activity = await _load(ctx, aid)
     assert activity is not None
     card = await _card(ctx, activity)
-    return Outcome([Reply(card.text, buttons=card.buttons, edit=True)], toast=ctx.t(key))
+    replies = [Reply(card.text, buttons=card.buttons, edit=True)]
+    if key == "act.checked_in":
+        await _put(ctx, LOCATION_FLOW, "where", {"activity_id": aid})
+        keyboard = (
+            (KeyButton(ctx.t("act.kb.location"), request="location"),),
+            (KeyButton(ctx.t("act.kb.skip")),),
+        )
+        replies.append(Reply(ctx.t("act.ask_location"), keyboard=keyboard))
+    return Outcome(replies, toast=ctx.t(key))
+
+
+async def location_input(ctx: Ctx) -> Result:
+    """Where the volunteer checked in, if they share it."""
+    state = ctx.dialog
+    assert state is not None
+    await _clear(ctx)
+    if ctx.event.kind != Kind.LOCATION or ctx.event.latitude is None:
+        return Reply(ctx.t("act.location_skipped"), remove_keyboard=True)
+    await acts.record_location(
+        ctx.deps,
+        int(state.data["activity_id"]),
+        ctx.person,
+        ctx.event.latitude,
+        ctx.event.longitude,  # type: ignore[arg-type]
+    )
+    return Reply(ctx.t("act.location_saved"), remove_keyboard=True)
 
 
 async def press_checkout(ctx: Ctx) -> Result:
@@ -640,6 +667,7 @@ def register(reg: Registry) -> None:
     reg.dialog(MESSAGE_FLOW, message_input)
     reg.dialog(REPORT_FLOW, report_input)
     reg.dialog(HOURS_FLOW, hours_input)
+    reg.dialog(LOCATION_FLOW, location_input)
     reg.button(PICK_TEAM, press_team, admin=True)
     reg.button(PICK_STATION, press_station, admin=True)
     reg.button(ONLINE, press_online, admin=True)

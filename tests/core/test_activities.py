@@ -20,6 +20,7 @@ from bot import jobs, orders
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
+from bot.events import Inbound, Kind
 from bot.reply import MessageRef, Reply
 from store import tasks
 from store.models import (
@@ -362,6 +363,18 @@ async def test_check_in_and_out_hours_capped_at_the_length(
     clock.set(SAT_9 - timedelta(minutes=20))
     ok = await press(engine, f.actor(people[0]), f"act_checkin:{activity.id}")
     assert ok.toast == "签到成功！" and buttons(ok.replies[0])[0] == "签退"
+    assert ok.replies[1].keyboard[0][0].request == "location"
+    shared = await engine.handle(
+        f.actor(people[0]), Inbound(Kind.LOCATION, latitude=28.13, longitude=121.23)
+    )
+    assert text(shared) == "✅ 已记录签到位置。" and shared.replies[0].remove_keyboard
+    async with deps.db.session() as s:
+        signup = (
+            await s.exec(
+                select(ActivitySignup).where(col(ActivitySignup.person_id) == people[0].id)
+            )
+        ).one()
+    assert (signup.latitude, signup.longitude) == (28.13, 121.23)
     clock.set(SAT_1130 + timedelta(hours=2))  # forgot to check out until later
     out = await press(engine, f.actor(people[0]), f"act_checkout:{activity.id}")
     assert out.toast == "签退成功，本次记录 2小时30分钟。"
