@@ -192,7 +192,88 @@ async def claim(deps: Deps, order_id: int, volunteer_id: int) -> bool:
     await _after_claim(deps, order_id, volunteer_id, own_ref, refs, n=n, full=n == size)
     if lead:
         await emit(deps, "order_claimed", order_id=order_id, volunteer_id=volunteer_id)
+    if n < size:
+        await top_up(deps, order_id)
     return True
+
+
+async def top_up(deps: Deps, order_id: int) -> int:
+    """Keep twice the open places on offer once the lead holds the job.
+
+    Dispatch's waves stop when the order is claimed; a team job still needs
+    people, so the next candidates (dispatch's ranking) are offered here.
+    Returns how many offers were sent.
+    """
+    from bot import dispatch  # dispatch calls into this module for team claims
+
+    now = deps.now()
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+        if (
+            order is None
+            or order.team_size <= order.team_claimed
+            or order.status not in (OrderStatus.CLAIMED, OrderStatus.SCHEDULED)
+        ):
+            return 0
+        live = len(
+            (
+                await session.exec(
+                    select(col(Offer.id)).where(
+                        col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE)
+                    )
+                )
+            ).all()
+        )
+        want = 2 * (order.team_size - order.team_claimed) - live
+        ids: list[tuple[int, int]] = []
+        for c in (await dispatch.candidates(session, order))[: max(0, want)]:
+            offer_id = (
+                await session.exec(  # type: ignore[call-overload]
+                    _insert(session)(Offer)
+                    .values(
+                        order_id=order_id,
+                        volunteer_id=c.volunteer_id,
+                        wave=max(order.dispatch_wave, 1),
+                        status=OfferStatus.PENDING,
+                        created_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["order_id", "volunteer_id"])
+                    .returning(col(Offer.id))
+                )
+            ).scalar_one_or_none()
+            if offer_id is not None:
+                ids.append((offer_id, c.volunteer_id))
+        targets = []
+        for offer_id, vid in ids:
+            v = await session.get(Volunteer, vid)
+            p = await session.get(Person, v.person_id) if v else None
+            if p is not None:
+                targets.append(
+                    (offer_id, p, await jobtext.facts(session, order, p.language, deps.settings.tz))
+                )
+    sent = 0
+    for offer_id, person, facts in targets:
+        ref = await notify(
+            deps, person, jobtext.offer_reply(person.language, facts, order_id, offer_id)
+        )
+        async with deps.db.session() as session:
+            values: dict[str, Any] = (
+                {
+                    "status": OfferStatus.SENT,
+                    "platform": ref.platform,
+                    "chat_id": ref.chat_id,
+                    "message_id": ref.message_id,
+                }
+                if ref is not None
+                else {"status": OfferStatus.FAILED, "responded_at": now}
+            )
+            await session.exec(  # type: ignore[call-overload]
+                update(Offer)
+                .where(col(Offer.id) == offer_id, col(Offer.status) == OfferStatus.PENDING)
+                .values(**values)
+            )
+        sent += ref is not None
+    return sent
 
 
 async def _after_claim(

@@ -135,3 +135,22 @@ async def test_an_admin_sets_the_number_needed_from_order(
     await admin.press(admin.data("4"))
     assert admin.last.toast == f"✅ {code} 需要 4 位志愿者。"
     assert (await get(deps, Order, oid)).team_size == 4
+
+
+async def test_after_the_lead_claims_more_volunteers_are_offered(
+    deps: Deps, engine: Engine, notifier: RecordingNotifier
+) -> None:
+    oid, people, _ = await _team_job(deps, 6)  # waves offer 3 at a time
+    offered = [p for p in people if notifier.to(p.external_id)]
+    assert len(offered) == 3
+    lead = offered[0]
+    assert (await press(engine, f.actor(lead), f"jclaim:{oid}")).toast == "认领成功！"
+    now_offered = [p for p in people if notifier.to(p.external_id)]
+    assert len(now_offered) == 5  # 2 places left: 4 live offers
+    newcomer = next(p for p in now_offered if p not in offered)
+    offer = notifier.to(newcomer.external_id)[0]
+    assert "需 3 人 · 已认领 1/3" in offer.text
+    others = [p for p in now_offered if p is not lead]
+    outcomes = await asyncio.gather(*(press(engine, f.actor(p), f"jclaim:{oid}") for p in others))
+    assert [o.toast for o in outcomes].count("认领成功！") == 2
+    assert (await get(deps, Order, oid)).team_claimed == 3
