@@ -347,6 +347,7 @@ async def press_checkin(ctx: Ctx) -> Result:
     assert activity is not None
     card = await _card(ctx, activity)
     replies = [Reply(card.text, buttons=card.buttons, edit=True)]
+    window = int(ctx.deps.settings.checkin_window.total_seconds() // 60)
     if key == "act.checked_in":
         await _put(ctx, LOCATION_FLOW, "where", {"activity_id": aid})
         keyboard = (
@@ -354,7 +355,7 @@ async def press_checkin(ctx: Ctx) -> Result:
             (KeyButton(ctx.t("act.kb.skip")),),
         )
         replies.append(Reply(ctx.t("act.ask_location"), keyboard=keyboard))
-    return Outcome(replies, toast=ctx.t(key))
+    return Outcome(replies, toast=ctx.t(key, minutes=window))
 
 
 async def location_input(ctx: Ctx) -> Result:
@@ -631,11 +632,9 @@ async def press_hours_set(ctx: Ctx) -> Result:
 async def _self_correct(ctx: Ctx, entry_id: int, minutes: int, *, edit: bool = False) -> Result:
     result = await hours.correct(ctx.deps, entry_id, minutes, by=ctx.person)
     if isinstance(result, str):
-        return (
-            Outcome([ctx.reply(result, limit=12)])
-            if not edit
-            else Outcome(toast=ctx.t(result, limit=12))
-        )
+        limit = min(hours.SELF_MAX_MINUTES // 60, ctx.deps.settings.job_hours_cap)
+        answer = ctx.t(result, limit=limit)
+        return Outcome(toast=answer) if edit else Outcome([Reply(answer)])
     text = ctx.t("hours.saved", hours=hours.label(ctx.lang, result[1]))
     return Outcome([Reply(text, edit=edit)], toast=text if edit else None)
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlmodel import col, select
 
-from store.models import Activity, ActivitySignup, Person, SignupStatus
+from bot.lifecycle import emit
+from store.models import Activity, ActivitySignup, JobMember, Order, Person, SignupStatus
 from tests.utils import tgrig
 from tests.utils import volunteers as f
 from tests.utils.fakebot import fixtures
@@ -116,3 +118,27 @@ async def test_free_text_about_an_activity_points_to_activities(tg: TgRig) -> No
     resident = tg.user(5001, "居民", started=True)
     await resident.send("社区周六有义诊活动，我想报名参加")
     assert "/activities" in (await resident.next_message()).text
+
+
+@pytest.mark.settings(offer_wave_size=6)
+async def test_a_three_person_job_has_exactly_three_winners(tg: TgRig) -> None:
+    masters = []
+    for i in range(6):
+        uid = 3101 + i
+        masters.append(tg.user(uid, f"工匠{i}", started=True))
+        await f.volunteer(tg.deps, uid, f"工匠{i}")
+    tg.user(2001, "厂长", started=True)
+    requester = await f.person(tg.deps, 2001, "厂长", phone="13812345678")
+    oid = await f.order(tg.deps, requester, text="我们厂需要三位师傅一起来调试注塑生产线")
+    await emit(tg.deps, "order_created", order_id=oid)  # as the ordering flow does
+    offers = [await m.next_message() for m in masters]
+    assert all("需 3 人 · 已认领 0/3" in o.text for o in offers)
+    await asyncio.gather(
+        *(m.press("认领", message=o) for m, o in zip(masters, offers, strict=True))
+    )
+    answers = [(await m.last_callback_answer()).text for m in masters]
+    assert answers.count("认领成功！") == 3
+    async with tg.deps.db.session() as s:
+        order = (await s.exec(select(Order))).one()
+        team = (await s.exec(select(JobMember))).all()
+    assert order.team_claimed == 3 and len(team) == 3
