@@ -290,7 +290,9 @@ ZH = {
     "admin.dur.hours": "{n} 小时",
     "admin.dur.days": "{n} 天",
     # ---- exports
-    "admin.export.usage": "用法：/export orders|volunteers|feedback [<i>YYYY-MM</i>]（默认本月）",
+    "admin.export.usage": (
+        "用法：/export orders|volunteers|feedback|activities [<i>YYYY-MM</i>]（默认本月）"
+    ),
     "admin.export.kind.orders": "订单",
     "admin.export.kind.volunteers": "志愿者",
     "admin.export.kind.feedback": "评价",
@@ -663,7 +665,8 @@ EN = {
     "admin.dur.hours": "{n} h",
     "admin.dur.days": "{n} days",
     "admin.export.usage": (
-        "Usage: /export orders|volunteers|feedback [<i>YYYY-MM</i>] (default: this month)"
+        "Usage: /export orders|volunteers|feedback|activities [<i>YYYY-MM</i>]"
+        " (default: this month)"
     ),
     "admin.export.kind.orders": "Orders",
     "admin.export.kind.volunteers": "Volunteers",

@@ -412,6 +412,12 @@ async def test_served_people_and_participants_in_stats(
     report = await admin("/stats 2026-11")
     assert "1 场次" in report and "3 人次" in report and "惠及 36 人" in report
     assert (await get(deps, Activity, activity.id)).summary == "为村民测血压、讲解慢病防治"
+    await admin("/export activities 2026-11")
+    doc = admin.last.replies[0].document
+    assert doc is not None
+    csv_text = doc.content.decode("utf-8-sig")
+    assert "惠及人数" in csv_text.splitlines()[0]
+    assert "城东村健康义诊" in csv_text and ",36," in csv_text and ",3,0,36," in csv_text
 
 
 # ---------------------------------------------------------------- hours that are right
