@@ -15,7 +15,7 @@ from bot import activities_hours as hours
 from bot import callbacks, dialog, roles
 from bot.callbacks import encode, int_arg
 from bot.context import Ctx
-from bot.errors import Expired, Forbidden
+from bot.errors import Expired, Forbidden, Refusal
 from bot.events import Kind
 from bot.people import volunteer_of
 from bot.registry import Audience, Registry, Result
@@ -50,7 +50,12 @@ LIST_LIMIT = 10
 STATION_BUTTONS = 12
 
 # "社区周六有义诊活动，我想报名参加": someone who wants to join an activity, not order a service.
-_SIGNUP = re.compile(r"(报名|参加|参与|加入).{0,12}活动|活动.{0,12}(报名|参加|参与)")
+# "请劳模来参加我们的活动做讲座" is a booking (an order): joining needs 报名 or a first person.
+_SIGNUP = re.compile(
+    r"报名.{0,12}活动|活动.{0,12}报名"
+    r"|(?:我|我们|怎么|如何|想|要|能)去?(?:参加|参与|加入).{0,12}活动"
+    r"|活动.{0,12}(?:我|我们)(?:想|要)?去?(?:参加|参与)"
+)
 
 
 def looks_like_signup(text: str) -> bool:
@@ -534,7 +539,7 @@ async def my_hours(ctx: Ctx) -> Result:
         return await _admin_hours(ctx, args)
     volunteer = await _volunteer(ctx)
     if volunteer is None:
-        return ctx.reply("volunteer.not_volunteer")
+        return ctx.reply("hours.admin_usage" if ctx.is_admin else "volunteer.not_volunteer")
     tz = ctx.deps.settings.tz
     async with ctx.deps.db.session() as session:
         entries = await store.entries_of(session, volunteer_id=volunteer.id)  # type: ignore[arg-type]
@@ -557,8 +562,6 @@ async def _admin_volunteer(ctx: Ctx, who: str) -> Volunteer:
         )
         found = list((await session.exec(stmt)).all())
         if len(found) != 1:
-            from bot.errors import Refusal
-
             raise Refusal("hours.no_volunteer", who=who)
         await roles.require_scope(session, ctx, found[0].station_id)
     return found[0]
@@ -697,7 +700,6 @@ async def activity_stats(
     async with ctx.deps.db.session() as session:
         f = await store.figures(session, start=start, end=end, within=within)
     return [
-        ctx.t("act.stats.jobs"),
         ctx.t(
             "act.stats.line",
             activities=f.activities,

@@ -121,7 +121,6 @@ ZH = {
     "hours.no_volunteer": "找不到志愿者“{who}”（可用志愿者编号或姓名）。",
     "hours.add_usage": "用法：/addhours 志愿者 时长 说明，例如 /addhours 李建国 3小时 海岛巡回义诊",
     "hours.added": "✅ 已为 {name} 补录 {hours}（记录 #{id}）。",
-    "act.stats.jobs": "<b>一对一服务</b>（以上为服务单）",
     "act.stats.line": (
         "<b>活动</b>：{activities} 场次 · {participants} 人次 · 惠及 {served} 人 · {hours} 小时"
     ),
@@ -281,10 +280,9 @@ EN = {
         "Usage: /addhours volunteer duration note, e.g. /addhours 李建国 3h island clinic"
     ),
     "hours.added": "✅ Recorded {hours} for {name} (record #{id}).",
-    "act.stats.jobs": "<b>One-to-one jobs</b> (above: service orders)",
     "act.stats.line": (
-        "<b>Activities</b>: {activities} held · {participants} "
-        "participations · {served} people served · {hours} h"
+        "\n<b>Activities</b> (apart from the one-to-one jobs above): {activities} held · "
+        "{participants} participations · {served} people served · {hours} h"
     ),
     "team.need": "👥 needs {size} · claimed {n}/{size}\n",
     "team.card": "👥 Team: lead {lead} · claimed {n}/{size} ({names})",

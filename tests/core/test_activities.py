@@ -564,6 +564,9 @@ async def test_signup_words_point_to_activities_not_an_order(deps: Deps, engine:
     assert "/activities" in text(out)
     async with deps.db.session() as s:
         assert (await s.exec(select(func.count()).select_from(Order))).one() == 0
+    booking = await say(engine, f.actor(resident), "我们公司想请劳模来参加我们的安全生产活动做讲座")
+    assert "/activities" not in text(booking)
+    await cmd(engine, f.actor(resident), "cancel")
     # A real need still becomes an order draft.
     need = await say(engine, f.actor(resident), "家里水管漏水了，想请师傅来修")
     assert "/activities" not in text(need)
