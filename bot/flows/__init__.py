@@ -10,6 +10,7 @@ def build_registry() -> Registry:
     import scheduler
     from bot.flows import (
         activities,
+        activities_hours,
         admin,
         feedback,
         jobs,
@@ -31,6 +32,7 @@ def build_registry() -> Registry:
     reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)
     scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
-    activities.register(reg)  # activities, check-in, hours (issue 18)
+    activities.register(reg)  # activities, check-in, attendance (issue 18)
+    activities_hours.register(reg)  # /hours, /addhours, the short-job question (issue 18)
     team_jobs.register(reg)  # 组队式服务: several volunteers on one job (issue 18)
     return reg
