@@ -14,6 +14,7 @@ import asyncio
 import logging
 import re
 import unicodedata
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -104,7 +105,8 @@ async def claim(deps: Deps, order_id: int, volunteer_id: int) -> bool:
                 )
             ).first()
             if joined is None:
-                return False
+                # Already on the team (a double press): still theirs, nothing to redo.
+                return True
             row = (
                 await session.exec(  # type: ignore[call-overload]
                     update(Order)
@@ -185,16 +187,67 @@ async def claim(deps: Deps, order_id: int, volunteer_id: int) -> bool:
                 .where(col(Volunteer.id) == volunteer_id)
                 .values(last_job_at=now, updated_at=now)
             )
+            # If we die before the card and the notices went out, the scheduler sends them.
+            await tasks.enqueue(
+                session,
+                FOLLOWUP_TASK,
+                now + FOLLOWUP_SAFETY_NET,
+                {
+                    "order_id": order_id,
+                    "volunteer_id": volunteer_id,
+                    "n": n,
+                    "own": list(own) if own is not None and all(own) else None,
+                    "others": [list(o) for o in others],
+                },
+                key=_followup_key(order_id, volunteer_id),
+            )
     except _Full:
         return False
+    await _follow_up(deps, order_id, volunteer_id, n, own, others)
+    return True
+
+
+FOLLOWUP_TASK = "team_followup"
+FOLLOWUP_SAFETY_NET = timedelta(minutes=1)
+
+
+def _followup_key(order_id: int, volunteer_id: int) -> str:
+    return f"order:{order_id}:team:{volunteer_id}"
+
+
+async def _follow_up(
+    deps: Deps,
+    order_id: int,
+    volunteer_id: int,
+    n: int,
+    own: Any,
+    others: Any,
+) -> None:
+    """After a committed team claim: the card, the notices, the event, more offers."""
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+    size = order.team_size if order is not None else n
     refs = [(vid, MessageRef(p, c, m)) for vid, p, c, m in others if p and c and m]
     own_ref = MessageRef(*own) if own is not None and all(own) else None
-    await _after_claim(deps, order_id, volunteer_id, own_ref, refs, n=n, full=n == size)
-    if lead:
+    await _after_claim(deps, order_id, volunteer_id, own_ref, refs, n=n, full=n >= size)
+    async with deps.db.session() as session:
+        await tasks.cancel(session, key=_followup_key(order_id, volunteer_id))
+    if n == 1:
         await emit(deps, "order_claimed", order_id=order_id, volunteer_id=volunteer_id)
     if n < size:
         await top_up(deps, order_id)
-    return True
+
+
+async def run_followup(deps: Deps, task: Any) -> None:
+    """Task ``team_followup``: the claim committed but its messages never went out."""
+    p = task.payload
+    order_id, volunteer_id = int(p["order_id"]), int(p["volunteer_id"])
+    async with deps.db.session() as session:
+        member = await session.get(JobMember, (order_id, volunteer_id))
+        order = await session.get(Order, order_id)
+    if member is None or order is None or order.status not in OrderStatus.ACTIVE:
+        return
+    await _follow_up(deps, order_id, volunteer_id, int(p["n"]), p.get("own"), p.get("others", []))
 
 
 async def top_up(deps: Deps, order_id: int) -> int:

@@ -51,3 +51,4 @@ def register(reg: Registry) -> None:
     reg.listen("job_done", team_jobs.on_job_done)
     reg.listen("appointment_set", team_jobs.on_appointment_set)
     reg.task(team_jobs.REMIND_TASK, team_jobs.run_remind)
+    reg.task(team_jobs.FOLLOWUP_TASK, team_jobs.run_followup)

@@ -21,7 +21,6 @@ from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Inbound, Kind
-from bot.reply import MessageRef, Reply
 from store import tasks
 from store.models import (
     Activity,
@@ -40,24 +39,10 @@ from tests.utils import volunteers as f
 from tests.utils.admin import Admin, get
 from tests.utils.engine import buttons, cmd, data_of, press, say, text
 from tests.utils.env import T0
-from tests.utils.notifier import RecordingNotifier
+from tests.utils.notifier import Crash, CrashingNotifier, RecordingNotifier
 
 SAT_9 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # Saturday 09:00 in Asia/Shanghai
 SAT_1130 = SAT_9 + timedelta(hours=2, minutes=30)
-
-
-class Crash(BaseException):
-    """The process dying mid-send: nothing in the core catches it."""
-
-
-class CrashingNotifier(RecordingNotifier):
-    crash_at: int | None = None  # the n-th send (1-based) dies
-
-    async def send(self, person: Person, reply: Reply) -> MessageRef | None:
-        if self.crash_at is not None and len(self.sent) + 1 == self.crash_at:
-            self.crash_at = None
-            raise Crash()
-        return await super().send(person, reply)
 
 
 @pytest.fixture

@@ -21,9 +21,14 @@ from store.models import HoursEntry, JobMember, Order, OrderStatus, Person, Task
 from tests.utils import volunteers as f
 from tests.utils.admin import Admin, get
 from tests.utils.engine import buttons, press
-from tests.utils.notifier import RecordingNotifier
+from tests.utils.notifier import Crash, CrashingNotifier, RecordingNotifier
 
 PHONE = "13812345678"
+
+
+@pytest.fixture
+def notifier() -> CrashingNotifier:
+    return CrashingNotifier()
 
 
 def test_the_size_is_read_from_the_requesters_words() -> None:
@@ -154,3 +159,26 @@ async def test_after_the_lead_claims_more_volunteers_are_offered(
     outcomes = await asyncio.gather(*(press(engine, f.actor(p), f"jclaim:{oid}") for p in others))
     assert [o.toast for o in outcomes].count("认领成功！") == 2
     assert (await get(deps, Order, oid)).team_claimed == 3
+
+
+async def test_a_crash_after_a_team_claim_still_sends_the_card(
+    deps: Deps, notifier: CrashingNotifier
+) -> None:
+    oid, people, _ = await _team_job(deps, 3)
+    member = await _volunteer_of(deps, people[1])
+    notifier.clear()
+    notifier.crash_at = 1  # dies sending the job card, after the claim committed
+    with pytest.raises(Crash):
+        await dispatch.claim(deps, oid, member.id)  # type: ignore[arg-type]
+    assert (await get(deps, Order, oid)).team_claimed == 1
+    async with deps.db.session() as s:
+        task = (await s.exec(select(Task).where(col(Task.kind) == "team_followup"))).one()
+    await deps.registry.tasks["team_followup"](deps, task)
+    card = [r for r in notifier.to(people[1].external_id) if "认领成功" in r.text]
+    assert len(card) == 1 and PHONE in card[0].text
+    async with deps.db.session() as s:
+        again = await s.get(Task, task.id)
+    assert again is not None and again.status == "cancelled"
+    # A double press by a member changes nothing.
+    assert await dispatch.claim(deps, oid, member.id)  # type: ignore[arg-type]
+    assert (await get(deps, Order, oid)).team_claimed == 1
