@@ -15,8 +15,8 @@ from typing import Any
 
 from bot import callbacks, roles
 from bot.deps import Deps
-from bot.notify import notify
-from bot.reply import Button, Reply
+from bot.notify import edit, notify
+from bot.reply import Button, MessageRef, Reply
 from bot.texts import t
 from bot.timeparse import format_window
 from store import activities as store
@@ -333,6 +333,16 @@ async def cancel(deps: Deps, activity_id: int, *, by: Person) -> bool:
     assert activity is not None
     for person in await participants(deps, activity_id, SignupStatus.IN):
         await notify(deps, person, Reply(t(person.language, "act.cancelled", title=activity.title)))
+    # Unanswered offers lose their buttons, so nobody signs up to a cancelled activity.
+    async with deps.db.session() as session:
+        invited = await store.signups(
+            session, activity_id=activity_id, statuses=(SignupStatus.INVITED,)
+        )
+    for signup, person in invited:
+        if signup.platform and signup.chat_id and signup.message_id:
+            ref = MessageRef(signup.platform, signup.chat_id, signup.message_id)
+            text = t(person.language, "act.cancelled", title=activity.title)
+            await edit(deps, ref, Reply(text))
     return True
 
 

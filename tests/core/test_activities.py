@@ -295,6 +295,7 @@ async def test_reminders_are_task_rows_and_cancel_tells_everyone(
     assert await acts.cancel(deps, activity.id, by=await get(deps, Person, 1))  # type: ignore[arg-type]
     for p in people:
         assert "已取消" in notifier.texts_to(p.external_id)[0]
+    assert notifier.edits == []  # both had answered their offers: nothing left to edit
     async with deps.db.session() as s:
         pending = (
             await s.exec(
@@ -309,6 +310,17 @@ async def test_reminders_are_task_rows_and_cancel_tells_everyone(
     notifier.clear()
     await deps.registry.tasks[acts.REMIND_TASK](deps, reminders[1])
     assert notifier.sent == []
+
+
+async def test_cancelling_removes_the_buttons_of_unanswered_offers(
+    deps: Deps, notifier: RecordingNotifier
+) -> None:
+    await _volunteers(deps, 2)
+    activity = await _publish(deps)
+    offers = {s.ref for s in notifier.sent}
+    assert await acts.cancel(deps, activity.id, by=await _admin(deps))  # type: ignore[arg-type]
+    assert {ref for ref, _ in notifier.edits} == offers
+    assert all(not r.buttons and "已取消" in r.text for _, r in notifier.edits)
 
 
 async def test_the_organiser_messages_everyone(
