@@ -15,6 +15,7 @@ from typing import Any
 
 from bot import callbacks, roles
 from bot.deps import Deps
+from bot.dispatch import spawn
 from bot.notify import edit, notify
 from bot.reply import Button, MessageRef, Reply
 from bot.texts import t
@@ -112,7 +113,7 @@ class Draft:
     description: str
 
 
-async def publish(deps: Deps, draft: Draft, *, by: Person) -> Activity:
+async def publish(deps: Deps, draft: Draft, *, by: Person, wait: bool = True) -> Activity:
     """发布: the activity, its offer task and its reminders in one transaction; then the offer."""
     now = deps.now()
     async with deps.db.session() as session:
@@ -149,10 +150,18 @@ async def publish(deps: Deps, draft: Draft, *, by: Person) -> Activity:
                     {"activity_id": aid, "starts_at": draft.starts_at.isoformat()},
                     key=f"{key_prefix(aid)}remind:{int(offset.total_seconds())}",
                 )
-    await offer(deps, aid)
-    async with deps.db.session() as session:
-        await tasks.cancel(session, key=f"{key_prefix(aid)}offer")
+    if wait:
+        await _offer_now(deps, aid)
+    else:
+        # The organiser should not wait for every volunteer's chat; the task row covers a crash.
+        spawn(deps, _offer_now(deps, aid))
     return activity
+
+
+async def _offer_now(deps: Deps, activity_id: int) -> None:
+    await offer(deps, activity_id)
+    async with deps.db.session() as session:
+        await tasks.cancel(session, key=f"{key_prefix(activity_id)}offer")
 
 
 async def offer(deps: Deps, activity_id: int) -> int:

@@ -242,7 +242,7 @@ async def press_skip(ctx: Ctx) -> Result:
 async def press_publish(ctx: Ctx) -> Result:
     data = _in_step(ctx, NEW_FLOW, "preview")
     await _clear(ctx)
-    activity = await acts.publish(ctx.deps, _draft(data), by=ctx.person)
+    activity = await acts.publish(ctx.deps, _draft(data), by=ctx.person, wait=False)
     return ctx.reply("act.new.published", title=activity.title, id=activity.id)
 
 
