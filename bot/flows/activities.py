@@ -1,5 +1,5 @@
-"""Activities for people: /newactivity, /activities, sign-up buttons, check-in, the organiser's
-view; and hours: /hours, /addhours, the short-job question (issue 18)."""
+"""Activities for people: /newactivity, /activities, the sign-up buttons, check-in/out, the
+organiser's view, and the /stats lines (issue 18). Hours: bot.flows.activities_hours."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from store import activities as store
 from store.models import (
     Activity,
     ActivitySignup,
+    ActivityStatus,
     SignupStatus,
     Station,
     Team,
@@ -294,7 +295,7 @@ async def link_activity(ctx: Ctx) -> Result:
     """``/start activity-<id>``: open that activity."""
     _, _, rest = ctx.event.args[0].partition("-")
     activity = await _load(ctx, int(rest) if rest.isdigit() else 0, refuse=False)
-    if activity is None:
+    if activity is None or activity.status != ActivityStatus.PUBLISHED:
         return ctx.reply("act.gone")
     return await _card(ctx, activity)
 

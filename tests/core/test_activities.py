@@ -234,6 +234,10 @@ async def test_activities_lists_upcoming_nearest_first_and_deep_link(
     assert all(f"#{past.id}）" not in t for t in ids)
     linked = await cmd(engine, f.actor(vol), "start", f"activity-{sooner.id}")
     assert f"#{sooner.id}" in text(linked) and buttons(linked.replies[0]) == ["报名"]
+    assert await acts.cancel(deps, sooner.id, by=await _admin(deps))  # type: ignore[arg-type]
+    gone = await cmd(engine, f.actor(vol), "start", f"activity-{sooner.id}")
+    assert text(gone) == "该活动已取消或不存在。"
+    assert text(await cmd(engine, f.actor(vol), "start", "activity-x")) == "该活动已取消或不存在。"
 
 
 # ---------------------------------------------------------------- durability, reminders
