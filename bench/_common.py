@@ -1,7 +1,7 @@
 """What the store benchmarks share: a throwaway database, the real composition, figures.
 
 Each benchmark builds ``Deps`` exactly as the application does
-(``bot.app.build_deps``: migrate, seed the catalog, warm routing up, freeze the
+(``jiangxin.app.build``: migrate, seed the catalog, warm routing up, freeze the
 collector) on a fresh database — a SQLite file in a temporary folder, or a
 PostgreSQL database created for the run and dropped at its end — and plugs in
 a counting notifier, so nothing goes to the network and memory stays flat over
@@ -38,10 +38,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from sqlalchemy import event  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
-from bot.app import build_deps  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.deps import Deps  # noqa: E402
+from bot.engine import Engine  # noqa: E402
 from bot.reply import MessageRef, Reply  # noqa: E402
+from jiangxin.app import build  # noqa: E402
 from store.models import (  # noqa: E402
     Person,
     Team,
@@ -144,8 +145,8 @@ async def database_url(kind: str, pg_url: str | None) -> AsyncIterator[str]:
         await _pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def make_deps(url: str, **overrides: object) -> tuple[Deps, CountingNotifier]:
-    """The application's own composition (``build_deps``) on ``url``, with a counting notifier.
+async def make_deps(url: str, **overrides: object) -> tuple[Deps, CountingNotifier, Engine]:
+    """The application's own composition (``build``) on ``url``, with a counting notifier.
 
     Super-admin is user 1 as in the tests; nothing is read from a .env file.
     """
@@ -156,22 +157,22 @@ async def make_deps(url: str, **overrides: object) -> tuple[Deps, CountingNotifi
         log_level="WARNING",
         **overrides,
     )
-    deps = await build_deps(settings)
+    deps, engine = await build(settings)
     notifier = CountingNotifier()
     deps.notifier.add("telegram", notifier)
     deps.notifier.add("web", notifier)
-    return deps, notifier
+    return deps, notifier, engine
 
 
 @asynccontextmanager
 async def bench_deps(
     kind: str, pg_url: str | None, **overrides: object
-) -> AsyncIterator[tuple[Deps, CountingNotifier]]:
+) -> AsyncIterator[tuple[Deps, CountingNotifier, Engine]]:
     """``make_deps`` on a throwaway database of ``kind``; disposed and dropped afterwards."""
     async with database_url(kind, pg_url) as url:
-        deps, notifier = await make_deps(url, **overrides)
+        deps, notifier, engine = await make_deps(url, **overrides)
         try:
-            yield deps, notifier
+            yield deps, notifier, engine
         finally:
             from bot import dispatch
 

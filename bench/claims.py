@@ -163,7 +163,7 @@ async def _round(
 async def run_series(kind: str, pg_url: str | None, k: int, mode: str, rounds: int) -> Series:
     series = Series(k, mode)
     # max_open_jobs is raised so a volunteer who won earlier rounds still competes.
-    async with bench_deps(kind, pg_url, offer_wave_size=k) as (deps, _notifier):
+    async with bench_deps(kind, pg_url, offer_wave_size=k) as (deps, _notifier, engine):
         vols = await add_volunteers(deps, k, first_external_id=20_000, max_open_jobs=1_000_000)
         people = {v.id: p for p, v in vols}
         names = {v.id: v.name for _, v in vols}
@@ -171,7 +171,6 @@ async def run_series(kind: str, pg_url: str | None, k: int, mode: str, rounds: i
             requester = Person(platform="telegram", external_id="19999", display_name="求助人")
             session.add(requester)
             team = (await session.exec(select(Team).where(col(Team.slug) == "tech"))).one()
-        engine = Engine(deps)
         for n in range(rounds + 1):
             try:
                 oid, offers = await _new_order(deps, requester, team.id, k)  # type: ignore[arg-type]

@@ -54,10 +54,11 @@ from _common import (
 )
 
 from bot import callbacks, dispatch
+from bot.callbacks import ORDER_PHOTOS_DONE, ORDER_PICK_TEAM, ORDER_PICK_TIME, ORDER_SUMMARY
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
-from bot.flows.order_draft import NO_TEAM, V_PHOTOS, V_SUMMARY, V_TEAM, V_TIME
+from bot.flows.order_draft import NO_TEAM
 from bot.reply import Outcome
 from bot.texts import t
 
@@ -128,19 +129,19 @@ async def conversation(engine: Engine, need: str, record: dict[str, list[float]]
         return outcome
 
     out = await step("free_text", Inbound(Kind.TEXT, text=need))
-    data = button(out, "free_text", V_TEAM)
+    data = button(out, "free_text", ORDER_PICK_TEAM)
     out = await step("confirm_team", Inbound(Kind.BUTTON, data=data))
     if not out.replies or not out.replies[-1].keyboard:
         raise StepFailed("confirm_team", out)
     out = await step("place", Inbound(Kind.TEXT, text="宁波市北仑区大碶街道1号"))
-    data = button(out, "place", V_TIME, "tomorrow")
+    data = button(out, "place", ORDER_PICK_TIME, "tomorrow")
     out = await step("time", Inbound(Kind.BUTTON, data=data))
     if not out.replies or not out.replies[-1].keyboard:
         raise StepFailed("time", out)
     out = await step("phone", Inbound(Kind.TEXT, text="13812345678"))
-    data = button(out, "phone", V_PHOTOS, "done")
+    data = button(out, "phone", ORDER_PHOTOS_DONE, "done")
     out = await step("photos_skip", Inbound(Kind.BUTTON, data=data))
-    data = button(out, "photos_skip", V_SUMMARY, "ok")
+    data = button(out, "photos_skip", ORDER_SUMMARY, "ok")
     out = await step("submit", Inbound(Kind.BUTTON, data=data))
     if not out.replies or STAMP not in out.replies[0].text:
         raise StepFailed("submit", out)
@@ -193,7 +194,7 @@ async def anatomy(engine: Engine) -> None:
     deps = engine.deps
     await conversation(engine, NEEDS[0], None)
     await dispatch.settle(deps)
-    listeners = deps.registry.listeners.get("order_created", [])
+    listeners = deps.bus.listeners.get("order_created", [])
     original = list(listeners)
 
     def tagged(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -233,9 +234,8 @@ async def anatomy(engine: Engine) -> None:
 
 async def run_backend(kind: str, pg_url: str | None, levels: list[tuple[int, int]]) -> int:
     """Run every level on a fresh database of ``kind``; returns how many conversations failed."""
-    async with bench_deps(kind, pg_url) as (deps, notifier):
+    async with bench_deps(kind, pg_url) as (deps, notifier, engine):
         await add_volunteers(deps, VOLUNTEERS, first_external_id=10_000)
-        engine = Engine(deps)
         print(f"## {kind}\n")
         await anatomy(engine)
         results = []

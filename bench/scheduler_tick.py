@@ -50,7 +50,7 @@ def register_noop(deps: Deps, seen: Counter[int]) -> None:
     async def noop(_deps: Deps, task: Task) -> None:
         seen[task.id] += 1  # type: ignore[index]
 
-    deps.registry.task(KIND, noop)
+    deps.bus.task(KIND, noop)
 
 
 async def enqueue(deps: Deps, count: int) -> None:
@@ -123,7 +123,7 @@ class LeaseTimer:
 
 async def run_in_process(url: str, count: int, workers: int, warm: int) -> dict[str, Any]:
     """``workers`` loops in this process; a warm-up batch of ``warm`` tasks runs first."""
-    deps, _ = await make_deps(url)
+    deps, _, _ = await make_deps(url)
     seen: Counter[int] = Counter()
     register_noop(deps, seen)
     try:
@@ -153,7 +153,7 @@ async def run_in_process(url: str, count: int, workers: int, warm: int) -> dict[
 
 def _child(url: str, name: str, ready: Any, go: Any, out: Any) -> None:
     async def work() -> None:
-        deps, _ = await make_deps(url)
+        deps, _, _ = await make_deps(url)
         seen: Counter[int] = Counter()
         register_noop(deps, seen)
         try:
@@ -180,7 +180,7 @@ def _child(url: str, name: str, ready: Any, go: Any, out: Any) -> None:
 
 async def run_processes(url: str, count: int, workers: int, warm: int) -> dict[str, Any]:
     """``workers`` OS processes, each its own Deps, started together on already-due tasks."""
-    deps, _ = await make_deps(url)
+    deps, _, _ = await make_deps(url)
     try:
         ctx = mp.get_context("spawn")
         go, out = ctx.Event(), ctx.Queue()

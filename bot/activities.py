@@ -15,7 +15,7 @@ from typing import Any
 
 from bot import callbacks, roles
 from bot.deps import Deps
-from bot.dispatch import spawn
+from bot.dispatch.work import spawn
 from bot.notify import edit, notify
 from bot.reply import Button, MessageRef, Reply
 from bot.texts import t
@@ -39,16 +39,16 @@ log = logging.getLogger(__name__)
 OFFER_TASK = "activity_offer"
 REMIND_TASK = "activity_remind"
 # Button verbs (handled in bot.flows.activities).
-JOIN = "act_join"  # act_join:<id>: 报名参加 / 报名 / 我要参加
-DECLINE = "act_decline"  # 不方便
-LEAVE = "act_leave"  # 取消报名
-CHECKIN = "act_checkin"
-CHECKOUT = "act_checkout"
-MANAGE = "act_manage"  # the organiser's view
-MARK = "act_mark"  # act_mark:<signup id>: mark present
-MESSAGE = "act_message"
-CANCEL = "act_cancel"
-REPORT = "act_report"
+JOIN = callbacks.ACTIVITY_JOIN  # <id>: 报名参加 / 报名 / 我要参加
+DECLINE = callbacks.ACTIVITY_DECLINE  # 不方便
+LEAVE = callbacks.ACTIVITY_LEAVE  # 取消报名
+CHECKIN = callbacks.ACTIVITY_CHECK_IN
+CHECKOUT = callbacks.ACTIVITY_CHECK_OUT
+MANAGE = callbacks.ACTIVITY_MANAGE  # the organiser's view
+MARK = callbacks.ACTIVITY_MARK_PRESENT  # <signup id>: mark present
+MESSAGE = callbacks.ACTIVITY_MESSAGE
+CANCEL = callbacks.ACTIVITY_CANCEL
+REPORT = callbacks.ACTIVITY_REPORT
 
 
 def key_prefix(activity_id: int) -> str:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.stats import Month
 from bot.texts import t
-from store.models import Activity, ActivitySignup, SignupStatus, Station, Team
+from bot.texts.choices import ACTIVITY_STATUS
+from store.activities import held_between, joined_totals
+from store.stations import stations_by_id
+from store.teams import teams_by_id
 
 COLUMNS = (
     "act_id",
@@ -37,28 +38,11 @@ async def rows(
     session: AsyncSession, month: Month, tz: ZoneInfo, lang: str | None, stations: set[int] | None
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     start, end = month.bounds(tz)
-    stmt = select(Activity).where(col(Activity.starts_at) >= start, col(Activity.starts_at) < end)
-    if stations is not None:
-        stmt = stmt.where(col(Activity.station_id).in_(stations or {-1}))
-    teams = {tm.id: tm.name for tm in (await session.exec(select(Team))).all()}
-    names = {s.id: s.name for s in (await session.exec(select(Station))).all()}
-    counts: dict[int, tuple[int, int, int]] = {
-        aid: (int(n), int(attended or 0), int(minutes or 0))
-        for aid, n, attended, minutes in (
-            await session.exec(
-                select(  # type: ignore[call-overload]
-                    col(ActivitySignup.activity_id),
-                    func.count(),
-                    func.sum(case((col(ActivitySignup.attended), 1), else_=0)),
-                    func.sum(ActivitySignup.minutes),
-                )
-                .where(col(ActivitySignup.status) == SignupStatus.JOINED)
-                .group_by(col(ActivitySignup.activity_id))
-            )
-        ).all()
-    }
+    teams = {tid: tm.name for tid, tm in (await teams_by_id(session)).items()}
+    names = {sid: st.name for sid, st in (await stations_by_id(session)).items()}
+    counts = await joined_totals(session)
     out = []
-    for a in (await session.exec(stmt.order_by(col(Activity.starts_at), col(Activity.id)))).all():
+    for a in await held_between(session, start=start, end=end, stations=stations):
         n, attended, minutes = counts.get(a.id, (0, 0, 0))  # type: ignore[arg-type]
         out.append(
             [
@@ -75,7 +59,7 @@ async def rows(
                 attended,
                 a.served_count if a.served_count is not None else "",
                 round(minutes / 60, 1),
-                t(lang, f"act.status.{a.status}"),
+                t(lang, ACTIVITY_STATUS[a.status]),
                 a.summary or "",
             ]
         )

@@ -13,9 +13,6 @@ import unicodedata
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
-
 from bot import audit, callbacks
 from bot.deps import Deps
 from bot.notify import notify
@@ -27,8 +24,8 @@ from store.models import HoursEntry, HoursSource, Order, Person, Volunteer
 SHORT_JOB = timedelta(minutes=5)
 SELF_CORRECT_WITHIN = timedelta(hours=48)
 SELF_MAX_MINUTES = 12 * 60
-SET = "hrs_set"  # hrs_set:<entry>:<minutes>
-EDIT = "hrs_edit"  # hrs_edit:<entry>: type another duration
+SET = callbacks.HOURS_SET  # hrs_set:<entry>:<minutes>
+EDIT = callbacks.HOURS_EDIT  # hrs_edit:<entry>: type another duration
 QUICK = (30, 60, 120, 180)
 ACTION = "hours.correct"
 
@@ -82,25 +79,21 @@ async def on_job_done(
         minutes = service_minutes
         if minutes > cap:
             # finish_service already added the raw minutes; take the excess back.
-            await session.exec(  # type: ignore[call-overload]
-                update(Order).where(col(Order.id) == order_id).values(service_minutes=cap)
-            )
-            await session.exec(  # type: ignore[call-overload]
-                update(Volunteer)
-                .where(col(Volunteer.id) == volunteer_id)
-                .values(service_minutes=col(Volunteer.service_minutes) - (minutes - cap))
+            await store.cap_job_minutes(
+                session, order_id=order_id, volunteer_id=volunteer_id, minutes=minutes, cap=cap
             )
             minutes = cap
-        entry = HoursEntry(
-            volunteer_id=volunteer_id,
-            source=HoursSource.JOB,
-            order_id=order_id,
-            minutes=minutes,
-            created_at=now,
-            updated_at=now,
+        entry = await store.add_entry(
+            session,
+            entry=HoursEntry(
+                volunteer_id=volunteer_id,
+                source=HoursSource.JOB,
+                order_id=order_id,
+                minutes=minutes,
+                created_at=now,
+                updated_at=now,
+            ),
         )
-        session.add(entry)
-        await session.flush()
         volunteer = await session.get(Volunteer, volunteer_id)
         person = await session.get(Person, volunteer.person_id) if volunteer else None
         order = await session.get(Order, order_id)
@@ -145,9 +138,7 @@ async def correct(
         changed = await store.set_minutes(session, entry_id=entry_id, minutes=minutes, now=now)
         assert changed is not None
         if entry.order_id is not None:
-            await session.exec(  # type: ignore[call-overload]
-                update(Order).where(col(Order.id) == entry.order_id).values(service_minutes=minutes)
-            )
+            await store.set_order_minutes(session, order_id=entry.order_id, minutes=minutes)
         await audit.record(
             session,
             actor_id=by.id,

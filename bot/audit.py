@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
+from store.audit import add_audit, latest_audit
+from store.engine import Session
 from store.models import AuditLog
 
 MAX_SHOWN = 50  # rows /audit will list at once
@@ -32,7 +31,7 @@ def _plain(value: Any) -> Any:
 
 
 async def record(
-    session: AsyncSession,
+    session: Session,
     *,
     actor_id: int | None,
     action: str,
@@ -50,13 +49,11 @@ async def record(
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
     )
-    session.add(row)
-    await session.flush()
-    return row
+    return await add_audit(session, row=row)
 
 
 async def latest(
-    session: AsyncSession,
+    session: Session,
     n: int,
     *,
     actor_id: int | None = None,
@@ -64,12 +61,10 @@ async def latest(
     target_id: object = None,
 ) -> list[AuditLog]:
     """The newest ``n`` rows (newest first), optionally by one actor or about one object."""
-    stmt = select(AuditLog)
-    if actor_id is not None:
-        stmt = stmt.where(col(AuditLog.actor_id) == actor_id)
-    if target_type is not None:
-        stmt = stmt.where(col(AuditLog.target_type) == target_type)
-    if target_id is not None:
-        stmt = stmt.where(col(AuditLog.target_id) == str(target_id))
-    stmt = stmt.order_by(col(AuditLog.created_at).desc(), col(AuditLog.id).desc()).limit(n)
-    return list((await session.exec(stmt)).all())
+    return await latest_audit(
+        session,
+        n=n,
+        actor_id=actor_id,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+    )

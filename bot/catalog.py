@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.engine import Database
+from store import teams as teams_store
+from store.engine import Database, Session
 from store.models import AuditLog, Team, utcnow
 
 SLUG = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
@@ -102,8 +101,7 @@ def _apply(team: Team, entry: TeamEntry) -> None:
 async def seed_if_empty(db: Database) -> int:
     """Load the default catalog into an empty teams table; return how many were added."""
     async with db.session() as session:
-        count = (await session.exec(select(func.count()).select_from(Team))).one()
-        if count:
+        if await teams_store.count_teams(session):
             return 0
         for order, entry in enumerate(default_catalog().teams):
             team = Team(slug=entry.slug, sort_order=order, name=entry.name)
@@ -112,11 +110,9 @@ async def seed_if_empty(db: Database) -> int:
         return len(default_catalog().teams)
 
 
-async def list_teams(session: AsyncSession, *, active_only: bool = False) -> list[Team]:
-    stmt = select(Team).order_by(Team.sort_order, Team.id)  # type: ignore[arg-type]
-    if active_only:
-        stmt = stmt.where(Team.active == True)  # noqa: E712
-    return list((await session.exec(stmt)).all())
+async def list_teams(session: Session, *, active_only: bool = False) -> list[Team]:
+    """Every team (or every active one) in the catalog's order."""
+    return await teams_store.teams(session, active_only=active_only)
 
 
 async def export_catalog(db: Database) -> str:

@@ -51,7 +51,16 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8080, ge=0, le=65535)
     web_secret: SecretStr | None = None
     web_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    metrics_token: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # WeChat Official Account (公众号): on when app id, secret and token are all set.
+    wechat_app_id: str | None = None
+    wechat_app_secret: SecretStr | None = None
+    wechat_token: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None
+    wechat_api_url: str = "https://api.weixin.qq.com"
+    wechat_template_notice: str | None = None
+    wechat_chat_url: str | None = None
 
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)
@@ -139,7 +148,16 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone '{v}'") from None
         return v
 
-    @field_validator("telegram_api_url", "telegram_file_url", "webhook_url")
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _aes_key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value() and len(v.get_secret_value()) != 43:
+            raise ValueError("the EncodingAESKey has 43 characters")
+        return v
+
+    @field_validator(
+        "telegram_api_url", "telegram_file_url", "webhook_url", "wechat_api_url", "wechat_chat_url"
+    )
     @classmethod
     def _url(cls, v: str | None) -> str | None:
         if v is None:
@@ -165,6 +183,17 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.telegram_token.get_secret_value() if self.telegram_token else None
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """The WeChat channel runs only when app id, secret and server token are all set."""
+        return bool(
+            self.wechat_app_id
+            and self.wechat_app_secret
+            and self.wechat_app_secret.get_secret_value()
+            and self.wechat_token
+            and self.wechat_token.get_secret_value()
+        )
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file behind database_url, so start-up can create its folder."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bot.deps import Deps
 from bot.events import Actor, Inbound
@@ -12,12 +13,26 @@ from bot.texts import t
 from store.models import DialogState, Person
 
 
+class Routes(Protocol):
+    """What a flow may look up among the engine's routes (bot.registry.Registry)."""
+
+    @property
+    def start_payloads(self) -> Mapping[str, Callable[[Ctx], Awaitable[Any]]]: ...
+
+    @property
+    def cancel_hooks(self) -> Mapping[str, Callable[[Ctx], Awaitable[Any]]]: ...
+
+    @property
+    def text_fallback(self) -> Callable[[Ctx], Awaitable[Any]] | None: ...
+
+
 @dataclass
 class Ctx:
     deps: Deps
     actor: Actor
     person: Person
     event: Inbound
+    routes: Routes  # the engine's routes (deep links, cancel hooks, the free-text fallback)
     is_admin: bool = False
     is_super_admin: bool = False
     is_volunteer: bool = False

@@ -13,14 +13,15 @@ import re
 import unicodedata
 import weakref
 
-from bot import callbacks, dialog, people
+from bot import callbacks, people
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Forbidden, Refusal
 from bot.events import Actor, Inbound, Kind
-from bot.registry import Audience
+from bot.registry import Audience, Registry
 from bot.reply import Outcome, Reply
-from bot.texts import has, normalize_language, t
+from bot.texts import choices, normalize_language, t
+from store import dialogs
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,11 @@ _DIALOG_KINDS = (Kind.TEXT, Kind.LOCATION, Kind.CONTACT, Kind.PHOTO, Kind.UNSUPP
 
 
 class Engine:
-    def __init__(self, deps: Deps) -> None:
+    """Owns the routes (what answers each command, button and dialog) and applies them."""
+
+    def __init__(self, deps: Deps, routes: Registry) -> None:
         self.deps = deps
+        self.routes = routes
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -65,12 +69,13 @@ class Engine:
                 session, actor, default_language=deps.settings.language
             )
             volunteer = await people.volunteer_of(session, person)
-            state = await dialog.get(session, person.id)  # type: ignore[arg-type]
+            state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
         ctx = Ctx(
             deps=deps,
             actor=actor,
             person=person,
             event=event,
+            routes=self.routes,
             is_super_admin=people.is_super_admin(deps.settings, person),
             is_admin=people.is_admin(deps.settings, person),
             is_volunteer=people.is_working_volunteer(volunteer),
@@ -85,16 +90,17 @@ class Engine:
                 return await self._command(ctx)
             if event.kind == Kind.BUTTON:
                 return await self._button(ctx)
-            if state is not None and state.flow in deps.registry.dialogs:
-                return Outcome.of(await deps.registry.dialogs[state.flow](ctx))
-            if event.kind == Kind.TEXT and deps.registry.text_fallback is not None:
-                return Outcome.of(await deps.registry.text_fallback(ctx))
+            routes = self.routes
+            if state is not None and state.flow in routes.dialogs:
+                return Outcome.of(await routes.dialogs[state.flow](ctx))
+            if event.kind == Kind.TEXT and routes.text_fallback is not None:
+                return Outcome.of(await routes.text_fallback(ctx))
             return Outcome.of(unsupported(ctx))
         except Refusal as r:
             return _refusal(event, ctx.t(r.key, **r.kwargs), r.toast)
 
     async def _command(self, ctx: Ctx) -> Outcome:
-        spec = self.deps.registry.commands.get(ctx.event.command)
+        spec = self.routes.commands.get(ctx.event.command)
         if spec is None:
             return Outcome.of(ctx.reply("common.unknown_command"))
         if spec.audience == Audience.ADMIN and not ctx.is_admin:
@@ -106,7 +112,7 @@ class Engine:
             verb, args = callbacks.decode(ctx.event.data)
         except callbacks.BadCallback:
             return Outcome(toast=ctx.t("common.expired"))
-        spec = self.deps.registry.buttons.get(verb)
+        spec = self.routes.buttons.get(verb)
         if spec is None:
             return Outcome(toast=ctx.t("common.expired"))
         if spec.admin and not ctx.is_admin:
@@ -136,8 +142,7 @@ def as_command(event: Inbound) -> Inbound:
 
 def unsupported(ctx: Ctx) -> Reply:
     """The hint for a message type we cannot use here."""
-    media_key = f"common.media.{ctx.event.media or 'other'}"
-    media = ctx.t(media_key if has(media_key) else "common.media.other")
+    media = ctx.t(choices.MEDIA.get(ctx.event.media or "other", "common.media.other"))
     return ctx.reply("common.unsupported", media=media)
 
 

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.stats import SERVED, Month
-from bot.texts import t
-from store.models import Feedback, Order, Station, Team, Volunteer, VolunteerTeam
+from bot.stats import Month
+from bot.texts import choices, t
+from store import stats as queries
+from store.models import Station, Team
+from store.stations import stations_by_id
+from store.teams import teams_by_id
+from store.volunteers import all_volunteers, team_memberships, volunteer_names
 
 KINDS = ("orders", "volunteers", "feedback", "activities")
 BOM = "\ufeff"
@@ -107,7 +109,7 @@ async def build(
         raise ValueError(f"unknown export {kind!r}")
     kept = _columns(columns, private)
     index = [columns.index(c) for c in kept]
-    header = [t(lang, f"admin.csv.{c}") for c in kept]
+    header = [t(lang, choices.CSV_COLUMN[c]) for c in kept]
     content = to_csv(header, ([row[i] for i in index] for row in rows))
     return Table(content, len(rows), kept)
 
@@ -121,37 +123,25 @@ def _fmt(dt: Any, tz: ZoneInfo) -> str:
 
 
 async def _lookups(session: AsyncSession) -> tuple[dict[int, Team], dict[int, Station]]:
-    teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
-    stations = {s.id: s for s in (await session.exec(select(Station))).all()}
-    return teams, stations  # type: ignore[return-value]
-
-
-async def _volunteer_names(session: AsyncSession) -> dict[int, str]:
-    rows = (await session.exec(select(Volunteer.id, Volunteer.name))).all()
-    return {vid: name for vid, name in rows if vid is not None}
+    return await teams_by_id(session), await stations_by_id(session)
 
 
 async def _orders(
     session: AsyncSession, month: Month, tz: ZoneInfo, lang: str | None, stations: set[int] | None
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     start, end = month.bounds(tz)
-    stmt = (
-        select(Order, Feedback.rating, Feedback.comment)
-        .outerjoin(Feedback, col(Feedback.order_id) == col(Order.id))
-        .where(col(Order.created_at) >= start, col(Order.created_at) < end)
-    )
-    if stations is not None:
-        stmt = stmt.where(col(Order.station_id).in_(stations or {-1}))
     teams, station_rows = await _lookups(session)
-    names = await _volunteer_names(session)
+    names = await volunteer_names(session)
     rows = []
-    for o, rating, comment in (await session.exec(stmt.order_by(col(Order.id)))).all():
+    for o, rating, comment in await queries.orders_created_with_feedback(
+        session, start=start, end=end, stations=stations
+    ):
         team = teams.get(o.team_id)  # type: ignore[arg-type]
         station = station_rows.get(o.station_id)  # type: ignore[arg-type]
         rows.append(
             [
                 o.code,
-                t(lang, f"status.{o.status}"),
+                t(lang, choices.ORDER_STATUS[o.status]),
                 team.name if team else "",
                 team.slug if team else "",
                 station.name if station else "",
@@ -181,34 +171,15 @@ async def _volunteers(
     session: AsyncSession, month: Month, tz: ZoneInfo, lang: str | None, stations: set[int] | None
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     start, end = month.bounds(tz)
-    stmt = select(Volunteer)
-    if stations is not None:
-        stmt = stmt.where(col(Volunteer.station_id).in_(stations or {-1}))
     teams, station_rows = await _lookups(session)
     memberships: dict[int, list[str]] = {}
-    for vid, team_id in (
-        await session.exec(select(VolunteerTeam.volunteer_id, VolunteerTeam.team_id))
-    ).all():
+    for vid, team_id in await team_memberships(session):
         team = teams.get(team_id)
         if team is not None:
             memberships.setdefault(vid, []).append(team.name)
-    month_work = {
-        vid: (n, minutes or 0)
-        for vid, n, minutes in (
-            await session.exec(
-                select(Order.volunteer_id, func.count(), func.sum(Order.service_minutes))
-                .where(
-                    col(Order.status).in_(SERVED),
-                    col(Order.done_at) >= start,
-                    col(Order.done_at) < end,
-                    col(Order.volunteer_id).is_not(None),
-                )
-                .group_by(col(Order.volunteer_id))
-            )
-        ).all()
-    }
+    month_work = await queries.work_by_volunteer(session, start=start, end=end)
     rows = []
-    for v in (await session.exec(stmt.order_by(col(Volunteer.id)))).all():
+    for v in await all_volunteers(session, stations=stations):
         station = station_rows.get(v.station_id)  # type: ignore[arg-type]
         sessions, minutes = month_work.get(v.id, (0, 0))  # type: ignore[arg-type]
         rows.append(
@@ -218,7 +189,7 @@ async def _volunteers(
                 v.phone,
                 station.name if station else "",
                 "、".join(memberships.get(v.id, [])),  # type: ignore[arg-type]
-                t(lang, f"admin.vstatus.{v.status}"),
+                t(lang, choices.VOLUNTEER_STATUS_ADMIN[v.status]),
                 v.star_level,
                 round(v.service_minutes / 60, 1),
                 sessions,
@@ -235,17 +206,12 @@ async def _feedback(
     session: AsyncSession, month: Month, tz: ZoneInfo, lang: str | None, stations: set[int] | None
 ) -> tuple[tuple[str, ...], list[list[Any]]]:
     start, end = month.bounds(tz)
-    stmt = (
-        select(Feedback, Order)
-        .join(Order, col(Order.id) == col(Feedback.order_id))
-        .where(col(Feedback.created_at) >= start, col(Feedback.created_at) < end)
-    )
-    if stations is not None:
-        stmt = stmt.where(col(Order.station_id).in_(stations or {-1}))
     teams, station_rows = await _lookups(session)
-    names = await _volunteer_names(session)
+    names = await volunteer_names(session)
     rows = []
-    for f, o in (await session.exec(stmt.order_by(col(Feedback.id)))).all():
+    for f, o in await queries.feedback_with_orders(
+        session, start=start, end=end, stations=stations
+    ):
         team = teams.get(o.team_id)  # type: ignore[arg-type]
         station = station_rows.get(o.station_id)  # type: ignore[arg-type]
         vid = f.volunteer_id or o.volunteer_id

@@ -14,8 +14,6 @@ from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, jobtext, orders
@@ -24,7 +22,9 @@ from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.reply import Button, Reply
 from bot.texts import t
+from store import orders as order_queries
 from store.models import Order, OrderStatus, Person, Volunteer
+from store.volunteers import add_service_minutes
 
 SUMMARY_MAX = 500
 MAX_PHOTOS = 5
@@ -43,22 +43,17 @@ async def _step(
     **values: Any,
 ) -> bool:
     """Move the order only if it is in ``expect`` and still held by / belongs to the actor."""
-    stmt = update(Order).where(col(Order.id) == order_id, col(Order.status).in_(expect))
-    if volunteer_id is not None:
-        stmt = stmt.where(col(Order.volunteer_id) == volunteer_id)
-    if requester_id is not None:
-        stmt = stmt.where(col(Order.requester_id) == requester_id)
-    stamps = {orders.STAMP[to]: now} if stamp and to in orders.STAMP else {}
-    won = (
-        await session.exec(  # type: ignore[call-overload]
-            stmt.values(status=to, updated_at=now, **stamps, **values).returning(col(Order.id))
-        )
-    ).first() is not None
-    if won:
-        cached = await session.get(Order, order_id)
-        if cached is not None:
-            await session.refresh(cached)
-    return won
+    return await order_queries.step(
+        session,
+        order_id=order_id,
+        to=to,
+        expect=expect,
+        now=now,
+        volunteer_id=volunteer_id,
+        requester_id=requester_id,
+        stamp=stamp,
+        **values,
+    )
 
 
 async def _people(
@@ -166,11 +161,7 @@ async def finish_service(
             resolved=None,
         ):
             return None
-        await session.exec(  # type: ignore[call-overload]
-            update(Volunteer)
-            .where(col(Volunteer.id) == volunteer_id)
-            .values(service_minutes=col(Volunteer.service_minutes) + minutes, updated_at=now)
-        )
+        await add_service_minutes(session, volunteer_id=volunteer_id, minutes=minutes, now=now)
         await session.refresh(order)
         volunteer, holder, requester = await _people(session, order)
     if requester is not None and volunteer is not None:
@@ -223,44 +214,7 @@ async def confirm(deps: Deps, order_id: int, requester_id: int, *, resolved: boo
         order = await session.get(Order, order_id)
         if order is None:
             return None
-        if resolved:
-            won = await _step(
-                session,
-                order_id,
-                to=OrderStatus.CONFIRMED,
-                expect=(OrderStatus.DONE,),
-                now=now,
-                requester_id=requester_id,
-                resolved=True,
-            )
-            if not won and order.status == OrderStatus.RATED and order.resolved is None:
-                # Rated before confirming (the rating request can come first): record the
-                # verdict and keep the order RATED, its later state.
-                won = await _step(
-                    session,
-                    order_id,
-                    to=OrderStatus.RATED,
-                    expect=(OrderStatus.RATED,),
-                    now=now,
-                    stamp=False,
-                    requester_id=requester_id,
-                    resolved=True,
-                    confirmed_at=now,
-                )
-        else:
-            back = OrderStatus.SCHEDULED if order.appointment_at else OrderStatus.CLAIMED
-            won = await _step(
-                session,
-                order_id,
-                to=back,
-                expect=(OrderStatus.DONE, OrderStatus.RATED),
-                now=now,
-                requester_id=requester_id,
-                stamp=False,
-                resolved=False,
-                started_at=None,
-                done_at=None,
-            )
+        won = await _record_verdict(session, order, requester_id, resolved=resolved, now=now)
         if not won:
             return None
         await session.refresh(order)
@@ -270,6 +224,68 @@ async def confirm(deps: Deps, order_id: int, requester_id: int, *, resolved: boo
             card = await jobtext.job_card(
                 session, order, holder.language, deps.settings.tz, header="jobs.card.unresolved"
             )
+    await _tell_verdict(deps, order, volunteer, holder, card, resolved=resolved)
+    await emit(deps, "order_confirmed", order_id=order_id, resolved=resolved)
+    return order
+
+
+async def _record_verdict(
+    session: AsyncSession, order: Order, requester_id: int, *, resolved: bool, now: datetime
+) -> bool:
+    """Move the order for the requester's verdict; True if it was still theirs to give."""
+    order_id = order.id
+    assert order_id is not None
+    if resolved:
+        won = await _step(
+            session,
+            order_id,
+            to=OrderStatus.CONFIRMED,
+            expect=(OrderStatus.DONE,),
+            now=now,
+            requester_id=requester_id,
+            resolved=True,
+        )
+        if not won and order.status == OrderStatus.RATED and order.resolved is None:
+            # Rated before confirming (the rating request can come first): record the
+            # verdict and keep the order RATED, its later state.
+            won = await _step(
+                session,
+                order_id,
+                to=OrderStatus.RATED,
+                expect=(OrderStatus.RATED,),
+                now=now,
+                stamp=False,
+                requester_id=requester_id,
+                resolved=True,
+                confirmed_at=now,
+            )
+    else:
+        back = OrderStatus.SCHEDULED if order.appointment_at else OrderStatus.CLAIMED
+        won = await _step(
+            session,
+            order_id,
+            to=back,
+            expect=(OrderStatus.DONE, OrderStatus.RATED),
+            now=now,
+            requester_id=requester_id,
+            stamp=False,
+            resolved=False,
+            started_at=None,
+            done_at=None,
+        )
+    return won
+
+
+async def _tell_verdict(
+    deps: Deps,
+    order: Order,
+    volunteer: Volunteer | None,
+    holder: Person | None,
+    card: Reply | None,
+    *,
+    resolved: bool,
+) -> None:
+    """The volunteer hears the verdict (the job card again if unresolved); admins if unresolved."""
     sends: list[Coroutine[Any, Any, Any]] = []
     if holder is not None and volunteer is not None:
         if resolved:
@@ -306,5 +322,3 @@ async def confirm(deps: Deps, order_id: int, requester_id: int, *, resolved: boo
             )
         )
     await asyncio.gather(*sends)
-    await emit(deps, "order_confirmed", order_id=order_id, resolved=resolved)
-    return order

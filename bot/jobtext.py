@@ -17,28 +17,27 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, orders, timeparse
 from bot.reply import Button, Reply
-from bot.texts import has, t
+from bot.texts import choices, date_text, t
 from bot.volunteers import station_path
 from store.models import Order, OrderStatus, Person
 
 # Callback verbs (registered by bot.flows.jobs and bot.relay); short, ASCII, none a prefix
 # of another.
-CLAIM = "jclaim"  # jclaim:<order_id>   认领 (offers and the board)
-DECLINE = "jdecl"  # jdecl:<offer_id>   不方便
-APPOINT = "jappt"  # jappt:<order_id>   约定时间
-START = "jstart"  # jstart:<order_id>  开始服务
-FINISH = "jdone"  # jdone:<order_id>   完成服务
-QUIT = "jquit"  # jquit:<order_id>   放弃
-RESOLVED = "jok"  # jok:<order_id>     已解决 (requester)
-UNRESOLVED = "jnok"  # jnok:<order_id>   未解决 (requester)
-RELAY = "relay"  # relay:<order_id>   联系求助人 / 联系志愿者
+CLAIM = callbacks.JOB_CLAIM  # 认领 (offers and the board)
+DECLINE = callbacks.JOB_DECLINE  # 不方便
+APPOINT = callbacks.JOB_SET_TIME  # 约定时间
+START = callbacks.JOB_START  # 开始服务
+FINISH = callbacks.JOB_FINISH  # 完成服务
+QUIT = callbacks.JOB_GIVE_UP  # 放弃
+RESOLVED = callbacks.JOB_RESOLVED  # 已解决 (requester)
+UNRESOLVED = callbacks.JOB_UNRESOLVED  # 未解决 (requester)
+RELAY = callbacks.RELAY_OPEN  # 联系求助人 / 联系志愿者
 
 NEED_PREVIEW = 200  # characters of the need shown in offers and on the board
 NEED_FULL = 800  # … and on the job card
 # Seven or more digits, however a person separates them when typing a number:
 # spaces, dashes, dots, commas (half- and full-width), brackets.
 _PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-－—–.·,，、()（）]{0,3}\d){6,}")
-_WEEKDAYS_ZH = "一二三四五六日"
 
 
 def hide_numbers(text: str) -> str:
@@ -54,17 +53,14 @@ def shorten(text: str, limit: int) -> str:
 def fmt_time(dt: datetime, tz: ZoneInfo, lang: str | None) -> str:
     """A moment such as an appointment: ``11月25日(周三) 14:30`` in the association's zone
     (the same style as ``timeparse.format_window`` uses for preferred times)."""
-    local = dt.astimezone(tz)
-    if lang == "en":
-        return local.strftime("%a %d %b %H:%M")
-    return f"{local.month}月{local.day}日(周{_WEEKDAYS_ZH[local.weekday()]}) {local:%H:%M}"
+    return date_text(lang, "date.moment", dt.astimezone(tz))
 
 
 def when_wanted(order: Order, tz: ZoneInfo, lang: str | None) -> str:
     """The requester's preferred time: the preset or their own words, and the window."""
     pref = order.time_pref
-    if pref and pref != "custom" and has(f"dispatch.time.{pref}"):
-        label = t(lang, f"dispatch.time.{pref}")
+    if pref in choices.TIME_PREF_DISPATCH:
+        label = t(lang, choices.TIME_PREF_DISPATCH[pref])
     else:
         label = order.time_text or ""
     if pref == "asap" or order.window_start is None or order.window_end is None:

@@ -13,21 +13,17 @@ Events and their payloads (all carry ``order_id`` unless noted):
 - ``order_confirmed``: the requester confirmed (``resolved``: bool).
 - ``order_rerouted``: an admin moved it to another team (``team_id``).
 - ``volunteer_approved``: ``volunteer_id`` (no order).
+- ``person_unreachable``: a channel can no longer reach ``person_id`` on ``platform``
+  (no order).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from bot.deps import Deps
 
-log = logging.getLogger(__name__)
-
 
 async def emit(deps: Deps, event: str, **payload: Any) -> None:
-    for listener in deps.registry.listeners.get(event, []):
-        try:
-            await listener(deps, **payload)
-        except Exception:
-            log.exception("listener %s of %s failed (%s)", listener, event, payload)
+    """Tell the listeners on ``deps.bus`` (registered by the flows) that ``event`` happened."""
+    await deps.bus.emit(deps, event, **payload)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import String, and_, cast, or_
-from sqlmodel import col, select
-
 from bot.deps import Deps
+from bot.lifecycle import emit
 from bot.notifier import DeliveryError, Unreachable
 from bot.people import is_super_admin, mark_unreachable
 from bot.reply import MessageRef, Reply
 from bot.stations import in_subtree
+from store import people
 from store.models import Person
 
 log = logging.getLogger(__name__)
@@ -32,6 +31,7 @@ async def deliver(deps: Deps, person: Person, reply: Reply) -> MessageRef | None
         async with deps.db.session() as session:
             await mark_unreachable(session, person.id)  # type: ignore[arg-type]
         person.reachable = False
+        await emit(deps, "person_unreachable", person_id=person.id, platform=person.platform)
         return None
 
 
@@ -62,14 +62,7 @@ async def edit(deps: Deps, ref: MessageRef, reply: Reply) -> bool:
 async def admins(deps: Deps, station_id: int | None = None) -> list[Person]:
     """Everyone who should hear about association business (optionally one station's)."""
     async with deps.db.session() as session:
-        super_ids = [str(i) for i in deps.settings.admin_ids]
-        stmt = select(Person).where(
-            or_(
-                and_(col(Person.platform) == "telegram", col(Person.external_id).in_(super_ids)),
-                cast(Person.roles, String).like('%"admin"%'),
-            )
-        )
-        rows = (await session.exec(stmt)).all()
+        rows = await people.admins(session, super_admin_ids=deps.settings.admin_ids)
         out = []
         for p in rows:
             scope = p.admin_station_id

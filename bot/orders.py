@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
 from bot.notify import notify
 from bot.reply import Reply
-from bot.texts import t
+from bot.texts import choices, t
 from store import tasks
 from store.models import Order, OrderStatus, Person, Team
+
+# The order's queries live in store.orders; these keep their long-standing names here.
+from store.orders import STAMP as STAMP
+from store.orders import count_today as count_today
+from store.orders import create_order as create_order
+from store.orders import format_code as format_code
+from store.orders import transition as transition
 
 # Dispatch normally starts from the ``order_created`` event right after commit. This
 # durable task (``guard_dispatch``), written in the same transaction as the order,
@@ -28,19 +32,6 @@ from store.models import Order, OrderStatus, Person, Team
 # whoever calls it first.
 DISPATCH_START = "dispatch_start"
 DISPATCH_SAFETY_NET = timedelta(minutes=1)
-
-# The timestamp column each status stamps when an order enters it.
-STAMP = {
-    OrderStatus.OFFERED: "offered_at",
-    OrderStatus.CLAIMED: "claimed_at",
-    OrderStatus.SCHEDULED: "scheduled_at",
-    OrderStatus.IN_PROGRESS: "started_at",
-    OrderStatus.DONE: "done_at",
-    OrderStatus.CONFIRMED: "confirmed_at",
-    OrderStatus.RATED: "rated_at",
-    OrderStatus.CANCELLED: "cancelled_at",
-    OrderStatus.EXPIRED: "expired_at",
-}
 
 # Statuses the requester is told about when an order enters them.
 PUSHED = {
@@ -53,10 +44,6 @@ PUSHED = {
 }
 
 
-def format_code(order_id: int) -> str:
-    return f"JX-{order_id:06d}"
-
-
 def parse_code(text: str) -> int | None:
     """``JX-000123``, ``jx123`` or ``123`` → 123; None for anything else."""
     s = unicodedata.normalize("NFKC", text).strip().upper()
@@ -65,20 +52,7 @@ def parse_code(text: str) -> int | None:
 
 
 def status_label(lang: str | None, status: str) -> str:
-    return t(lang, f"status.{status}")
-
-
-async def create_order(
-    session: AsyncSession, *, requester_id: int, text: str, now: datetime, **fields: Any
-) -> Order:
-    """Insert an order and give it its public code (from its id, so codes never clash)."""
-    order = Order(requester_id=requester_id, text=text, created_at=now, updated_at=now, **fields)
-    session.add(order)
-    await session.flush()
-    order.code = format_code(order.id)  # type: ignore[arg-type]
-    session.add(order)
-    await session.flush()
-    return order
+    return t(lang, choices.ORDER_STATUS[status])
 
 
 async def guard_dispatch(session: AsyncSession, order: Order, now: datetime) -> None:
@@ -100,46 +74,6 @@ async def guard_dispatch(session: AsyncSession, order: Order, now: datetime) -> 
 async def by_code(session: AsyncSession, code: str) -> Order | None:
     order_id = parse_code(code)
     return await session.get(Order, order_id) if order_id is not None else None
-
-
-async def transition(
-    session: AsyncSession,
-    order_id: int,
-    to: str,
-    now: datetime,
-    *,
-    expect: tuple[str, ...] | str,
-    **values: Any,
-) -> bool:
-    """Move the order to ``to`` only if it is in one of ``expect``; True if this call won.
-
-    One conditional UPDATE, so concurrent callers (two volunteers claiming, a
-    cancel racing a claim) are settled by the database: exactly one wins.
-    """
-    expect = (expect,) if isinstance(expect, str) else expect
-    stamp = {STAMP[to]: now} if to in STAMP else {}
-    stmt = (
-        update(Order)
-        .where(col(Order.id) == order_id, col(Order.status).in_(expect))
-        .values(status=to, updated_at=now, **stamp, **values)
-        .returning(col(Order.id))
-    )
-    won = (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
-    if won:
-        # Keep any instance already loaded in this session in step with the row.
-        cached = await session.get(Order, order_id)
-        if cached is not None:
-            await session.refresh(cached)
-    return won
-
-
-async def count_today(session: AsyncSession, requester_id: int, since: datetime) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(Order)
-        .where(col(Order.requester_id) == requester_id, col(Order.created_at) >= since)
-    )
-    return int((await session.exec(stmt)).one())
 
 
 async def team_name(session: AsyncSession, team_id: int | None, lang: str | None) -> str:

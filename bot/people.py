@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.config import Settings
 from bot.events import Actor
 from bot.texts import normalize_language
-from store.engine import Database
+from store import people as people_store
+from store import volunteers as volunteers_store
+from store.engine import Database, Session
 from store.models import Person, Role, Volunteer, VolunteerStatus, utcnow
 
 
-async def get_or_create(
-    session: AsyncSession, actor: Actor, *, default_language: str = "zh"
-) -> Person:
+async def get_or_create(session: Session, actor: Actor, *, default_language: str = "zh") -> Person:
     """The Person behind ``actor``; created on first contact, name refreshed after.
 
     The client's language decides theirs; without one, the association's default.
     """
-    stmt = select(Person).where(
-        Person.platform == actor.platform, Person.external_id == actor.external_id
+    person = await people_store.person_by_platform_id(
+        session, platform=actor.platform, external_id=actor.external_id
     )
-    person = (await session.exec(stmt)).first()
     name = (actor.display_name or "").strip()[:128]
     if person is None:
         person = Person(
@@ -32,9 +28,7 @@ async def get_or_create(
             username=actor.username,
             language=(normalize_language(actor.language) if actor.language else default_language),
         )
-        session.add(person)
-        await session.flush()
-        return person
+        return await people_store.add_person(session, person=person)
     changed = False
     if name and person.display_name != name:
         person.display_name, changed = name, True
@@ -58,8 +52,8 @@ def is_admin(settings: Settings, person: Person) -> bool:
     return is_super_admin(settings, person) or Role.ADMIN in (person.roles or [])
 
 
-async def volunteer_of(session: AsyncSession, person: Person) -> Volunteer | None:
-    return (await session.exec(select(Volunteer).where(Volunteer.person_id == person.id))).first()
+async def volunteer_of(session: Session, person: Person) -> Volunteer | None:
+    return await volunteers_store.by_person(session, person_id=person.id)
 
 
 def is_working_volunteer(volunteer: Volunteer | None) -> bool:
@@ -69,8 +63,8 @@ def is_working_volunteer(volunteer: Volunteer | None) -> bool:
     )
 
 
-async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
-    person = await session.get(Person, person_id)
+async def mark_unreachable(session: Session, person_id: int) -> None:
+    person = await people_store.person_by_id(session, person_id=person_id)
     if person is not None and person.reachable:
         person.reachable = False
         person.updated_at = utcnow()
@@ -80,8 +74,9 @@ async def mark_unreachable(session: AsyncSession, person_id: int) -> None:
 async def set_reachable(db: Database, platform: str, external_id: str, reachable: bool) -> bool:
     """Record that a person blocked (or unblocked) the bot; False if we never met them."""
     async with db.session() as session:
-        stmt = select(Person).where(Person.platform == platform, Person.external_id == external_id)
-        person = (await session.exec(stmt)).first()
+        person = await people_store.person_by_platform_id(
+            session, platform=platform, external_id=external_id
+        )
         if person is None:
             return False
         if person.reachable != reachable:

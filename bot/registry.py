@@ -1,8 +1,11 @@
 """Which core function answers which command, button verb, dialog and deep link.
 
 Each flow module has a ``register(reg)`` function; ``bot.flows.build_registry``
-calls them in one ordered place. Channels read the registry to build their
-command menus, so a command exists once, with its audience and description.
+calls them in one ordered place. The engine owns the result (its routes);
+channels read ``engine.routes`` to build their command menus, so a command
+exists once, with its audience and description. Task kinds and event listeners
+registered here go to ``reg.bus`` (bot.bus), which the composition root puts on
+``Deps`` for the scheduler and ``bot.lifecycle.emit``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.bus import Bus, Listener, TaskHandler
 from bot.reply import Outcome, Reply
 
 if TYPE_CHECKING:
@@ -18,8 +22,6 @@ if TYPE_CHECKING:
 
 Result = Outcome | Reply | list[Reply] | None
 Handler = Callable[["Ctx"], Awaitable[Result]]
-TaskHandler = Callable[[Any, Any], Awaitable[None]]  # (Deps, store.models.Task)
-Listener = Callable[..., Awaitable[None]]  # (Deps, **payload)
 
 
 class Audience:
@@ -52,10 +54,8 @@ class Registry:
     text_fallback: Handler | None = None
     # Called when /cancel ends a dialog of this flow, to undo side effects.
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
-    # Durable task kinds → ``async def run(deps, task) -> None`` (see store.tasks).
-    tasks: dict[str, TaskHandler] = field(default_factory=dict)
-    # Domain events (see bot.lifecycle) → listeners ``async def fn(deps, **payload)``.
-    listeners: dict[str, list[Listener]] = field(default_factory=dict)
+    # Durable task kinds and domain-event listeners (shared with Deps.bus).
+    bus: Bus = field(default_factory=Bus)
 
     def command(
         self,
@@ -93,13 +93,11 @@ class Registry:
 
     def task(self, kind: str, handler: TaskHandler) -> None:
         """Run ``handler(deps, task)`` for due tasks of ``kind``; it must be idempotent."""
-        if kind in self.tasks:
-            raise ValueError(f"task kind {kind!r} registered twice")
-        self.tasks[kind] = handler
+        self.bus.task(kind, handler)
 
     def listen(self, event: str, listener: Listener) -> None:
         """Call ``listener(deps, **payload)`` after ``event`` is emitted (bot.lifecycle)."""
-        self.listeners.setdefault(event, []).append(listener)
+        self.bus.listen(event, listener)
 
     def menu(self, audience: str) -> list[CommandSpec]:
         """Commands for a menu: everyone's, plus volunteers' or admins' (admins see all)."""

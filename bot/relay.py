@@ -18,11 +18,11 @@ from bot.events import Kind
 from bot.notify import notify
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply
-from bot.texts import Safe, t
+from bot.texts import Safe, choices, t
 from store.models import Order, OrderMessage, OrderStatus, Person, Volunteer
 
 FLOW = "relay"
-END = "rlend"
+END = callbacks.RELAY_END
 TEXT_MAX = 1000
 # Statuses in which the two sides may still talk.
 OPEN_FOR_TALK = (*OrderStatus.ACTIVE, OrderStatus.DONE)
@@ -60,24 +60,16 @@ async def open_relay(ctx: Ctx) -> Result:
     order, _other, role = await _sides(ctx, order_id)
     if order.status not in OPEN_FOR_TALK:
         raise Expired()
-    async with ctx.deps.db.session() as session:
-        await dialog.put(
-            session,
-            ctx.person.id,  # type: ignore[arg-type]
-            FLOW,
-            "talk",
-            {"order_id": order_id},
-        )
+    await dialog.save(ctx, FLOW, "talk", {"order_id": order_id})
     peer_key = "requester" if role == "volunteer" else "volunteer"
-    peer = ctx.t(f"jobs.relay.peer_{peer_key}")
+    peer = ctx.t(choices.RELAY_PEER[peer_key])
     return Reply(ctx.t("jobs.relay.opened", code=order.code, peer=peer), buttons=_end_button(ctx))
 
 
 async def end_relay(ctx: Ctx) -> Result:
     if ctx.dialog is None or ctx.dialog.flow != FLOW:
         raise Expired()
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     return Reply(ctx.t("jobs.relay.ended"), edit=True)
 
 
@@ -91,8 +83,7 @@ async def talk(ctx: Ctx) -> Result:
     except Expired:
         order = None
     if order is None or order.status not in OPEN_FOR_TALK:
-        async with ctx.deps.db.session() as session:
-            await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await dialog.clear(ctx)
         return ctx.reply("jobs.relay.closed")
     event = ctx.event
     if event.kind == Kind.CONTACT:
@@ -120,7 +111,7 @@ async def talk(ctx: Ctx) -> Result:
             )
         )
     lang = other.language
-    sender = t(lang, f"jobs.relay.from_{role}", name=await _sender_name(ctx, order, role))
+    sender = t(lang, choices.RELAY_FROM[role], name=await _sender_name(ctx, order, role))
     if location is not None:
         body = t(lang, "jobs.relay.location", lat=location[0], lon=location[1])
     else:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.errors import Forbidden
 from bot.people import is_super_admin, is_working_volunteer, volunteer_of
 from bot.registry import Audience
+from store import people as people_store
+from store import stations as stations_store
+from store.engine import Session
 from store.models import Person, Role, Station, utcnow
 
 if TYPE_CHECKING:
@@ -46,9 +46,9 @@ def require_super(ctx: Ctx) -> None:
         raise Forbidden()
 
 
-async def stations_by_id(session: AsyncSession) -> dict[int, Station]:
+async def stations_by_id(session: Session) -> dict[int, Station]:
     """Every station (the network is small: a county has a few hundred points at most)."""
-    return {s.id: s for s in (await session.exec(select(Station))).all()}  # type: ignore[misc]
+    return await stations_store.stations_by_id(session)
 
 
 def descendants(stations: dict[int, Station], root_id: int) -> set[int]:
@@ -67,17 +67,17 @@ def descendants(stations: dict[int, Station], root_id: int) -> set[int]:
     return out
 
 
-async def subtree_ids(session: AsyncSession, root_id: int) -> set[int]:
+async def subtree_ids(session: Session, root_id: int) -> set[int]:
     return descendants(await stations_by_id(session), root_id)
 
 
-async def scope_ids(session: AsyncSession, ctx: Ctx) -> set[int] | None:
+async def scope_ids(session: Session, ctx: Ctx) -> set[int] | None:
     """Stations the admin may act on, or None when unlimited."""
     scope = scope_of(ctx)
     return None if scope is None else await subtree_ids(session, scope)
 
 
-async def in_scope(session: AsyncSession, ctx: Ctx, station_id: int | None) -> bool:
+async def in_scope(session: Session, ctx: Ctx, station_id: int | None) -> bool:
     """True if the admin may act on something at ``station_id``.
 
     Things with no station belong to the association as a whole, so only
@@ -89,13 +89,13 @@ async def in_scope(session: AsyncSession, ctx: Ctx, station_id: int | None) -> b
     return station_id is not None and station_id in allowed
 
 
-async def require_scope(session: AsyncSession, ctx: Ctx, station_id: int | None) -> None:
+async def require_scope(session: Session, ctx: Ctx, station_id: int | None) -> None:
     """Raise Forbidden ("无权限") unless the admin may act at ``station_id``."""
     if not ctx.is_admin or not await in_scope(session, ctx, station_id):
         raise Forbidden()
 
 
-async def find_person(session: AsyncSession, ref: str, *, create: bool = False) -> Person | None:
+async def find_person(session: Session, ref: str, *, create: bool = False) -> Person | None:
     """A Telegram user by numeric id or ``@username`` (a web person by ``web:<id>``).
 
     With ``create``, an unknown numeric Telegram id gets a Person row, so an
@@ -103,8 +103,7 @@ async def find_person(session: AsyncSession, ref: str, *, create: bool = False) 
     """
     ref = ref.strip()
     if ref.startswith("@") and len(ref) > 1:
-        stmt = select(Person).where(func.lower(col(Person.username)) == ref[1:].lower())
-        return (await session.exec(stmt.order_by(col(Person.id)))).first()
+        return await people_store.person_by_username(session, username=ref[1:])
     platform, external = "telegram", ref
     if ref.startswith("web:"):
         platform, external = "web", ref[4:]
@@ -112,12 +111,13 @@ async def find_person(session: AsyncSession, ref: str, *, create: bool = False) 
         return None
     if not external:
         return None
-    stmt = select(Person).where(Person.platform == platform, Person.external_id == external)
-    person = (await session.exec(stmt)).first()
+    person = await people_store.person_by_platform_id(
+        session, platform=platform, external_id=external
+    )
     if person is None and create and platform == "telegram":
-        person = Person(platform="telegram", external_id=external)
-        session.add(person)
-        await session.flush()
+        person = await people_store.add_person(
+            session, person=Person(platform="telegram", external_id=external)
+        )
     return person
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from store.models import Station
+from store.engine import Session
+from store.stations import station_by_id
 
 
-async def ancestors(session: AsyncSession, station_id: int | None) -> list[int]:
+async def ancestors(session: Session, station_id: int | None) -> list[int]:
     """``station_id`` and its ancestors, nearest first (the tree is shallow: 3 levels)."""
     chain: list[int] = []
     seen: set[int] = set()
@@ -16,17 +14,13 @@ async def ancestors(session: AsyncSession, station_id: int | None) -> list[int]:
     while current is not None and current not in seen:
         seen.add(current)
         chain.append(current)
-        station = await session.get(Station, current)
+        station = await station_by_id(session, station_id=current)
         current = station.parent_id if station else None
     return chain
 
 
-async def in_subtree(session: AsyncSession, station_id: int, root_id: int) -> bool:
+async def in_subtree(session: Session, station_id: int, root_id: int) -> bool:
     return root_id in await ancestors(session, station_id)
-
-
-async def by_code(session: AsyncSession, code: str) -> Station | None:
-    return (await session.exec(select(Station).where(Station.code == code))).first()
 
 
 def nearness(a: list[int], b: list[int]) -> int:

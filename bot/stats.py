@@ -28,12 +28,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Feedback, Order, OrderStatus
+from store import stats as queries
+from store.models import OrderStatus
 
-SERVED = (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED)
 _MONTH = re.compile(r"^([0-9]{4})[-/.年]?([0-9]{1,2})月?$")
 
 
@@ -141,30 +140,13 @@ async def month_stats(
 ) -> MonthStats:
     """The month's figures; ``stations`` limits them to orders at those stations."""
     start, end = month.bounds(tz)
-    served_q = (
-        select(  # type: ignore[call-overload, misc]  # 7 columns: past select()'s overloads
-            col(Order.id),
-            col(Order.team_id),
-            col(Order.station_id),
-            col(Order.volunteer_id),
-            col(Order.requester_id),
-            col(Order.service_minutes),
-            col(Feedback.rating),
-        )
-        .outerjoin(Feedback, col(Feedback.order_id) == col(Order.id))
-        .where(col(Order.status).in_(SERVED), col(Order.done_at) >= start, col(Order.done_at) < end)
-    )
-    created_q = select(Order.status, Order.created_at, Order.claimed_at, Order.expired_at).where(
-        col(Order.created_at) >= start, col(Order.created_at) < end
-    )
-    if stations is not None:
-        served_q = served_q.where(col(Order.station_id).in_(stations or {-1}))
-        created_q = created_q.where(col(Order.station_id).in_(stations or {-1}))
     served = [
         Served(oid, team, station, vol, req, minutes or 0, rating)
-        for oid, team, station, vol, req, minutes, rating in (await session.exec(served_q)).all()
+        for oid, team, station, vol, req, minutes, rating in await queries.served_in(
+            session, start=start, end=end, stations=stations
+        )
     ]
-    created = (await session.exec(created_q)).all()
+    created = await queries.created_in(session, start=start, end=end, stations=stations)
     waits = [claimed - made for _s, made, claimed, _e in created if claimed is not None]
     return MonthStats(
         month=month,

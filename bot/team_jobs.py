@@ -14,16 +14,15 @@ import asyncio
 import logging
 import re
 import unicodedata
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, jobtext, orders
 from bot.deps import Deps
+from bot.dispatch.candidates import candidates
 from bot.lifecycle import emit
 from bot.notify import edit, notify
 from bot.reply import Button, MessageRef, Reply
@@ -31,24 +30,23 @@ from bot.texts import t
 from bot.timeparse import cn_number
 from store import activities as hours_store
 from store import tasks
+from store import team_jobs as store
 from store.models import (
     HoursSource,
     JobMember,
-    Offer,
     OfferStatus,
     Order,
     OrderStatus,
     Person,
     Volunteer,
 )
+from store.volunteers import mark_job_taken
 
 log = logging.getLogger(__name__)
 
 MAX_SIZE = 10
-SIZE_VERB = "team_size"  # team_size:<order id>:<n>   (admin, from /order JX-…)
-SIZE_MENU = "team_sizes"  # team_sizes:<order id>      the 需要人数 choices
-LIVE = (OfferStatus.PENDING, OfferStatus.SENT)
-CLAIMABLE = (*OrderStatus.OPEN, OrderStatus.CLAIMED, OrderStatus.SCHEDULED)
+SIZE_VERB = callbacks.TEAM_SIZE_SET  # team_size:<order id>:<n>   (admin, from /order JX-…)
+SIZE_MENU = callbacks.TEAM_SIZE_MENU  # team_sizes:<order id>      the 需要人数 choices
 _NEED = re.compile(
     r"(?:需要|要|请)\s*([0-9]+|[一二两三四五六七八九十]+)\s*(?:位|名|个)\s*(?:师傅|志愿者|工匠|人)"
 )
@@ -64,11 +62,6 @@ def size_from_text(text: str) -> int | None:
     return n if n is not None and 2 <= n <= MAX_SIZE else None
 
 
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-
 async def is_team(deps: Deps, order_id: int) -> bool:
     async with deps.db.session() as session:
         order = await session.get(Order, order_id)
@@ -76,13 +69,7 @@ async def is_team(deps: Deps, order_id: int) -> bool:
 
 
 async def members(session: AsyncSession, order_id: int) -> list[tuple[JobMember, Volunteer]]:
-    stmt = (
-        select(JobMember, Volunteer)
-        .join(Volunteer, col(Volunteer.id) == col(JobMember.volunteer_id))
-        .where(col(JobMember.order_id) == order_id)
-        .order_by(col(JobMember.created_at), col(JobMember.volunteer_id))
-    )
-    return list((await session.exec(stmt)).all())  # type: ignore[arg-type]
+    return await store.members(session, order_id=order_id)
 
 
 class _Full(Exception):
@@ -94,34 +81,16 @@ async def claim(deps: Deps, order_id: int, volunteer_id: int) -> bool:
     now = deps.now()
     try:
         async with deps.db.session() as session:
-            joined = (
-                await session.exec(  # type: ignore[call-overload]
-                    _insert(session)(JobMember)
-                    .values(
-                        order_id=order_id, volunteer_id=volunteer_id, lead=False, created_at=now
-                    )
-                    .on_conflict_do_nothing(index_elements=["order_id", "volunteer_id"])
-                    .returning(col(JobMember.volunteer_id))
-                )
-            ).first()
-            if joined is None:
+            joined = await store.add_member(
+                session, order_id=order_id, volunteer_id=volunteer_id, now=now
+            )
+            if not joined:
                 # Already on the team (a double press): still theirs, nothing to redo.
                 return True
-            row = (
-                await session.exec(  # type: ignore[call-overload]
-                    update(Order)
-                    .where(
-                        col(Order.id) == order_id,
-                        col(Order.team_claimed) < col(Order.team_size),
-                        col(Order.status).in_(CLAIMABLE),
-                    )
-                    .values(team_claimed=col(Order.team_claimed) + 1, updated_at=now)
-                    .returning(col(Order.team_claimed), col(Order.team_size))
-                )
-            ).first()
+            row = await store.count_claim(session, order_id=order_id, now=now)
             if row is None:
                 raise _Full()
-            n, size = int(row[0]), int(row[1])
+            n, size = row
             lead = n == 1
             if lead:
                 won = await orders.transition(
@@ -134,59 +103,20 @@ async def claim(deps: Deps, order_id: int, volunteer_id: int) -> bool:
                 )
                 if not won:
                     raise _Full()
-                await session.exec(  # type: ignore[call-overload]
-                    update(JobMember)
-                    .where(
-                        col(JobMember.order_id) == order_id,
-                        col(JobMember.volunteer_id) == volunteer_id,
-                    )
-                    .values(lead=True)
-                )
-            own = (
-                await session.exec(  # type: ignore[call-overload]
-                    update(Offer)
-                    .where(col(Offer.order_id) == order_id, col(Offer.volunteer_id) == volunteer_id)
-                    .values(status=OfferStatus.CLAIMED, responded_at=now)
-                    .returning(col(Offer.platform), col(Offer.chat_id), col(Offer.message_id))
-                )
-            ).first()
-            others_stmt = update(Offer).where(
-                col(Offer.order_id) == order_id,
-                col(Offer.volunteer_id) != volunteer_id,
-                col(Offer.status).in_(LIVE),
+                await store.make_lead(session, order_id=order_id, volunteer_id=volunteer_id)
+            own = await store.claim_own_offer(
+                session, order_id=order_id, volunteer_id=volunteer_id, now=now
+            )
+            # A complete team closes the other live offers in the same statement.
+            others = await store.other_live_offers(
+                session,
+                order_id=order_id,
+                volunteer_id=volunteer_id,
+                close_at=now if n == size else None,
             )
             if n == size:
-                others = (
-                    await session.exec(  # type: ignore[call-overload]
-                        others_stmt.values(status=OfferStatus.TAKEN, responded_at=now).returning(
-                            col(Offer.volunteer_id),
-                            col(Offer.platform),
-                            col(Offer.chat_id),
-                            col(Offer.message_id),
-                        )
-                    )
-                ).all()
                 await tasks.cancel(session, key_prefix=f"order:{order_id}:wave")
-            else:
-                others = (
-                    await session.exec(  # type: ignore[call-overload]
-                        select(
-                            col(Offer.volunteer_id),
-                            col(Offer.platform),
-                            col(Offer.chat_id),
-                            col(Offer.message_id),
-                        ).where(
-                            col(Offer.order_id) == order_id,
-                            col(Offer.volunteer_id) != volunteer_id,
-                            col(Offer.status).in_(LIVE),
-                        )
-                    )
-                ).all()
-            await session.exec(  # type: ignore[call-overload]
-                update(Volunteer)
-                .where(col(Volunteer.id) == volunteer_id)
-                .values(last_job_at=now, updated_at=now)
-            )
+            await mark_job_taken(session, volunteer_id=volunteer_id, now=now)
             # If we die before the card and the notices went out, the scheduler sends them.
             await tasks.enqueue(
                 session,
@@ -243,7 +173,7 @@ async def run_followup(deps: Deps, task: Any) -> None:
     p = task.payload
     order_id, volunteer_id = int(p["order_id"]), int(p["volunteer_id"])
     async with deps.db.session() as session:
-        member = await session.get(JobMember, (order_id, volunteer_id))
+        member = await store.member(session, order_id=order_id, volunteer_id=volunteer_id)
         order = await session.get(Order, order_id)
     if member is None or order is None or order.status not in OrderStatus.ACTIVE:
         return
@@ -257,8 +187,6 @@ async def top_up(deps: Deps, order_id: int) -> int:
     people, so the next candidates (dispatch's ranking) are offered here.
     Returns how many offers were sent.
     """
-    from bot import dispatch  # dispatch calls into this module for team claims
-
     now = deps.now()
     async with deps.db.session() as session:
         order = await session.get(Order, order_id)
@@ -268,32 +196,17 @@ async def top_up(deps: Deps, order_id: int) -> int:
             or order.status not in (OrderStatus.CLAIMED, OrderStatus.SCHEDULED)
         ):
             return 0
-        live = len(
-            (
-                await session.exec(
-                    select(col(Offer.id)).where(
-                        col(Offer.order_id) == order_id, col(Offer.status).in_(LIVE)
-                    )
-                )
-            ).all()
-        )
+        live = await store.count_live_offers(session, order_id=order_id)
         want = 2 * (order.team_size - order.team_claimed) - live
         ids: list[tuple[int, int]] = []
-        for c in (await dispatch.candidates(session, order))[: max(0, want)]:
-            offer_id = (
-                await session.exec(  # type: ignore[call-overload]
-                    _insert(session)(Offer)
-                    .values(
-                        order_id=order_id,
-                        volunteer_id=c.volunteer_id,
-                        wave=max(order.dispatch_wave, 1),
-                        status=OfferStatus.PENDING,
-                        created_at=now,
-                    )
-                    .on_conflict_do_nothing(index_elements=["order_id", "volunteer_id"])
-                    .returning(col(Offer.id))
-                )
-            ).scalar_one_or_none()
+        for c in (await candidates(session, order))[: max(0, want)]:
+            offer_id = await store.add_offer(
+                session,
+                order_id=order_id,
+                volunteer_id=c.volunteer_id,
+                wave=max(order.dispatch_wave, 1),
+                now=now,
+            )
             if offer_id is not None:
                 ids.append((offer_id, c.volunteer_id))
         targets = []
@@ -320,11 +233,7 @@ async def top_up(deps: Deps, order_id: int) -> int:
                 if ref is not None
                 else {"status": OfferStatus.FAILED, "responded_at": now}
             )
-            await session.exec(  # type: ignore[call-overload]
-                update(Offer)
-                .where(col(Offer.id) == offer_id, col(Offer.status) == OfferStatus.PENDING)
-                .values(**values)
-            )
+            await store.settle_offer(session, offer_id=offer_id, **values)
         sent += ref is not None
     return sent
 
@@ -377,7 +286,7 @@ async def _after_claim(
                 if is_lead
                 else jobtext.relay_button(person.language, order_id, "jobs.btn.relay_requester"),
             )
-    sends = []
+    sends: list[Coroutine[Any, Any, object]] = []
     if person is not None:
         sends.append(notify(deps, person, cards["own"]))
         if own is not None:
@@ -420,26 +329,13 @@ async def _after_claim(
 
 async def _offer_id(deps: Deps, order_id: int, volunteer_id: int) -> int:
     async with deps.db.session() as session:
-        stmt = select(col(Offer.id)).where(
-            col(Offer.order_id) == order_id, col(Offer.volunteer_id) == volunteer_id
-        )
-        return int((await session.exec(stmt)).one())
+        return await store.offer_id_of(session, order_id=order_id, volunteer_id=volunteer_id)
 
 
 async def set_size(deps: Deps, order_id: int, size: int) -> bool:
     """需要人数: only while nobody has claimed, or not below those who already have."""
     async with deps.db.session() as session:
-        result = await session.exec(  # type: ignore[call-overload]
-            update(Order)
-            .where(
-                col(Order.id) == order_id,
-                col(Order.team_claimed) <= size,
-                col(Order.status).in_(OrderStatus.OPEN),
-            )
-            .values(team_size=size, updated_at=deps.now())
-            .returning(col(Order.id))
-        )
-        return result.first() is not None
+        return await store.set_size(session, order_id=order_id, size=size, now=deps.now())
 
 
 async def on_order_created(deps: Deps, order_id: int, **_: Any) -> None:
@@ -459,7 +355,7 @@ async def on_job_done(
     now = deps.now()
     async with deps.db.session() as session:
         team = await members(session, order_id)
-        for _, v in team:
+        for _member, v in team:
             if v.id != volunteer_id:
                 await hours_store.credit(
                     session,

@@ -58,6 +58,8 @@ from zoneinfo import ZoneInfo
 
 import opencc
 
+from bot.texts import date_text
+
 ASAP_SPAN = timedelta(hours=24)
 ANYTIME_SPAN = timedelta(days=7)
 CLOCK_SPAN = timedelta(hours=1)
@@ -782,18 +784,13 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 # ------------------------------------------------------------------ display
 
-_WEEKDAY_ZH = "一二三四五六日"
-_WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 
 def format_window(start: datetime, end: datetime, tz: ZoneInfo, lang: str | None = "zh") -> str:
     """A short human form: "11月28日(周六) 08:00–12:00"; whole days without hours."""
     a, b = start.astimezone(tz), end.astimezone(tz)
 
     def day(d: date) -> str:
-        if lang == "en":
-            return f"{_WEEKDAY_EN[d.weekday()]} {d.day} {d.strftime('%b')}"
-        return f"{d.month}月{d.day}日(周{_WEEKDAY_ZH[d.weekday()]})"
+        return date_text(lang, "date.window_day", d)
 
     midnight = time(0)
     if b.time() == midnight:

@@ -14,8 +14,6 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import audit, roles
@@ -25,21 +23,19 @@ from bot.notify import edit, notify
 from bot.phones import normalize_mobile
 from bot.reply import MessageRef, Reply
 from bot.stations import ancestors
-from bot.texts import t
+from bot.texts import choices, t
+from store import teams as teams_store
+from store import volunteers as queries
 from store.models import (
-    Feedback,
-    Offer,
-    OfferStatus,
     Order,
-    OrderStatus,
     Person,
     Role,
     Station,
     Team,
     Volunteer,
     VolunteerStatus,
-    VolunteerTeam,
 )
+from store.offers import withdraw_of_volunteer
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +75,17 @@ def normalize_phone(raw: str | None, *, verified: bool = False) -> str | None:
 # ---------------------------------------------------------------- reading
 
 
+# Thin names over store.volunteers, kept for the flows that call them positionally.
 async def by_person(session: AsyncSession, person_id: int) -> Volunteer | None:
-    stmt = select(Volunteer).where(col(Volunteer.person_id) == person_id)
-    return (await session.exec(stmt)).first()
+    return await queries.by_person(session, person_id=person_id)
 
 
 async def team_ids(session: AsyncSession, volunteer_id: int) -> list[int]:
-    stmt = select(VolunteerTeam.team_id).where(col(VolunteerTeam.volunteer_id) == volunteer_id)
-    return sorted((await session.exec(stmt)).all())
+    return await queries.team_ids(session, volunteer_id=volunteer_id)
 
 
 async def teams_of(session: AsyncSession, volunteer_id: int) -> list[Team]:
-    stmt = (
-        select(Team)
-        .join(VolunteerTeam, col(VolunteerTeam.team_id) == col(Team.id))
-        .where(col(VolunteerTeam.volunteer_id) == volunteer_id)
-        .order_by(col(Team.sort_order), col(Team.id))
-    )
-    return list((await session.exec(stmt)).all())
+    return await queries.teams_of(session, volunteer_id=volunteer_id)
 
 
 def team_label(team: Team, lang: str | None) -> str:
@@ -104,8 +93,7 @@ def team_label(team: Team, lang: str | None) -> str:
 
 
 async def active_teams(session: AsyncSession) -> list[Team]:
-    stmt = select(Team).where(col(Team.active)).order_by(col(Team.sort_order), col(Team.id))
-    return list((await session.exec(stmt)).all())
+    return await teams_store.teams(session, active_only=True)
 
 
 async def station_path(session: AsyncSession, station_id: int | None) -> str:
@@ -122,30 +110,15 @@ async def station_path(session: AsyncSession, station_id: int | None) -> str:
 
 async def open_jobs(session: AsyncSession, volunteer_id: int) -> int:
     """Jobs the volunteer holds and has not finished (claimed, scheduled, in service)."""
-    stmt = (
-        select(func.count())
-        .select_from(Order)
-        .where(col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(OrderStatus.ACTIVE))
-    )
-    return int((await session.exec(stmt)).one())
+    return await queries.open_jobs(session, volunteer_id=volunteer_id)
 
 
 async def average_rating(session: AsyncSession, volunteer_id: int) -> tuple[float | None, int]:
-    stmt = select(func.avg(Feedback.rating), func.count()).where(
-        col(Feedback.volunteer_id) == volunteer_id
-    )
-    avg, n = (await session.exec(stmt)).one()
-    return (float(avg) if avg is not None else None), int(n)
+    return await queries.average_rating(session, volunteer_id=volunteer_id)
 
 
 async def done_jobs(session: AsyncSession, volunteer_id: int) -> int:
-    finished = (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED)
-    stmt = (
-        select(func.count())
-        .select_from(Order)
-        .where(col(Order.volunteer_id) == volunteer_id, col(Order.status).in_(finished))
-    )
-    return int((await session.exec(stmt)).one())
+    return await queries.done_jobs(session, volunteer_id=volunteer_id)
 
 
 # ---------------------------------------------------------------- writing
@@ -155,12 +128,7 @@ async def set_teams(session: AsyncSession, volunteer_id: int, ids: list[int]) ->
     """Replace the volunteer's teams with the active teams among ``ids``; returns them."""
     valid = {tm.id for tm in await active_teams(session)}
     wanted = sorted({i for i in ids if i in valid})
-    await session.exec(  # type: ignore[call-overload]
-        delete(VolunteerTeam).where(col(VolunteerTeam.volunteer_id) == volunteer_id)
-    )
-    for team_id in wanted:
-        session.add(VolunteerTeam(volunteer_id=volunteer_id, team_id=team_id))
-    await session.flush()
+    await queries.replace_teams(session, volunteer_id=volunteer_id, team_ids=wanted)
     return wanted
 
 
@@ -241,18 +209,9 @@ async def _move(
     **values: Any,
 ) -> bool:
     """Conditional status change: True only for the one caller that made it."""
-    stmt = (
-        update(Volunteer)
-        .where(col(Volunteer.id) == volunteer_id, col(Volunteer.status).in_(expect))
-        .values(status=to, updated_at=now, **values)
-        .returning(col(Volunteer.id))
+    return await queries.move(
+        session, volunteer_id=volunteer_id, to=to, expect=expect, now=now, **values
     )
-    won = (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
-    if won:
-        cached = await session.get(Volunteer, volunteer_id)
-        if cached is not None:
-            await session.refresh(cached)
-    return won
 
 
 def _set_role(person: Person, on: bool, now: datetime) -> None:
@@ -416,18 +375,7 @@ async def set_available(deps: Deps, volunteer: Volunteer, available: bool) -> bo
 async def _withdraw_live_offers(deps: Deps, volunteer_id: int, lang: str | None) -> None:
     """Offers a suspended volunteer has not answered: withdrawn, their messages edited."""
     async with deps.db.session() as session:
-        stmt = (
-            update(Offer)
-            .where(
-                col(Offer.volunteer_id) == volunteer_id,
-                col(Offer.status).in_((OfferStatus.PENDING, OfferStatus.SENT)),
-            )
-            .values(status=OfferStatus.WITHDRAWN, responded_at=deps.now())
-            .returning(
-                col(Offer.order_id), col(Offer.platform), col(Offer.chat_id), col(Offer.message_id)
-            )
-        )
-        rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
+        rows = await withdraw_of_volunteer(session, volunteer_id=volunteer_id, now=deps.now())
         codes = {}
         for order_id, *_ in rows:
             order = await session.get(Order, order_id)
@@ -456,7 +404,7 @@ async def describe(session: AsyncSession, volunteer: Volunteer, lang: str | None
         "station": await station_path(session, volunteer.station_id) or none,
         "skills": volunteer.skills or none,
         "honours": volunteer.honours or none,
-        "status": t(lang, f"volunteer.status.{volunteer.status}"),
+        "status": t(lang, choices.VOLUNTEER_STATUS[volunteer.status]),
     }
 
 

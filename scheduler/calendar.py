@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import select
-
 from bot.config import Settings
 from bot.deps import Deps
 from store import tasks
@@ -20,6 +18,7 @@ from store.models import Task, TaskStatus
 
 DIGEST = "digest"
 STARS = "star_levels"
+KINDS = (DIGEST, STARS)  # registered by bot.schedule.digest / bot.schedule.stars
 
 
 def _at(settings: Settings, day: date) -> datetime:
@@ -57,7 +56,7 @@ async def _ensure(deps: Deps, kind: str, key: str, slot: datetime) -> None:
     async with deps.db.session() as session:
         if not await tasks.ensure(session, kind, slot, key=key):
             # Already there: follow a changed JIANGXIN_DIGEST_TIME if it has not run yet.
-            task = (await session.exec(select(Task).where(Task.key == key))).first()
+            task = await tasks.by_key(session, key=key)
             if task is not None and task.status == TaskStatus.PENDING and task.due_at != slot:
                 task.due_at = slot
                 session.add(task)

@@ -10,12 +10,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
-from sqlmodel import col
-
 from bot.deps import Deps
-from store import updates
-from store.models import Task, TaskStatus
+from store import tasks, updates, wechat
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +23,13 @@ KEEP_FAILED_TASKS = timedelta(days=90)
 async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
     now = now or deps.now()
     removed = {"updates": await updates.prune(deps.db, now - KEEP_UPDATE_IDS)}
+    removed["wechat"] = await wechat.prune_inbound(deps.db, before=now - KEEP_UPDATE_IDS)
     async with deps.db.session() as session:
-        finished = await session.exec(  # type: ignore[call-overload]
-            delete(Task).where(
-                col(Task.status).in_((TaskStatus.DONE, TaskStatus.CANCELLED)),
-                col(Task.created_at) < now - KEEP_FINISHED_TASKS,
-            )
+        removed["tasks"] = await tasks.prune(
+            session,
+            finished_before=now - KEEP_FINISHED_TASKS,
+            failed_before=now - KEEP_FAILED_TASKS,
         )
-        failed = await session.exec(  # type: ignore[call-overload]
-            delete(Task).where(
-                col(Task.status) == TaskStatus.FAILED,
-                col(Task.created_at) < now - KEEP_FAILED_TASKS,
-            )
-        )
-        removed["tasks"] = int(finished.rowcount or 0) + int(failed.rowcount or 0)
     if any(removed.values()):
         log.info("housekeeping removed %s", removed)
     return removed

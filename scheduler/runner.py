@@ -74,7 +74,7 @@ async def _run(
         if not await tasks.renew(session, task.id, worker_id, until):
             log.warning("task %s (%s) was taken over before it ran; skipped", task.id, task.kind)
             return
-    handler = deps.registry.tasks.get(task.kind)
+    handler = deps.bus.handler(task.kind)
     if handler is None:
         error = f"no handler is registered for task kind {task.kind!r}"
         async with deps.db.session() as session:
@@ -83,6 +83,9 @@ async def _run(
     try:
         async with asyncio.timeout(HANDLER_TIMEOUT.total_seconds()):
             await handler(deps, task)
+            # A calendar task (digest, star review) that ran makes sure its successor exists.
+            if task.kind in calendar.KINDS:
+                await calendar.ensure_following(deps, task)
     except Exception as exc:
         log.exception("task %s (%s, key %s) raised", task.id, task.kind, task.key)
         error = f"{type(exc).__name__}: {exc}"

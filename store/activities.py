@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,6 +23,7 @@ from store.models import (
     ActivitySignup,
     ActivityStatus,
     HoursEntry,
+    Order,
     Person,
     SignupStatus,
     Volunteer,
@@ -105,7 +106,7 @@ async def invitees(
         stmt = stmt.where(member.exists())
     if stations is not None:
         stmt = stmt.where(col(Volunteer.station_id).in_(stations))
-    return [(int(v), int(p)) for v, p in (await session.exec(stmt)).all()]
+    return [(int(v), int(p)) for v, p in (await session.exec(stmt)).all()]  # type: ignore[arg-type]
 
 
 async def invite(
@@ -478,4 +479,74 @@ async def figures(
             .where(*held, col(ActivitySignup.status) == SignupStatus.JOINED)
         )
     ).one()
-    return ActivityFigures(int(n), int(people), int(served), int(minutes) / 60)
+    return ActivityFigures(int(n), int(people), int(served), int(minutes) / 60)  # type: ignore[arg-type]
+
+
+async def cap_job_minutes(
+    session: AsyncSession, *, order_id: int, volunteer_id: int, minutes: int, cap: int
+) -> None:
+    """A job counted ``minutes`` above the cap: the order keeps ``cap``, the volunteer's
+    total gives the excess back (finish_service already added the raw minutes)."""
+    await session.exec(  # type: ignore[call-overload]
+        update(Order).where(col(Order.id) == order_id).values(service_minutes=cap)
+    )
+    await session.exec(  # type: ignore[call-overload]
+        update(Volunteer)
+        .where(col(Volunteer.id) == volunteer_id)
+        .values(service_minutes=col(Volunteer.service_minutes) - (minutes - cap))
+    )
+
+
+async def set_order_minutes(session: AsyncSession, *, order_id: int, minutes: int) -> None:
+    """A corrected job's service time on the order itself."""
+    await session.exec(  # type: ignore[call-overload]
+        update(Order).where(col(Order.id) == order_id).values(service_minutes=minutes)
+    )
+
+
+async def add_entry(session: AsyncSession, *, entry: HoursEntry) -> HoursEntry:
+    """A new hours entry, flushed so it has its id."""
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def entry_by_id(session: AsyncSession, *, entry_id: int) -> HoursEntry | None:
+    return await session.get(HoursEntry, entry_id)
+
+
+async def held_between(
+    session: AsyncSession, *, start: datetime, end: datetime, stations: set[int] | None
+) -> list[Activity]:
+    """Activities starting in [start, end), in the given stations (None: all), by start."""
+    stmt = select(Activity).where(col(Activity.starts_at) >= start, col(Activity.starts_at) < end)
+    if stations is not None:
+        stmt = stmt.where(col(Activity.station_id).in_(stations or {-1}))
+    stmt = stmt.order_by(col(Activity.starts_at), col(Activity.id))
+    return list((await session.exec(stmt)).all())
+
+
+async def joined_totals(session: AsyncSession) -> dict[int, tuple[int, int, int]]:
+    """Activity id → (joined sign-ups, of them attended, their credited minutes)."""
+    stmt = (
+        select(  # type: ignore[call-overload]
+            col(ActivitySignup.activity_id),
+            func.count(),
+            func.sum(case((col(ActivitySignup.attended), 1), else_=0)),
+            func.sum(ActivitySignup.minutes),
+        )
+        .where(col(ActivitySignup.status) == SignupStatus.JOINED)
+        .group_by(col(ActivitySignup.activity_id))
+    )
+    return {
+        int(aid): (int(n), int(attended or 0), int(minutes or 0))
+        for aid, n, attended, minutes in (await session.exec(stmt)).all()
+    }
+
+
+async def activity_by_id(session: AsyncSession, *, activity_id: int) -> Activity | None:
+    return await session.get(Activity, activity_id)
+
+
+async def signup_by_id(session: AsyncSession, *, signup_id: int) -> ActivitySignup | None:
+    return await session.get(ActivitySignup, signup_id)

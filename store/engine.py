@@ -85,3 +85,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+# --- added by restructure-flows ---
+# The session type, for annotations in code that must not import sqlmodel (flows).
+Session = AsyncSession

@@ -11,7 +11,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    UniqueConstraint,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -475,4 +483,43 @@ class JobMember(SQLModel, table=True):
     order_id: int = Field(foreign_key="service_order.id", primary_key=True)
     volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True, index=True)
     lead: bool = False
+    created_at: datetime = _created()
+
+
+class PoisonUpdate(SQLModel, table=True):
+    """An inbound update we could not parse or handle, set aside so it blocks nobody.
+
+    Kept with its raw body and error for admins to look at (``/healthz`` counts
+    them); the update id is also recorded as processed so it never runs again.
+    """
+
+    platform: str = Field(max_length=16, primary_key=True)
+    update_id: int = Field(primary_key=True, sa_type=BigInteger)
+    raw: str = Field(max_length=20000)
+    error: str = Field(max_length=500)
+    created_at: datetime = _created()
+
+
+class WechatToken(SQLModel, table=True):
+    """The Official Account's access token, shared so instances don't invalidate each other's."""
+
+    app_id: str = Field(primary_key=True, max_length=64)
+    token: str = Field(max_length=1024)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+
+
+class WechatInbound(SQLModel, table=True):
+    """WeChat messages and events already accepted (MsgId, or sender + time), handled once."""
+
+    key: str = Field(primary_key=True, max_length=128)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True
+    )
+
+
+class WechatChoice(SQLModel, table=True):
+    """The numbered choices last offered to a WeChat person as text ("回复 1 …")."""
+
+    openid: str = Field(primary_key=True, max_length=64)
+    options: list[str] = _json(list)  # callback data, in the order the numbers were shown
     created_at: datetime = _created()

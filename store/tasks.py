@@ -17,7 +17,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -277,3 +277,54 @@ async def release(session: AsyncSession, worker_id: str) -> int:
         .returning(col(Task.id))
     )
     return len((await session.exec(stmt)).all())  # type: ignore[call-overload]
+
+
+# --- added by restructure-flows ---
+
+
+async def by_key(session: AsyncSession, *, key: str) -> Task | None:
+    return (await session.exec(select(Task).where(col(Task.key) == key))).first()
+
+
+async def take_over(
+    session: AsyncSession, *, key: str, holder: str | None, until: datetime | None, now: datetime
+) -> int:
+    """A process runs the task itself (a broadcast fan-out): RUNNING under ``holder`` until
+    ``until``, or DONE at once when ``holder`` is None; returns its id."""
+    await session.exec(  # type: ignore[call-overload]
+        update(Task)
+        .where(col(Task.key) == key)
+        .values(
+            status=TaskStatus.RUNNING if holder else TaskStatus.DONE,
+            leased_by=holder,
+            lease_until=until if holder else None,
+            done_at=None if holder else now,
+        )
+    )
+    return (await session.exec(select(Task.id).where(col(Task.key) == key))).one()  # type: ignore[return-value]
+
+
+async def update_held(session: AsyncSession, *, task_id: int, holder: str, **values: Any) -> bool:
+    """Change a task only while ``holder`` still holds it; False if it does not."""
+    stmt = update(Task).where(*_held(task_id, holder)).values(**values).returning(col(Task.id))
+    return (await session.exec(stmt)).first() is not None  # type: ignore[call-overload]
+
+
+async def prune(
+    session: AsyncSession, *, finished_before: datetime, failed_before: datetime
+) -> int:
+    """Delete done and cancelled tasks created before ``finished_before``, failed ones
+    before ``failed_before``; returns how many."""
+    finished = await session.exec(  # type: ignore[call-overload]
+        delete(Task).where(
+            col(Task.status).in_((TaskStatus.DONE, TaskStatus.CANCELLED)),
+            col(Task.created_at) < finished_before,
+        )
+    )
+    failed = await session.exec(  # type: ignore[call-overload]
+        delete(Task).where(
+            col(Task.status) == TaskStatus.FAILED,
+            col(Task.created_at) < failed_before,
+        )
+    )
+    return int(finished.rowcount or 0) + int(failed.rowcount or 0)

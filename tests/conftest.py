@@ -31,6 +31,7 @@ from bot.deps import Deps
 from bot.engine import Engine
 from bot.flows import build_registry
 from bot.notifier import MultiNotifier
+from bot.registry import Registry
 from bot.routing import Router, warm_up
 from store.engine import Database
 from tests.utils.db import migrate_and_seed, pg_admin, reset_pg
@@ -118,8 +119,18 @@ def notifier() -> RecordingNotifier:
 
 
 @pytest.fixture
+def routes() -> Registry:
+    """Every flow's commands, buttons and dialogs (the engine's), and their bus."""
+    return build_registry()
+
+
+@pytest.fixture
 async def deps(
-    request: pytest.FixtureRequest, db: Database, clock: FixedClock, notifier: RecordingNotifier
+    request: pytest.FixtureRequest,
+    db: Database,
+    clock: FixedClock,
+    notifier: RecordingNotifier,
+    routes: Registry,
 ) -> AsyncIterator[Deps]:
     """Core services on a real database, a recording notifier and a fixed clock.
 
@@ -133,7 +144,7 @@ async def deps(
         settings=make_settings(database_url=db.url, **marker_settings(request)),
         db=db,
         router=Router(catalog.team_specs(teams)),
-        registry=build_registry(),
+        bus=routes.bus,
         notifier=multi,
         clock=clock,
     )
@@ -143,8 +154,8 @@ async def deps(
 
 
 @pytest.fixture
-def engine(deps: Deps) -> Engine:
-    return Engine(deps)
+def engine(deps: Deps, routes: Registry) -> Engine:
+    return Engine(deps, routes)
 
 
 # The Telegram ring's fixtures, available to every test module.

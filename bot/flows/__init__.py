@@ -7,7 +7,7 @@ from bot.registry import Registry
 
 def build_registry() -> Registry:
     """Register every flow. Order matters for menus: commands appear as registered."""
-    import scheduler
+    from bot import schedule
     from bot.flows import (
         activities,
         activities_hours,
@@ -19,19 +19,25 @@ def build_registry() -> Registry:
         start,
         team_jobs,
         tracking,
+        unreachable,
         volunteer,
+        volunteer_review,
+        wechat,
     )
 
     reg = Registry()
     start.register(reg)
     ordering.register(reg)  # free text, /order, deep links → an order (issue 4)
     tracking.register(reg)  # /myorders, timelines, cancelling (issue 4)
-    volunteer.register(reg)  # /volunteer, /profile, /available, /busy, approvals (issue 5)
+    volunteer.register(reg)  # /volunteer, /profile, /available, /busy (issue 5)
+    volunteer_review.register(reg)  # admins approve or reject applications (issue 5)
     jobs.register(reg)  # offers, /jobs, /board, job lifecycle, relay, dispatch (issue 5)
     feedback.register(reg)  # ratings after a finished job (issue 6)
     reconfirm.register(reg)  # 能按时到 / 去不了 (issue 6)
-    scheduler.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
+    schedule.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
+    wechat.register(reg)  # /wechatqr: Official Account QR codes (issue 12)
+    unreachable.register(reg)  # admins hear of requesters no channel reaches (issue 12)
     activities.register(reg)  # activities, check-in, attendance (issue 18)
     activities_hours.register(reg)  # /hours, /addhours, the short-job question (issue 18)
     team_jobs.register(reg)  # 组队式服务: several volunteers on one job (issue 18)

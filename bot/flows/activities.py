@@ -8,11 +8,9 @@ import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot import activities as acts
 from bot import activities_hours as hours
-from bot import dialog, roles
+from bot import callbacks, dialog, roles
 from bot.callbacks import encode, int_arg
 from bot.context import Ctx
 from bot.errors import Expired, Forbidden
@@ -20,29 +18,29 @@ from bot.events import Kind
 from bot.people import volunteer_of
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, KeyButton, Outcome, Reply
+from bot.texts.choices import ACTIVITY_NEW_ASK, ACTIVITY_ROLE
 from bot.timeparse import parse_detailed
 from store import activities as store
 from store.models import (
     Activity,
-    ActivitySignup,
     ActivityStatus,
     SignupStatus,
-    Station,
-    Team,
     Volunteer,
 )
+from store.stations import stations_by_id
+from store.teams import teams as active_teams
 
 NEW_FLOW = "actnew"
 MESSAGE_FLOW = "actmsg"
 REPORT_FLOW = "actrep"
 LOCATION_FLOW = "actloc"
 # Dialog buttons of /newactivity.
-PICK_TEAM = "act_nt"  # act_nt:<team id | 0>
-PICK_STATION = "act_ns"  # act_ns:<station id | 0>
-ONLINE = "act_nonline"
-SKIP = "act_nskip"
-PUBLISH = "act_pub"
-REPORT_DONE = "act_repdone"
+PICK_TEAM = callbacks.ACTIVITY_NEW_TEAM  # act_nt:<team id | 0>
+PICK_STATION = callbacks.ACTIVITY_NEW_STATION  # act_ns:<station id | 0>
+ONLINE = callbacks.ACTIVITY_NEW_ONLINE
+SKIP = callbacks.ACTIVITY_NEW_SKIP
+PUBLISH = callbacks.ACTIVITY_PUBLISH
+REPORT_DONE = callbacks.ACTIVITY_REPORT_DONE
 TITLE_MAX, PLACE_MAX, DESC_MAX, SUMMARY_MAX, MESSAGE_MAX = 64, 200, 500, 1000, 1000
 SLOTS_MAX = 1000
 LIST_LIMIT = 10
@@ -70,13 +68,11 @@ async def signup_hint(ctx: Ctx) -> Result:
 
 
 async def _put(ctx: Ctx, flow: str, step: str, data: dict[str, Any]) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, flow, step, data)  # type: ignore[arg-type]
+    await dialog.save(ctx, flow, step, data)
 
 
 async def _clear(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
 
 
 def _in_step(ctx: Ctx, flow: str, step: str) -> dict[str, Any]:
@@ -96,20 +92,17 @@ async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
     await _put(ctx, NEW_FLOW, step, data)
     if step == "team":
         async with ctx.deps.db.session() as session:
-            teams = (
-                await session.exec(
-                    select(Team).where(col(Team.active).is_(True)).order_by(col(Team.sort_order))
-                )
-            ).all()
+            teams = await active_teams(session, active_only=True)
         buttons = [Button(tm.name, encode(PICK_TEAM, tm.id)) for tm in teams]
         buttons.append(Button(ctx.t("act.any_team"), encode(PICK_TEAM, 0)))
         return Reply(ctx.t("act.new.ask_team"), buttons=tuple((b,) for b in buttons))
     if step == "station":
         async with ctx.deps.db.session() as session:
             allowed = await roles.scope_ids(session, ctx)
-            stmt = select(Station).where(col(Station.active).is_(True)).order_by(col(Station.id))
             stations = [
-                s for s in (await session.exec(stmt)).all() if allowed is None or s.id in allowed
+                s
+                for _, s in sorted((await stations_by_id(session)).items())
+                if s.active and (allowed is None or s.id in allowed)
             ]
         buttons = [Button(s.name, encode(PICK_STATION, s.id)) for s in stations[:STATION_BUTTONS]]
         if allowed is None:
@@ -128,7 +121,7 @@ async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
         preview = Activity(**_activity_fields(draft))
         text = ctx.t("act.new.preview") + "\n" + await acts.describe(ctx.deps, preview, ctx.lang)
         return Reply(text, buttons=((Button(ctx.t("act.btn.publish"), encode(PUBLISH)),),))
-    return ctx.reply(f"act.new.ask_{step}")
+    return ctx.reply(ACTIVITY_NEW_ASK[step])
 
 
 def _draft(data: dict[str, Any]) -> acts.Draft:
@@ -302,7 +295,7 @@ async def link_activity(ctx: Ctx) -> Result:
 
 async def _load(ctx: Ctx, activity_id: int, *, refuse: bool = True) -> Activity | None:
     async with ctx.deps.db.session() as session:
-        activity = await session.get(Activity, activity_id)
+        activity = await store.activity_by_id(session, activity_id=activity_id)
     if activity is None and refuse:
         raise Expired()
     return activity
@@ -412,7 +405,7 @@ async def press_manage(ctx: Ctx) -> Result:
         mark = (
             "✅" if signup.attended else ("⏳" if signup.status == SignupStatus.WAITLISTED else "•")
         )
-        role = ctx.t(f"act.role.{signup.role}")
+        role = ctx.t(ACTIVITY_ROLE[signup.role])
         lines.append(f"{mark} {person.display_name} ({role})")
         if signup.status == SignupStatus.JOINED and not signup.attended:
             buttons.append(
@@ -438,7 +431,7 @@ async def press_manage(ctx: Ctx) -> Result:
 async def press_mark(ctx: Ctx) -> Result:
     signup_id = int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        signup = await session.get(ActivitySignup, signup_id)
+        signup = await store.signup_by_id(session, signup_id=signup_id)
     if signup is None:
         raise Expired()
     ctx.args = [str(signup.activity_id)]

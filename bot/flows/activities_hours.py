@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot import activities_hours as hours
 from bot import callbacks, dialog, roles
 from bot.callbacks import encode, int_arg
@@ -17,8 +15,10 @@ from bot.events import Kind
 from bot.people import volunteer_of
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
+from bot.texts.choices import HOURS_SOURCE
 from store import activities as store
 from store.models import HoursEntry, Volunteer
+from store.volunteers import volunteer_by_id, volunteers_named
 
 HOURS_FLOW = "hrsedit"
 
@@ -32,7 +32,7 @@ async def _volunteer(ctx: Ctx) -> Volunteer | None:
 
 def _entry_line(ctx: Ctx, e: HoursEntry, tz: Any) -> str:
     when = e.created_at.astimezone(tz).strftime("%m-%d %H:%M")
-    what = ctx.t(f"hours.source.{e.source}")
+    what = ctx.t(HOURS_SOURCE[e.source])
     return ctx.t(
         "hours.line", id=e.id, when=when, what=what, hours=hours.label(ctx.lang, e.minutes)
     )
@@ -50,7 +50,7 @@ async def my_hours(ctx: Ctx) -> Result:
     tz = ctx.deps.settings.tz
     async with ctx.deps.db.session() as session:
         entries = await store.entries_of(session, volunteer_id=volunteer.id)  # type: ignore[arg-type]
-        total = (await session.get(Volunteer, volunteer.id)).service_minutes  # type: ignore[union-attr]
+        total = (await volunteer_by_id(session, volunteer_id=volunteer.id)).service_minutes  # type: ignore[union-attr]
     lines = [ctx.t("hours.head", total=hours.label(ctx.lang, total))]
     buttons = []
     now = ctx.deps.now()
@@ -63,11 +63,11 @@ async def my_hours(ctx: Ctx) -> Result:
 
 async def _admin_volunteer(ctx: Ctx, who: str) -> Volunteer:
     async with ctx.deps.db.session() as session:
-        stmt = select(Volunteer)
-        stmt = stmt.where(
-            col(Volunteer.id) == int(who) if who.isdigit() else col(Volunteer.name) == who
-        )
-        found = list((await session.exec(stmt)).all())
+        if who.isdigit():
+            one = await volunteer_by_id(session, volunteer_id=int(who))
+            found = [one] if one is not None else []
+        else:
+            found = await volunteers_named(session, name=who, limit=2)
         if len(found) != 1:
             raise Refusal("hours.no_volunteer", who=who)
         await roles.require_scope(session, ctx, found[0].station_id)
@@ -84,7 +84,7 @@ async def _admin_hours(ctx: Ctx, args: list[str]) -> Result:
             return ctx.reply("hours.bad")
         entry_id = int(args[0][1:])
         async with ctx.deps.db.session() as session:
-            entry = await session.get(HoursEntry, entry_id)
+            entry = await store.entry_by_id(session, entry_id=entry_id)
         if entry is None:
             return ctx.reply("hours.no_entry")
         await _admin_volunteer(ctx, str(entry.volunteer_id))
@@ -122,7 +122,7 @@ async def add_hours(ctx: Ctx) -> Result:
     volunteer = await _admin_volunteer(ctx, args[0])
     entry = await hours.add_offline(
         ctx.deps,
-        volunteer.id,
+        volunteer.id,  # type: ignore[arg-type]
         minutes,
         " ".join(args[2:]),
         by=ctx.person,  # type: ignore[arg-type]
@@ -151,8 +151,7 @@ async def _self_correct(ctx: Ctx, entry_id: int, minutes: int, *, edit: bool = F
 
 async def press_hours_edit(ctx: Ctx) -> Result:
     entry_id = int_arg(ctx.args, 0)
-    async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, HOURS_FLOW, "minutes", {"entry_id": entry_id})  # type: ignore[arg-type]
+    await dialog.save(ctx, HOURS_FLOW, "minutes", {"entry_id": entry_id})
     return ctx.reply("hours.ask")
 
 
@@ -163,8 +162,7 @@ async def hours_input(ctx: Ctx) -> Result:
     if minutes is None:
         return ctx.reply("hours.bad")
     outcome = await _self_correct(ctx, int(state.data["entry_id"]), minutes)
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     return outcome
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot import audit, callbacks, notify, orders, roles
 from bot.context import Ctx
 from bot.flows import (
@@ -29,12 +27,13 @@ from bot.flows.admin_common import (
     local,
     number,
     person_name,
-    station_by_code,
 )
 from bot.registry import Audience, Handler, Registry, Result
 from bot.reply import Button, Reply
-from bot.texts import t
+from bot.texts import choices, t
 from store.models import AuditLog, Person, Role, Station
+from store.people import people_by_id
+from store.stations import station_by_code, station_by_id
 
 DEFAULT_AUDIT_ROWS = 10
 _DETAIL_CHARS = 160
@@ -48,7 +47,10 @@ async def menu(ctx: Ctx) -> Result:
     """The admin menu: every admin command with its form, and shortcuts for the common views."""
     scope = await _scope_label(ctx)
     buttons = tuple(
-        tuple(Button(ctx.t(f"admin.menu.btn.{v}"), callbacks.encode("amenu", v)) for v in pair)
+        tuple(
+            Button(ctx.t(choices.ADMIN_MENU_BUTTON[v]), callbacks.encode(callbacks.ADMIN_MENU, v))
+            for v in pair
+        )
         for pair in (("teams", "stations"), ("pending", "orders"), ("stats", "audit"))
     )
     return Reply(ctx.t("admin.menu", scope=scope), buttons=buttons)
@@ -64,7 +66,7 @@ async def _scope_label(ctx: Ctx) -> str:
     if scope is None:
         return ctx.t("admin.scope.super" if ctx.is_super_admin else "admin.scope.all")
     async with ctx.deps.db.session() as session:
-        station = await session.get(Station, scope)
+        station = await station_by_id(session, station_id=scope)
     return ctx.t("admin.scope.station", station=station.name if station else f"#{scope}")
 
 
@@ -78,7 +80,7 @@ async def grant(ctx: Ctx) -> Result:
     async with deps.db.session() as session:
         station: Station | None = None
         if len(a) == 2:
-            station = await station_by_code(session, a[1])
+            station = await station_by_code(session, code=a[1])
             if station is None:
                 return ctx.reply("admin.station.not_found", code=a[1])
         ref = ident(a[0])
@@ -171,15 +173,7 @@ async def show_audit(ctx: Ctx) -> Result:
     own_only = roles.scope_of(ctx) is not None
     async with ctx.deps.db.session() as session:
         rows = await audit.latest(session, n, actor_id=ctx.person.id if own_only else None)
-        actor_ids = {r.actor_id for r in rows if r.actor_id is not None}
-        people = (
-            {
-                p.id: p
-                for p in (await session.exec(select(Person).where(col(Person.id).in_(actor_ids))))
-            }
-            if actor_ids
-            else {}
-        )
+        people = await people_by_id(session, ids={r.actor_id for r in rows})
     if not rows:
         return ctx.reply("admin.audit.empty")
     lines = [_audit_line(ctx, r, people.get(r.actor_id)) for r in rows]  # type: ignore[arg-type]
@@ -253,7 +247,7 @@ VIEWS: dict[str, Handler] = {
 def register(reg: Registry) -> None:
     """Every admin command and button; commands appear in admins' menus in this order."""
     reg.command("admin", menu, audience=Audience.ADMIN, menu="menu.admin")
-    reg.button("amenu", open_view, admin=True)
+    reg.button(callbacks.ADMIN_MENU, open_view, admin=True)
     admin_teams.register(reg)
     admin_stations.register(reg)
     admin_volunteers.register(reg)

@@ -14,15 +14,19 @@ import dataclasses
 from bot import audit, broadcast, callbacks, roles
 from bot.context import Ctx
 from bot.errors import Expired
-from bot.flows.admin_common import args, rest_text, station_by_code, team_by_slug
+from bot.flows.admin_common import args, rest_text
 from bot.notify import notify
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
-from store.models import Broadcast, Person
+from bot.texts import choices
+from store.broadcasts import broadcast_by_id
+from store.models import Broadcast
+from store.people import person_by_id
+from store.stations import station_by_code
+from store.teams import team_by_slug
 
 MAX_TEXT = 1000  # characters of the message itself
 _ALL = ("all", "全部", "所有", "全体")
-GO_VERB, DROP_VERB = "abcgo", "abcdrop"
 
 
 async def draft(ctx: Ctx) -> Result:
@@ -38,9 +42,9 @@ async def draft(ctx: Ctx) -> Result:
         within = await roles.scope_ids(session, ctx)
         if target.lower() in _ALL:
             scope = broadcast.scope_key("all")
-        elif (team := await team_by_slug(session, target)) is not None:
+        elif (team := await team_by_slug(session, slug=target)) is not None:
             scope = broadcast.scope_key("team", team.slug)
-        elif (station := await station_by_code(session, target)) is not None:
+        elif (station := await station_by_code(session, code=target)) is not None:
             await roles.require_scope(session, ctx, station.id)
             scope = broadcast.scope_key("station", station.code)
         else:
@@ -57,8 +61,8 @@ async def draft(ctx: Ctx) -> Result:
         label = await broadcast.scope_label(session, scope, ctx.lang)
     buttons = (
         (
-            Button(ctx.t("admin.bc.go"), callbacks.encode(GO_VERB, row.id)),
-            Button(ctx.t("admin.bc.drop"), callbacks.encode(DROP_VERB, row.id)),
+            Button(ctx.t("admin.bc.go"), callbacks.encode(callbacks.BROADCAST_SEND, row.id)),
+            Button(ctx.t("admin.bc.drop"), callbacks.encode(callbacks.BROADCAST_DROP, row.id)),
         ),
     )
     return Reply(ctx.t("admin.bc.preview", scope=label, n=n, text=text), buttons=buttons)
@@ -67,7 +71,7 @@ async def draft(ctx: Ctx) -> Result:
 async def _own_draft(ctx: Ctx) -> Broadcast:
     broadcast_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        row = await session.get(Broadcast, broadcast_id)
+        row = await broadcast_by_id(session, broadcast_id=broadcast_id)
     if row is None or row.admin_id != ctx.person.id or row.finished_at is not None:
         raise Expired()
     return row
@@ -120,12 +124,12 @@ async def roll_call(ctx: Ctx) -> Result:
     broadcast_id = callbacks.int_arg(ctx.args, 0)
     value = {"y": broadcast.YES, "n": broadcast.NO}[callbacks.str_arg(ctx.args, 1, ("y", "n"))]
     async with ctx.deps.db.session() as session:
-        row = await session.get(Broadcast, broadcast_id)
+        row = await broadcast_by_id(session, broadcast_id=broadcast_id)
         if row is None or not await broadcast.is_recipient(session, broadcast_id, ctx.person.id):  # type: ignore[arg-type]
             raise Expired()
-        admin = await session.get(Person, row.admin_id)
+        admin = await person_by_id(session, person_id=row.admin_id)
     changed = await broadcast.answer(ctx.deps, broadcast_id, ctx.person.id, value)  # type: ignore[arg-type]
-    toast = ctx.t(f"admin.bc.answered.{value}")
+    toast = ctx.t(choices.BROADCAST_ANSWERED[value])
     if not changed:
         return Outcome(toast=toast)
     message = broadcast.volunteer_message(
@@ -136,7 +140,7 @@ async def roll_call(ctx: Ctx) -> Result:
 
 def register(reg: Registry) -> None:
     reg.command("broadcast", draft, audience=Audience.ADMIN, menu="menu.broadcast")
-    reg.button(GO_VERB, go, admin=True)
-    reg.button(DROP_VERB, drop, admin=True)
-    reg.button(broadcast.ROLL_VERB, roll_call)
+    reg.button(callbacks.BROADCAST_SEND, go, admin=True)
+    reg.button(callbacks.BROADCAST_DROP, drop, admin=True)
+    reg.button(callbacks.BROADCAST_ANSWER, roll_call)
     reg.task(broadcast.TASK_KIND, broadcast.resume)

@@ -6,16 +6,16 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot import orders, roles
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Refusal
 from bot.events import Kind
-from bot.texts import has
-from store.models import Order, Person, Station, Team, Volunteer
+from bot.texts import choices
+from store import volunteers as volunteers_store
+from store.engine import Session
+from store.models import Order, Person, Volunteer
+from store.volunteers import volunteer_by_id
 
 LIST_LIMIT = 30  # rows a list command shows; the rest is counted, not listed
 AMBIGUOUS_SHOWN = 10  # volunteer ids listed when a name is shared
@@ -67,8 +67,8 @@ def local(deps: Deps, dt: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
 
 def action_label(ctx: Ctx, action: str) -> str:
     """An audit action (``order.cancel``) in words, or as it is when there are none."""
-    key = f"admin.act.{action}"
-    return ctx.t(key) if has(key) else action
+    key = choices.AUDIT_ACTION.get(action)
+    return ctx.t(key) if key else action
 
 
 def person_name(person: Person | None) -> str:
@@ -97,17 +97,7 @@ def short(text: str | None, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def team_by_slug(session: AsyncSession, slug: str) -> Team | None:
-    stmt = select(Team).where(col(Team.slug) == ident(slug).lower())
-    return (await session.exec(stmt)).first()
-
-
-async def station_by_code(session: AsyncSession, code: str) -> Station | None:
-    stmt = select(Station).where(func.lower(col(Station.code)) == ident(code).lower())
-    return (await session.exec(stmt)).first()
-
-
-async def find_volunteer(session: AsyncSession, ref: str) -> Volunteer | None:
+async def find_volunteer(session: Session, ref: str) -> Volunteer | None:
     """A volunteer by number (``12``, ``#12``, ``V12``), ``@username`` or exact unique name.
 
     Raises a refusal listing the candidates when the name is shared, so the
@@ -117,23 +107,17 @@ async def find_volunteer(session: AsyncSession, ref: str) -> Volunteer | None:
     folded = ident(ref)
     volunteer_id = number(folded.lstrip("#").removeprefix("V").removeprefix("v"))
     if volunteer_id is not None:
-        return await session.get(Volunteer, volunteer_id)
+        return await volunteer_by_id(session, volunteer_id=volunteer_id)
     if folded.startswith("@") and len(folded) > 1:
-        stmt = (
-            select(Volunteer)
-            .join(Person, col(Person.id) == col(Volunteer.person_id))
-            .where(func.lower(col(Person.username)) == folded[1:].lower())
-        )
-        return (await session.exec(stmt)).first()
-    stmt = select(Volunteer).where(col(Volunteer.name) == ref).order_by(col(Volunteer.id))
-    matches = (await session.exec(stmt.limit(AMBIGUOUS_SHOWN + 1))).all()
+        return await volunteers_store.volunteer_by_username(session, username=folded[1:])
+    matches = await volunteers_store.volunteers_named(session, name=ref, limit=AMBIGUOUS_SHOWN + 1)
     if len(matches) > 1:
         ids = "、".join(f"#{v.id}" for v in matches[:AMBIGUOUS_SHOWN])
         raise Refusal("admin.vol.ambiguous", ref=ref, ids=ids)
     return matches[0] if matches else None
 
 
-async def order_in_scope(session: AsyncSession, ctx: Ctx, code: str) -> Order:
+async def order_in_scope(session: Session, ctx: Ctx, code: str) -> Order:
     """The order behind ``code``, or a refusal: unknown code, or outside the admin's stations."""
     order = await orders.by_code(session, ident(code))
     if order is None:
@@ -142,7 +126,7 @@ async def order_in_scope(session: AsyncSession, ctx: Ctx, code: str) -> Order:
     return order
 
 
-async def volunteer_in_scope(session: AsyncSession, ctx: Ctx, ref: str) -> Volunteer:
+async def volunteer_in_scope(session: Session, ctx: Ctx, ref: str) -> Volunteer:
     volunteer = await find_volunteer(session, ref)
     if volunteer is None:
         raise Refusal("admin.vol.not_found", ref=ref)

@@ -15,10 +15,6 @@ import html
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot import audit, callbacks, orders, roles, team_jobs
 from bot.context import Ctx
 from bot.errors import Expired
@@ -31,8 +27,6 @@ from bot.flows.admin_common import (
     person_name,
     rest_text,
     short,
-    station_by_code,
-    team_by_slug,
     volunteer_in_scope,
 )
 from bot.flows.admin_teams import change_keywords
@@ -41,15 +35,17 @@ from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
 from bot.routing import suggest_keywords
 from bot.routing.keywords import KeywordError, parse_keyword
-from bot.texts import Safe, t
+from bot.texts import Safe, choices, t
+from store import audit as audit_store
 from store import tasks
+from store.engine import Session
+from store.feedback import feedback_of_order
 from store.models import (
     AuditLog,
     Feedback,
     Offer,
     OfferStatus,
     Order,
-    OrderMessage,
     OrderStatus,
     Person,
     Station,
@@ -57,9 +53,15 @@ from store.models import (
     Volunteer,
     VolunteerStatus,
 )
+from store.offers import offers_of_order
+from store.orders import move_to_team, orders_page
+from store.people import people_by_id, person_by_id
+from store.relay import relayed_count
+from store.stations import station_by_code, station_by_id
+from store.teams import team_by_id, team_by_slug, teams_by_id
+from store.volunteers import volunteer_by_id, volunteer_names
 
 MAX_REASON = 300
-LEARN_VERB, LEARN_CLOSE_VERB = "arkw", "arkno"
 CANCELLABLE = (*OrderStatus.OPEN, *OrderStatus.ACTIVE)
 REROUTABLE = OrderStatus.OPEN  # once a volunteer holds it, the team is settled
 # Who /assign may give an order to (dispatch.assign's rule: paused volunteers may be asked).
@@ -89,7 +91,10 @@ def _status_word(ctx: Ctx, word: str) -> tuple[str, ...] | None:
     if w in _GROUPS:
         return _GROUPS[w]
     for status in _ALL_STATUSES:
-        if w == status or word in (t("zh", f"status.{status}"), ctx.t(f"status.{status}")):
+        if w == status or word in (
+            t("zh", choices.ORDER_STATUS[status]),
+            ctx.t(choices.ORDER_STATUS[status]),
+        ):
             return (status,)
     return None
 
@@ -97,39 +102,33 @@ def _status_word(ctx: Ctx, word: str) -> tuple[str, ...] | None:
 async def list_orders(ctx: Ctx) -> Result:
     """``/orders [状态|服务队|站点 …]``: newest orders matching every filter given."""
     a = args(ctx)
-    stmt = select(Order)
     statuses: tuple[str, ...] = _UNFINISHED
+    team_id: int | None = None
+    subtree: set[int] | None = None
     titles: list[str] = []
     async with ctx.deps.db.session() as session:
         for word in a:
             if (found := _status_word(ctx, word)) is not None:
                 statuses = found
                 titles.append(word)
-            elif (team := await team_by_slug(session, word)) is not None:
-                stmt = stmt.where(col(Order.team_id) == team.id)
+            elif (team := await team_by_slug(session, slug=word)) is not None:
+                team_id = team.id
                 titles.append(team.name)
-            elif (station := await station_by_code(session, word)) is not None:
+            elif (station := await station_by_code(session, code=word)) is not None:
                 await roles.require_scope(session, ctx, station.id)
                 subtree = await roles.subtree_ids(session, station.id)  # type: ignore[arg-type]
-                stmt = stmt.where(col(Order.station_id).in_(subtree))
                 titles.append(station.name)
             else:
                 return ctx.reply("admin.orders.unknown_filter", value=word)
-        stmt = stmt.where(col(Order.status).in_(statuses))
-        within = await roles.scope_ids(session, ctx)
-        if within is not None:
-            stmt = stmt.where(col(Order.station_id).in_(within or {-1}))
-        total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
-        rows = list(
-            (
-                await session.exec(
-                    stmt.order_by(col(Order.created_at).desc(), col(Order.id).desc()).limit(
-                        LIST_LIMIT
-                    )
-                )
-            ).all()
+        total, rows = await orders_page(
+            session,
+            statuses=statuses,
+            team_id=team_id,
+            station_ids=subtree,
+            within=await roles.scope_ids(session, ctx),
+            limit=LIST_LIMIT,
         )
-        teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
+        teams = await teams_by_id(session)
         stations = await roles.stations_by_id(session)
     title = " · ".join(titles) or ctx.t("admin.orders.unfinished")
     if not rows:
@@ -172,47 +171,49 @@ async def order_detail(ctx: Ctx) -> Result:
     return Reply(text, buttons=team_jobs.size_buttons(ctx.lang, order))  # 需要人数 (issue 18)
 
 
-async def timeline_text(ctx: Ctx, session: AsyncSession, order: Order) -> str:
-    """Header (contacts included: this is for admins) and every dated event, oldest first."""
-    deps, lang = ctx.deps, ctx.lang
-    requester = await session.get(Person, order.requester_id)
-    team = await session.get(Team, order.team_id) if order.team_id else None
-    station = await session.get(Station, order.station_id) if order.station_id else None
-    volunteer = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
-    offers = list(
-        (
-            await session.exec(
-                select(Offer).where(col(Offer.order_id) == order.id).order_by(col(Offer.created_at))
-            )
-        ).all()
-    )
-    names = await _volunteer_names(
-        session,
-        {o.volunteer_id for o in offers} | ({order.volunteer_id} if order.volunteer_id else set()),
-    )
-    feedback = (
-        await session.exec(select(Feedback).where(col(Feedback.order_id) == order.id))
-    ).first()
-    relayed = (
-        await session.exec(
-            select(func.count())
-            .select_from(OrderMessage)
-            .where(col(OrderMessage.order_id) == order.id)
-        )
-    ).one()
+@dataclasses.dataclass
+class _History:
+    """Everything the admin timeline shows about one order, read in one go."""
+
+    requester: Person | None
+    team: Team | None
+    station: Station | None
+    volunteer: Volunteer | None
+    offers: list[Offer]
+    names: dict[int, str]  # volunteer id → name
+    feedback: Feedback | None
+    relayed: int
+    actions: list[AuditLog]
+    people: dict[int, Person]  # who acted on it
+
+
+async def _history(session: Session, order: Order) -> _History:
+    offers = await offers_of_order(session, order_id=order.id)  # type: ignore[arg-type]
+    held = {order.volunteer_id} if order.volunteer_id else set()
     actions = await audit.latest(session, 50, target_type="order", target_id=order.id)
     actors = {a.actor_id for a in actions if a.actor_id} | {order.cancelled_by or 0}
-    people = {
-        p.id: p
-        for p in (
-            await session.exec(select(Person).where(col(Person.id).in_(actors or {-1})))
-        ).all()
-    }
+    return _History(
+        requester=await person_by_id(session, person_id=order.requester_id),
+        team=await team_by_id(session, team_id=order.team_id),
+        station=await station_by_id(session, station_id=order.station_id),
+        volunteer=await volunteer_by_id(session, volunteer_id=order.volunteer_id)
+        if order.volunteer_id
+        else None,
+        offers=offers,
+        names=await volunteer_names(session, ids={o.volunteer_id for o in offers} | held),
+        feedback=await feedback_of_order(session, order_id=order.id),
+        relayed=await relayed_count(session, order_id=order.id),  # type: ignore[arg-type]
+        actions=actions,
+        people=await people_by_id(session, ids=actors),
+    )
 
+
+def _events(ctx: Ctx, order: Order, h: _History) -> list[tuple[datetime, int, str]]:
+    """Every dated event of the order as (when, rank, text); ``rank`` orders equal instants."""
+    deps = ctx.deps
     events: list[tuple[datetime, int, str]] = []
 
     def add(when: datetime | None, key: str, rank: int = 0, **kw: Any) -> None:
-        """One event; ``rank`` orders events stamped at the same instant."""
         if when is not None:
             events.append((when, rank, ctx.t(key, **kw)))
 
@@ -220,16 +221,17 @@ async def timeline_text(ctx: Ctx, session: AsyncSession, order: Order) -> str:
         order.created_at,
         "admin.tl.created",
         0,
-        who=person_name(requester),
-        source=ctx.t(f"admin.source.{order.source}") if order.source in _SOURCES else order.source,
+        who=person_name(h.requester),
+        source=ctx.t(choices.ORDER_SOURCE[order.source])
+        if order.source in _SOURCES
+        else order.source,
     )
-    for offer in offers:
-        who = names.get(offer.volunteer_id, f"#{offer.volunteer_id}")
+    for offer in h.offers:
+        who = h.names.get(offer.volunteer_id, f"#{offer.volunteer_id}")
         add(offer.created_at, "admin.tl.offer", 1, who=who, wave=offer.wave)
         if offer.responded_at and offer.status in _OFFER_ENDS:
-            add(offer.responded_at, f"admin.tl.offer_{offer.status}", 2, who=who)
-    vname = names.get(order.volunteer_id or 0, "—")
-    add(order.claimed_at, "admin.tl.claimed", 3, who=vname)
+            add(offer.responded_at, choices.OFFER_END[offer.status], 2, who=who)
+    add(order.claimed_at, "admin.tl.claimed", 3, who=h.names.get(order.volunteer_id or 0, "—"))
     add(
         order.scheduled_at,
         "admin.tl.scheduled",
@@ -250,52 +252,59 @@ async def timeline_text(ctx: Ctx, session: AsyncSession, order: Order) -> str:
             "admin.tl.confirmed" if order.resolved is not False else "admin.tl.unresolved",
             7,
         )
-    if feedback is not None:
+    if h.feedback is not None:
         add(
-            order.rated_at or feedback.created_at,
+            order.rated_at or h.feedback.created_at,
             "admin.tl.rated",
             8,
-            rating=feedback.rating,
-            comment=short(feedback.comment, 80) or "—",
+            rating=h.feedback.rating,
+            comment=short(h.feedback.comment, 80) or "—",
         )
     add(order.expired_at, "admin.tl.expired", 9)
     add(
         order.cancelled_at,
         "admin.tl.cancelled",
         9,
-        who=person_name(people.get(order.cancelled_by)) if order.cancelled_by else "—",
+        who=person_name(h.people.get(order.cancelled_by)) if order.cancelled_by else "—",
         reason=order.cancel_reason or "—",
     )
-    for row in actions:
+    for row in h.actions:
         add(
             row.created_at,
             "admin.tl.admin",
             10,
-            who=person_name(people.get(row.actor_id)),  # type: ignore[arg-type]
+            who=person_name(h.people.get(row.actor_id)),  # type: ignore[arg-type]
             action=action_label(ctx, row.action),
             detail=_audit_detail(row),
         )
     events.sort(key=lambda e: (e[0], e[1]))
+    return events
+
+
+async def timeline_text(ctx: Ctx, session: Session, order: Order) -> str:
+    """Header (contacts included: this is for admins) and every dated event, oldest first."""
+    h = await _history(session, order)
     timeline = "\n".join(
-        ctx.t("admin.tl.line", at=local(deps, at), text=Safe(text)) for at, _, text in events
+        ctx.t("admin.tl.line", at=local(ctx.deps, at), text=Safe(text))
+        for at, _, text in _events(ctx, order, h)
     )
     when = order.time_text or (
-        ctx.t(f"admin.time.{order.time_pref}") if order.time_pref in _TIME_PREFS else "—"
+        ctx.t(choices.TIME_PREF_ADMIN[order.time_pref]) if order.time_pref in _TIME_PREFS else "—"
     )
     return ctx.t(
         "admin.order.detail",
         code=order.code,
-        status=orders.status_label(lang, order.status),
-        team=team.name if team else ctx.t("order.no_team"),
+        status=orders.status_label(ctx.lang, order.status),
+        team=h.team.name if h.team else ctx.t("order.no_team"),
         score=f"{order.route_score:.2f}" if order.route_score is not None else "—",
-        station=station.name if station else "—",
+        station=h.station.name if h.station else "—",
         text=order.text,
-        contact=order.contact_name or person_name(requester),
+        contact=order.contact_name or person_name(h.requester),
         phone=order.contact_phone or "—",
         address=order.address or "—",
         when=when,
-        volunteer=f"{volunteer.name} (#{volunteer.id})" if volunteer else "—",
-        relayed=relayed,
+        volunteer=f"{h.volunteer.name} (#{h.volunteer.id})" if h.volunteer else "—",
+        relayed=h.relayed,
         photos=len(order.photos),
         timeline=Safe(timeline),
     )
@@ -312,13 +321,6 @@ def _audit_detail(row: AuditLog) -> str:
         f"{k}={v}" for k, v in after.items() if k in ("team", "volunteer", "volunteer_id", "reason")
     ]
     return "; ".join(str(p) for p in parts)[:120] or "—"
-
-
-async def _volunteer_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    stmt = select(Volunteer.id, Volunteer.name).where(col(Volunteer.id).in_(ids))
-    return {vid: name for vid, name in (await session.exec(stmt)).all() if vid is not None}
 
 
 # ---------------------------------------------------------------- /assign
@@ -340,7 +342,7 @@ async def assign(ctx: Ctx) -> Result:
         return ctx.reply(
             "admin.assign.not_working",
             name=volunteer.name,
-            status=ctx.t(f"admin.vstatus.{volunteer.status}"),
+            status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[volunteer.status]),
         )
     if order.status not in OrderStatus.OPEN:
         return ctx.reply(
@@ -370,23 +372,22 @@ async def reroute(ctx: Ctx) -> Result:
     now = ctx.deps.now()
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
-        team = await team_by_slug(session, a[1])
+        team = await team_by_slug(session, slug=a[1])
         if team is None:
             return ctx.reply("admin.team.not_found", slug=a[1])
         if not team.active:
             return ctx.reply("admin.reroute.retired", team=team.name, slug=team.slug)
         if order.team_id == team.id:
             return ctx.reply("admin.reroute.same", code=order.code, team=team.name)
-        old_team = await session.get(Team, order.team_id) if order.team_id else None
-        moved = (
-            await session.exec(  # type: ignore[call-overload]
-                update(Order)
-                .where(col(Order.id) == order.id, col(Order.status).in_(REROUTABLE))
-                .values(team_id=team.id, updated_at=now)
-                .returning(col(Order.id))
-            )
-        ).first()
-        if moved is None:
+        old_team = await team_by_id(session, team_id=order.team_id)
+        moved = await move_to_team(
+            session,
+            order_id=order.id,  # type: ignore[arg-type]
+            team_id=team.id,  # type: ignore[arg-type]
+            expect=REROUTABLE,
+            now=now,
+        )
+        if not moved:
             return ctx.reply(
                 "admin.reroute.held",
                 code=order.code,
@@ -437,7 +438,7 @@ def _learn_reply(ctx: Ctx, audit_id: int, team: Team, terms: list[str]) -> Reply
         tuple(
             Button(
                 html.unescape(ctx.t("admin.learn.add", term=w)),
-                callbacks.encode(LEARN_VERB, audit_id, i),
+                callbacks.encode(callbacks.ADMIN_LEARN_KEYWORD, audit_id, i),
             )
             for i, w in left[j : j + 3]
         )
@@ -445,11 +446,21 @@ def _learn_reply(ctx: Ctx, audit_id: int, team: Team, terms: list[str]) -> Reply
     ]
     if len(left) > 1:
         buttons.append(
-            (Button(ctx.t("admin.learn.all"), callbacks.encode(LEARN_VERB, audit_id, "all")),)
+            (
+                Button(
+                    ctx.t("admin.learn.all"),
+                    callbacks.encode(callbacks.ADMIN_LEARN_KEYWORD, audit_id, "all"),
+                ),
+            )
         )
     if left:
         buttons.append(
-            (Button(ctx.t("admin.learn.close"), callbacks.encode(LEARN_CLOSE_VERB, audit_id)),)
+            (
+                Button(
+                    ctx.t("admin.learn.close"),
+                    callbacks.encode(callbacks.ADMIN_LEARN_CLOSE, audit_id),
+                ),
+            )
         )
     return Reply(text, buttons=tuple(buttons))
 
@@ -458,10 +469,10 @@ async def _reroute_row(ctx: Ctx) -> tuple[AuditLog, Team]:
     roles.require_unscoped(ctx)
     audit_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        row = await session.get(AuditLog, audit_id)
+        row = await audit_store.audit_by_id(session, audit_id=audit_id)
         if row is None or row.action != "order.reroute" or not row.after:
             raise Expired()
-        team = await session.get(Team, row.after.get("team_id"))
+        team = await team_by_id(session, team_id=row.after.get("team_id"))
     if team is None or not isinstance(row.after.get("suggest"), list):
         raise Expired()
     return row, team
@@ -484,7 +495,7 @@ async def learn(ctx: Ctx) -> Result:
         raise Expired()
     result = await change_keywords(ctx, team.slug, add=chosen, source={"from_order": row.target_id})
     async with ctx.deps.db.session() as session:
-        fresh = await session.get(Team, team.id)
+        fresh = await team_by_id(session, team_id=team.id)
     assert fresh is not None
     toast = html.unescape(result.text.split("\n", 1)[0])[:200]
     return Outcome(
@@ -511,7 +522,7 @@ async def cancel_order(ctx: Ctx) -> Result:
     deps, now = ctx.deps, ctx.deps.now()
     async with deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
-        requester = await session.get(Person, order.requester_id)
+        requester = await person_by_id(session, person_id=order.requester_id)
         before = order.status
         won = await orders.transition(
             session,
@@ -549,5 +560,5 @@ def register(reg: Registry) -> None:
     reg.command("assign", assign, audience=Audience.ADMIN, menu="menu.assign")
     reg.command("reroute", reroute, audience=Audience.ADMIN, menu="menu.reroute")
     reg.command("cancelorder", cancel_order, audience=Audience.ADMIN, menu="menu.cancelorder")
-    reg.button(LEARN_VERB, learn, admin=True)
-    reg.button(LEARN_CLOSE_VERB, learn_close, admin=True)
+    reg.button(callbacks.ADMIN_LEARN_KEYWORD, learn, admin=True)
+    reg.button(callbacks.ADMIN_LEARN_CLOSE, learn_close, admin=True)

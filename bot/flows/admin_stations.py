@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from bot import audit, roles
 from bot.context import Ctx
-from bot.flows.admin_common import args, station_by_code
+from bot.flows.admin_common import args
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
-from store.models import Station, StationLevel, Volunteer, VolunteerStatus
+from bot.texts import choices
+from store import stations as stations_store
+from store.models import Station, StationLevel, VolunteerStatus
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")  # deep-link safe: /start station-<code>
 MAX_NAME = 64
@@ -55,15 +54,7 @@ async def tree(ctx: Ctx) -> Result:
     """The service network (a station admin's own subtree), with active volunteers per station."""
     async with ctx.deps.db.session() as session:
         stations = await roles.stations_by_id(session)
-        counts = dict(
-            (
-                await session.exec(
-                    select(Volunteer.station_id, func.count())
-                    .where(col(Volunteer.status) == VolunteerStatus.ACTIVE)
-                    .group_by(col(Volunteer.station_id))
-                )
-            ).all()
-        )
+        counts = await stations_store.volunteer_counts(session, status=VolunteerStatus.ACTIVE)
     scope = roles.scope_of(ctx)
     if scope is not None:
         roots = [scope]
@@ -78,7 +69,7 @@ async def tree(ctx: Ctx) -> Result:
             indent="　" * depth,
             name=s.name,
             code=s.code,
-            level=ctx.t(f"admin.level.{s.level}"),
+            level=ctx.t(choices.STATION_LEVEL[s.level]),
             volunteers=counts.get(s.id, 0),
         )
         for depth, s in rows
@@ -98,7 +89,7 @@ async def add_station(ctx: Ctx) -> Result:
         parent: Station | None = None
         name_parts = a[1:]
         if len(a) >= 3:
-            parent = await station_by_code(session, a[-1])
+            parent = await stations_store.station_by_code(session, code=a[-1])
             if parent is None:
                 return ctx.reply("admin.station.not_found", code=a[-1])
             name_parts = a[1:-1]
@@ -112,13 +103,14 @@ async def add_station(ctx: Ctx) -> Result:
         level = CHILD_LEVEL.get(parent.level if parent else None)
         if level is None:
             return ctx.reply("admin.addstation.too_deep", parent=parent.name if parent else "")
-        if await station_by_code(session, code) is not None:
+        if await stations_store.station_by_code(session, code=code) is not None:
             return ctx.reply("admin.addstation.exists", code=code)
-        station = Station(
-            code=code, name=name, level=level, parent_id=parent.id if parent else None
+        await stations_store.add_station(
+            session,
+            station=Station(
+                code=code, name=name, level=level, parent_id=parent.id if parent else None
+            ),
         )
-        session.add(station)
-        await session.flush()
         await audit.record(
             session,
             actor_id=ctx.person.id,
@@ -131,7 +123,7 @@ async def add_station(ctx: Ctx) -> Result:
         "admin.addstation.done",
         name=name,
         code=code,
-        level=ctx.t(f"admin.level.{level}"),
+        level=ctx.t(choices.STATION_LEVEL[level]),
         parent=parent.name if parent else "—",
     )
 

@@ -7,9 +7,7 @@ admins get the same file without those columns (see ``bot.exports``).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlmodel import select
+from datetime import date, timedelta
 
 from bot import audit, exports, roles
 from bot.context import Ctx
@@ -19,13 +17,18 @@ from bot.flows.admin_stations import ordered_tree
 from bot.registry import Audience, Registry, Result
 from bot.reply import Document, Reply
 from bot.stats import Figures, Month, month_stats
-from store.models import Team
+from bot.texts import choices, date_text
+from store.teams import teams_by_id
 
 
 def _month(ctx: Ctx, a: list[str]) -> Month | None:
     if not a:
         return Month.containing(ctx.deps.now(), ctx.deps.settings.tz)
     return Month.parse(a[0]) if len(a) == 1 else None
+
+
+def _month_text(ctx: Ctx, month: Month) -> str:
+    return date_text(ctx.lang, "date.month", date(month.year, month.month, 1))
 
 
 def duration(ctx: Ctx, value: timedelta | None) -> str:
@@ -64,12 +67,12 @@ async def stats(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         within = await roles.scope_ids(session, ctx)
         report = await month_stats(session, month, tz, within)
-        teams = {tm.id: tm for tm in (await session.exec(select(Team))).all()}
+        teams = await teams_by_id(session)
         stations = await roles.stations_by_id(session)
     total = report.total
     rate = report.unclaimed_rate
     lines = [
-        ctx.t("admin.stats.head", year=month.year, month=month.month),
+        ctx.t("admin.stats.head", month=_month_text(ctx, month)),
         ctx.t(
             "admin.stats.total",
             sessions=total.sessions,
@@ -95,7 +98,7 @@ async def stats(ctx: Ctx) -> Result:
             report.by_team, key=lambda k: (teams[k].sort_order if k in teams else 1 << 30, k or 0)
         )
         for team_id in ordered:
-            team = teams.get(team_id)
+            team = teams.get(team_id) if team_id is not None else None
             name = team.name if team else ctx.t("order.no_team")
             lines.append(_row(ctx, name, report.by_team[team_id]))
     if report.by_station:
@@ -109,7 +112,7 @@ async def stats(ctx: Ctx) -> Result:
     if total.sessions == 0:
         this_month = month == Month.containing(ctx.deps.now(), tz)
         key = "admin.stats.none" if this_month else "admin.stats.none_in"
-        lines.append(ctx.t(key, year=month.year, month=month.month))
+        lines.append(ctx.t(key, month=_month_text(ctx, month)))
     lines += await activity_stats(ctx, *month.bounds(tz), within)  # issue 18: 场次 · 人次 · 惠及
     return Reply("\n".join(lines))
 
@@ -139,7 +142,7 @@ async def export(ctx: Ctx) -> Result:
         )
     caption_key = "admin.export.caption" if private else "admin.export.caption_redacted"
     caption = ctx.t(
-        caption_key, what=ctx.t(f"admin.export.kind.{kind}"), month=month.label, n=table.rows
+        caption_key, what=ctx.t(choices.EXPORT_KIND[kind]), month=month.label, n=table.rows
     )
     filename = f"jiangxin-{kind}-{month.label}.csv"
     return Reply(caption, document=Document(filename, table.content, caption))

@@ -11,26 +11,22 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from bot import audit, catalog, roles
 from bot.context import Ctx
-from bot.flows.admin_common import args, rest_text, team_by_slug
+from bot.flows.admin_common import args, rest_text
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
 from bot.routing import KeywordError, TeamSpec, edit_keywords
 from bot.routing.keywords import WEIGHT_MARK, format_keyword, parse_keyword
-from bot.texts import Safe, esc
+from bot.texts import Safe, choices, esc
+from store import teams as teams_store
 from store.models import (
-    Order,
     OrderStatus,
     Team,
-    Volunteer,
     VolunteerStatus,
-    VolunteerTeam,
     utcnow,
 )
+from store.orders import count_team_orders
 
 MAX_NAME = 64
 MAX_NAME_EN = 128
@@ -55,21 +51,11 @@ def team_label(ctx: Ctx, team: Team) -> str:
     return team.name_en if ctx.lang == "en" and team.name_en else team.name
 
 
-async def _volunteer_counts(session: Any, status: str) -> dict[int, int]:
-    stmt = (
-        select(VolunteerTeam.team_id, func.count())
-        .join(Volunteer, col(Volunteer.id) == col(VolunteerTeam.volunteer_id))
-        .where(col(Volunteer.status) == status)
-        .group_by(col(VolunteerTeam.team_id))
-    )
-    return {team_id: n for team_id, n in (await session.exec(stmt)).all()}
-
-
 async def list_teams(ctx: Ctx) -> Result:
     """Every team with its slug, active volunteers and keyword count."""
     async with ctx.deps.db.session() as session:
-        teams = await catalog.list_teams(session)
-        active = await _volunteer_counts(session, VolunteerStatus.ACTIVE)
+        teams = await teams_store.teams(session)
+        active = await teams_store.volunteer_counts(session, status=VolunteerStatus.ACTIVE)
     lines = [
         ctx.t(
             "admin.teams.line" if team.active else "admin.teams.line_retired",
@@ -90,30 +76,22 @@ async def show_team(ctx: Ctx) -> Result:
         return ctx.reply("admin.team.usage")
     now = ctx.deps.now()
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, a[0])
+        team = await teams_store.team_by_slug(session, slug=a[0])
         if team is None:
             return ctx.reply("admin.team.not_found", slug=a[0])
-        active = (await _volunteer_counts(session, VolunteerStatus.ACTIVE)).get(team.id, 0)  # type: ignore[arg-type]
-        pending = (await _volunteer_counts(session, VolunteerStatus.PENDING)).get(team.id, 0)  # type: ignore[arg-type]
-        open_orders = (
-            await session.exec(
-                select(func.count())
-                .select_from(Order)
-                .where(
-                    col(Order.team_id) == team.id,
-                    col(Order.status).in_(OrderStatus.OPEN + OrderStatus.ACTIVE),
-                )
-            )
-        ).one()
-        recent = (
-            await session.exec(
-                select(func.count())
-                .select_from(Order)
-                .where(
-                    col(Order.team_id) == team.id, col(Order.created_at) >= now - timedelta(days=30)
-                )
-            )
-        ).one()
+        team_id: int = team.id  # type: ignore[assignment]
+        active = await teams_store.volunteer_counts(session, status=VolunteerStatus.ACTIVE)
+        pending = await teams_store.volunteer_counts(session, status=VolunteerStatus.PENDING)
+        open_orders = await count_team_orders(
+            session,
+            team_id=team_id,
+            statuses=OrderStatus.OPEN + OrderStatus.ACTIVE,
+        )
+        recent = await count_team_orders(
+            session,
+            team_id=team_id,
+            since=now - timedelta(days=30),
+        )
     return Reply(
         ctx.t(
             "admin.team.detail",
@@ -122,8 +100,8 @@ async def show_team(ctx: Ctx) -> Result:
             slug=team.slug,
             state=ctx.t("admin.team.active" if team.active else "admin.team.retired"),
             description=team.description or "—",
-            active=active,
-            pending=pending,
+            active=active.get(team_id, 0),
+            pending=pending.get(team_id, 0),
             open=open_orders,
             recent=recent,
             keywords=Safe(_keyword_list(team.keywords[:TEAM_KEYWORDS_SHOWN])),
@@ -167,12 +145,13 @@ async def add_team(ctx: Ctx) -> Result:
             "admin.team.too_long", field=ctx.t("admin.field.description"), most=MAX_DESCRIPTION
         )
     async with ctx.deps.db.session() as session:
-        if await team_by_slug(session, slug) is not None:
+        if await teams_store.team_by_slug(session, slug=slug) is not None:
             return ctx.reply("admin.addteam.exists", slug=slug)
-        last = (await session.exec(select(func.max(Team.sort_order)))).one()
-        team = Team(slug=slug, name=name, description=description, sort_order=(last or 0) + 1)
-        session.add(team)
-        await session.flush()
+        last = await teams_store.last_sort_order(session)
+        await teams_store.add_team(
+            session,
+            team=Team(slug=slug, name=name, description=description, sort_order=(last or 0) + 1),
+        )
         await audit.record(
             session,
             actor_id=ctx.person.id,
@@ -218,9 +197,11 @@ async def edit_team(ctx: Ctx) -> Result:
         value = "" if raw in ("-", "—") else raw  # "-" clears the English name or description
         most = {"name": MAX_NAME, "name_en": MAX_NAME_EN, "description": MAX_DESCRIPTION}[attr]
         if len(value) > most:
-            return ctx.reply("admin.team.too_long", field=ctx.t(f"admin.field.{attr}"), most=most)
+            return ctx.reply(
+                "admin.team.too_long", field=ctx.t(choices.TEAM_FIELD[attr]), most=most
+            )
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, a[0])
+        team = await teams_store.team_by_slug(session, slug=a[0])
         if team is None:
             return ctx.reply("admin.team.not_found", slug=a[0])
         before = getattr(team, attr)
@@ -243,7 +224,7 @@ async def edit_team(ctx: Ctx) -> Result:
         ctx.t("admin.team.active" if value else "admin.team.retired") if attr == "active" else value
     )
     return ctx.reply(
-        "admin.editteam.done", slug=team.slug, field=ctx.t(f"admin.field.{attr}"), value=shown
+        "admin.editteam.done", slug=team.slug, field=ctx.t(choices.TEAM_FIELD[attr]), value=shown
     )
 
 
@@ -254,7 +235,7 @@ async def keywords(ctx: Ctx) -> Result:
         return ctx.reply("admin.kw.usage")
     if len(a) == 1:
         async with ctx.deps.db.session() as session:
-            team = await team_by_slug(session, a[0])
+            team = await teams_store.team_by_slug(session, slug=a[0])
         if team is None:
             return ctx.reply("admin.team.not_found", slug=a[0])
         return Reply(
@@ -290,7 +271,7 @@ async def change_keywords(
     given (``焊接^2`` re-weights; a bare ``焊接`` must not reset ``焊接^1.2``).
     """
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, slug)
+        team = await teams_store.team_by_slug(session, slug=slug)
         if team is None:
             return ctx.reply("admin.team.not_found", slug=slug)
         before = list(team.keywords)
@@ -303,7 +284,7 @@ async def change_keywords(
                 remove=remove,
             )
         except KeywordError as exc:
-            return ctx.reply(f"admin.kw.err.{exc.reason}", term=exc.term)
+            return ctx.reply(choices.KEYWORD_ERROR[exc.reason], term=exc.term)
         after = list(edited.keywords)
         added = [raw for raw, term, _ in parsed if term not in current]
         reweighted = [

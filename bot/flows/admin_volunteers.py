@@ -13,9 +13,6 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from bot import callbacks, roles
 from bot import volunteers as vol
 from bot.context import Ctx
@@ -27,17 +24,18 @@ from bot.flows.admin_common import (
     fitting,
     rest_text,
     short,
-    station_by_code,
-    team_by_slug,
     volunteer_in_scope,
 )
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
-from store.models import Station, Team, Volunteer, VolunteerStatus, VolunteerTeam
+from bot.texts import choices
+from store.models import Station, Volunteer, VolunteerStatus
+from store.stations import station_by_code
+from store.teams import team_by_slug, team_names_by_volunteer
+from store.volunteers import volunteer_by_id, volunteers_page
 
 MAX_REASON = 200
 MAX_PENDING_BUTTONS = 10
-APPROVE_VERB, REJECT_VERB = "avok", "avno"
 _STATUS_WORDS = {
     "pending": VolunteerStatus.PENDING, "待审核": VolunteerStatus.PENDING,
     "active": VolunteerStatus.ACTIVE, "在岗": VolunteerStatus.ACTIVE,
@@ -56,44 +54,38 @@ async def list_command(ctx: Ctx) -> Result:
 
 async def show(ctx: Ctx, filter_: str | None) -> Result:
     """Volunteers in the admin's scope: all, by status, by team slug or by station code."""
-    stmt = select(Volunteer)
     title = ctx.t("admin.vols.title.all")
     pending_view = False
+    status: str | None = None
+    team_id: int | None = None
+    subtree: set[int] | None = None
     async with ctx.deps.db.session() as session:
         within = await roles.scope_ids(session, ctx)
         if filter_ is None:
-            stmt = stmt.where(col(Volunteer.status) != VolunteerStatus.REJECTED)
+            pass  # everyone but rejected applicants
         elif filter_.lower() in _STATUS_WORDS:
             status = _STATUS_WORDS[filter_.lower()]
-            stmt = stmt.where(col(Volunteer.status) == status)
-            title = ctx.t(f"admin.vstatus.{status}")
+            title = ctx.t(choices.VOLUNTEER_STATUS_ADMIN[status])
             pending_view = status == VolunteerStatus.PENDING
-        elif (team := await team_by_slug(session, filter_)) is not None:
-            stmt = stmt.join(VolunteerTeam, col(VolunteerTeam.volunteer_id) == col(Volunteer.id))
-            stmt = stmt.where(col(VolunteerTeam.team_id) == team.id)
-            stmt = stmt.where(col(Volunteer.status) != VolunteerStatus.REJECTED)
+        elif (team := await team_by_slug(session, slug=filter_)) is not None:
+            team_id = team.id
             title = team.name
-        elif (station := await station_by_code(session, filter_)) is not None:
+        elif (station := await station_by_code(session, code=filter_)) is not None:
             await roles.require_scope(session, ctx, station.id)
             subtree = await roles.subtree_ids(session, station.id)  # type: ignore[arg-type]
-            stmt = stmt.where(col(Volunteer.station_id).in_(subtree))
-            stmt = stmt.where(col(Volunteer.status) != VolunteerStatus.REJECTED)
             title = station.name
         else:
             return ctx.reply("admin.vols.unknown_filter", value=filter_)
-        if within is not None:
-            stmt = stmt.where(col(Volunteer.station_id).in_(within or {-1}))
-        total = (await session.exec(select(func.count()).select_from(stmt.subquery()))).one()
-        rows = list(
-            (
-                await session.exec(
-                    stmt.order_by(
-                        col(Volunteer.id).desc() if pending_view else col(Volunteer.id)
-                    ).limit(LIST_LIMIT)
-                )
-            ).all()
+        total, rows = await volunteers_page(
+            session,
+            status=status,
+            team_id=team_id,
+            station_ids=subtree,
+            within=within,
+            newest_first=pending_view,
+            limit=LIST_LIMIT,
         )
-        teams = await _teams_by_volunteer(session, [v.id for v in rows])  # type: ignore[misc]
+        teams = await team_names_by_volunteer(session, ids=[v.id for v in rows])  # type: ignore[misc]
         stations = await roles.stations_by_id(session)
     if not rows:
         return ctx.reply("admin.vols.empty", title=title)
@@ -105,36 +97,29 @@ async def show(ctx: Ctx, filter_: str | None) -> Result:
     text = head + "\n" + "\n".join(lines)
     if total > len(rows):
         text += "\n" + ctx.t("admin.list.more", shown=len(rows), n=total)
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if pending_view:
-        buttons = tuple(
-            (
-                Button(_label(ctx, "admin.vols.approve", v), callbacks.encode(APPROVE_VERB, v.id)),
-                Button(_label(ctx, "admin.vols.reject", v), callbacks.encode(REJECT_VERB, v.id)),
-            )
-            for v in rows[:MAX_PENDING_BUTTONS]
+    return Reply(text, buttons=_decide_buttons(ctx, rows) if pending_view else ())
+
+
+def _decide_buttons(ctx: Ctx, pending: list[Volunteer]) -> tuple[tuple[Button, ...], ...]:
+    """批准 / 拒绝 under the first applications of the pending list."""
+    return tuple(
+        (
+            Button(
+                _label(ctx, "admin.vols.approve", v),
+                callbacks.encode(callbacks.PENDING_LIST_APPROVE, v.id),
+            ),
+            Button(
+                _label(ctx, "admin.vols.reject", v),
+                callbacks.encode(callbacks.PENDING_LIST_REJECT, v.id),
+            ),
         )
-    return Reply(text, buttons=buttons)
+        for v in pending[:MAX_PENDING_BUTTONS]
+    )
 
 
 def _label(ctx: Ctx, key: str, v: Volunteer) -> str:
     """A button label: plain text, so the escaping ``t`` does for HTML is undone."""
     return html.unescape(ctx.t(key, id=v.id, name=short(v.name, 12)))
-
-
-async def _teams_by_volunteer(session: Any, ids: list[int]) -> dict[int, list[str]]:
-    if not ids:
-        return {}
-    stmt = (
-        select(VolunteerTeam.volunteer_id, Team.name)
-        .join(Team, col(Team.id) == col(VolunteerTeam.team_id))
-        .where(col(VolunteerTeam.volunteer_id).in_(ids))
-        .order_by(col(Team.sort_order))
-    )
-    out: dict[int, list[str]] = {}
-    for vid, name in (await session.exec(stmt)).all():
-        out.setdefault(vid, []).append(name)
-    return out
 
 
 def _line(
@@ -145,7 +130,7 @@ def _line(
         "admin.vols.line",
         id=v.id,
         name=v.name,
-        status=ctx.t(f"admin.vstatus.{v.status}"),
+        status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[v.status]),
         station=station.name if station else "—",
         teams="、".join(teams) or "—",
         hours=f"{v.service_minutes / 60:.1f}",
@@ -171,7 +156,9 @@ async def _act(ctx: Ctx, ref: str, move: Move, done_key: str, **kw: Any) -> Repl
     result = await move(ctx.deps, volunteer.id, by=ctx.person, **kw)
     if result is None:
         return ctx.reply(
-            "admin.vols.cannot", name=volunteer.name, status=ctx.t(f"admin.vstatus.{before}")
+            "admin.vols.cannot",
+            name=volunteer.name,
+            status=ctx.t(choices.VOLUNTEER_STATUS_ADMIN[before]),
         )
     return ctx.reply(done_key, name=volunteer.name, id=volunteer.id)
 
@@ -202,7 +189,7 @@ async def _decide(ctx: Ctx, move: Move, done_key: str) -> Result:
     """批准/拒绝 under the pending list: the row is re-checked, the list stays as it was."""
     volunteer_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        volunteer = await session.get(Volunteer, volunteer_id)
+        volunteer = await volunteer_by_id(session, volunteer_id=volunteer_id)
         if volunteer is None:
             raise Expired()
         await roles.require_scope(session, ctx, volunteer.station_id)
@@ -232,5 +219,5 @@ def register(reg: Registry) -> None:
     reg.command("approve", approve, audience=Audience.ADMIN, menu="menu.approve")
     reg.command("suspend", suspend, audience=Audience.ADMIN, menu="menu.suspend")
     reg.command("resume", resume, audience=Audience.ADMIN, menu="menu.resume")
-    reg.button(APPROVE_VERB, approve_button, admin=True)
-    reg.button(REJECT_VERB, reject_button, admin=True)
+    reg.button(callbacks.PENDING_LIST_APPROVE, approve_button, admin=True)
+    reg.button(callbacks.PENDING_LIST_REJECT, reject_button, admin=True)

@@ -15,9 +15,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import select
-
-from bot import dialog
+from bot import callbacks, dialog
 from bot.callbacks import BadCallback, encode, int_arg
 from bot.context import Ctx
 from bot.deps import Deps
@@ -27,20 +25,21 @@ from bot.notify import edit
 from bot.orders import team_name, transition
 from bot.registry import Registry, Result
 from bot.reply import Button, MessageRef, Outcome, Reply, rows
+from bot.schedule import parties
+from bot.schedule.delivery import deliver, tell_admins
+from bot.schedule.when import summary
 from bot.texts import Safe, t
-from scheduler import kick, parties
-from scheduler.delivery import deliver, tell_admins
-from scheduler.when import summary
 from store import tasks
-from store.models import Feedback, Order, OrderStatus, Task
+from store.dialogs import clear_dialog, save_dialog
+from store.feedback import add_feedback, feedback_of_order
+from store.models import Feedback, OrderStatus, Task
+from store.orders import order_by_id
 
 log = logging.getLogger(__name__)
 
 ASK = "feedback_ask"
 NUDGE = "feedback_nudge"
 FLOW = "feedback"
-RATE_VERB = "fbstar"
-SKIP_VERB = "fbskip"
 RATEABLE = (OrderStatus.DONE, OrderStatus.CONFIRMED)
 LOW_RATING = 2  # this or less alerts the admins
 COMMENT_LIMIT = 500  # Feedback.comment's column size
@@ -59,7 +58,7 @@ def stars(rating: int) -> str:
 def star_buttons(lang: str | None, order_id: int) -> tuple[tuple[Button, ...], ...]:
     return rows(
         *(
-            Button(t(lang, "feedback.star", n=n), encode(RATE_VERB, order_id, n))
+            Button(t(lang, "feedback.star", n=n), encode(callbacks.FEEDBACK_RATE, order_id, n))
             for n in range(1, 6)
         ),
         per_row=5,
@@ -74,7 +73,7 @@ async def on_job_done(deps: Deps, *, order_id: int, **_: Any) -> None:
     async with deps.db.session() as session:
         await tasks.enqueue(session, ASK, due, {"order_id": order_id}, key=f"{prefix(order_id)}ask")
     if due <= deps.now():
-        kick(deps)
+        deps.kick()
 
 
 async def on_cancelled(deps: Deps, *, order_id: int, **_: Any) -> None:
@@ -87,7 +86,7 @@ async def _unrated(deps: Deps, order_id: int) -> parties.Parties | None:
         ps = await parties.load(session, order_id)
         if ps is None or ps.order.status not in RATEABLE or ps.requester is None:
             return None
-        rated = (await session.exec(select(Feedback).where(Feedback.order_id == order_id))).first()
+        rated = await feedback_of_order(session, order_id=order_id)
     return None if rated is not None else ps
 
 
@@ -133,34 +132,35 @@ async def rate(ctx: Ctx) -> Result:
         raise BadCallback(str(rating))
     deps, now = ctx.deps, ctx.deps.now()
     async with deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None or order.requester_id != ctx.person.id:
             raise Expired()
-        rated = (await session.exec(select(Feedback).where(Feedback.order_id == order_id))).first()
+        rated = await feedback_of_order(session, order_id=order_id)
         if rated is not None or order.status == OrderStatus.RATED:
             return Outcome(toast=ctx.t("feedback.already"))
         if not await transition(session, order_id, OrderStatus.RATED, now, expect=RATEABLE):
             raise Expired()
-        session.add(
-            Feedback(
+        await add_feedback(
+            session,
+            feedback=Feedback(
                 order_id=order_id,
                 requester_id=ctx.person.id,  # type: ignore[arg-type]
                 volunteer_id=order.volunteer_id,
                 rating=rating,
                 created_at=now,
-            )
+            ),
         )
         await tasks.cancel(session, key_prefix=prefix(order_id))
         # Offer the comment unless the person is in the middle of something else.
         offer_comment = ctx.dialog is None or ctx.dialog.flow == FLOW
         if offer_comment:
             ref = ctx.event.message
-            await dialog.put(
+            await save_dialog(
                 session,
-                ctx.person.id,
-                FLOW,
-                "comment",
-                {  # type: ignore[arg-type]
+                person_id=ctx.person.id,  # type: ignore[arg-type]
+                flow=FLOW,
+                step="comment",
+                data={
                     "order_id": order_id,
                     "rating": rating,
                     "asked_at": now.isoformat(),
@@ -175,7 +175,9 @@ async def rate(ctx: Ctx) -> Result:
     return Reply(
         ctx.t("feedback.comment_prompt", thanks=Safe(thanks)),
         edit=True,
-        buttons=rows(Button(ctx.t("feedback.skip"), encode(SKIP_VERB, order_id))),
+        buttons=rows(
+            Button(ctx.t("feedback.skip"), encode(callbacks.FEEDBACK_SKIP_COMMENT, order_id))
+        ),
     )
 
 
@@ -225,7 +227,11 @@ async def comment(ctx: Ctx) -> Result:
     asked = data.get("asked_at")
     if asked is None or ctx.deps.now() - datetime.fromisoformat(asked) > COMMENT_WINDOW:
         return await _moved_on(ctx)
-    skip = rows(Button(ctx.t("feedback.skip"), encode(SKIP_VERB, data.get("order_id", 0))))
+    skip = rows(
+        Button(
+            ctx.t("feedback.skip"), encode(callbacks.FEEDBACK_SKIP_COMMENT, data.get("order_id", 0))
+        )
+    )
     text = ctx.event.text.strip() if ctx.event.kind == Kind.TEXT else ""
     if not text:
         return Reply(ctx.t("feedback.comment_text_only"), buttons=skip)
@@ -234,19 +240,14 @@ async def comment(ctx: Ctx) -> Result:
             ctx.t("feedback.comment_too_long", length=len(text), limit=COMMENT_LIMIT), buttons=skip
         )
     async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
-        fb = (
-            await session.exec(
-                select(Feedback).where(
-                    Feedback.order_id == data.get("order_id"),
-                    Feedback.requester_id == ctx.person.id,
-                )
-            )
-        ).first()
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
+        fb = await feedback_of_order(
+            session, order_id=data.get("order_id"), requester_id=ctx.person.id
+        )
         if fb is not None:
             fb.comment = text
             session.add(fb)
-            order = await session.get(Order, fb.order_id)
+            order = await order_by_id(session, order_id=fb.order_id)
     if fb is None:  # the rating is gone (order deleted by an admin …)
         return ctx.reply("common.expired")
     await _close_prompt(ctx, data)
@@ -271,10 +272,9 @@ async def _moved_on(ctx: Ctx) -> Result:
     """The prompt is old: end the comment step and treat the message as a fresh one."""
     from bot.engine import unsupported
 
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     ctx.dialog = None
-    fallback = ctx.deps.registry.text_fallback
+    fallback = ctx.routes.text_fallback
     if ctx.event.kind == Kind.TEXT and fallback is not None:
         return await fallback(ctx)
     return unsupported(ctx)
@@ -286,8 +286,7 @@ async def skip(ctx: Ctx) -> Result:
     state = ctx.dialog
     if state is None or state.flow != FLOW or state.data.get("order_id") != order_id:
         raise Expired()
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     await _close_prompt(ctx, dict(state.data))
     return Reply(ctx.t("feedback.comment_skipped"), edit=True)
 
@@ -295,8 +294,7 @@ async def skip(ctx: Ctx) -> Result:
 async def cancel_comment(ctx: Ctx) -> Result:
     """/cancel during the comment step is a skip."""
     state = ctx.dialog
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     if state is not None:
         await _close_prompt(ctx, dict(state.data))
     return Reply(ctx.t("feedback.comment_skipped"), remove_keyboard=True)
@@ -307,6 +305,6 @@ def register(reg: Registry) -> None:
     reg.task(NUDGE, nudge)
     reg.listen("job_done", on_job_done)
     reg.listen("order_cancelled", on_cancelled)
-    reg.button(RATE_VERB, rate)
-    reg.button(SKIP_VERB, skip)
+    reg.button(callbacks.FEEDBACK_RATE, rate)
+    reg.button(callbacks.FEEDBACK_SKIP_COMMENT, skip)
     reg.dialog(FLOW, comment, on_cancel=cancel_comment)

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot import callbacks, dialog, dispatch, jobs, jobtext, orders, relay, timeparse, volunteers
 from bot.context import Ctx
 from bot.errors import Expired, Refusal
 from bot.events import Kind
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
-from store.models import Offer, Order, OrderStatus, Volunteer
+from bot.texts import choices
+from store.models import Order, OrderStatus, Volunteer
+from store.offers import offer_by_id, offer_on_message
+from store.orders import order_by_id, orders_held_by
 
 APPOINT_FLOW = "jobappt"
 FINISH_FLOW = "jobdone"
 QUIT_FLOW = "jobquit"
-SUBMIT = "jdfin"  # jdfin:<order_id>: hand in the 完成服务 report
 BOARD_LIMIT = 10
 JOBS_LIMIT = 10
 QUIT_REASON_MAX = 200
@@ -39,21 +39,11 @@ async def _volunteer(ctx: Ctx) -> Volunteer | None:
         return await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
 
 
-async def _put(ctx: Ctx, flow: str, step: str, data: dict[str, Any]) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, flow, step, data)  # type: ignore[arg-type]
-
-
-async def _clear(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
-
-
 async def _card(
     ctx: Ctx, order: Order, header: str = "jobs.card.item", *, edit: bool = False
 ) -> Reply:
     async with ctx.deps.db.session() as session:
-        fresh = await session.get(Order, order.id)
+        fresh = await order_by_id(session, order_id=order.id)
         assert fresh is not None
         card = await jobtext.job_card(session, fresh, ctx.lang, ctx.deps.settings.tz, header=header)
     return Reply(card.text, buttons=card.buttons, edit=edit)
@@ -63,7 +53,7 @@ async def _held(ctx: Ctx, allowed: tuple[str, ...]) -> tuple[Order, Volunteer]:
     """The job named by the button, if the actor holds it and it is in an ``allowed`` status."""
     order_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
     if order is None or volunteer is None or order.volunteer_id != volunteer.id:
         raise Expired()
@@ -88,7 +78,7 @@ async def press_claim(ctx: Ctx) -> Result:
     """认领 on an offer or a board item: the atomic claim; exactly one presser wins."""
     order_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
         if order is None:
             raise Expired()
@@ -127,18 +117,18 @@ async def _pressed_offer(ctx: Ctx, order_id: int, volunteer_id: int) -> bool:
     if ref is None:
         return False
     async with ctx.deps.db.session() as session:
-        stmt = select(Offer.id).where(
-            col(Offer.order_id) == order_id,
-            col(Offer.volunteer_id) == volunteer_id,
-            col(Offer.chat_id) == ref.chat_id,
-            col(Offer.message_id) == ref.message_id,
+        return await offer_on_message(
+            session,
+            order_id=order_id,
+            volunteer_id=volunteer_id,
+            chat_id=ref.chat_id,
+            message_id=ref.message_id,
         )
-        return (await session.exec(stmt)).first() is not None
 
 
 async def _claim_lost(ctx: Ctx, order_id: int, volunteer_id: int) -> Result:
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         assert order is not None
         if order.volunteer_id == volunteer_id:  # a double press that won the first time
             return Outcome(toast=ctx.t("jobs.claim.yours"))
@@ -156,14 +146,14 @@ async def press_decline(ctx: Ctx) -> Result:
     """不方便: close my offer; the next candidate is offered at once (in the background)."""
     offer_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        offer = await session.get(Offer, offer_id)
+        offer = await offer_by_id(session, offer_id=offer_id)
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
         if offer is None or volunteer is None or offer.volunteer_id != volunteer.id:
             raise Expired()
     declined = await dispatch.decline(ctx.deps, offer_id, wait=False)
     async with ctx.deps.db.session() as session:
-        offer = await session.get(Offer, offer_id)
-        order = await session.get(Order, offer.order_id) if offer else None
+        offer = await offer_by_id(session, offer_id=offer_id)
+        order = await order_by_id(session, order_id=offer.order_id) if offer else None
         if offer is None or order is None:
             raise Expired()
         await session.refresh(offer)
@@ -189,7 +179,7 @@ async def board(ctx: Ctx) -> Result:
                 ctx.lang,
                 await jobtext.facts(session, order, ctx.lang, tz),
                 order.id,  # type: ignore[arg-type]
-                ctx.t(f"jobs.ring.{ring}"),
+                ctx.t(choices.JOB_RING[ring]),
             )
             for order, ring in ranked[:BOARD_LIMIT]
         ]
@@ -205,12 +195,13 @@ async def my_jobs(ctx: Ctx) -> Result:
         return ctx.reply("jobs.not_volunteer")
     tz = ctx.deps.settings.tz
     async with ctx.deps.db.session() as session:
-        stmt = select(Order).where(
-            col(Order.volunteer_id) == volunteer.id,
-            col(Order.status).in_((*OrderStatus.ACTIVE, OrderStatus.DONE)),
+        held = await orders_held_by(
+            session,
+            volunteer_id=volunteer.id,  # type: ignore[arg-type]
+            statuses=(*OrderStatus.ACTIVE, OrderStatus.DONE),
         )
         found = sorted(
-            (await session.exec(stmt)).all(),
+            held,
             key=lambda o: (
                 o.status == OrderStatus.DONE,
                 o.appointment_at.timestamp() if o.appointment_at else float("inf"),
@@ -231,7 +222,7 @@ async def my_jobs(ctx: Ctx) -> Result:
 
 async def press_appoint(ctx: Ctx) -> Result:
     order, _ = await _held(ctx, (OrderStatus.CLAIMED, OrderStatus.SCHEDULED))
-    await _put(ctx, APPOINT_FLOW, "time", {"order_id": order.id})
+    await dialog.save(ctx, APPOINT_FLOW, "time", {"order_id": order.id})
     return ctx.reply("jobs.appointment.ask", code=order.code)
 
 
@@ -242,11 +233,11 @@ async def appointment_input(ctx: Ctx) -> Result:
     parsed = timeparse.parse_detailed(ctx.event.text, ctx.deps.now(), ctx.deps.settings.tz)
     window = parsed.window
     if window is None:
-        return ctx.reply(f"jobs.appointment.unclear.{parsed.reason or 'unknown'}")
+        return ctx.reply(choices.APPOINTMENT_UNCLEAR[parsed.reason or "unknown"])
     if window.end - window.start != timeparse.CLOCK_SPAN:
         return ctx.reply("jobs.appointment.need_clock")
     volunteer = await _volunteer(ctx)
-    await _clear(ctx)
+    await dialog.clear(ctx)
     order = None
     if volunteer is not None:
         order = await jobs.set_appointment(
@@ -276,12 +267,18 @@ async def press_start(ctx: Ctx) -> Result:
 
 
 def _submit_button(ctx: Ctx, order_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(ctx.t("jobs.btn.submit"), callbacks.encode(SUBMIT, order_id)),),)
+    return (
+        (
+            Button(
+                ctx.t("jobs.btn.submit"), callbacks.encode(callbacks.JOB_SUBMIT_REPORT, order_id)
+            ),
+        ),
+    )
 
 
 async def press_finish(ctx: Ctx) -> Result:
     order, _ = await _held(ctx, (OrderStatus.IN_PROGRESS,))
-    await _put(ctx, FINISH_FLOW, "summary", {"order_id": order.id, "photos": []})
+    await dialog.save(ctx, FINISH_FLOW, "summary", {"order_id": order.id, "photos": []})
     return ctx.reply("jobs.done.ask_summary", code=order.code)
 
 
@@ -303,11 +300,11 @@ async def finish_input(ctx: Ctx) -> Result:
         if caption and not data.get("summary") and len(caption) <= jobs.SUMMARY_MAX:
             data["summary"] = caption
         if data.get("summary"):
-            await _put(ctx, FINISH_FLOW, "photos", data)
+            await dialog.save(ctx, FINISH_FLOW, "photos", data)
             return Reply(
                 ctx.t("jobs.done.photo_saved", n=len(photos)), buttons=_submit_button(ctx, order_id)
             )
-        await _put(ctx, FINISH_FLOW, "summary", data)
+        await dialog.save(ctx, FINISH_FLOW, "summary", data)
         return ctx.reply("jobs.done.photo_first")
     if event.kind != Kind.TEXT:
         return ctx.reply("jobs.done.text_please")
@@ -321,7 +318,7 @@ async def finish_input(ctx: Ctx) -> Result:
     if len(text) > jobs.SUMMARY_MAX:
         return ctx.reply("common.too_long", length=len(text), limit=jobs.SUMMARY_MAX)
     data["summary"] = text
-    await _put(ctx, FINISH_FLOW, "photos", data)
+    await dialog.save(ctx, FINISH_FLOW, "photos", data)
     return Reply(
         ctx.t("jobs.done.ask_photos", n=jobs.MAX_PHOTOS), buttons=_submit_button(ctx, order_id)
     )
@@ -336,7 +333,7 @@ async def press_submit(ctx: Ctx) -> Result:
 
 async def _finish(ctx: Ctx, data: dict[str, Any]) -> Result:
     volunteer = await _volunteer(ctx)
-    await _clear(ctx)
+    await dialog.clear(ctx)
     order = None
     if volunteer is not None:
         order = await jobs.finish_service(
@@ -358,7 +355,7 @@ async def _finish(ctx: Ctx, data: dict[str, Any]) -> Result:
 
 async def press_quit(ctx: Ctx) -> Result:
     order, _ = await _held(ctx, OrderStatus.ACTIVE)
-    await _put(ctx, QUIT_FLOW, "reason", {"order_id": order.id})
+    await dialog.save(ctx, QUIT_FLOW, "reason", {"order_id": order.id})
     return ctx.reply("jobs.quit.ask", code=order.code)
 
 
@@ -370,7 +367,7 @@ async def quit_input(ctx: Ctx) -> Result:
     if reason is None:
         return ctx.reply("jobs.quit.bad_reason", limit=QUIT_REASON_MAX)
     volunteer = await _volunteer(ctx)
-    await _clear(ctx)
+    await dialog.clear(ctx)
     released = volunteer is not None and await dispatch.release(
         ctx.deps,
         int(data["order_id"]),
@@ -388,7 +385,7 @@ async def quit_input(ctx: Ctx) -> Result:
 async def _verdict(ctx: Ctx, resolved: bool) -> Result:
     order_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
     if order is None or order.requester_id != ctx.person.id:
         raise Expired()
     confirmed = await jobs.confirm(
@@ -416,15 +413,15 @@ async def press_unresolved(ctx: Ctx) -> Result:
 def register(reg: Registry) -> None:
     reg.command("jobs", my_jobs, audience=Audience.VOLUNTEER, menu="menu.jobs")
     reg.command("board", board, audience=Audience.VOLUNTEER, menu="menu.board")
-    reg.button(jobtext.CLAIM, press_claim)
-    reg.button(jobtext.DECLINE, press_decline)
-    reg.button(jobtext.APPOINT, press_appoint)
-    reg.button(jobtext.START, press_start)
-    reg.button(jobtext.FINISH, press_finish)
-    reg.button(SUBMIT, press_submit)
-    reg.button(jobtext.QUIT, press_quit)
-    reg.button(jobtext.RESOLVED, press_resolved)
-    reg.button(jobtext.UNRESOLVED, press_unresolved)
+    reg.button(callbacks.JOB_CLAIM, press_claim)
+    reg.button(callbacks.JOB_DECLINE, press_decline)
+    reg.button(callbacks.JOB_SET_TIME, press_appoint)
+    reg.button(callbacks.JOB_START, press_start)
+    reg.button(callbacks.JOB_FINISH, press_finish)
+    reg.button(callbacks.JOB_SUBMIT_REPORT, press_submit)
+    reg.button(callbacks.JOB_GIVE_UP, press_quit)
+    reg.button(callbacks.JOB_RESOLVED, press_resolved)
+    reg.button(callbacks.JOB_UNRESOLVED, press_unresolved)
     reg.dialog(APPOINT_FLOW, appointment_input)
     reg.dialog(FINISH_FLOW, finish_input)
     reg.dialog(QUIT_FLOW, quit_input)

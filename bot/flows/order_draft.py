@@ -24,13 +24,13 @@ import secrets
 from datetime import datetime, time
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from bot import catalog, dialog, orders
+from bot import dialog, orders
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired
+from store.engine import Session
 from store.models import Team
+from store.teams import team_by_slug, teams
 
 FLOW = "order"
 MAX_PHOTOS = 5
@@ -50,15 +50,6 @@ class Step:
     SUMMARY = "summary"
     EDIT_CHOICE = "edit_choice"
 
-
-# Button verbs of the ordering dialog (short ASCII, unique across the bot).
-V_TEAM = "ord_tm"  # tok, slug | "none"
-V_BROWSE = "ord_bt"  # slug (from /order: starts a dialog, so it carries no token)
-V_TIME = "ord_tp"  # tok, pref
-V_PHOTOS = "ord_ph"  # tok, "done"
-V_SUMMARY = "ord_sm"  # tok, "ok" | "edit"
-V_EDIT = "ord_ed"  # tok, field | "back"
-V_CLOSE = "ord_cl"  # tok: leave the dialog
 
 NO_TEAM = "none"  # the "都不是，请人工分配" choice
 TIME_PREFS = ("asap", "today", "tomorrow", "weekend", "custom")
@@ -119,13 +110,7 @@ async def save(ctx: Ctx, step: str, data: dict[str, Any], *, renew: bool = True)
     """Store the draft at ``step``; a new token (``renew``) makes older buttons stale."""
     if renew:
         data["tok"] = new_token()
-    async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, FLOW, step, data)  # type: ignore[arg-type]
-
-
-async def clear(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.save(ctx, FLOW, step, data)
 
 
 def other_dialog(ctx: Ctx) -> bool:
@@ -133,15 +118,14 @@ def other_dialog(ctx: Ctx) -> bool:
     return ctx.dialog is not None and ctx.dialog.flow != FLOW
 
 
-async def active_teams(session: AsyncSession) -> list[Team]:
-    return await catalog.list_teams(session, active_only=True)
+async def active_teams(session: Session) -> list[Team]:
+    return await teams(session, active_only=True)
 
 
-async def team_by_slug(session: AsyncSession, slug: str) -> Team | None:
-    for team in await active_teams(session):
-        if team.slug == slug:
-            return team
-    return None
+async def active_team(session: Session, slug: str) -> Team | None:
+    """The team a button or poster names, unless it is unknown or retired."""
+    team = await team_by_slug(session, slug=slug)
+    return team if team is not None and team.active else None
 
 
 def team_label(team: Team, lang: str | None) -> str:
@@ -154,7 +138,7 @@ def local_midnight(deps: Deps) -> datetime:
     return datetime.combine(deps.now().astimezone(tz).date(), time(0), tzinfo=tz)
 
 
-async def limit_reached(session: AsyncSession, deps: Deps, person_id: int) -> bool:
+async def limit_reached(session: Session, deps: Deps, person_id: int) -> bool:
     since = local_midnight(deps)
     count = await orders.count_today(session, person_id, since)
     return count >= deps.settings.max_orders_per_day

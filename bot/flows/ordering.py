@@ -16,25 +16,21 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot import orders, stations
+from bot import callbacks, orders
 from bot.callbacks import encode, str_arg
 from bot.context import Ctx
+from bot.dialog import clear
 from bot.errors import Expired
 from bot.events import Kind
 from bot.flows import activities
+from bot.flows import order_prompts as prompts
 from bot.flows import order_steps as steps
 from bot.flows.order_draft import (
     FLOW,
-    V_BROWSE,
-    V_CLOSE,
-    V_EDIT,
-    V_PHOTOS,
-    V_SUMMARY,
-    V_TEAM,
-    V_TIME,
+    MAX_TEXT,
     Step,
+    active_team,
     active_teams,
-    clear,
     current,
     limit_reached,
     new_draft,
@@ -42,16 +38,20 @@ from bot.flows.order_draft import (
     parse_iso,
     require,
     save,
-    team_by_slug,
     team_label,
 )
-from bot.flows.order_steps import is_chitchat
+from bot.flows.order_words import is_chitchat, is_label
 from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
 from bot.texts import t
-from store.models import DialogState, Person, Team, utcnow
+from store.dialogs import clear_dialog, dialog_of
+from store.engine import Session
+from store.models import Order, Team, utcnow
+from store.people import person_by_id
+from store.stations import station_by_code
+from store.teams import team_by_id
 
 # Reply-keyboard labels of the dialog: typed outside it they come from a stale keyboard.
 _KEYBOARD_KEYS = ("ordering.kb.location", "ordering.kb.skip", "ordering.kb.contact")
@@ -79,9 +79,9 @@ def _carried_station(ctx: Ctx) -> int | None:
 async def free_text(ctx: Ctx) -> Result:
     """Text outside any dialog: the need itself, routed and offered for confirmation."""
     text = ctx.event.text.strip()
-    if steps.is_label(ctx, "ordering.kb.cancel"):
+    if is_label(ctx, "ordering.kb.cancel"):
         return Reply(ctx.t("common.nothing_to_cancel"), remove_keyboard=True)
-    if any(steps.is_label(ctx, key) for key in _KEYBOARD_KEYS):
+    if any(is_label(ctx, key) for key in _KEYBOARD_KEYS):
         return Reply(ctx.t("ordering.stale_keyboard"), remove_keyboard=True)
     if is_chitchat(text):
         return ctx.reply("ordering.chitchat")
@@ -91,7 +91,7 @@ async def free_text(ctx: Ctx) -> Result:
     if refusal is not None:
         return refusal
     source = "web" if ctx.actor.platform == "web" else "text"
-    data = new_draft(text=text[: steps.MAX_TEXT], source=source)
+    data = new_draft(text=text[:MAX_TEXT], source=source)
     await steps.route_into(ctx, data)
     return await steps.goto(ctx, data, Step.CONFIRM_TEAM)
 
@@ -117,7 +117,10 @@ async def _service_list(ctx: Ctx) -> Reply:
         for team in teams
     ]
     buttons = rows(
-        *(Button(team_label(team, ctx.lang), encode(V_BROWSE, team.slug)) for team in teams),
+        *(
+            Button(team_label(team, ctx.lang), encode(callbacks.ORDER_BROWSE_TEAM, team.slug))
+            for team in teams
+        ),
         per_row=2,
     )
     return Reply("\n".join(lines), buttons=buttons)
@@ -129,14 +132,14 @@ async def _start_with_team(ctx: Ctx, team: Team, source: str) -> Result:
         return refusal
     data = new_draft(source=source, team=team, station_id=_carried_station(ctx))
     await save(ctx, Step.DESCRIBE, data, renew=False)
-    return steps.prompt_describe(ctx, data, team=team)
+    return prompts.prompt_describe(ctx, data, team=team)
 
 
 async def browse_pick(ctx: Ctx) -> Result:
     """A team chosen from the /order list."""
     slug = str_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, slug)
+        team = await active_team(session, slug)
     if team is None:
         raise Expired()
     return await _start_with_team(ctx, team, "browse")
@@ -146,7 +149,7 @@ async def link_team(ctx: Ctx) -> Result:
     """``/start team-<slug>``: a poster for one team; routing is skipped."""
     slug = ctx.event.args[0].partition("-")[2]
     async with ctx.deps.db.session() as session:
-        team = await team_by_slug(session, slug)
+        team = await active_team(session, slug)
     if team is None:
         return [ctx.reply("ordering.link.unknown_team"), await _service_list(ctx)]
     return await _start_with_team(ctx, team, "link")
@@ -158,7 +161,7 @@ async def link_station(ctx: Ctx) -> Result:
 
     code = ctx.event.args[0].partition("-")[2]
     async with ctx.deps.db.session() as session:
-        station = await stations.by_code(session, code) if code else None
+        station = await station_by_code(session, code=code) if code else None
     if station is None or not station.active:
         plain = dataclasses.replace(ctx, event=dataclasses.replace(ctx.event, args=()))
         greeting = await greet(plain)
@@ -168,7 +171,7 @@ async def link_station(ctx: Ctx) -> Result:
         return refusal
     data = new_draft(source="link", station_id=station.id)
     await save(ctx, Step.DESCRIBE, data, renew=False)
-    return steps.prompt_describe(ctx, data, station=station)
+    return prompts.prompt_describe(ctx, data, station=station)
 
 
 # ---------------------------------------------------------------- buttons
@@ -195,7 +198,7 @@ async def summary_button(ctx: Ctx) -> Result:
     data = require(ctx, tok, Step.SUMMARY)
     if action == "edit":
         await save(ctx, Step.EDIT_CHOICE, data)
-        return await steps.prompt_edit(ctx, data, edit=True)
+        return await prompts.prompt_edit(ctx, data, edit=True)
     return await submit(ctx, tok)
 
 
@@ -208,23 +211,12 @@ async def on_dialog(ctx: Ctx) -> Result:
     step = ctx.dialog.step if ctx.dialog else ""
     if data is None:
         return None
-    if ctx.event.kind == Kind.TEXT and steps.is_label(ctx, "ordering.kb.cancel"):
+    if ctx.event.kind == Kind.TEXT and is_label(ctx, "ordering.kb.cancel"):
         await clear(ctx)
         return Reply(ctx.t("ordering.cancelled"), remove_keyboard=True)
-    if step == Step.DESCRIBE:
-        return await steps.on_describe(ctx, data)
-    if step == Step.CONFIRM_TEAM:
-        return await steps.on_confirm_text(ctx, data)
-    if step == Step.PLACE:
-        return await steps.on_place(ctx, data)
-    if step in (Step.TIME, Step.TIME_TEXT):
-        return await steps.on_time_text(ctx, data, step)
-    if step == Step.PHONE:
-        return await steps.on_phone(ctx, data)
-    if step == Step.PHOTOS:
-        return await steps.on_photos(ctx, data)
-    if step in (Step.SUMMARY, Step.EDIT_CHOICE):
-        return await steps.hint(ctx, data, step)
+    spec = steps.ORDER.step(step)
+    if spec is not None:
+        return await spec.answer(ctx, data)
     await clear(ctx)  # a step this version does not know: start over rather than stick
     return Reply(ctx.t("ordering.lost"), remove_keyboard=True)
 
@@ -236,9 +228,8 @@ async def submit(ctx: Ctx, tok: str) -> Result:
     """Create the order from the summary, once, and tell the worker and the admins."""
     deps, now = ctx.deps, ctx.deps.now()
     person_id: int = ctx.person.id  # type: ignore[assignment]
-    outcome = "created"
     async with deps.db.session() as session:
-        state = await session.get(DialogState, person_id, with_for_update=True)
+        state = await dialog_of(session, person_id=person_id, lock=True)
         if (
             state is None
             or state.flow != FLOW
@@ -249,62 +240,75 @@ async def submit(ctx: Ctx, tok: str) -> Result:
         data: dict[str, Any] = dict(state.data)
         end = parse_iso(data.get("window_end"))
         if await limit_reached(session, deps, person_id):
-            outcome = "limit"
-        elif end is not None and end <= now:
+            return ctx.reply("ordering.limit", limit=deps.settings.max_orders_per_day)
+        if end is not None and end <= now:
             outcome = "time_passed"  # the summary sat until its time window was over
         else:
-            team = await session.get(Team, data["team_id"]) if data.get("team_id") else None
-            if team is not None and not team.active:
-                team = None  # retired meanwhile: admins triage it
-                data.update(team=None, team_id=None)
-            order = await orders.create_order(
-                session,
-                requester_id=person_id,
-                text=data["text"],
-                now=now,
-                team_id=team.id if team else None,
-                route_score=data.get("route_score"),
-                route_matched=list(data.get("route_matched") or []),
-                station_id=data.get("station_id"),
-                source=data.get("source") or "text",
-                address=data.get("address"),
-                latitude=data.get("latitude"),
-                longitude=data.get("longitude"),
-                contact_name=(ctx.person.display_name or "")[:64] or None,
-                contact_phone=data.get("phone"),
-                time_pref=data.get("time_pref"),
-                time_text=data.get("time_text"),
-                window_start=parse_iso(data.get("window_start")),
-                window_end=parse_iso(data.get("window_end")),
-                photos=list(data.get("photos") or []),
-            )
-            await orders.guard_dispatch(session, order, now)
-            await session.delete(state)
-            person = await session.get(Person, person_id)
-            if person is not None and data.get("phone") and person.phone != data["phone"]:
-                person.phone, person.updated_at = data["phone"], utcnow()
-                session.add(person)
-            order_id, code, team_id = order.id, order.code, order.team_id
-            station_id, team_name = order.station_id, team_label(team, ctx.lang) if team else None
-    if outcome == "limit":
-        return ctx.reply("ordering.limit", limit=deps.settings.max_orders_per_day)
+            outcome = "created"
+            order, team = await _create(ctx, session, data)
     if outcome == "time_passed":
         data["editing"] = True
         return [ctx.reply("ordering.time.passed"), await steps.goto(ctx, data, Step.TIME)]
+    return await _announce(ctx, data, order, team)
+
+
+async def _create(ctx: Ctx, session: Session, data: dict[str, Any]) -> tuple[Order, Team | None]:
+    """The order from the draft, in the transaction that ends the dialog (so only once)."""
+    now = ctx.deps.now()
+    person_id: int = ctx.person.id  # type: ignore[assignment]
+    team = await team_by_id(session, team_id=data.get("team_id"))
+    if team is not None and not team.active:
+        team = None  # retired meanwhile: admins triage it
+        data.update(team=None, team_id=None)
+    order = await orders.create_order(
+        session,
+        requester_id=person_id,
+        text=data["text"],
+        now=now,
+        team_id=team.id if team else None,
+        route_score=data.get("route_score"),
+        route_matched=list(data.get("route_matched") or []),
+        station_id=data.get("station_id"),
+        source=data.get("source") or "text",
+        address=data.get("address"),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        contact_name=(ctx.person.display_name or "")[:64] or None,
+        contact_phone=data.get("phone"),
+        time_pref=data.get("time_pref"),
+        time_text=data.get("time_text"),
+        window_start=parse_iso(data.get("window_start")),
+        window_end=parse_iso(data.get("window_end")),
+        photos=list(data.get("photos") or []),
+    )
+    await orders.guard_dispatch(session, order, now)
+    await clear_dialog(session, person_id=person_id)  # type: ignore[arg-type]
+    person = await person_by_id(session, person_id=person_id)
+    if person is not None and data.get("phone") and person.phone != data["phone"]:
+        person.phone, person.updated_at = data["phone"], utcnow()
+        session.add(person)
+    return order, team
+
+
+async def _announce(ctx: Ctx, data: dict[str, Any], order: Order, team: Team | None) -> Result:
+    """Tell the worker (the code, what happens next) and, when they must act, the admins."""
+    deps = ctx.deps
     if data.get("phone"):
         ctx.person.phone = data["phone"]
+    team_name = team_label(team, ctx.lang) if team else None
     after = (
         ctx.t("ordering.next.team", team=team_name) if team_name else ctx.t("ordering.next.triage")
     )
     # Sent before the event, so it comes ahead of anything dispatch tells the worker next.
-    confirmation = Reply(ctx.t("ordering.submitted", code=code) + "\n" + after)
+    confirmation = Reply(ctx.t("ordering.submitted", code=order.code) + "\n" + after)
     delivered = await notify(deps, ctx.person, confirmation) is not None
-    await emit(deps, "order_created", order_id=order_id)
-    if team_id is None or not deps.registry.listeners.get("order_created"):
-        await notify_admins(
-            deps, await _admin_notice(ctx, data, code, team_id is None), station_id=station_id
-        )
-    stamped = await steps.summary_text(ctx, data) + "\n\n" + ctx.t("ordering.submitted.stamp")
+    await emit(deps, "order_created", order_id=order.id)
+    triage = order.team_id is None
+    # An order with a team is dispatch's to announce (offers, or admins when nobody serves it).
+    if triage:
+        notice = await _admin_notice(ctx, data, order.code, triage)
+        await notify_admins(deps, notice, station_id=order.station_id)
+    stamped = await prompts.summary_text(ctx, data) + "\n\n" + ctx.t("ordering.submitted.stamp")
     replies = [Reply(stamped, edit=True)]
     return replies if delivered else [*replies, confirmation]
 
@@ -319,7 +323,7 @@ async def _admin_notice(ctx: Ctx, data: dict[str, Any], code: str | None, triage
         name=ctx.person.display_name or t(lang, "common.friend"),
         username=f"@{ctx.person.username}" if ctx.person.username else "",
     )
-    lines = [head, who, *await steps.detail_lines(ctx.deps, lang, data)]
+    lines = [head, who, *await prompts.detail_lines(ctx.deps, lang, data)]
     return Reply("\n".join(lines))
 
 
@@ -332,10 +336,10 @@ def register(reg: Registry) -> None:
     reg.start_payload("team", link_team)
     reg.start_payload("station", link_station)
     reg.dialog(FLOW, on_dialog)
-    reg.button(V_BROWSE, browse_pick)
-    reg.button(V_TEAM, team_button)
-    reg.button(V_CLOSE, close_button)
-    reg.button(V_SUMMARY, summary_button)
-    reg.button(V_TIME, steps.time_button)
-    reg.button(V_PHOTOS, steps.photos_button)
-    reg.button(V_EDIT, steps.edit_button)
+    reg.button(callbacks.ORDER_BROWSE_TEAM, browse_pick)
+    reg.button(callbacks.ORDER_PICK_TEAM, team_button)
+    reg.button(callbacks.ORDER_CLOSE, close_button)
+    reg.button(callbacks.ORDER_SUMMARY, summary_button)
+    reg.button(callbacks.ORDER_PICK_TIME, steps.time_button)
+    reg.button(callbacks.ORDER_PHOTOS_DONE, steps.photos_button)
+    reg.button(callbacks.ORDER_EDIT_FIELD, steps.edit_button)

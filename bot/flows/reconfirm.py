@@ -1,4 +1,4 @@
-"""The volunteer's answer to the reconfirmation (能按时到 / 去不了, sent by scheduler.reminders).
+"""The volunteer's answer to the reconfirmation (能按时到 / 去不了, sent by bot.schedule.reminders).
 
 能按时到 stops the admins' deadline and tells the requester; 去不了 releases the
 order through dispatch, which offers it again. Only the volunteer holding the
@@ -7,8 +7,7 @@ order, while it is still ahead of them, can answer.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
+from bot import callbacks
 from bot.callbacks import int_arg
 from bot.context import Ctx
 from bot.errors import Expired
@@ -16,12 +15,12 @@ from bot.notify import notify
 from bot.people import volunteer_of
 from bot.registry import Registry, Result
 from bot.reply import Reply
+from bot.schedule import parties
+from bot.schedule.reminders import HELD, reconfirm_timeout_key
+from bot.schedule.when import when
 from bot.texts import t
-from scheduler import parties
-from scheduler.reminders import HELD, NO_VERB, YES_VERB, reconfirm_timeout_key
-from scheduler.when import when
 from store import tasks
-from store.models import Task, TaskStatus
+from store.models import TaskStatus
 
 
 async def _held(ctx: Ctx) -> parties.Parties:
@@ -51,11 +50,7 @@ async def can_make_it(ctx: Ctx) -> Result:
         # The first answer stops the deadline; a repeated press only repeats the thanks.
         first = await tasks.cancel(session, key=reconfirm_timeout_key(order.id)) > 0
         if not first:
-            timeout = (
-                await session.exec(
-                    select(Task).where(col(Task.key) == reconfirm_timeout_key(order.id))
-                )
-            ).first()
+            timeout = await tasks.by_key(session, key=reconfirm_timeout_key(order.id))
             first = timeout is None or timeout.status == TaskStatus.DONE
     tz = ctx.deps.settings.tz
     if first and ps.requester is not None:
@@ -109,5 +104,5 @@ async def cannot_make_it(ctx: Ctx) -> Result:
 
 
 def register(reg: Registry) -> None:
-    reg.button(YES_VERB, can_make_it)
-    reg.button(NO_VERB, cannot_make_it)
+    reg.button(callbacks.RECONFIRM_YES, can_make_it)
+    reg.button(callbacks.RECONFIRM_NO, cannot_make_it)

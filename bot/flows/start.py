@@ -6,6 +6,7 @@ from bot import dialog
 from bot.context import Ctx
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
+from bot.texts import choices
 
 
 def _role(ctx: Ctx) -> str:
@@ -19,11 +20,11 @@ async def start(ctx: Ctx) -> Result:
     if ctx.event.args:
         payload = ctx.event.args[0]
         prefix, _, _rest = payload.partition("-")
-        handler = ctx.deps.registry.start_payloads.get(prefix)
+        handler = ctx.routes.start_payloads.get(prefix)
         if handler is not None:
             return await handler(ctx)
     name = ctx.person.display_name or ctx.t("common.friend")
-    greeting = ctx.t(f"common.start.{_role(ctx)}", name=name)
+    greeting = ctx.t(choices.START[_role(ctx)], name=name)
     if ctx.dialog is not None:
         # Mid-dialog: keep it (and its keyboard), but say so, or the next words would
         # silently answer the pending question (an address, a time …).
@@ -32,7 +33,7 @@ async def start(ctx: Ctx) -> Result:
 
 
 async def help_(ctx: Ctx) -> Result:
-    return ctx.reply(f"common.help.{_role(ctx)}")
+    return ctx.reply(choices.HELP[_role(ctx)])
 
 
 async def cancel(ctx: Ctx) -> Result:
@@ -40,13 +41,12 @@ async def cancel(ctx: Ctx) -> Result:
     state = ctx.dialog
     if state is None:
         return Reply(ctx.t("common.nothing_to_cancel"), remove_keyboard=True)
-    hook = ctx.deps.registry.cancel_hooks.get(state.flow)
+    hook = ctx.routes.cancel_hooks.get(state.flow)
     if hook is not None:
         result = await hook(ctx)
         if result is not None:
             return result
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
     return Reply(ctx.t("common.cancelled"), remove_keyboard=True)
 
 

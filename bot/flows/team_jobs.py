@@ -9,13 +9,14 @@ from bot.errors import Expired
 from bot.registry import Registry, Result
 from bot.reply import Button, Outcome, Reply
 from store.models import Order
+from store.orders import order_by_id
 
 SIZES = (1, 2, 3, 4, 5, 6, 8, 10)
 
 
 async def _order(ctx: Ctx) -> Order:
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, int_arg(ctx.args, 0))
+        order = await order_by_id(session, order_id=int_arg(ctx.args, 0))
         if order is None:
             raise Expired()
         await roles.require_scope(session, ctx, order.station_id)
@@ -47,7 +48,7 @@ def register(reg: Registry) -> None:
     reg.button(team_jobs.SIZE_MENU, press_sizes, admin=True)
     reg.button(team_jobs.SIZE_VERB, press_size, admin=True)
     # Before dispatch's own listener, so the first offers already say "需 3 人".
-    reg.listeners.setdefault("order_created", []).insert(0, team_jobs.on_order_created)
+    reg.bus.listeners.setdefault("order_created", []).insert(0, team_jobs.on_order_created)
     reg.listen("job_done", team_jobs.on_job_done)
     reg.listen("appointment_set", team_jobs.on_appointment_set)
     reg.task(team_jobs.REMIND_TASK, team_jobs.run_remind)

@@ -11,29 +11,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
-
-from bot import dialog, orders
+from bot import callbacks, dialog, orders
 from bot.callbacks import encode, int_arg, str_arg
 from bot.context import Ctx
 from bot.errors import Expired, Refusal
 from bot.events import Kind
 from bot.flows.order_draft import team_label
-from bot.flows.order_steps import time_display
+from bot.flows.order_prompts import time_display
 from bot.lifecycle import emit
-from bot.notify import notify_admins
 from bot.phones import mask_phone
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
-from bot.texts import t
+from bot.texts import choices
 from store import tasks
-from store.models import Order, OrderStatus, Team, Volunteer
-
-V_LIST = "trk_ls"  # [offset]: the list, or an older page of it
-V_VIEW = "trk_vw"  # order id
-V_CANCEL = "trk_cx"  # order id: choose a reason
-V_REASON = "trk_rs"  # order id, reason code
-V_KEEP = "trk_kp"  # order id: do not cancel after all
+from store.dialogs import clear_dialog
+from store.models import Order, OrderStatus
+from store.orders import order_by_id, orders_of_requester
+from store.teams import teams_by_id
+from store.volunteers import volunteer_by_id
 
 CANCEL_FLOW = "order_cancel"  # typing a reason of one's own
 LIST_LIMIT = 10
@@ -68,7 +63,7 @@ def _snippet(text: str, limit: int = 30) -> str:
 async def _own_order(ctx: Ctx, order_id: int) -> Order:
     """The actor's own order with this id; anything else is a forged or stale button."""
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
     if order is None or order.requester_id != ctx.person.id:
         raise Expired()
     return order
@@ -82,15 +77,13 @@ async def _list(ctx: Ctx, *, offset: int = 0, edit: bool = False) -> Reply:
     order from last week stays reachable (and cancellable) however many came after it."""
     offset = max(offset, 0)
     async with ctx.deps.db.session() as session:
-        stmt = (
-            select(Order)
-            .where(col(Order.requester_id) == ctx.person.id)
-            .order_by(col(Order.created_at).desc(), col(Order.id).desc())
-            .offset(offset)
-            .limit(LIST_LIMIT + 1)  # one more tells whether an older page exists
+        page = await orders_of_requester(
+            session,
+            requester_id=ctx.person.id,  # type: ignore[arg-type]
+            offset=offset,
+            limit=LIST_LIMIT + 1,  # one more tells whether an older page exists
         )
-        page = list((await session.exec(stmt)).all())
-        names = {team.id: team for team in (await session.exec(select(Team))).all()}
+        names = await teams_by_id(session)
     more, mine = len(page) > LIST_LIMIT, page[:LIST_LIMIT]
     if not mine:
         if offset:
@@ -119,16 +112,21 @@ async def _list(ctx: Ctx, *, offset: int = 0, edit: bool = False) -> Reply:
         buttons.append(
             Button(
                 ctx.t("tracking.list.button", code=order.code, status=status),
-                encode(V_VIEW, order.id),
+                encode(callbacks.TRACK_VIEW, order.id),
             )
         )
     paging = []
     if offset:
         paging.append(
-            Button(ctx.t("tracking.btn.newer"), encode(V_LIST, max(offset - LIST_LIMIT, 0)))
+            Button(
+                ctx.t("tracking.btn.newer"),
+                encode(callbacks.TRACK_LIST, max(offset - LIST_LIMIT, 0)),
+            )
         )
     if more:
-        paging.append(Button(ctx.t("tracking.btn.older"), encode(V_LIST, offset + LIST_LIMIT)))
+        paging.append(
+            Button(ctx.t("tracking.btn.older"), encode(callbacks.TRACK_LIST, offset + LIST_LIMIT))
+        )
     layout = (*rows(*buttons), *((tuple(paging),) if paging else ()))
     return Reply("\n\n".join(lines), buttons=layout, edit=edit)
 
@@ -137,7 +135,11 @@ async def detail_text(ctx: Ctx, order: Order) -> str:
     """The order with its status and every transition it has been through."""
     async with ctx.deps.db.session() as session:
         team_name = await orders.team_name(session, order.team_id, ctx.lang)
-        volunteer = await session.get(Volunteer, order.volunteer_id) if order.volunteer_id else None
+        volunteer = (
+            await volunteer_by_id(session, volunteer_id=order.volunteer_id)
+            if order.volunteer_id
+            else None
+        )
     lines = [
         ctx.t("tracking.detail.title", code=order.code),
         ctx.t("tracking.detail.status", status=orders.status_label(ctx.lang, order.status)),
@@ -186,8 +188,10 @@ def _wanted(ctx: Ctx, order: Order) -> str:
 async def _detail(ctx: Ctx, order: Order, *, edit: bool = True) -> Reply:
     buttons = []
     if order.status in CANCELLABLE:
-        buttons.append(Button(ctx.t("tracking.btn.cancel"), encode(V_CANCEL, order.id)))
-    buttons.append(Button(ctx.t("tracking.btn.list"), encode(V_LIST)))
+        buttons.append(
+            Button(ctx.t("tracking.btn.cancel"), encode(callbacks.TRACK_CANCEL, order.id))
+        )
+    buttons.append(Button(ctx.t("tracking.btn.list"), encode(callbacks.TRACK_LIST)))
     return Reply(await detail_text(ctx, order), buttons=rows(*buttons), edit=edit)
 
 
@@ -216,10 +220,13 @@ async def cancel_button(ctx: Ctx) -> Result:
     if order.status not in CANCELLABLE:
         raise Expired()
     reasons = [
-        Button(ctx.t(f"tracking.reason.{code}"), encode(V_REASON, order.id, code))
+        Button(
+            ctx.t(choices.CANCEL_REASON[code]),
+            encode(callbacks.TRACK_CANCEL_REASON, order.id, code),
+        )
         for code in REASONS
     ]
-    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order.id))
+    keep = Button(ctx.t("tracking.btn.keep"), encode(callbacks.TRACK_KEEP, order.id))
     return Reply(
         ctx.t("tracking.cancel.ask", code=order.code), buttons=rows(*reasons, keep), edit=True
     )
@@ -231,14 +238,12 @@ async def reason_button(ctx: Ctx) -> Result:
     if order.status not in CANCELLABLE:
         raise Expired()
     if code != "other":
-        return await _cancel(ctx, order.id, ctx.t(f"tracking.reason.{code}"))  # type: ignore[arg-type]
+        return await _cancel(ctx, order.id, ctx.t(choices.CANCEL_REASON[code]))  # type: ignore[arg-type]
     if ctx.dialog is not None and ctx.dialog.flow != CANCEL_FLOW:
         # Typing a reason would take over the dialog in progress (e.g. a half-filled order).
         raise Refusal("tracking.cancel.busy")
-    async with ctx.deps.db.session() as session:
-        person_id: int = ctx.person.id  # type: ignore[assignment]
-        await dialog.put(session, person_id, CANCEL_FLOW, "reason", {"order_id": order.id})
-    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order.id))
+    await dialog.save(ctx, CANCEL_FLOW, "reason", {"order_id": order.id})
+    keep = Button(ctx.t("tracking.btn.keep"), encode(callbacks.TRACK_KEEP, order.id))
     return Reply(
         ctx.t("tracking.cancel.type_reason", code=order.code, limit=MAX_REASON),
         buttons=rows(keep),
@@ -250,15 +255,14 @@ async def keep_button(ctx: Ctx) -> Result:
     """不取消了: back to the order (leaving the reason dialog if in it)."""
     order = await _own_order(ctx, int_arg(ctx.args, 0))
     if ctx.dialog is not None and ctx.dialog.flow == CANCEL_FLOW:
-        async with ctx.deps.db.session() as session:
-            await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await dialog.clear(ctx)
     return await _detail(ctx, order)
 
 
 async def on_reason(ctx: Ctx) -> Result:
     """The reason typed in the person's own words."""
     order_id = (ctx.dialog.data or {}).get("order_id") if ctx.dialog else None
-    keep = Button(ctx.t("tracking.btn.keep"), encode(V_KEEP, order_id or 0))
+    keep = Button(ctx.t("tracking.btn.keep"), encode(callbacks.TRACK_KEEP, order_id or 0))
     if ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
         return Reply(ctx.t("tracking.hint.reason", limit=MAX_REASON), buttons=rows(keep))
     reason = " ".join(ctx.event.text.split())
@@ -275,8 +279,7 @@ async def on_reason(ctx: Ctx) -> Result:
 
 
 async def _leave_reason_dialog(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+    await dialog.clear(ctx)
 
 
 async def on_cancel_reason_dialog(ctx: Ctx) -> Result:
@@ -290,7 +293,7 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
     deps, now, by = ctx.deps, ctx.deps.now(), ctx.person.id
     reason = reason[:MAX_REASON]
     async with deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None or order.requester_id != by:
             raise Expired()
         won = await orders.transition(
@@ -306,24 +309,17 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
             raise Expired()
         await tasks.cancel(session, key_prefix=f"order:{order_id}:")
         if ctx.dialog is not None and ctx.dialog.flow == CANCEL_FLOW:
-            await dialog.clear(session, by)  # type: ignore[arg-type]
+            await clear_dialog(session, person_id=by)  # type: ignore[arg-type]
     await orders.push_status(deps, order)
     await emit(deps, "order_cancelled", order_id=order_id, by=by, reason=reason)
-    if not deps.registry.listeners.get("order_cancelled"):
-        lang = deps.settings.language
-        await notify_admins(
-            deps,
-            Reply(t(lang, "tracking.admin.cancelled", code=order.code, reason=reason)),
-            station_id=order.station_id,
-        )
     return await _detail(ctx, order, edit=edit)
 
 
 def register(reg: Registry) -> None:
     reg.command("myorders", my_orders, menu="menu.myorders")
     reg.dialog(CANCEL_FLOW, on_reason, on_cancel=on_cancel_reason_dialog)
-    reg.button(V_LIST, list_button)
-    reg.button(V_VIEW, view_button)
-    reg.button(V_CANCEL, cancel_button)
-    reg.button(V_REASON, reason_button)
-    reg.button(V_KEEP, keep_button)
+    reg.button(callbacks.TRACK_LIST, list_button)
+    reg.button(callbacks.TRACK_VIEW, view_button)
+    reg.button(callbacks.TRACK_CANCEL, cancel_button)
+    reg.button(callbacks.TRACK_CANCEL_REASON, reason_button)
+    reg.button(callbacks.TRACK_KEEP, keep_button)

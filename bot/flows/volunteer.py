@@ -1,5 +1,5 @@
 """Becoming and being a volunteer: the /volunteer application dialog, /profile with its
-edits, /available and /busy, and the admins' 批准 / 拒绝 on applications.
+edits, /available and /busy (the admins' 批准 / 拒绝 are in ``volunteer_review``).
 
 The application is a dialog (flow ``volunteer``): name → phone (share-contact
 button or typed) → teams (toggle buttons, then 完成) → station (browse the
@@ -9,24 +9,26 @@ one field at a time (``mode: edit``).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from sqlmodel import col, select
-
-from bot import audit, callbacks, dialog, dispatch, roles, volunteers
+from bot import audit, callbacks, dialog, dispatch, volunteers
 from bot.context import Ctx
+from bot.dialog import Dialog
+from bot.dialog import Step as DialogStep
 from bot.errors import Expired, Refusal
 from bot.events import Kind
-from bot.notify import edit, notify_admins
+from bot.notify import notify_admins
 from bot.phones import mask_phone
 from bot.registry import Audience, Registry, Result
-from bot.reply import Button, KeyButton, MessageRef, Outcome, Reply, rows
-from bot.texts import t
-from store.models import Station, Volunteer, VolunteerStatus
+from bot.reply import Button, KeyButton, Outcome, Reply, rows
+from bot.texts import choices, t
+from store import stations as stations_store
+from store.dialogs import clear_dialog
+from store.models import Volunteer, VolunteerStatus
+from store.stations import station_by_id
 
 FLOW = "volunteer"
-REJECT_FLOW = "vreject"
-STEPS = ("name", "phone", "teams", "station", "skills", "honours")
 TEXT_STEPS = {
     "name": volunteers.NAME_MAX,
     "skills": volunteers.SKILLS_MAX,
@@ -34,22 +36,7 @@ TEXT_STEPS = {
 }
 EDITABLE = ("name", "phone", "teams", "station", "skills", "honours")
 MAX_STATION_BUTTONS = 60
-REASON_MAX = 200
 _NOTHING = {"无", "没有", "暂无", "跳过", "略", "none", "no", "-", "skip"}
-
-# Callback verbs; none is a prefix of another.
-TEAM = "vteam"  # vteam:<team_id>  toggle a team
-TEAMS_DONE = "vtdone"
-STATION = "vstn"  # vstn:<id>  open a station (or pick a leaf); vstn:0 the top level
-STATION_PICK = "vsel"  # vsel:<id>
-STATION_SKIP = "vsskip"
-SKIP = "vskip"  # skills / honours left empty
-EDIT = "vedit"  # vedit:<field>
-PAUSE = "vpause"  # vpause:1 pause offers, vpause:0 take offers again
-APPROVE = "vappr"  # vappr:<volunteer_id> (admins)
-REJECT = "vrej"  # vrej:<volunteer_id> (admins; asks for a reason)
-REJECT_QUIET = "vrjq"  # vrjq:<volunteer_id> (admins; no reason)
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -74,16 +61,6 @@ def _state(ctx: Ctx, step: str | None = None) -> dict[str, Any]:
     return dict(state.data)
 
 
-async def _put(ctx: Ctx, step: str, data: dict[str, Any], flow: str = FLOW) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.put(session, ctx.person.id, flow, step, data)  # type: ignore[arg-type]
-
-
-async def _clear(ctx: Ctx) -> None:
-    async with ctx.deps.db.session() as session:
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
-
-
 def _ack(ctx: Ctx, text: str) -> Reply:
     """Close the step: edit the pressed picker, or drop the reply keyboard after typing."""
     if ctx.event.kind == Kind.BUTTON:
@@ -93,30 +70,43 @@ def _ack(ctx: Ctx, text: str) -> Reply:
 
 async def _has_stations(ctx: Ctx) -> bool:
     async with ctx.deps.db.session() as session:
-        stmt = select(Station.id).where(col(Station.active)).limit(1)
-        return (await session.exec(stmt)).first() is not None
+        return await stations_store.any_active(session)
 
 
 # ---------------------------------------------------------------- prompts
 
 
 async def _ask(ctx: Ctx, step: str, data: dict[str, Any]) -> Reply:
-    if step == "name":
-        name = (ctx.person.display_name or "").strip()[: volunteers.NAME_MAX]
-        keyboard = ((KeyButton(name),),) if name else ()
-        return Reply(ctx.t("volunteer.ask_name"), keyboard=keyboard)
-    if step == "phone":
-        return Reply(
-            ctx.t("volunteer.ask_phone"),
-            keyboard=((KeyButton(ctx.t("volunteer.share_phone"), request="contact"),),),
-        )
-    if step == "teams":
-        return await _teams_reply(ctx, data.get("teams", []))
-    if step == "station":
-        return await _stations_reply(ctx, None)
+    """The question of ``step`` (see ``VOLUNTEER`` at the end)."""
+    return await VOLUNTEER.ask(ctx, data, step)
+
+
+async def _ask_name(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    name = (ctx.person.display_name or "").strip()[: volunteers.NAME_MAX]
+    keyboard = ((KeyButton(name),),) if name else ()
+    return Reply(ctx.t("volunteer.ask_name"), keyboard=keyboard)
+
+
+async def _ask_phone(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    return Reply(
+        ctx.t("volunteer.ask_phone"),
+        keyboard=((KeyButton(ctx.t("volunteer.share_phone"), request="contact"),),),
+    )
+
+
+async def _ask_teams(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    return await _teams_reply(ctx, data.get("teams", []))
+
+
+async def _ask_station(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    return await _stations_reply(ctx, None)
+
+
+async def _ask_words(ctx: Ctx, data: dict[str, Any], *, step: str) -> Reply:
+    """Skills or honours: free words, which may be left empty (or cleared, in /profile)."""
     label = ctx.t("volunteer.btn.clear" if data.get("mode") == "edit" else "common.skip_button")
-    skip = ((Button(label, callbacks.encode(SKIP)),),)
-    return Reply(ctx.t(f"volunteer.ask_{step}"), buttons=skip)
+    skip = ((Button(label, callbacks.encode(callbacks.VOL_SKIP_FIELD)),),)
+    return Reply(ctx.t(choices.VOLUNTEER_ASK[step]), buttons=skip)
 
 
 async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> Reply:
@@ -126,13 +116,13 @@ async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> 
     buttons = [
         Button(
             ("✅ " if tm.id in selected else "") + volunteers.team_label(tm, ctx.lang),
-            callbacks.encode(TEAM, tm.id),
+            callbacks.encode(callbacks.VOL_TOGGLE_TEAM, tm.id),
         )
         for tm in teams
     ]
     layout = (
         *rows(*buttons, per_row=2),
-        (Button(ctx.t("volunteer.btn.teams_done"), callbacks.encode(TEAMS_DONE)),),
+        (Button(ctx.t("volunteer.btn.teams_done"), callbacks.encode(callbacks.VOL_TEAMS_DONE)),),
     )
     text = ctx.t("volunteer.ask_teams", chosen="、".join(chosen) or ctx.t("volunteer.none"))
     return Reply(text, buttons=layout, edit=edit)
@@ -140,16 +130,12 @@ async def _teams_reply(ctx: Ctx, selected: list[int], *, edit: bool = False) -> 
 
 async def _stations_reply(ctx: Ctx, parent_id: int | None, *, edit: bool = False) -> Reply:
     async with ctx.deps.db.session() as session:
-        stmt = (
-            select(Station).where(col(Station.active), col(Station.parent_id) == parent_id)
-            if parent_id is not None
-            else select(Station).where(col(Station.active), col(Station.parent_id).is_(None))
-        )
-        children = list((await session.exec(stmt.order_by(col(Station.id)))).all())
-        parent = await session.get(Station, parent_id) if parent_id is not None else None
+        children = await stations_store.active_children(session, parent_id=parent_id)
+        parent = await stations_store.station_by_id(session, station_id=parent_id)
         where = await volunteers.station_path(session, parent_id)
     buttons = [
-        Button(s.name, callbacks.encode(STATION, s.id)) for s in children[:MAX_STATION_BUTTONS]
+        Button(s.name, callbacks.encode(callbacks.VOL_OPEN_STATION, s.id))
+        for s in children[:MAX_STATION_BUTTONS]
     ]
     layout = list(rows(*buttons, per_row=2))
     if parent is not None:
@@ -157,14 +143,21 @@ async def _stations_reply(ctx: Ctx, parent_id: int | None, *, edit: bool = False
             (
                 Button(
                     ctx.t("volunteer.btn.station_this", name=parent.name),
-                    callbacks.encode(STATION_PICK, parent.id),
+                    callbacks.encode(callbacks.VOL_PICK_STATION, parent.id),
                 ),
             )
         )
         layout.append(
-            (Button(ctx.t("common.back"), callbacks.encode(STATION, parent.parent_id or 0)),)
+            (
+                Button(
+                    ctx.t("common.back"),
+                    callbacks.encode(callbacks.VOL_OPEN_STATION, parent.parent_id or 0),
+                ),
+            )
         )
-    layout.append((Button(ctx.t("volunteer.btn.station_skip"), callbacks.encode(STATION_SKIP)),))
+    layout.append(
+        (Button(ctx.t("volunteer.btn.station_skip"), callbacks.encode(callbacks.VOL_SKIP_STATION)),)
+    )
     text = ctx.t("volunteer.ask_station", where=where or ctx.t("volunteer.station_top"))
     return Reply(text, buttons=tuple(layout), edit=edit)
 
@@ -182,50 +175,57 @@ async def apply(ctx: Ctx) -> Result:
         }.get(volunteer.status, "volunteer.already")
         return ctx.reply(key)
     data: dict[str, Any] = {"mode": "apply", "teams": []}
-    await _put(ctx, "name", data)
+    await dialog.save(ctx, FLOW, "name", data)
     first = await _ask(ctx, "name", data)
     return Reply(ctx.t("volunteer.intro") + "\n\n" + first.text, keyboard=first.keyboard)
 
 
 async def on_input(ctx: Ctx) -> Result:
-    """Anything typed or sent while in the volunteer dialog."""
+    """Anything typed or sent while in the volunteer dialog: read by the step it is at."""
     state = ctx.dialog
     assert state is not None
-    step, data, event = state.step, dict(state.data), ctx.event
-    if step in ("teams", "station"):
-        hint = ctx.reply(f"volunteer.use_buttons_{step}")
-        picker = (
-            await _teams_reply(ctx, data.get("teams", []))
-            if step == "teams"
-            else await _stations_reply(ctx, None)
-        )
-        return [hint, picker]
-    if step == "phone":
-        if event.kind == Kind.CONTACT:
-            if not event.contact_is_self:
-                return ctx.reply("volunteer.phone_not_own")
-            phone = volunteers.normalize_phone(event.phone, verified=True)
-        elif event.kind == Kind.TEXT:
-            phone = volunteers.normalize_phone(event.text)
-        else:
-            return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
-        if phone is None:
-            return await _ask_again(ctx, "volunteer.bad_phone", step, data)
-        data["phone"] = phone
-        return await _next(ctx, data, step)
+    step = VOLUNTEER.step(state.step)
+    if step is None:  # a step this version does not know: start over politely
+        await dialog.clear(ctx)
+        raise Expired()
+    return await step.answer(ctx, dict(state.data))
+
+
+async def _use_buttons(ctx: Ctx, data: dict[str, Any]) -> Result:
+    """Words at the team or station picker: point at the buttons, and show them again."""
+    step = ctx.dialog.step if ctx.dialog else "teams"
+    return [ctx.reply(choices.VOLUNTEER_USE_BUTTONS[step]), await _ask(ctx, step, data)]
+
+
+async def _on_phone(ctx: Ctx, data: dict[str, Any]) -> Result:
+    event = ctx.event
+    if event.kind == Kind.CONTACT:
+        if not event.contact_is_self:
+            return ctx.reply("volunteer.phone_not_own")
+        phone = volunteers.normalize_phone(event.phone, verified=True)
+    elif event.kind == Kind.TEXT:
+        phone = volunteers.normalize_phone(event.text)
+    else:
+        return [ctx.reply("volunteer.text_please"), await _ask(ctx, "phone", data)]
+    if phone is None:
+        return await _ask_again(ctx, "volunteer.bad_phone", "phone", data)
+    data["phone"] = phone
+    return await _next(ctx, data, "phone")
+
+
+async def _on_words(ctx: Ctx, data: dict[str, Any], *, step: str) -> Result:
+    """A name, skills or honours typed in; "无" leaves skills and honours empty."""
+    event = ctx.event
     if event.kind != Kind.TEXT:
         return [ctx.reply("volunteer.text_please"), await _ask(ctx, step, data)]
-    limit = TEXT_STEPS.get(step)
-    if limit is None:  # a step this version does not know: start over politely
-        await _clear(ctx)
-        raise Expired()
+    limit = TEXT_STEPS[step]
     raw = event.text.strip()
     if step != "name" and raw.lower() in _NOTHING:
         data[step] = ""
         return await _next(ctx, data, step)
     value = volunteers.clean_line(raw, limit)
     if value is None:
-        return await _ask_again(ctx, f"volunteer.bad_{step}", step, data, limit=limit)
+        return await _ask_again(ctx, choices.VOLUNTEER_BAD[step], step, data, limit=limit)
     data[step] = value
     return await _next(ctx, data, step)
 
@@ -251,14 +251,10 @@ async def _next(ctx: Ctx, data: dict[str, Any], done: str) -> Result:
                 remove_keyboard=True,
             )
         )
-    idx = STEPS.index(done) + 1
-    if idx < len(STEPS) and STEPS[idx] == "station" and not await _has_stations(ctx):
-        data["station_id"] = None
-        idx += 1
-    if idx >= len(STEPS):
+    step = await VOLUNTEER.next_after(ctx, data, done)
+    if step is None:
         return [*replies, *await _submit(ctx, data)]
-    step = STEPS[idx]
-    await _put(ctx, step, data)
+    await dialog.save(ctx, FLOW, step, data)
     return [*replies, await _ask(ctx, step, data)]
 
 
@@ -287,7 +283,7 @@ async def _submit(ctx: Ctx, data: dict[str, Any]) -> list[Reply]:
             honours=data.get("honours", ""),
             now=deps.now(),
         )
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         if volunteer is None:
             return [ctx.reply("volunteer.pending")]
         await audit.record(
@@ -301,8 +297,14 @@ async def _submit(ctx: Ctx, data: dict[str, Any]) -> list[Reply]:
         application = await volunteers.application_text(session, volunteer, admin_lang)
     buttons = (
         (
-            Button(t(admin_lang, "volunteer.btn.approve"), callbacks.encode(APPROVE, volunteer.id)),
-            Button(t(admin_lang, "volunteer.btn.reject"), callbacks.encode(REJECT, volunteer.id)),
+            Button(
+                t(admin_lang, "volunteer.btn.approve"),
+                callbacks.encode(callbacks.APPLICATION_APPROVE, volunteer.id),
+            ),
+            Button(
+                t(admin_lang, "volunteer.btn.reject"),
+                callbacks.encode(callbacks.APPLICATION_REJECT, volunteer.id),
+            ),
         ),
     )
     await notify_admins(
@@ -326,7 +328,7 @@ async def toggle_team(ctx: Ctx) -> Result:
     chosen = [int(i) for i in data.get("teams", [])]
     chosen = [i for i in chosen if i != team_id] if team_id in chosen else [*chosen, team_id]
     data["teams"] = chosen
-    await _put(ctx, "teams", data)
+    await dialog.save(ctx, FLOW, "teams", data)
     return await _teams_reply(ctx, chosen, edit=True)
 
 
@@ -343,14 +345,8 @@ async def open_station(ctx: Ctx) -> Result:
     if station_id == 0:
         return await _stations_reply(ctx, None, edit=True)
     async with ctx.deps.db.session() as session:
-        station = await session.get(Station, station_id)
-        has_children = (
-            await session.exec(
-                select(Station.id)
-                .where(col(Station.parent_id) == station_id, col(Station.active))
-                .limit(1)
-            )
-        ).first() is not None
+        station = await stations_store.station_by_id(session, station_id=station_id)
+        has_children = await stations_store.has_active_children(session, station_id=station_id)
     if station is None or not station.active:
         raise Expired()
     if has_children:
@@ -362,7 +358,7 @@ async def pick_station(ctx: Ctx) -> Result:
     _state(ctx, "station")
     station_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        station = await session.get(Station, station_id)
+        station = await station_by_id(session, station_id=station_id)
     if station is None or not station.active:
         raise Expired()
     return await _pick_station(ctx, station_id)
@@ -411,12 +407,16 @@ async def profile_reply(ctx: Ctx, *, header: str = "", edit: bool = False) -> Re
     buttons: tuple[tuple[Button, ...], ...] = ()
     if volunteer.status in volunteers.WORKING:
         edits = [
-            Button(ctx.t(f"volunteer.btn.edit_{f}"), callbacks.encode(EDIT, f)) for f in EDITABLE
+            Button(
+                ctx.t(choices.VOLUNTEER_EDIT_BUTTON[f]),
+                callbacks.encode(callbacks.VOL_EDIT_PROFILE, f),
+            )
+            for f in EDITABLE
         ]
         paused = volunteer.status == VolunteerStatus.PAUSED
         toggle = Button(
             ctx.t("volunteer.btn.resume" if paused else "volunteer.btn.pause"),
-            callbacks.encode(PAUSE, 0 if paused else 1),
+            callbacks.encode(callbacks.VOL_SET_PAUSED, 0 if paused else 1),
         )
         buttons = (*rows(*edits, per_row=3), (toggle,))
     return Reply((header + "\n\n" if header else "") + text, buttons=buttons, edit=edit)
@@ -433,7 +433,7 @@ async def start_edit(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         current = await volunteers.team_ids(session, volunteer.id)  # type: ignore[arg-type]
     data: dict[str, Any] = {"mode": "edit", "teams": current}
-    await _put(ctx, field, data)
+    await dialog.save(ctx, FLOW, field, data)
     return await _ask(ctx, field, data)
 
 
@@ -441,7 +441,7 @@ async def _save_edit(ctx: Ctx, data: dict[str, Any], field: str) -> Result:
     deps = ctx.deps
     async with deps.db.session() as session:
         volunteer = await volunteers.by_person(session, ctx.person.id)  # type: ignore[arg-type]
-        await dialog.clear(session, ctx.person.id)  # type: ignore[arg-type]
+        await clear_dialog(session, person_id=ctx.person.id)  # type: ignore[arg-type]
         if volunteer is None or volunteer.status not in volunteers.WORKING:
             raise Refusal("volunteer.not_volunteer")
         if field == "teams":
@@ -500,101 +500,50 @@ async def busy(ctx: Ctx) -> Result:
     return ctx.reply("volunteer.now_busy" if changed else "volunteer.already_busy")
 
 
-# ---------------------------------------------------------------- admins decide
+# ---------------------------------------------------------------- the dialog as a table
 
 
-async def _application(ctx: Ctx, volunteer_id: int) -> tuple[Volunteer, str]:
-    """The application (scope-checked for station admins) and its text in the admin's language."""
-    async with ctx.deps.db.session() as session:
-        volunteer = await session.get(Volunteer, volunteer_id)
-        if volunteer is None:
-            raise Expired()
-        await roles.require_scope(session, ctx, volunteer.station_id)
-        text = await volunteers.application_text(session, volunteer, ctx.lang)
-    return volunteer, text
+async def _after_teams(ctx: Ctx, data: dict[str, Any]) -> str:
+    """The station step only once an admin has set up stations."""
+    if await _has_stations(ctx):
+        return "station"
+    data["station_id"] = None
+    return "skills"
 
 
-def _decided(ctx: Ctx, volunteer: Volunteer, text: str) -> str:
-    status = ctx.t(f"volunteer.status.{volunteer.status}")
-    return (
-        ctx.t("volunteer.application_head")
-        + "\n"
-        + text
-        + "\n\n"
-        + ctx.t("volunteer.decided", status=status, admin=ctx.person.display_name or "—")
-    )
-
-
-async def approve(ctx: Ctx) -> Result:
-    volunteer_id = callbacks.int_arg(ctx.args, 0)
-    await _application(ctx, volunteer_id)
-    approved = await volunteers.approve(ctx.deps, volunteer_id, by=ctx.person)
-    volunteer, text = await _application(ctx, volunteer_id)
-    if approved is None:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
-        return Outcome(
-            [Reply(ctx.t("volunteer.application_head") + "\n" + text, edit=True)],
-            toast=ctx.t("volunteer.already_decided", status=status),
-        )
-    return Outcome(
-        [Reply(_decided(ctx, volunteer, text), edit=True)], toast=ctx.t("volunteer.approved_toast")
-    )
-
-
-async def ask_reject_reason(ctx: Ctx) -> Result:
-    volunteer_id = callbacks.int_arg(ctx.args, 0)
-    volunteer, _ = await _application(ctx, volunteer_id)
-    if volunteer.status != VolunteerStatus.PENDING:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
-        return Outcome(toast=ctx.t("volunteer.already_decided", status=status))
-    ref = ctx.event.message
-    data: dict[str, Any] = {"volunteer_id": volunteer_id}
-    if ref is not None:
-        data |= {"platform": ref.platform, "chat_id": ref.chat_id, "message_id": ref.message_id}
-    await _put(ctx, "reason", data, flow=REJECT_FLOW)
-    quiet = (
-        (
-            Button(
-                ctx.t("volunteer.btn.reject_quiet"), callbacks.encode(REJECT_QUIET, volunteer_id)
-            ),
+# The application, step by step; /profile's edits re-use a step and then save (``mode: edit``).
+VOLUNTEER = Dialog(
+    FLOW,
+    steps=(
+        DialogStep(
+            "name",
+            ask=_ask_name,
+            answer=partial(_on_words, step="name"),
+            next="phone",
+            edits="name",
         ),
-    )
-    return Reply(ctx.t("volunteer.ask_reject_reason", name=volunteer.name), buttons=quiet)
-
-
-async def reject_reason_input(ctx: Ctx) -> Result:
-    state = ctx.dialog
-    assert state is not None
-    if ctx.event.kind != Kind.TEXT:
-        return ctx.reply("volunteer.text_please")
-    reason = volunteers.clean_line(ctx.event.text, REASON_MAX)
-    if reason is None:
-        return ctx.reply("volunteer.bad_reason", limit=REASON_MAX)
-    return await _reject(ctx, int(state.data["volunteer_id"]), reason)
-
-
-async def reject_quietly(ctx: Ctx) -> Result:
-    return await _reject(ctx, callbacks.int_arg(ctx.args, 0), None)
-
-
-async def _reject(ctx: Ctx, volunteer_id: int, reason: str | None) -> Result:
-    await _application(ctx, volunteer_id)
-    state = ctx.dialog
-    data = dict(state.data) if state is not None and state.flow == REJECT_FLOW else {}
-    if data:
-        await _clear(ctx)
-    rejected = await volunteers.reject(ctx.deps, volunteer_id, by=ctx.person, reason=reason)
-    volunteer, text = await _application(ctx, volunteer_id)
-    if rejected is None:
-        status = ctx.t(f"volunteer.status.{volunteer.status}")
-        return ctx.reply("volunteer.already_decided", status=status)
-    if data.get("message_id") and int(data.get("volunteer_id", 0)) == volunteer_id:
-        ref = MessageRef(data["platform"], data["chat_id"], data["message_id"])
-        await edit(ctx.deps, ref, Reply(_decided(ctx, volunteer, text)))
-    answer = Reply(
-        ctx.t("volunteer.rejected_done", name=volunteer.name), edit=ctx.event.kind == Kind.BUTTON
-    )
-    return answer
+        DialogStep("phone", ask=_ask_phone, answer=_on_phone, next="teams", edits="phone"),
+        DialogStep(
+            "teams", ask=_ask_teams, answer=_use_buttons, next=_after_teams, edits="teams"
+        ),  # buttons: toggle_team, teams_done
+        DialogStep(
+            "station", ask=_ask_station, answer=_use_buttons, next="skills", edits="station"
+        ),  # buttons: open_station, pick_station, skip_station
+        DialogStep(
+            "skills",
+            ask=partial(_ask_words, step="skills"),
+            answer=partial(_on_words, step="skills"),
+            next="honours",
+            edits="skills",
+        ),
+        DialogStep(
+            "honours",
+            ask=partial(_ask_words, step="honours"),
+            answer=partial(_on_words, step="honours"),
+            edits="honours",
+        ),  # the last: the application is submitted
+    ),
+)
 
 
 def register(reg: Registry) -> None:
@@ -603,15 +552,11 @@ def register(reg: Registry) -> None:
     reg.command("busy", busy, audience=Audience.VOLUNTEER, menu="menu.busy")
     reg.command("profile", profile, audience=Audience.VOLUNTEER, menu="menu.profile")
     reg.dialog(FLOW, on_input)
-    reg.dialog(REJECT_FLOW, reject_reason_input)
-    reg.button(TEAM, toggle_team)
-    reg.button(TEAMS_DONE, teams_done)
-    reg.button(STATION, open_station)
-    reg.button(STATION_PICK, pick_station)
-    reg.button(STATION_SKIP, skip_station)
-    reg.button(SKIP, skip_text)
-    reg.button(EDIT, start_edit)
-    reg.button(PAUSE, toggle_pause)
-    reg.button(APPROVE, approve, admin=True)
-    reg.button(REJECT, ask_reject_reason, admin=True)
-    reg.button(REJECT_QUIET, reject_quietly, admin=True)
+    reg.button(callbacks.VOL_TOGGLE_TEAM, toggle_team)
+    reg.button(callbacks.VOL_TEAMS_DONE, teams_done)
+    reg.button(callbacks.VOL_OPEN_STATION, open_station)
+    reg.button(callbacks.VOL_PICK_STATION, pick_station)
+    reg.button(callbacks.VOL_SKIP_STATION, skip_station)
+    reg.button(callbacks.VOL_SKIP_FIELD, skip_text)
+    reg.button(callbacks.VOL_EDIT_PROFILE, start_edit)
+    reg.button(callbacks.VOL_SET_PAUSED, toggle_pause)

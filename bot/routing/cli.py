@@ -153,7 +153,7 @@ def _evaluate(router: Router, path: str, *, show_errors: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Standalone entry point until ``bot/cli.py`` registers the subcommand."""
+    """Standalone entry point until ``jiangxin/cli.py`` registers the subcommand."""
     parser = argparse.ArgumentParser(prog="jiangxin")
     add_subparser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)

@@ -1,22 +1,36 @@
 """Every user-facing sentence, keyed, in Simplified Chinese (default) and English.
 
-Each area of the product keeps its sentences in its own module here
-(``common``, ``ordering`` …) as two dicts, ``ZH`` and ``EN``; this package merges
-them and formats them. Arguments are HTML-escaped unless wrapped in ``Safe``,
-so a name like ``<b>王</b>`` shows literally instead of breaking the markup.
+The sentences live in data files, one per language and area of the product:
+``zh/ordering.toml`` and ``en/ordering.toml`` hold the same keys (``"area.thing"``),
+Chinese first because it is the primary language. Values are HTML with
+``str.format`` placeholders; arguments are HTML-escaped unless wrapped in
+``Safe``, so a name like ``<b>王</b>`` shows literally instead of breaking the markup.
+Every key is written out in full where it is used (no f-string keys), so
+``tests/test_texts.py`` can check that each used key exists and each defined key
+is used.
+
+A module here that still holds the old ``ZH`` and ``EN`` dicts (``wechat.py`` …)
+is merged too, for now. To convert it, write each dict out as
+``"key" = "text"`` lines in ``zh/<area>.toml`` and ``en/<area>.toml`` (multi-line
+texts as triple-quoted strings) and delete the module.
 """
 
 from __future__ import annotations
 
 import html
-from importlib import import_module
+import pkgutil
+import tomllib
+from datetime import date, datetime
+from importlib import import_module, resources
 from typing import Any
 
-# Each module named here holds ZH and EN dicts. Keys are "area.thing".
-_MODULES = ("common", "ordering", "volunteer", "dispatch", "schedule", "admin", "web", "activities")
+from babel.dates import format_date, format_datetime
 
 DEFAULT_LANGUAGE = "zh"
 LANGUAGES = ("zh", "en")
+
+# Modules of this package that hold no sentences.
+_NOT_TEXTS = frozenset({"choices"})
 
 
 class Safe(str):
@@ -28,20 +42,28 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def _add(catalog: dict[str, str], texts: dict[str, str], origin: str) -> None:
+    for key, text in texts.items():
+        if key in catalog:
+            raise RuntimeError(f"text key {key!r} is defined twice (again in {origin})")
+        catalog[key] = text
+
+
 def _load() -> dict[str, dict[str, str]]:
+    """Read every catalog file (and any old-style dict module) once, at import."""
     catalog: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
-    for name in _MODULES:
-        try:
-            mod = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue
-            raise
+    package = resources.files(__name__)
+    for lang in LANGUAGES:
+        for entry in sorted(package.joinpath(lang).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                origin = f"{lang}/{entry.name}"
+                _add(catalog[lang], tomllib.loads(entry.read_text(encoding="utf-8")), origin)
+    for info in pkgutil.iter_modules(__path__):
+        if info.ispkg or info.name in _NOT_TEXTS:
+            continue
+        mod = import_module(f"{__name__}.{info.name}")
         for lang, attr in (("zh", "ZH"), ("en", "EN")):
-            for key, text in getattr(mod, attr, {}).items():
-                if key in catalog[lang]:
-                    raise RuntimeError(f"text key {key!r} is defined twice")
-                catalog[lang][key] = text
+            _add(catalog[lang], getattr(mod, attr, {}), f"{info.name}.py")
     return catalog
 
 
@@ -66,6 +88,19 @@ def t(lang: str | None, key: str, **kwargs: Any) -> str:
         return text
     safe = {k: v if isinstance(v, Safe) else esc(v) for k, v in kwargs.items()}
     return text.format(**safe)
+
+
+def date_text(lang: str | None, key: str, value: date | datetime) -> str:
+    """``value`` in the date pattern kept under ``key`` (``date.when`` …).
+
+    Babel names the months and weekdays for the language, so no module spells out
+    周二 or Tue by hand; a datetime is shown in its own time zone.
+    """
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    pattern = t(lang, key)
+    if isinstance(value, datetime):
+        return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=lang)
+    return format_date(value, pattern, locale=lang)
 
 
 def has(key: str) -> bool:

@@ -35,8 +35,9 @@ from bot.texts import LANGUAGES, t
 from handlers.telegram import render
 from handlers.telegram.convert import PLATFORM, actor_of, inbound_of
 from handlers.telegram.notifier import TelegramNotifier
+from handlers.telegram.polling import TolerantBot, requests
 from handlers.telegram.updates import PerChatUpdateProcessor
-from store import updates
+from store import poison, updates
 
 log = logging.getLogger(__name__)
 
@@ -131,27 +132,39 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignore[type-arg]
     settings = deps.settings
+
+    async def set_aside(update_id: int, raw: dict, error: str) -> None:
+        async with deps.db.session() as session:
+            await poison.set_aside(
+                session, platform=PLATFORM, update_id=update_id, raw=raw, error=error
+            )
+
+    bot = TolerantBot(
+        token=settings.token or "",
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+        rate_limiter=AIORateLimiter(max_retries=3),
+        set_aside=set_aside,
+        **requests(),
+    )
     app = (
         ApplicationBuilder()
-        .token(settings.token or "")
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
+        .bot(bot)
         # Chats run concurrently; one chat's updates in order (handlers/telegram/updates.py).
         .concurrent_updates(PerChatUpdateProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .build()
     )
     app.bot_data[ENGINE] = engine
     app.bot_data[DEPS] = deps
     register_handlers(app)
-    notifier = TelegramNotifier(app.bot, deps.registry)
+    notifier = TelegramNotifier(app.bot, engine.routes)
     deps.notifier.add(PLATFORM, notifier)
     return app
 
 
 async def set_menus(app: Application, deps: Deps, admin_chat_ids: list[int]) -> None:  # type: ignore[type-arg]
     """Chinese command menus for everyone, English for English clients, more for admins."""
-    reg = deps.registry
+    reg = app.bot_data[ENGINE].routes
     try:
         for lang in LANGUAGES:
             commands = [BotCommand(c.name, t(lang, c.menu)) for c in reg.menu(Audience.EVERYONE)]  # type: ignore[arg-type]

@@ -1,2 +1,2 @@
 """The web channel, on aiohttp: the chat page and its WebSocket, Telegram's webhook,
-``/healthz`` and ``/metrics`` — one application served by ``bot.app.WebComponent``."""
+``/healthz`` and ``/metrics`` — one application served by ``jiangxin.app.WebComponent``."""

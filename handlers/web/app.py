@@ -2,7 +2,7 @@
 
 ``make_app`` only wires routes; what needs the running loop (the session key
 from the database, the web notifier) is opened and closed in ``cleanup_ctx``.
-``bot.app.WebComponent`` serves it on ``JIANGXIN_WEB_HOST:JIANGXIN_WEB_PORT``.
+``jiangxin.app.WebComponent`` serves it on ``JIANGXIN_WEB_HOST:JIANGXIN_WEB_PORT``.
 """
 
 from __future__ import annotations
@@ -46,14 +46,11 @@ async def _close_sockets(app: web.Application) -> None:
     await app[HUB].close_all()
 
 
-def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
-    """The web application on ``deps``; with ``telegram_app`` in webhook mode it also
-    serves Telegram's webhook and feeds that Application's update queue."""
+def make_app(deps: Deps, engine: Engine, *, telegram_app: Any = None) -> web.Application:
+    """The web application on ``deps`` and ``engine``; with ``telegram_app`` in webhook
+    mode it also serves Telegram's webhook and feeds that Application's update queue."""
     app = web.Application(client_max_size=webhook.MAX_BODY)
     app[DEPS] = deps
-    engine = deps.extras.get("engine")
-    if engine is None:
-        engine = deps.extras["engine"] = Engine(deps)
     app[ENGINE] = engine
     app[HUB] = Hub()
     app.cleanup_ctx.append(_sessions)
@@ -62,6 +59,12 @@ def make_app(deps: Deps, *, telegram_app: Any = None) -> web.Application:
     health.setup(app)
     metrics.setup(app)
     chat.setup(app)
+    if deps.settings.wechat_enabled:
+        from handlers.web import wechat_oauth
+        from handlers.wechat import callback as wechat
+
+        wechat.setup(app, deps, engine)
+        wechat_oauth.setup(app)
     if telegram_app is not None and deps.settings.telegram_mode == "webhook":
         webhook.setup(app, deps.settings, telegram_app)
     return app

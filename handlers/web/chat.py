@@ -27,7 +27,7 @@ from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
 from bot.reply import Outcome
 from bot.texts import normalize_language, t
-from handlers.web import messages
+from handlers.web import messages, wechat_oauth
 from handlers.web.convert import START_PAYLOAD, BadFrame, parse
 from handlers.web.hub import Connection
 from handlers.web.identity import request_session, set_cookie
@@ -101,6 +101,9 @@ def _security_headers(request: web.Request) -> dict[str, str]:
 
 async def page(request: web.Request) -> web.Response:
     """The chat page; gives the browser a session cookie (or refreshes its lifetime)."""
+    wechat = wechat_oauth.sign_in_redirect(request)
+    if wechat is not None:
+        raise wechat
     signer = request.app[SESSIONS]
     sid = request_session(request, signer)
     cookie = signer.cookie_value(sid) if sid else signer.new_session()[1]
@@ -180,7 +183,8 @@ class ChatSession:
         self.ws = ws
         self.conn = Connection(ws)
         self.lang = language_of(request)
-        self.actor = Actor(platform=PLATFORM, external_id=sid, language=self.lang)
+        platform, external_id = wechat_oauth.identity(request, sid)
+        self.actor = Actor(platform=platform, external_id=external_id, language=self.lang)
         self.person_id: int | None = None
         self.bucket = Bucket()
 
@@ -224,7 +228,7 @@ class ChatSession:
                 await people.volunteer_of(session, person)
             ):
                 audience = Audience.VOLUNTEER
-        specs = self.deps.registry.menu(audience)
+        specs = self.engine.routes.menu(audience)
         return {
             "type": "menu",
             "commands": [
@@ -267,7 +271,7 @@ class ChatSession:
     async def handle(self, inbound: Inbound) -> None:
         outcome = await self.engine.handle(self.actor, inbound)
         if self.person_id is None:
-            person = await _person_by_sid(self.deps, self.actor.external_id)
+            person = await _person_by_sid(self.deps, self.actor.external_id, self.actor.platform)
             if person is None:
                 return
             self.person_id, self.lang = person.id, person.language
@@ -300,9 +304,9 @@ class ChatSession:
         await self.conn.send({"type": "toast", "text": text[:200], "alert": alert})
 
 
-async def _person_by_sid(deps: Deps, sid: str) -> Person | None:
+async def _person_by_sid(deps: Deps, sid: str, platform: str = PLATFORM) -> Person | None:
     async with deps.db.session() as session:
-        stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == sid)
+        stmt = select(Person).where(Person.platform == platform, Person.external_id == sid)
         return (await session.exec(stmt)).first()
 
 
@@ -324,7 +328,8 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     if not ws.can_prepare(request).ok:
         raise web.HTTPBadRequest(text="expected a WebSocket handshake")
     await ws.prepare(request)
-    person = await _person_by_sid(deps, sid)
+    platform, external_id = wechat_oauth.identity(request, sid)
+    person = await _person_by_sid(deps, external_id, platform)
     await ChatSession(request, ws, sid).run(person, payload)
     return ws
 
@@ -332,7 +337,8 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
 async def document(request: web.Request) -> web.Response:
     """A document sent to this browser's person (exports and the like)."""
     sid = request_session(request, request.app[SESSIONS])
-    person = await _person_by_sid(request.app[DEPS], sid) if sid else None
+    identity = wechat_oauth.identity(request, sid) if sid else None
+    person = await _person_by_sid(request.app[DEPS], identity[1], identity[0]) if identity else None
     found = None
     if person is not None and person.id is not None:
         found = await messages.document(

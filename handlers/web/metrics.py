@@ -3,11 +3,18 @@
 Counters and histograms (updates handled, offers sent, time to claim, scheduler
 task lag) are fed where things happen; the orders-by-status gauge is a snapshot
 of the database, so it is refreshed on each scrape.
+
+Who may scrape: with ``JIANGXIN_METRICS_TOKEN`` set, whoever sends
+``Authorization: Bearer <token>``; without it, only a client on this machine
+talking to us directly (loopback, and no proxy's ``X-Forwarded-For`` /
+``Forwarded`` header — behind a proxy every request comes from loopback).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import logging
 
 from aiohttp import web
@@ -35,8 +42,25 @@ async def refresh_orders_gauge(deps: Deps) -> None:
         gauge.labels(status).set(counts.get(status, 0))
 
 
+def scrape_allowed(request: web.Request, token: str | None) -> bool:
+    if token:
+        given = request.headers.get("Authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+        return False
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False
+
+
 async def metrics(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
+    secret = deps.settings.metrics_token
+    if not scrape_allowed(request, secret.get_secret_value() if secret else None):
+        if secret:
+            raise web.HTTPUnauthorized(headers={"WWW-Authenticate": "Bearer"})
+        raise web.HTTPForbidden(text="set JIANGXIN_METRICS_TOKEN to scrape from elsewhere")
     try:
         await asyncio.wait_for(refresh_orders_gauge(deps), REFRESH_TIMEOUT)
     except Exception as exc:  # serve the other metrics even when the database is away

@@ -127,7 +127,7 @@ async def test_publish_offers_the_team_in_the_station_subtree(
     offer = notifier.to("3001")[0]
     assert "城东村健康义诊" in offer.text and "0/5" in offer.text
     assert buttons(offer) == ["报名参加", "不方便"]
-    assert data_of(offer, "报名参加") == f"act_join:{activity.id}"
+    assert data_of(offer, "报名参加") == f"activity_join:{activity.id}"
     # The safety-net task was cancelled once the offer went out.
     async with deps.db.session() as s:
         task = (await s.exec(select(Task).where(col(Task.kind) == acts.OFFER_TASK))).one()
@@ -143,7 +143,7 @@ async def test_twenty_volunteers_race_for_five_slots(
     assert len(notifier.sent) == 20
     people = await _people_of(deps, vols)
     outcomes = await asyncio.gather(
-        *(press(engine, f.actor(p), f"act_join:{activity.id}") for p in people)
+        *(press(engine, f.actor(p), f"activity_join:{activity.id}") for p in people)
     )
     toasts = [o.toast for o in outcomes]
     assert toasts.count("报名成功！") == 5
@@ -152,7 +152,7 @@ async def test_twenty_volunteers_race_for_five_slots(
     assert len(rows[SignupStatus.JOINED]) == 5 and len(rows[SignupStatus.WAITLISTED]) == 15
     assert (await get(deps, Activity, activity.id)).volunteers_joined == 5
     # A second press changes nothing.
-    again = await press(engine, f.actor(people[0]), f"act_join:{activity.id}")
+    again = await press(engine, f.actor(people[0]), f"activity_join:{activity.id}")
     assert again.toast == "您已经报名了。"
     # One withdraws: the first on the waitlist moves up and is told.
     async with deps.db.session() as s:
@@ -167,7 +167,7 @@ async def test_twenty_volunteers_race_for_five_slots(
     leaver = next(p for p in people if p.id == rows[SignupStatus.JOINED][0])
     promoted = next(p for p in people if p.id == first_waiting.person_id)
     notifier.clear()
-    left = await press(engine, f.actor(leaver), f"act_leave:{activity.id}")
+    left = await press(engine, f.actor(leaver), f"activity_leave:{activity.id}")
     assert left.toast == "已取消报名。"
     told = notifier.texts_to(promoted.external_id)
     assert len(told) == 1 and "候补转为" in told[0]
@@ -183,9 +183,9 @@ async def test_withdrawing_closes_at_the_cut_off(
     (vol,) = await _volunteers(deps, 1)
     activity = await _publish(deps)
     (person,) = await _people_of(deps, [vol])
-    await press(engine, f.actor(person), f"act_join:{activity.id}")
+    await press(engine, f.actor(person), f"activity_join:{activity.id}")
     clock.set(SAT_9 - timedelta(hours=1))  # the cut-off is 2 h before
-    late = await press(engine, f.actor(person), f"act_leave:{activity.id}")
+    late = await press(engine, f.actor(person), f"activity_leave:{activity.id}")
     assert "不能取消报名" in (late.toast or "")
     assert (await _signups(deps, activity.id))[SignupStatus.JOINED] == [person.id]  # type: ignore[arg-type]
 
@@ -194,10 +194,10 @@ async def test_declining_an_offer(deps: Deps, engine: Engine, notifier: Recordin
     (vol,) = await _volunteers(deps, 1)
     activity = await _publish(deps)
     (person,) = await _people_of(deps, [vol])
-    out = await press(engine, f.actor(person), f"act_decline:{activity.id}")
+    out = await press(engine, f.actor(person), f"activity_decline:{activity.id}")
     assert out.toast == "已标记为不方便。" and out.replies[0].edit
     # They can still change their mind from /activities.
-    joined = await press(engine, f.actor(person), f"act_join:{activity.id}")
+    joined = await press(engine, f.actor(person), f"activity_join:{activity.id}")
     assert joined.toast == "报名成功！"
 
 
@@ -213,7 +213,7 @@ async def test_residents_sign_up_to_capacity(deps: Deps, engine: Engine) -> None
     assert a.residents_joined == 2 and a.volunteers_joined == 0
     closed = await _publish(deps, residents=0)
     other = await f.person(deps, 5010, "路人")
-    out = await press(engine, f.actor(other), f"act_join:{closed.id}")
+    out = await press(engine, f.actor(other), f"activity_join:{closed.id}")
     assert out.toast == "该活动不接受居民报名。"
 
 
@@ -258,9 +258,11 @@ async def test_a_crash_in_the_offer_wave_neither_loses_nor_doubles_a_signup(
     assert len(notifier.sent) == 3
     # Someone who got the offer signs up before the scheduler picks the wave up again.
     first = people[0]
-    assert (await press(engine, f.actor(first), f"act_join:{activity.id}")).toast == "报名成功！"
-    await deps.registry.tasks[acts.OFFER_TASK](deps, task)
-    await deps.registry.tasks[acts.OFFER_TASK](deps, task)  # at-least-once: a second run
+    assert (
+        await press(engine, f.actor(first), f"activity_join:{activity.id}")
+    ).toast == "报名成功！"
+    await deps.bus.tasks[acts.OFFER_TASK](deps, task)
+    await deps.bus.tasks[acts.OFFER_TASK](deps, task)  # at-least-once: a second run
     per_person = {p.external_id: len(notifier.to(p.external_id)) for p in people}
     assert per_person == {p.external_id: 1 for p in people}
     rows = await _signups(deps, activity.id)  # type: ignore[arg-type]
@@ -279,7 +281,7 @@ async def test_reminders_are_task_rows_and_cancel_tells_everyone(
     activity = await _publish(deps, slots=1)
     people = await _people_of(deps, vols)
     for p in people:
-        await press(engine, f.actor(p), f"act_join:{activity.id}")
+        await press(engine, f.actor(p), f"activity_join:{activity.id}")
     async with deps.db.session() as s:
         reminders = (
             await s.exec(
@@ -292,7 +294,7 @@ async def test_reminders_are_task_rows_and_cancel_tells_everyone(
     ]
     notifier.clear()
     clock.set(reminders[1].due_at)
-    await deps.registry.tasks[acts.REMIND_TASK](deps, reminders[1])
+    await deps.bus.tasks[acts.REMIND_TASK](deps, reminders[1])
     assert "活动提醒" in notifier.texts_to(people[0].external_id)[0]
     assert notifier.texts_to(people[1].external_id) == []  # waitlisted: no reminder
     notifier.clear()
@@ -312,7 +314,7 @@ async def test_reminders_are_task_rows_and_cancel_tells_everyone(
     assert pending == []
     # A late reminder of a cancelled activity sends nothing.
     notifier.clear()
-    await deps.registry.tasks[acts.REMIND_TASK](deps, reminders[1])
+    await deps.bus.tasks[acts.REMIND_TASK](deps, reminders[1])
     assert notifier.sent == []
 
 
@@ -334,9 +336,9 @@ async def test_the_organiser_messages_everyone(
     activity = await _publish(deps)
     people = await _people_of(deps, vols)
     for p in people:
-        await press(engine, f.actor(p), f"act_join:{activity.id}")
+        await press(engine, f.actor(p), f"activity_join:{activity.id}")
     admin = Admin(engine, 1)
-    view = await admin.press(f"act_manage:{activity.id}")
+    view = await admin.press(f"activity_manage:{activity.id}")
     assert "师傅0" in view.replies[0].text
     await admin.press(admin.data("通知参与者"))
     notifier.clear()
@@ -344,7 +346,7 @@ async def test_the_organiser_messages_everyone(
     assert "已发送给 2 人" in text(out)
     assert "8:30集合" in notifier.texts_to(people[1].external_id)[0]
     # A volunteer may not manage.
-    refused = await press(engine, f.actor(people[0]), f"act_manage:{activity.id}")
+    refused = await press(engine, f.actor(people[0]), f"activity_manage:{activity.id}")
     assert refused.toast == "无权限"
 
 
@@ -358,11 +360,11 @@ async def test_check_in_and_out_hours_capped_at_the_length(
     activity = await _publish(deps)
     people = await _people_of(deps, vols)
     for p in people:
-        await press(engine, f.actor(p), f"act_join:{activity.id}")
-    early = await press(engine, f.actor(people[0]), f"act_checkin:{activity.id}")
+        await press(engine, f.actor(p), f"activity_join:{activity.id}")
+    early = await press(engine, f.actor(people[0]), f"activity_check_in:{activity.id}")
     assert "不在签到时间" in (early.toast or "")
     clock.set(SAT_9 - timedelta(minutes=20))
-    ok = await press(engine, f.actor(people[0]), f"act_checkin:{activity.id}")
+    ok = await press(engine, f.actor(people[0]), f"activity_check_in:{activity.id}")
     assert ok.toast == "签到成功！" and buttons(ok.replies[0])[0] == "签退"
     assert ok.replies[1].keyboard[0][0].request == "location"
     shared = await engine.handle(
@@ -377,13 +379,13 @@ async def test_check_in_and_out_hours_capped_at_the_length(
         ).one()
     assert (signup.latitude, signup.longitude) == (28.13, 121.23)
     clock.set(SAT_1130 + timedelta(hours=2))  # forgot to check out until later
-    out = await press(engine, f.actor(people[0]), f"act_checkout:{activity.id}")
+    out = await press(engine, f.actor(people[0]), f"activity_check_out:{activity.id}")
     assert out.toast == "签退成功，本次记录 2小时30分钟。"
     v0 = await get(deps, Volunteer, vols[0].id)
     assert v0.service_minutes == 150
     # The organiser marks the one without a phone present: the full length counts.
     admin = Admin(engine, 1)
-    await admin.press(f"act_manage:{activity.id}")
+    await admin.press(f"activity_manage:{activity.id}")
     await admin.press(admin.data("标记到场：师傅1"))
     assert admin.last.toast == "已标记到场。"
     assert (await get(deps, Volunteer, vols[1].id)).service_minutes == 150
@@ -400,9 +402,9 @@ async def test_served_people_and_participants_in_stats(
     people = await _people_of(deps, vols)
     resident = await f.person(deps, 5001, "居民")
     for p in [*people, resident]:
-        await press(engine, f.actor(p), f"act_join:{activity.id}")
+        await press(engine, f.actor(p), f"activity_join:{activity.id}")
     admin = Admin(engine, 1)
-    await admin.press(f"act_report:{activity.id}")
+    await admin.press(f"activity_report:{activity.id}")
     await say(engine, admin.actor, "36")
     await say(engine, admin.actor, "为村民测血压、讲解慢病防治")
     out = await say(engine, admin.actor, "完成")
@@ -537,7 +539,7 @@ async def test_newactivity_dialog_preview_then_publish(
     teams = await say(engine, admin.actor, "城东村公益理发")
     assert "服务队" in text(teams) and "不限服务队" in buttons(teams.replies[0])
     health = await f.team_id(deps, "health")
-    await admin.press(f"act_nt:{health}")
+    await admin.press(f"activity_new_team:{health}")
     assert "服务站点" in admin.last.replies[0].text
     await admin.press(admin.data("全部站点"))
     bad = await say(engine, admin.actor, "随便")

@@ -117,7 +117,12 @@ async def test_non_admin_is_refused_every_admin_command_and_nothing_changes(
     ]
     for command in commands:
         assert await stranger(command) == FORBIDDEN, command
-    for data in ("amenu:teams", "avok:1", "arkw:1:0", "abcgo:1"):
+    for data in (
+        "admin_menu:teams",
+        "pending_list_approve:1",
+        "admin_learn_keyword:1:0",
+        "broadcast_send:1",
+    ):
         outcome = await stranger.press(data)
         assert outcome.toast == FORBIDDEN and not outcome.replies, data
     # /order with a code from a non-admin is the worker's service list, not a timeline
@@ -151,7 +156,7 @@ async def test_admin_menu_and_its_shortcut_buttons(boss: Admin) -> None:
     await boss("/admin")
     outcome = await boss.press(boss.data("本月统计"))
     assert "2026年11月" in outcome.replies[0].text
-    assert (await boss.press("amenu:nonsense")).toast == EXPIRED
+    assert (await boss.press("admin_menu:nonsense")).toast == EXPIRED
 
 
 async def test_grant_scoped_admin_refresh_menu_and_revoke(
@@ -238,7 +243,7 @@ async def test_scoped_admin_is_refused_outside_their_station(
         "/editteam tech off",
     ):
         assert await li(command) == FORBIDDEN, command
-    assert (await li.press(f"avok:{far.id}")).toast == FORBIDDEN
+    assert (await li.press(f"pending_list_approve:{far.id}")).toast == FORBIDDEN
     assert await audit_actions(deps) == before
     assert (await get(deps, Order, outside.id)).status == OrderStatus.NEW
     assert (await get(deps, Volunteer, far.id)).status == VolunteerStatus.PENDING
@@ -333,11 +338,11 @@ async def test_volunteer_review_and_status_commands(
     assert "张&lt;b&gt;工&lt;/b&gt;" in pending and "李工" in pending and "王工" not in pending
     labels = [btn.label for r in boss.last.replies for row in r.buttons for btn in row]
     assert f"批准 #{a.id} 张<b>工</b>" in labels  # labels are plain text
-    outcome = await boss.press(f"avok:{a.id}")
+    outcome = await boss.press(f"pending_list_approve:{a.id}")
     assert "已批准" in (outcome.toast or "")
     assert "张" not in outcome.replies[0].text and outcome.replies[0].edit
-    assert (await boss.press(f"avok:{a.id}")).toast == EXPIRED  # decided already
-    assert (await boss.press(f"avno:{b.id}")).toast and (
+    assert (await boss.press(f"pending_list_approve:{a.id}")).toast == EXPIRED  # decided already
+    assert (await boss.press(f"pending_list_reject:{b.id}")).toast and (
         await get(deps, Volunteer, b.id)
     ).status == VolunteerStatus.REJECTED
     assert "王工" in await boss("/volunteers electric")
@@ -463,7 +468,7 @@ async def test_reroute_redispatches_and_learns_keywords(
     async def heard(deps: Deps, **payload: Any) -> None:
         events.append(payload)
 
-    deps.registry.listen("order_rerouted", heard)
+    deps.bus.listen("order_rerouted", heard)
     worker = await add_person(deps, 500, "工人")
     text = "车间里的老式行车吊钩开裂需要探伤"
     order = await add_order(
@@ -501,7 +506,7 @@ async def test_reroute_redispatches_and_learns_keywords(
     assert "不能改派" in await boss(f"/reroute {order.code} legal")
     actions = await audit_actions(deps)
     assert actions[:2] == ["order.reroute", "team.keywords"]
-    assert (await boss.press("arkw:999999:0")).toast == EXPIRED
+    assert (await boss.press("admin_learn_keyword:999999:0")).toast == EXPIRED
 
 
 async def test_assign_and_cancelorder(
@@ -756,9 +761,9 @@ async def test_audit_shows_the_latest_actions(deps: Deps, boss: Admin) -> None:
 
 @pytest.fixture
 def fast_broadcast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 500.0)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 500.0)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
 
 
 async def test_broadcast_fans_out_and_counts_the_roll_call(
@@ -811,7 +816,7 @@ async def test_broadcast_fans_out_and_counts_the_roll_call(
     assert sorted(answers.values()) == ["no", "yes"]
     # somebody who did not receive it cannot answer (forged button)
     assert (await Admin(engine, 850).press(yes)).toast == EXPIRED  # type: ignore[arg-type]
-    assert (await v0.press(f"abcr:{row.id}:maybe")).toast == EXPIRED
+    assert (await v0.press(f"broadcast_answer:{row.id}:maybe")).toast == EXPIRED
     assert "broadcast.start" in await audit_actions(deps)
 
 
@@ -855,9 +860,9 @@ async def test_broadcast_resumes_after_a_stop_and_after_a_crash(
     notifier_of: RecordingNotifier,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(broadcast, "RATE_PER_SECOND", 100.0)
-    monkeypatch.setattr(broadcast, "PERSIST_EVERY", 0.05)
-    monkeypatch.setattr(broadcast, "EDIT_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "RATE_PER_SECOND", 100.0)
+    monkeypatch.setattr(broadcast.common, "PERSIST_EVERY", 0.05)
+    monkeypatch.setattr(broadcast.common, "EDIT_EVERY", 0.05)
     for i in range(30):
         await add_volunteer(deps, 800 + i, f"队员{i}", teams=("emergency",))
     await boss("/broadcast all 集合")

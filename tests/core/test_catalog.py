@@ -86,7 +86,7 @@ def test_cli_export_and_refused_import(tmp_path: Path, sqlite_db_url: str) -> No
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
+            [sys.executable, "-m", "jiangxin", *args],
             cwd=tmp_path,
             env=env,
             capture_output=True,

@@ -75,7 +75,7 @@ def test_cli_exits_2_with_one_line(tmp_path) -> None:  # type: ignore[no-untyped
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIANGXIN_")}
     env["JIANGXIN_TIMEZONE"] = "Nowhere/City"
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "db", "current"],
+        [sys.executable, "-m", "jiangxin", "db", "current"],
         cwd=tmp_path,
         env={**env, "PYTHONPATH": _repo()},
         capture_output=True,

@@ -377,7 +377,7 @@ async def test_claim_gives_the_winner_the_contact_and_tells_the_requester(
     async def spy(_deps: Deps, **payload: object) -> None:
         events.append(payload)
 
-    deps.registry.listen("order_claimed", spy)
+    deps.bus.listen("order_claimed", spy)
     st = await f.stations(deps)
     requester = await f.person(deps, 500, "王女士", phone=PHONE)
     vols = [await f.volunteer(deps, 10 + i, f"师傅{i}", honours="全国劳动模范") for i in range(3)]

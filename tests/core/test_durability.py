@@ -72,7 +72,7 @@ async def test_a_claim_whose_messages_never_went_out_is_followed_up(
     async with deps.db.session() as s:
         volunteer_id = (await s.exec(select(Offer.volunteer_id))).one()
     assert await dispatch.claim(deps, order_id, volunteer_id, wait=False)
-    for task in list(deps.extras.get(dispatch._BACKGROUND, ())):
+    for task in list(deps.background.sends):
         task.cancel()  # the process "dies" before the follow-up runs
     await dispatch.settle(deps)
     assert notifier.texts_to("3003") == [] and notifier.texts_to("2003") == []

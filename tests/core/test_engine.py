@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot import jobtext
+from bot.callbacks import FEEDBACK_RATE
 from bot.engine import MAX_TEXT_LENGTH, Engine
 from bot.events import Actor, Inbound, Kind
+from bot.texts import t
 from store.models import Person, Role, Volunteer, VolunteerStatus
 
 WORKER = Actor("telegram", "1001", "王师傅", language="zh-hans")
@@ -68,6 +71,31 @@ async def test_forged_button_is_expired(engine: Engine) -> None:
         assert out.toast == "已过期" and not out.replies
 
 
+async def test_forged_numbers_too_big_for_a_column_are_expired(engine: Engine) -> None:
+    for data in (
+        f"{jobtext.CLAIM}:{'9' * 25}",
+        f"{jobtext.CLAIM}:{2**31}",
+        f"{FEEDBACK_RATE}:1:{2**64}",
+    ):
+        out = await engine.handle(WORKER, Inbound(Kind.BUTTON, data=data))
+        assert out.toast == "已过期" and not out.replies
+
+
+async def test_text_with_a_lone_surrogate_is_answered(engine: Engine) -> None:
+    out = await engine.handle(WORKER, Inbound(Kind.TEXT, text="空调\ud800坏了\x00"))
+    assert out.replies and out.replies[0].text != t("zh", "common.error")
+    async with engine.deps.db.session() as s:
+        person = (await s.exec(select(Person).where(Person.external_id == "1001"))).one()
+    assert person.id is not None
+
+
+async def test_a_location_off_the_globe_is_not_a_location() -> None:
+    event = Inbound(Kind.LOCATION, latitude=91.0, longitude=120.0)
+    assert event.kind == Kind.UNSUPPORTED and event.latitude is None
+    assert Inbound(Kind.LOCATION, latitude=29.9, longitude=121.4).kind == Kind.LOCATION
+    assert Inbound(Kind.LOCATION, latitude=float("nan"), longitude=1.0).kind == Kind.UNSUPPORTED
+
+
 async def test_cancel_without_dialog(engine: Engine) -> None:
     out = await engine.handle(WORKER, cmd("cancel"))
     assert "没有进行中" in out.replies[0].text
@@ -82,7 +110,7 @@ async def test_a_crashing_flow_answers_politely(engine: Engine) -> None:
     async def boom(ctx):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    engine.deps.registry.command("boom", boom)
+    engine.routes.command("boom", boom)
     out = await engine.handle(WORKER, cmd("boom"))
     assert "出了点问题" in out.replies[0].text
 
@@ -96,13 +124,15 @@ async def test_the_default_language_applies_when_the_client_sends_none(engine: E
 
 
 async def test_start_mid_dialog_says_the_dialog_is_still_open(engine: Engine) -> None:
-    from bot import dialog
+    from store import dialogs
 
     out = await engine.handle(WORKER, cmd("start"))
     assert out.replies[0].remove_keyboard
     async with engine.deps.db.session() as s:
         person = (await s.exec(select(Person).where(Person.external_id == "1001"))).one()
-        await dialog.put(s, person.id, "order", "place", {"text": "空调坏了"})  # type: ignore[arg-type]
+        await dialogs.save_dialog(
+            s, person_id=person.id, flow="order", step="place", data={"text": "空调坏了"}
+        )  # type: ignore[arg-type]
     out = await engine.handle(WORKER, cmd("start"))
     assert "未完成" in out.replies[0].text and "/cancel" in out.replies[0].text
     assert not out.replies[0].remove_keyboard

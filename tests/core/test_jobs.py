@@ -40,7 +40,7 @@ async def _claimed(deps: Deps, engine: Engine) -> int:
     await f.volunteer(deps, 11, "赵师傅")
     oid = await f.order(deps, requester, address="解放路88号", contact_phone=PHONE)
     await dispatch.start(deps, oid)
-    out = await press(engine, MASTER, f"jclaim:{oid}")
+    out = await press(engine, MASTER, f"job_claim:{oid}")
     assert out.toast == "认领成功！"
     await dispatch.settle(deps)
     return oid
@@ -58,7 +58,7 @@ async def test_the_whole_job_from_claim_to_confirmation(
 ) -> None:
     events: list[tuple[str, dict]] = []
     for name in ("appointment_set", "job_started", "job_done", "order_confirmed"):
-        deps.registry.listen(name, lambda _d, _n=name, **p: _record(events, _n, p))
+        deps.bus.listen(name, lambda _d, _n=name, **p: _record(events, _n, p))
     oid = await _claimed(deps, engine)
     card = notifier.to("10")[-1]
     assert PHONE in card.text and "解放路88号" in card.text
@@ -79,19 +79,19 @@ async def test_the_whole_job_from_claim_to_confirmation(
     assert "11月24日(周二) 15:00" in notifier.texts_to("500")[-1]
     # 开始服务
     clock.advance(timedelta(hours=29))
-    out = await press(engine, MASTER, f"jstart:{oid}")
+    out = await press(engine, MASTER, f"job_start:{oid}")
     assert out.toast and out.replies[0].edit and buttons(out.replies[0])[0] == "完成服务"
-    assert (await press(engine, MASTER, f"jstart:{oid}")).toast.startswith("该任务当前状态")  # type: ignore[union-attr]
+    assert (await press(engine, MASTER, f"job_start:{oid}")).toast.startswith("该任务当前状态")  # type: ignore[union-attr]
     assert "服务中" in notifier.texts_to("500")[-1]
     # 完成服务: a summary, two photos, submit.
     clock.advance(timedelta(minutes=95))
-    await press(engine, MASTER, f"jdone:{oid}")
+    await press(engine, MASTER, f"job_finish:{oid}")
     assert "照片" in text(await engine.handle(MASTER, Inbound(Kind.PHOTO, photo="ph-a")))
     out = await say(engine, MASTER, "更换了模具顶针，调整保压时间")
     assert buttons(out.replies[0]) == ["提交"]
     out = await engine.handle(MASTER, Inbound(Kind.PHOTO, photo="ph-b"))
     assert "第 2 张" in text(out)
-    out = await press(engine, MASTER, f"jdfin:{oid}")
+    out = await press(engine, MASTER, f"job_submit_report:{oid}")
     assert "1 小时 35 分钟" in text(out)
     order = await _order(deps, oid)
     assert order.status == OrderStatus.DONE and order.service_minutes == 95
@@ -102,10 +102,10 @@ async def test_the_whole_job_from_claim_to_confirmation(
     ask = notifier.to("500")[-1]
     assert buttons(ask) == ["已解决", "未解决", "联系志愿者"] and ask.photos == ("ph-a", "ph-b")
     # Only the requester may answer; 已解决 confirms once.
-    assert (await press(engine, MASTER, f"jok:{oid}")).toast == "已过期"
-    out = await press(engine, REQUESTER, f"jok:{oid}")
+    assert (await press(engine, MASTER, f"job_resolved:{oid}")).toast == "已过期"
+    out = await press(engine, REQUESTER, f"job_resolved:{oid}")
     assert out.replies[0].edit and "已解决" in out.replies[0].text
-    assert (await press(engine, REQUESTER, f"jok:{oid}")).toast == "已经确认过了，谢谢！"
+    assert (await press(engine, REQUESTER, f"job_resolved:{oid}")).toast == "已经确认过了，谢谢！"
     order = await _order(deps, oid)
     assert order.status == OrderStatus.CONFIRMED and order.resolved is True
     assert "95 分钟" in notifier.texts_to("10")[-1]
@@ -126,12 +126,12 @@ async def test_not_solved_goes_back_to_the_volunteer_and_admins(
     deps: Deps, engine: Engine, notifier: RecordingNotifier
 ) -> None:
     oid = await _claimed(deps, engine)
-    await press(engine, MASTER, f"jstart:{oid}")
-    await press(engine, MASTER, f"jdone:{oid}")
+    await press(engine, MASTER, f"job_start:{oid}")
+    await press(engine, MASTER, f"job_finish:{oid}")
     await say(engine, MASTER, "远程指导重启了设备")
     await say(engine, MASTER, "提交")
     notifier.clear()
-    out = await press(engine, REQUESTER, f"jnok:{oid}")
+    out = await press(engine, REQUESTER, f"job_unresolved:{oid}")
     assert "继续跟进" in out.replies[0].text
     order = await _order(deps, oid)
     assert order.status == OrderStatus.CLAIMED and order.resolved is False
@@ -148,8 +148,8 @@ async def test_giving_up_releases_and_redispatches(
 ) -> None:
     oid = await _claimed(deps, engine)
     notifier.clear()
-    assert (await press(engine, OTHER, f"jquit:{oid}")).toast == "已过期"  # not theirs
-    out = await press(engine, MASTER, f"jquit:{oid}")
+    assert (await press(engine, OTHER, f"job_give_up:{oid}")).toast == "已过期"  # not theirs
+    out = await press(engine, MASTER, f"job_give_up:{oid}")
     assert "原因" in text(out)
     assert "200" in text(await say(engine, MASTER, "太" * 201))
     out = await say(engine, MASTER, "家里临时有事")
@@ -175,21 +175,23 @@ async def test_decline_and_stale_buttons(
         mine = next(o for o in offers.values() if o.chat_id == "10")
     # Someone else's offer id, and garbage, are stale.
     other = next(o for o in offers.values() if o.chat_id == "11")
-    assert (await press(engine, MASTER, f"jdecl:{other.id}")).toast == "已过期"
-    assert (await press(engine, MASTER, "jdecl:abc")).toast == "已过期"
-    out = await press(engine, MASTER, f"jdecl:{mine.id}")
+    assert (await press(engine, MASTER, f"job_decline:{other.id}")).toast == "已过期"
+    assert (await press(engine, MASTER, "job_decline:abc")).toast == "已过期"
+    out = await press(engine, MASTER, f"job_decline:{mine.id}")
     assert out.toast == "已转给其他志愿者" and out.replies[0].edit
     assert "不方便" in out.replies[0].text and not out.replies[0].buttons
     await dispatch.settle(deps)
     assert any("新的服务需求" in t for t in notifier.texts_to("13"))
     # Pressing 认领 after declining still works (they changed their mind) …
-    out = await press(engine, MASTER, f"jclaim:{oid}")
+    out = await press(engine, MASTER, f"job_claim:{oid}")
     assert out.toast == "认领成功！"
     # … and the job's buttons refuse strangers.
-    for verb in ("jappt", "jstart", "jdone", "relay"):
+    for verb in ("job_set_time", "job_start", "job_finish", "relay_open"):
         assert (await press(engine, OTHER, f"{verb}:{oid}")).toast == "已过期"
-    assert (await press(engine, MASTER, f"jdone:{oid}")).toast.startswith("该任务当前状态")  # type: ignore[union-attr]
-    assert (await press(engine, MASTER, f"jdfin:{oid}")).toast == "已过期"  # no report open
+    assert (await press(engine, MASTER, f"job_finish:{oid}")).toast.startswith("该任务当前状态")  # type: ignore[union-attr]
+    assert (
+        await press(engine, MASTER, f"job_submit_report:{oid}")
+    ).toast == "已过期"  # no report open
 
 
 async def test_board_claim_and_limits(
@@ -206,14 +208,17 @@ async def test_board_claim_and_limits(
     assert "2 个待认领" in out.replies[0].text
     first, second = out.replies[1], out.replies[2]
     assert "同一服务点" in first.text and "秘密地址" not in first.text
-    assert data_of(first, "认领") == f"jclaim:{near}" and data_of(second, "认领") == f"jclaim:{far}"
-    out = await press(engine, MASTER, f"jclaim:{near}")
+    assert (
+        data_of(first, "认领") == f"job_claim:{near}"
+        and data_of(second, "认领") == f"job_claim:{far}"
+    )
+    out = await press(engine, MASTER, f"job_claim:{near}")
     assert out.toast == "认领成功！" and "您已认领" in out.replies[0].text  # the board item
     await dispatch.settle(deps)
     assert "秘密地址" in notifier.texts_to("10")[-1]
-    out = await press(engine, MASTER, f"jclaim:{far}")
+    out = await press(engine, MASTER, f"job_claim:{far}")
     assert "1 个未完成的任务" in (out.toast or "")
-    assert (await press(engine, Actor("telegram", "11", "法律"), f"jclaim:{far}")).toast == (
+    assert (await press(engine, Actor("telegram", "11", "法律"), f"job_claim:{far}")).toast == (
         "已过期"
     )  # not their team
     assert outsider.id is not None
@@ -224,7 +229,7 @@ async def test_relay_passes_text_and_photos_without_numbers(
 ) -> None:
     oid = await _claimed(deps, engine)
     notifier.clear()
-    out = await press(engine, REQUESTER, f"relay:{oid}")
+    out = await press(engine, REQUESTER, f"relay_open:{oid}")
     assert "志愿者" in text(out) and buttons(out.replies[0]) == ["结束对话"]
     out = await say(engine, REQUESTER, "机器是海天注塑机，<型号>MA1600")
     assert "已转达" in text(out)
@@ -241,7 +246,7 @@ async def test_relay_passes_text_and_photos_without_numbers(
     )
     assert "不转发" in text(out)
     assert all("13900000000" not in t for t in notifier.texts_to("500"))
-    out = await press(engine, MASTER, "rlend")
+    out = await press(engine, MASTER, "relay_end")
     assert "结束" in text(out)
     async with deps.db.session() as s:
         kept = (await s.exec(select(OrderMessage).order_by(col(OrderMessage.id)))).all()
@@ -254,7 +259,7 @@ async def test_relay_passes_text_and_photos_without_numbers(
         o = await s.get(Order, oid)
         o.status = OrderStatus.CANCELLED  # type: ignore[union-attr]
         s.add(o)
-    assert (await press(engine, REQUESTER, f"relay:{oid}")).toast == "已过期"
+    assert (await press(engine, REQUESTER, f"relay_open:{oid}")).toast == "已过期"
     async with deps.db.session() as s:
         requester = (await s.exec(select(Person).where(col(Person.external_id) == "500"))).one()
     assert requester.phone == PHONE
@@ -271,7 +276,7 @@ async def test_claim_edits_a_pressed_offer_only_once(
         offer = (await s.exec(select(Offer))).one()
     event = Inbound(
         Kind.BUTTON,
-        data=f"jclaim:{oid}",
+        data=f"job_claim:{oid}",
         message=MessageRef("telegram", offer.chat_id, offer.message_id),
     )  # type: ignore[arg-type]
     out = await engine.handle(MASTER, event)
@@ -292,17 +297,17 @@ async def test_rating_first_then_confirming_keeps_both(
 ) -> None:
     """The rating request can reach the requester before they press 已解决."""
     oid = await _claimed(deps, engine)
-    await press(engine, MASTER, f"jstart:{oid}")
-    await press(engine, MASTER, f"jdone:{oid}")
+    await press(engine, MASTER, f"job_start:{oid}")
+    await press(engine, MASTER, f"job_finish:{oid}")
     await say(engine, MASTER, "远程指导更换了滤网")
     await say(engine, MASTER, "提交")
-    out = await press(engine, REQUESTER, f"fbstar:{oid}:5")
+    out = await press(engine, REQUESTER, f"feedback_rate:{oid}:5")
     assert not out.toast or out.toast != "已过期"
     order = await _order(deps, oid)
     assert order.status == OrderStatus.RATED and order.resolved is None
-    out = await press(engine, REQUESTER, f"jok:{oid}")
+    out = await press(engine, REQUESTER, f"job_resolved:{oid}")
     assert out.toast != "已过期" and "已解决" in out.replies[0].text
     order = await _order(deps, oid)
     assert order.status == OrderStatus.RATED and order.resolved is True
     assert order.confirmed_at is not None
-    assert (await press(engine, REQUESTER, f"jok:{oid}")).toast == "已经确认过了，谢谢！"
+    assert (await press(engine, REQUESTER, f"job_resolved:{oid}")).toast == "已经确认过了，谢谢！"

@@ -38,8 +38,8 @@ def no_dispatch(request: pytest.FixtureRequest) -> Deps | None:
     if "deps" not in request.fixturenames:
         return None  # a pure test: no database
     deps: Deps = request.getfixturevalue("deps")
-    deps.registry.listeners.pop("order_created", None)
-    deps.registry.listeners.pop("order_cancelled", None)
+    deps.bus.listeners.pop("order_created", None)
+    deps.bus.listeners.pop("order_cancelled", None)
     return deps
 
 
@@ -122,9 +122,8 @@ async def test_free_text_to_order(
     assert order.photos == ["photo-1", "photo-2"]
     assert person.phone == "13812345678"
     assert await state_of(engine.deps) is None
-    # Nobody listens to order_created yet, so the admins handle it by hand — phone included.
-    [notice] = notifier.texts_to("1")
-    assert "JX-000001" in notice and "13812345678" in notice and "王师傅" in notice
+    # An order with a team is dispatch's to announce; ordering tells admins only of triage.
+    assert notifier.texts_to("1") == []
 
 
 async def test_dispatch_listener_replaces_admin_notice(
@@ -135,7 +134,7 @@ async def test_dispatch_listener_replaces_admin_notice(
     async def listener(_deps: Deps, **payload: Any) -> None:
         heard.append((payload, notifier.texts_to("1001")))
 
-    deps.registry.listeners["order_created"] = [listener]
+    deps.bus.listeners["order_created"] = [listener]
     await Chat(engine, ADMIN).command("start")
     chat = Chat(engine)
     await to_summary(chat)
@@ -170,6 +169,7 @@ async def test_alternatives_and_triage(
     assert order.contact_phone == "13912345678"
     [notice] = notifier.texts_to("1")
     assert "人工分配" in notice and order.code in notice
+    assert "13912345678" in notice and "王师傅" in notice  # admins may see the contact
 
 
 async def test_choosing_an_alternative_team(engine: Engine) -> None:
@@ -317,15 +317,17 @@ async def test_restart_resumes_at_the_same_step(engine: Engine, deps: Deps) -> N
     # A new process: a new engine and registry on the same database.
     from bot.flows import build_registry
 
+    routes = build_registry()
     fresh = Engine(
         Deps(
             settings=deps.settings,
             db=deps.db,
             router=deps.router,
-            registry=build_registry(),
+            bus=routes.bus,
             notifier=deps.notifier,
             clock=deps.clock,
-        )
+        ),
+        routes,
     )
     chat = Chat(fresh)
     await chat.say("13812345678")
@@ -412,7 +414,7 @@ async def test_html_is_escaped_when_shown_back(
     chat = Chat(engine, Actor("telegram", "1001", "<i>王</i>"))
     await chat.say("<b>x</b> & 焊接变形")
     assert "&lt;b&gt;x&lt;/b&gt; &amp; 焊接变形" in chat.text and "<b>x</b>" not in chat.text
-    await chat.press("✅ 对，交给技术攻关服务队")
+    await chat.press("都不是，请人工分配")  # triage: the admins get the notice shown below
     await chat.say("<a href='x'>路</a> & 1号")
     assert "&lt;a href='x'&gt;路&lt;/a&gt; &amp; 1号" in chat.text
     await chat.press("自己填写")
@@ -471,14 +473,14 @@ async def test_stale_and_forged_buttons_change_nothing(engine: Engine) -> None:
     for data in (
         button_data(confirm, "都不是，请人工分配"),  # the confirmation was already answered
         button_data(confirm, "取消"),
-        "ord_tm:zzzzzz:tech",
-        f"ord_tm:{before.data['tok']}:tech",  # right token, wrong step
-        f"ord_tp:{before.data['tok']}:never",
-        "ord_sm",
-        "ord_bt:nosuchteam",
-        "ord_ed:abc:text:extra",
-        "trk_vw:999999",
-        "trk_cx:notanumber",
+        "order_pick_team:zzzzzz:tech",
+        f"order_pick_team:{before.data['tok']}:tech",  # right token, wrong step
+        f"order_pick_time:{before.data['tok']}:never",
+        "order_summary",
+        "order_browse_team:nosuchteam",
+        "order_edit_field:abc:text:extra",
+        "track_view:999999",
+        "track_cancel:notanumber",
     ):
         out = await chat.press_data(data)
         assert out.toast == "已过期", data
@@ -504,7 +506,7 @@ async def test_concurrent_submits_from_two_instances_create_one_order(
     summary = await to_summary(chat)
     submit = Inbound(Kind.BUTTON, data=button_data(summary, "确认提交"))
     # Two engines do not share the per-person lock: only the database can settle it.
-    second = Engine(deps)
+    second = Engine(deps, engine.routes)
     results = await asyncio.gather(engine.handle(WORKER, submit), second.handle(WORKER, submit))
     toasts = sorted(str(r.toast) for r in results)
     assert toasts == ["None", "已过期"]
@@ -669,7 +671,7 @@ async def test_cancel_with_a_preset_reason(
     async def listener(_deps: Deps, **payload: Any) -> None:
         heard.append(payload)
 
-    deps.registry.listeners["order_cancelled"] = [listener]
+    deps.bus.listeners["order_cancelled"] = [listener]
     chat = Chat(engine)
     order = await _order(deps, chat)
     async with deps.db.session() as s:
@@ -732,7 +734,11 @@ async def test_done_orders_and_other_peoples_orders_cannot_be_cancelled(
     chat = Chat(engine)
     order = await _order(deps, chat)
     stranger = Chat(engine, Actor("telegram", "1009", "陌生人"))
-    for data in (f"trk_vw:{order.id}", f"trk_cx:{order.id}", f"trk_rs:{order.id}:unneeded"):
+    for data in (
+        f"track_view:{order.id}",
+        f"track_cancel:{order.id}",
+        f"track_cancel_reason:{order.id}:unneeded",
+    ):
         out = await stranger.press_data(data)
         assert out.toast == "已过期"
     async with deps.db.session() as s:
@@ -740,7 +746,7 @@ async def test_done_orders_and_other_peoples_orders_cannot_be_cancelled(
     await chat.command("myorders")
     out = await chat.press("JX-000001 · 待确认")
     assert not any(b.label == "取消订单" for row in out.replies[0].buttons for b in row)
-    out = await chat.press_data(f"trk_rs:{order.id}:unneeded")
+    out = await chat.press_data(f"track_cancel_reason:{order.id}:unneeded")
     assert out.toast == "已过期"
     async with deps.db.session() as s:
         assert (await s.get(Order, order.id)).status == OrderStatus.DONE
@@ -752,7 +758,7 @@ async def test_typing_a_reason_does_not_take_over_a_half_filled_order(
     chat = Chat(engine)
     order = await _order(deps, chat)
     await chat.say("空调不制冷")  # a second order, half filled
-    out = await chat.press_data(f"trk_rs:{order.id}:other")
+    out = await chat.press_data(f"track_cancel_reason:{order.id}:other")
     assert out.toast and "/cancel" in out.toast
     state = await state_of(deps)
     assert state is not None and state.flow == "order"
@@ -763,17 +769,28 @@ async def test_typing_a_reason_does_not_take_over_a_half_filled_order(
 
 def test_every_text_key_exists_in_both_languages() -> None:
     import re
+    import tomllib
     from pathlib import Path
 
     from bot import timeparse
     from bot.flows import order_draft, tracking
-    from bot.texts import ordering as texts
 
-    assert set(texts.ZH) == set(texts.EN)
     root = Path(__file__).resolve().parents[2] / "bot"
+    zh, en = (
+        tomllib.loads((root / "texts" / lang / "ordering.toml").read_text(encoding="utf-8"))
+        for lang in ("zh", "en")
+    )
+    assert set(zh) == set(en)
     sources = [
         root / "flows" / f"{name}.py"
-        for name in ("ordering", "order_steps", "order_draft", "tracking")
+        for name in (
+            "ordering",
+            "order_steps",
+            "order_prompts",
+            "order_words",
+            "order_draft",
+            "tracking",
+        )
     ]
     used = {
         key
@@ -797,5 +814,5 @@ def test_every_text_key_exists_in_both_languages() -> None:
         )
     }
     used |= {f"tracking.reason.{code}" for code in tracking.REASONS}
-    missing = sorted(used - set(texts.ZH))
+    missing = sorted(used - set(zh))
     assert not missing, missing

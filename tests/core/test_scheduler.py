@@ -11,16 +11,17 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot import dialog, dispatch, jobs, lifecycle
+from bot import dispatch, jobs, lifecycle
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
 from bot.orders import create_order, transition
 from bot.reply import MessageRef, Outcome, Reply
-from scheduler import calendar, digest, stars
+from bot.schedule import digest, stars
+from scheduler import calendar
 from scheduler.runner import SchedulerService, tick
-from store import tasks
+from store import dialogs, tasks
 from store.models import (
     Feedback,
     Order,
@@ -331,7 +332,7 @@ async def test_reconfirm_buttons_are_only_for_the_volunteer_holding_it(world: Wo
         assert out.toast == "已过期"
         out = await world.press(actor, _data(ask, "去不了"))
         assert out.toast == "已过期"
-    out = await world.press(VOLUNTEER, "rcfyes:notanumber")
+    out = await world.press(VOLUNTEER, "reconfirm_yes:notanumber")
     assert out.toast == "已过期"
 
 
@@ -395,7 +396,7 @@ async def test_rating_and_comment_are_stored(world: World) -> None:
     async with world.deps.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
         stored = await s.get(Order, order.id)
-        state = await dialog.get(s, world.requester.id)
+        state = await dialogs.dialog_of(s, person_id=world.requester.id)
     assert (fb.rating, fb.comment, fb.volunteer_id) == (
         4,
         "师傅很专业，<b>准时</b>到达",
@@ -411,7 +412,7 @@ async def test_rating_and_comment_are_stored(world: World) -> None:
 async def test_a_second_rating_changes_nothing(world: World) -> None:
     order, ask = await _asked(world)
     await world.press(REQUESTER, _data(ask, "★5"))
-    await world.press(REQUESTER, f"fbskip:{order.id}")
+    await world.press(REQUESTER, f"feedback_skip_comment:{order.id}")
     out = await world.press(REQUESTER, _data(ask, "★1"))
     assert out.toast == "已评价" and out.replies == []
     async with world.deps.db.session() as s:
@@ -426,10 +427,10 @@ async def test_only_the_requester_can_rate(world: World) -> None:
         out = await world.press(actor, _data(ask, "★5"))
         assert out.toast == "已过期"
     for forged in (
-        f"fbstar:{order.id}:9",
-        f"fbstar:{order.id}",
-        "fbstar:999999:5",
-        f"fbstar:{order.id}:x",
+        f"feedback_rate:{order.id}:9",
+        f"feedback_rate:{order.id}",
+        "feedback_rate:999999:5",
+        f"feedback_rate:{order.id}:x",
     ):
         out = await world.press(REQUESTER, forged)
         assert out.toast == "已过期", forged
@@ -488,13 +489,15 @@ async def test_the_comment_step_handles_odd_input(world: World) -> None:
     assert "文字" in out.replies[0].text
     out = await world.say(REQUESTER, "好" * 501)
     assert "501" in out.replies[0].text and "500" in out.replies[0].text
-    out = await world.press(REQUESTER, f"fbskip:{order.id}")
+    out = await world.press(REQUESTER, f"feedback_skip_comment:{order.id}")
     assert out.replies[0].edit and "感谢" in out.replies[0].text
-    out = await world.press(REQUESTER, f"fbskip:{order.id}")  # nothing left to skip
+    out = await world.press(REQUESTER, f"feedback_skip_comment:{order.id}")  # nothing left to skip
     assert out.toast == "已过期"
     async with world.deps.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
-        assert fb.comment is None and await dialog.get(s, world.requester.id) is None
+        assert (
+            fb.comment is None and await dialogs.dialog_of(s, person_id=world.requester.id) is None
+        )
 
 
 async def test_cancel_ends_the_comment_step(world: World) -> None:
@@ -505,7 +508,7 @@ async def test_cancel_ends_the_comment_step(world: World) -> None:
     )
     assert "感谢" in out.replies[0].text
     async with world.deps.db.session() as s:
-        assert await dialog.get(s, world.requester.id) is None
+        assert await dialogs.dialog_of(s, person_id=world.requester.id) is None
 
 
 async def test_text_long_after_the_prompt_is_not_a_comment(world: World) -> None:
@@ -516,7 +519,7 @@ async def test_text_long_after_the_prompt_is_not_a_comment(world: World) -> None
     assert all("已记录" not in r.text for r in out.replies)
     async with world.deps.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
-        state = await dialog.get(s, world.requester.id)
+        state = await dialogs.dialog_of(s, person_id=world.requester.id)
     assert fb.comment is None
     assert state is None or state.flow != "feedback"
 
@@ -524,11 +527,13 @@ async def test_text_long_after_the_prompt_is_not_a_comment(world: World) -> None
 async def test_rating_does_not_hijack_another_dialog(world: World) -> None:
     _, ask = await _asked(world)
     async with world.deps.db.session() as s:
-        await dialog.put(s, world.requester.id, "somebody_elses_flow", "step", {"x": 1})
+        await dialogs.save_dialog(
+            s, person_id=world.requester.id, flow="somebody_elses_flow", step="step", data={"x": 1}
+        )
     out = await world.press(REQUESTER, _data(ask, "★5"))
     assert out.replies[0].buttons == ()
     async with world.deps.db.session() as s:
-        state = await dialog.get(s, world.requester.id)
+        state = await dialogs.dialog_of(s, person_id=world.requester.id)
     assert state is not None and state.flow == "somebody_elses_flow"
 
 
@@ -816,7 +821,7 @@ async def test_a_failing_handler_is_retried_with_backoff_then_failed(world: Worl
         runs.append(deps.now())
         raise RuntimeError("database on fire")
 
-    world.deps.registry.task("explode", explode)
+    world.deps.bus.task("explode", explode)
     async with world.deps.db.session() as s:
         await tasks.enqueue(s, "explode", T0, key="boom")
     now = T0
@@ -850,7 +855,7 @@ async def test_the_service_ticks_at_start_and_when_kicked(world: World) -> None:
         runs.append(task.key or "")
         ran.set()
 
-    world.deps.registry.task("probe", probe)
+    world.deps.bus.task("probe", probe)
     world.deps.settings = world.deps.settings.model_copy(update={"tick_interval": 3600 * H})
     async with world.deps.db.session() as s:
         await tasks.enqueue(s, "probe", T0 - 24 * H, key="overdue")

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import col, select
 
 from bot import catalog
+from bot.bus import Bus
 from bot.deps import Deps
-from bot.registry import Registry
 from bot.routing import Router
 from scheduler.runner import tick
 from store import tasks
@@ -245,12 +245,12 @@ async def test_two_workers_split_the_tasks_with_no_duplicates(pg_url: str) -> No
         ran[task.payload["n"]] += 1
         by_worker[task.leased_by or "?"] += 1
 
-    reg = Registry()
-    reg.task("probe", record)
+    bus = Bus()
+    bus.task("probe", record)
     router = Router(catalog.team_specs([]))
     dbs = [Database(pg_url), Database(pg_url)]
     workers = [
-        Deps(settings=make_settings(database_url=pg_url), db=db, router=router, registry=reg)
+        Deps(settings=make_settings(database_url=pg_url), db=db, router=router, bus=bus)
         for db in dbs
     ]
     try:

@@ -101,7 +101,7 @@ async def test_three_of_six_win_a_three_person_job(
     assert [d.due_at for d in due] == [at - timedelta(hours=24), at - timedelta(hours=1)]
     notifier.clear()
     clock.set(due[1].due_at)
-    await deps.registry.tasks["team_remind"](deps, due[1])
+    await deps.bus.tasks["team_remind"](deps, due[1])
     assert sorted(s.external_id for s in notifier.sent) == sorted(p.external_id for p in members)
     clock.set(at)
     # The lead starts and finishes: every member is credited the same hours.
@@ -173,7 +173,7 @@ async def test_a_crash_after_a_team_claim_still_sends_the_card(
     assert (await get(deps, Order, oid)).team_claimed == 1
     async with deps.db.session() as s:
         task = (await s.exec(select(Task).where(col(Task.kind) == "team_followup"))).one()
-    await deps.registry.tasks["team_followup"](deps, task)
+    await deps.bus.tasks["team_followup"](deps, task)
     card = [r for r in notifier.to(people[1].external_id) if "认领成功" in r.text]
     assert len(card) == 1 and PHONE in card[0].text
     async with deps.db.session() as s:

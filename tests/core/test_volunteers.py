@@ -47,8 +47,8 @@ async def apply(engine: Engine, deps: Deps, who: Actor = APPLICANT) -> Volunteer
     await say(engine, who, "张建国")
     await engine.handle(who, Inbound(Kind.CONTACT, phone="8613800001234", contact_is_self=True))
     tech = await f.team_id(deps, "tech")
-    await press(engine, who, f"vteam:{tech}")
-    await press(engine, who, "vtdone")
+    await press(engine, who, f"vol_toggle_team:{tech}")
+    await press(engine, who, "vol_teams_done")
     await say(engine, who, "数控加工")
     await say(engine, who, "浙江工匠")
     v = await _volunteer_of(deps, who.external_id)
@@ -87,28 +87,30 @@ async def test_the_application_dialog_end_to_end(
     # Teams: typing is not choosing; at least one; toggling; forged ids are stale.
     out = await say(engine, APPLICANT, "技术")
     assert "按钮" in out.replies[0].text and out.replies[1].buttons
-    out = await press(engine, APPLICANT, "vtdone")
+    out = await press(engine, APPLICANT, "vol_teams_done")
     assert out.toast and "至少" in out.toast
-    out = await press(engine, APPLICANT, f"vteam:{tech}")
+    out = await press(engine, APPLICANT, f"vol_toggle_team:{tech}")
     assert out.replies[0].edit and "✅ 技术攻关服务队" in buttons(out.replies[0])
-    await press(engine, APPLICANT, f"vteam:{electric}")
-    out = await press(engine, APPLICANT, f"vteam:{electric}")
+    await press(engine, APPLICANT, f"vol_toggle_team:{electric}")
+    out = await press(engine, APPLICANT, f"vol_toggle_team:{electric}")
     assert "✅ 电气维修服务队" not in buttons(out.replies[0])
-    assert (await press(engine, APPLICANT, "vteam:99999")).toast == "已过期"
-    out = await press(engine, APPLICANT, "vtdone")
+    assert (await press(engine, APPLICANT, "vol_toggle_team:99999")).toast == "已过期"
+    out = await press(engine, APPLICANT, "vol_teams_done")
     assert out.replies[0].edit and "1 个服务队" in out.replies[0].text
     assert "玉环市" in buttons(out.replies[1]) and "临海市" in buttons(out.replies[1])
     # Station: down the tree to a point.
-    out = await press(engine, APPLICANT, f"vstn:{st['yh']}")
+    out = await press(engine, APPLICANT, f"vol_open_station:{st['yh']}")
     assert set(buttons(out.replies[0])) >= {"玉城街道", "楚门镇", "就选 玉环市", "返回"}
-    out = await press(engine, APPLICANT, f"vstn:{st['yh.a']}")
+    out = await press(engine, APPLICANT, f"vol_open_station:{st['yh.a']}")
     assert "城中村服务点" in buttons(out.replies[0])
-    out = await press(engine, APPLICANT, f"vstn:{st['yh.a1']}")
+    out = await press(engine, APPLICANT, f"vol_open_station:{st['yh.a1']}")
     assert out.replies[0].edit and "专长" in out.replies[1].text
-    assert (await press(engine, APPLICANT, f"vstn:{st['yh']}")).toast == "已过期"  # step passed
+    assert (
+        await press(engine, APPLICANT, f"vol_open_station:{st['yh']}")
+    ).toast == "已过期"  # step passed
     out = await say(engine, APPLICANT, "数控加工、模具维修")
     assert "荣誉" in text(out)
-    out = await press(engine, APPLICANT, "vskip")
+    out = await press(engine, APPLICANT, "vol_skip_field")
     assert "申请已提交" in text(out) and "&lt;b&gt;张建国&lt;/b&gt;" in text(out)
     v = await _volunteer_of(deps, "20")
     assert v is not None and v.status == VolunteerStatus.PENDING
@@ -136,16 +138,16 @@ async def test_approval_makes_a_volunteer(
     async def spy(_deps: Deps, **payload: object) -> None:
         events.append(payload)
 
-    deps.registry.listen("volunteer_approved", spy)
+    deps.bus.listen("volunteer_approved", spy)
     await f.person(deps, 1, "管理员")
     v = await apply(engine, deps)
-    assert (await press(engine, OTHER, f"vappr:{v.id}")).toast == "无权限"
-    out = await press(engine, ADMIN, f"vappr:{v.id}")
+    assert (await press(engine, OTHER, f"application_approve:{v.id}")).toast == "无权限"
+    out = await press(engine, ADMIN, f"application_approve:{v.id}")
     assert out.toast == "已批准" and out.replies[0].edit and "接单中" in out.replies[0].text
     assert "恭喜" in notifier.texts_to("20")[-1]
-    again = await press(engine, ADMIN, f"vappr:{v.id}")
+    again = await press(engine, ADMIN, f"application_approve:{v.id}")
     assert again.toast and "已处理" in again.toast
-    assert (await press(engine, ADMIN, f"vrej:{v.id}")).toast == again.toast
+    assert (await press(engine, ADMIN, f"application_reject:{v.id}")).toast == again.toast
     v2 = await _volunteer_of(deps, "20")
     assert v2 is not None and v2.status == VolunteerStatus.ACTIVE and v2.approved_at is not None
     async with deps.db.session() as s:
@@ -165,7 +167,7 @@ async def test_rejection_with_a_reason_and_applying_again(
 ) -> None:
     await f.person(deps, 1, "管理员")
     v = await apply(engine, deps)
-    out = await press(engine, ADMIN, f"vrej:{v.id}")
+    out = await press(engine, ADMIN, f"application_reject:{v.id}")
     assert "原因" in text(out) and buttons(out.replies[0]) == ["不填原因，直接拒绝"]
     out = await engine.handle(ADMIN, Inbound(Kind.UNSUPPORTED, media="sticker"))
     assert "文字" in text(out)
@@ -176,7 +178,7 @@ async def test_rejection_with_a_reason_and_applying_again(
     # The applicant may apply again; the same row becomes pending again.
     v2 = await apply(engine, deps)
     assert v2.id == v.id
-    out = await press(engine, ADMIN, f"vrjq:{v.id}")
+    out = await press(engine, ADMIN, f"application_reject_quietly:{v.id}")
     assert "已拒绝" in text(out)
     assert "未通过" in notifier.texts_to("20")[-1]
 
@@ -210,19 +212,19 @@ async def test_profile_shows_and_edits_fields(deps: Deps, engine: Engine) -> Non
     out = await press(engine, APPLICANT, data_of(profile, "改服务队"))
     assert "✅ 技术攻关服务队" in buttons(out.replies[0])
     legal = await f.team_id(deps, "legal")
-    await press(engine, APPLICANT, f"vteam:{legal}")
-    out = await press(engine, APPLICANT, "vtdone")
+    await press(engine, APPLICANT, f"vol_toggle_team:{legal}")
+    out = await press(engine, APPLICANT, "vol_teams_done")
     assert "已保存" in out.replies[0].text and "法律维权服务队" in out.replies[1].text
     # Honours: typed; "清空" empties skills.
-    await press(engine, APPLICANT, "vedit:honours")
+    await press(engine, APPLICANT, "vol_edit_profile:honours")
     out = await say(engine, APPLICANT, "浙江工匠")
     assert out.replies[0].remove_keyboard and "浙江工匠" in out.replies[1].text
-    out = await press(engine, APPLICANT, "vedit:skills")
+    out = await press(engine, APPLICANT, "vol_edit_profile:skills")
     assert buttons(out.replies[0]) == ["清空"]
-    await press(engine, APPLICANT, "vskip")
-    assert (await press(engine, APPLICANT, "vedit:nonsense")).toast == "已过期"
+    await press(engine, APPLICANT, "vol_skip_field")
+    assert (await press(engine, APPLICANT, "vol_edit_profile:nonsense")).toast == "已过期"
     # Pause from the profile.
-    out = await press(engine, APPLICANT, "vpause:1")
+    out = await press(engine, APPLICANT, "vol_set_paused:1")
     assert out.toast == "已暂停接单" and "▶️ 恢复接单" in buttons(out.replies[0])
     v = await _volunteer_of(deps, "20")
     assert v is not None and (v.honours, v.skills, v.status) == (

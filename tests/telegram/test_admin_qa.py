@@ -386,7 +386,12 @@ async def test_a_station_admin_changes_nothing_outside_their_station(
     ):
         reply = await li(command)
         assert reply == t("zh", "common.forbidden") or "用法" in reply, command
-    for data in (f"avno:{pending.id}", "arkw:1:0", boss_go, boss_go.replace("abcgo", "abcdrop")):
+    for data in (
+        f"pending_list_reject:{pending.id}",
+        "admin_learn_keyword:1:0",
+        boss_go,
+        boss_go.replace("broadcast_send", "broadcast_drop"),
+    ):
         outcome = await li.press(data)
         assert outcome.toast in (t("zh", "common.forbidden"), t("zh", "common.expired")), data
         assert not outcome.replies

@@ -190,7 +190,7 @@ async def test_stats_export_roles_and_refusals(tg: TgRig) -> None:
     # non-admins: refused, for commands and for (forged) buttons
     assert (await _ask(worker, "/stats")).text == "无权限"
     assert (await _ask(worker, "/grant 1001")).text == "无权限"
-    await worker.press_data("amenu:teams")
+    await worker.press_data("admin_menu:teams")
     assert (await worker.last_callback_answer()).text == "无权限"
 
     # a granted admin gets the admin menu and exports without phones or addresses

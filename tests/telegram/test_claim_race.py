@@ -96,7 +96,7 @@ async def test_many_presses_of_claim_through_the_engine(
                 Actor("telegram", str(10 + i), f"师傅{i}"),
                 Inbound(
                     Kind.BUTTON,
-                    data=f"jclaim:{oid}",
+                    data=f"job_claim:{oid}",
                     message=MessageRef("telegram", offer.chat_id, offer.message_id),  # type: ignore[arg-type]
                 ),
             )

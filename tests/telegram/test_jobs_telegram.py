@@ -254,13 +254,11 @@ async def test_offers_survive_a_restart(tg: TgRig) -> None:
 
 @pytest.mark.settings(offer_wave_size=1)
 async def test_the_scheduler_runs_the_next_wave(tg: TgRig) -> None:
-    import scheduler
-
     first, second = await _volunteers(tg, 2)
     _, person = await _requester(tg)
     await _order(tg, person)
     await first.next_message()
     await second.expect_no_message(within=0.2)
     tg.clock.advance(tg.deps.settings.offer_wave_interval)
-    scheduler.kick(tg.deps)
+    tg.deps.kick()
     assert (await second.next_message()).buttons == [["认领", "不方便"]]

@@ -220,9 +220,9 @@ async def test_stale_and_forged_buttons_answer_expired(tg: TgRig) -> None:
     before = await dialog_of(tg, u)
     await u.press_data(confirm.button_data("都不是，请人工分配"), message=confirm)
     assert (await u.last_callback_answer()).text == "已过期"
-    await u.press_data("ord_sm:ffffff:ok")
+    await u.press_data("order_summary:ffffff:ok")
     assert (await u.last_callback_answer()).text == "已过期"
-    await u.press_data("trk_cx:424242")
+    await u.press_data("track_cancel:424242")
     assert (await u.last_callback_answer()).text == "已过期"
     await u.expect_no_message(within=0.3)
     after = await dialog_of(tg, u)

@@ -129,7 +129,7 @@ async def test_a_rating_and_comment_are_collected(tg: TgRig) -> None:
     assert "已记录" in (await requester.next_message()).text
     assert (await requester.next_edit(prompt)).buttons == []  # Skip is gone
 
-    await requester.press_data(f"fbstar:{order.id}:1", message=ask)  # a late second tap
+    await requester.press_data(f"feedback_rate:{order.id}:1", message=ask)  # a late second tap
     assert (await requester.last_callback_answer()).text == "已评价"
     async with tg.db.session() as s:
         fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
@@ -178,4 +178,4 @@ async def test_a_restart_delivers_what_fell_due_while_down(tg: TgRig) -> None:
     async with tg.db.session() as s:
         done = (await s.exec(select(Task).where(Task.kind == "feedback_ask"))).all()
     assert {t.status for t in done} == {TaskStatus.DONE}
-    assert tg.deps.extras["scheduler"].running
+    assert tg.deps.scheduler is not None and tg.deps.scheduler.running

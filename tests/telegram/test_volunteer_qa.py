@@ -68,9 +68,9 @@ async def test_relay_shows_a_volunteer_name_with_markup_once_escaped(
     await f.volunteer(deps, 10, "甲<i>")
     oid = await f.order(deps, requester, address=ADDRESS, contact_phone=PHONE)
     await dispatch.start(deps, oid)
-    assert (await press(engine, MASTER, f"jclaim:{oid}")).toast == "认领成功！"
+    assert (await press(engine, MASTER, f"job_claim:{oid}")).toast == "认领成功！"
     await dispatch.settle(deps)
-    await press(engine, MASTER, f"relay:{oid}")
+    await press(engine, MASTER, f"relay_open:{oid}")
     await say(engine, MASTER, "马上到 & 带好工具")
     got = notifier.to("500")[-1]
     plain, _ = parse_html(got.text)
@@ -78,7 +78,7 @@ async def test_relay_shows_a_volunteer_name_with_markup_once_escaped(
     assert "&lt;" not in plain and "&amp;" not in plain
     # And the other way round.
     hostile = Actor("telegram", "500", "王<b>女士</b>")
-    await press(engine, hostile, f"relay:{oid}")
+    await press(engine, hostile, f"relay_open:{oid}")
     await say(engine, hostile, "好的")
     plain, _ = parse_html(notifier.to("10")[-1].text)
     assert "求助人 王<b>女士</b>：" in plain and "&lt;" not in plain
@@ -93,9 +93,9 @@ async def test_relay_passes_a_typed_number_but_never_a_shared_contact(
     await f.volunteer(deps, 10, "李师傅")
     oid = await f.order(deps, requester, address=ADDRESS, contact_phone=PHONE)
     await dispatch.start(deps, oid)
-    await press(engine, MASTER, f"jclaim:{oid}")
+    await press(engine, MASTER, f"job_claim:{oid}")
     await dispatch.settle(deps)
-    await press(engine, MASTER, f"relay:{oid}")
+    await press(engine, MASTER, f"relay_open:{oid}")
     assert "已转达" in text(await say(engine, MASTER, "我的电话 13900001111，到了打我"))
     assert "13900001111" in notifier.to("500")[-1].text
     out = await engine.handle(
@@ -118,16 +118,16 @@ async def test_a_volunteer_who_gave_a_job_up_cannot_grab_it_back_from_the_board(
     me = await f.volunteer(deps, 10, "李师傅")
     oid = await f.order(deps, requester, address=ADDRESS, contact_phone=PHONE)
     await dispatch.start(deps, oid)
-    await press(engine, MASTER, f"jclaim:{oid}")
+    await press(engine, MASTER, f"job_claim:{oid}")
     await dispatch.settle(deps)
-    await press(engine, MASTER, f"jquit:{oid}")
+    await press(engine, MASTER, f"job_give_up:{oid}")
     assert "重新派给" in text(await say(engine, MASTER, "家里临时有事"))
     await dispatch.settle(deps)
     assert (await _order(deps, oid)).status in OrderStatus.OPEN
     out = await cmd(engine, MASTER, "board")
     assert "暂时没有待认领的需求" in text(out)
     notifier.clear()
-    out = await press(engine, MASTER, f"jclaim:{oid}")  # an old board item or offer
+    out = await press(engine, MASTER, f"job_claim:{oid}")  # an old board item or offer
     assert "放弃" in (out.toast or "") and out.alert
     order = await _order(deps, oid)
     assert order.volunteer_id is None and order.status in OrderStatus.OPEN
@@ -156,16 +156,16 @@ async def test_only_a_given_up_order_leaves_my_board_a_declined_one_stays(
     given_up = await f.order(deps, requester, text="另一个问题")
     await dispatch.start(deps, given_up)
     await dispatch.settle(deps)
-    await press(engine, MASTER, f"jclaim:{given_up}")
+    await press(engine, MASTER, f"job_claim:{given_up}")
     await dispatch.settle(deps)
     assert await dispatch.release(deps, given_up, reason="没空", by=None, volunteer_id=me.id)
     await dispatch.settle(deps)
     assert await _offer_status(deps, declined, me.id) == OfferStatus.DECLINED  # type: ignore[arg-type]
     assert await _offer_status(deps, given_up, me.id) == OfferStatus.DECLINED  # type: ignore[arg-type]
     board = await cmd(engine, MASTER, "board")
-    assert [data_of(r, "认领") for r in board.replies[1:]] == [f"jclaim:{declined}"]
+    assert [data_of(r, "认领") for r in board.replies[1:]] == [f"job_claim:{declined}"]
     theirs = await cmd(engine, OTHER, "board")
-    assert f"jclaim:{given_up}" in [data_of(r, "认领") for r in theirs.replies[1:]]
+    assert f"job_claim:{given_up}" in [data_of(r, "认领") for r in theirs.replies[1:]]
 
 
 async def test_claim_and_decline_pressed_together_end_claimed(
@@ -218,7 +218,7 @@ async def test_a_late_claim_of_an_unclaimed_order_tells_the_admins(
     notifier.clear()
     other = await f.order(deps, requester)
     await dispatch.start(deps, other)
-    await press(engine, MASTER, f"jclaim:{other}")
+    await press(engine, MASTER, f"job_claim:{other}")
     await dispatch.settle(deps)
     assert notifier.texts_to("1") == []
 
@@ -245,7 +245,7 @@ async def test_a_slow_batch_does_not_run_a_task_another_instance_took_over(
         if len(runs) == 4:
             assert await runner.tick(d, worker_id="B") == 1  # the other instance ticks
 
-    deps.registry.tasks["qa_slow"] = slow
+    deps.bus.tasks["qa_slow"] = slow
     async with deps.db.session() as s:
         for n in range(1, 6):
             await tasks.enqueue(s, "qa_slow", deps.now(), {"n": n}, key=f"qa:{n}")

@@ -33,8 +33,8 @@ def no_dispatch(request: pytest.FixtureRequest) -> None:
     """Ordering alone: no dispatch engine reacts to new orders in these tests."""
     if "deps" in request.fixturenames or "engine" in request.fixturenames:
         deps = request.getfixturevalue("deps")
-        deps.registry.listeners.pop("order_created", None)
-        deps.registry.listeners.pop("order_cancelled", None)
+        deps.bus.listeners.pop("order_created", None)
+        deps.bus.listeners.pop("order_cancelled", None)
 
 
 def labels(chat: Chat) -> list[str]:
@@ -243,7 +243,7 @@ async def test_myorders_with_none_one_and_fifteen_orders(tg: TgRig) -> None:
     newest = await u.next_edit(older)
     assert "最近10个" in newest.text
     # A forged page far beyond the list changes nothing.
-    await u.press_data("trk_ls:500", message=newest)
+    await u.press_data("track_list:500", message=newest)
     assert "过期" in ((await u.last_callback_answer()).text or "")
 
 

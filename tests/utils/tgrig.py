@@ -1,7 +1,7 @@
 """The Telegram ring: the whole bot, as `jiangxin run` wires it, against the fake Bot API.
 
-``tg`` builds the production composition (bot.app: migrations, catalog, router,
-registry, Telegram polling, and whatever else ``assemble`` starts) on the test's
+``tg`` builds the production composition (jiangxin.app: migrations, catalog, router,
+routes, Telegram polling, and whatever else ``assemble`` starts) on the test's
 database (SQLite and PostgreSQL), pointed at the fake server. Handler errors are
 collected and fail the test unless it takes them (``tg.running.next_error()``).
 """
@@ -12,10 +12,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import Component, assemble, build_deps
 from bot.config import Settings
 from bot.deps import Deps
 from bot.engine import Engine
+from jiangxin.app import Component, assemble, build
 from store.engine import Database
 from tests.utils.clock import OffsetClock
 from tests.utils.fakebot.driver import FakeBotApi, FakeUser
@@ -33,9 +33,9 @@ class TgRig:
         self._errors: list[BaseException] = []
 
     async def start(self) -> None:
-        self.deps: Deps = await build_deps(self.settings, clock=self.clock)
-        self.engine = Engine(self.deps)
-        self.deps.extras["engine"] = self.engine
+        self.deps: Deps
+        self.engine: Engine
+        self.deps, self.engine = await build(self.settings, clock=self.clock)
         self.components = assemble(self.deps, self.engine)
         for component in self.components:
             if component.name == "telegram":

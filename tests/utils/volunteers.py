@@ -160,7 +160,7 @@ async def run_waves(deps: Deps) -> int:
             ).all()
         )
     for task in due:
-        await deps.registry.tasks[WAVE_TASK](deps, task)
+        await deps.bus.tasks[WAVE_TASK](deps, task)
         async with deps.db.session() as session:
             row = await session.get(Task, task.id)
             if row is not None and row.status == TaskStatus.PENDING and row.due_at == task.due_at:

@@ -204,10 +204,9 @@ class WebRig:
 
 
 @pytest.fixture
-async def web(deps: Deps) -> AsyncIterator[WebRig]:
+async def web(deps: Deps, engine: Engine) -> AsyncIterator[WebRig]:
     """The web app on the ``deps`` database, served on 127.0.0.1 at a free port."""
-    deps.extras["engine"] = Engine(deps)
-    server = TestServer(make_app(deps), host="127.0.0.1")
+    server = TestServer(make_app(deps, engine), host="127.0.0.1")
     await server.start_server()
     rig = WebRig(deps, server)
     try:

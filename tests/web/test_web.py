@@ -2,7 +2,7 @@
 
 The chat runs through the real core (``Engine`` and the registered flows) on
 SQLite and PostgreSQL; browsers are aiohttp clients with their own cookie jars.
-The webhook tests run the whole composition (``bot.app.assemble``) in webhook
+The webhook tests run the whole composition (``jiangxin.app.assemble``) in webhook
 mode against the fake Bot API and POST its updates to the web server.
 """
 
@@ -20,13 +20,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.app import serve
 from bot.notify import edit, notify
 from bot.orders import create_order
 from bot.reply import Button, Document, Reply
 from handlers.web import messages
 from handlers.web.identity import COOKIE
 from handlers.web.webhook import SECRET_HEADER, WebhookConfigError, webhook_secret
+from jiangxin.app import serve
+from store import poison
 from store.engine import Database
 from store.models import Meta, Order, OrderStatus, Person, ProcessedUpdate
 from tests.utils import tgrig, webrig
@@ -386,32 +387,43 @@ async def test_pressing_an_old_button_again_expires(web: WebRig) -> None:
 
 
 async def test_healthz_is_ok_with_database_and_scheduler(web: WebRig) -> None:
-    web.deps.extras["scheduler"] = SimpleNamespace(running=True)
+    web.deps.scheduler = SimpleNamespace(running=True)
     async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
         assert resp.status == 200
-        assert await resp.json() == {"status": "ok", "database": "ok", "scheduler": "running"}
+        assert await resp.json() == {
+            "status": "ok",
+            "database": "ok",
+            "scheduler": "running",
+            "set_aside_updates_24h": 0,
+        }
+    async with web.deps.db.session() as session:
+        await poison.set_aside(
+            session, platform="telegram", update_id=9, raw={"update_id": 9}, error="TypeError"
+        )
+    async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
+        assert resp.status == 200 and (await resp.json())["set_aside_updates_24h"] == 1
 
 
 async def test_healthz_fails_when_the_scheduler_stopped(web: WebRig) -> None:
-    web.deps.extras["scheduler"] = SimpleNamespace(running=False)
+    web.deps.scheduler = SimpleNamespace(running=False)
     async with aiohttp.ClientSession() as s, s.get(web.url("/healthz")) as resp:
         assert resp.status == 503
         assert (await resp.json())["scheduler"] == "stopped"
 
 
 async def test_healthz_absent_scheduler_counts_only_when_tasks_exist(web: WebRig) -> None:
-    web.deps.extras.pop("scheduler", None)
-    assert web.deps.registry.tasks  # the flows register durable task kinds
+    web.deps.scheduler = None
+    assert web.deps.bus.tasks  # the flows register durable task kinds
     async with aiohttp.ClientSession() as s:
         async with s.get(web.url("/healthz")) as resp:
             assert resp.status == 503 and (await resp.json())["scheduler"] == "absent"
-        web.deps.registry.tasks.clear()
+        web.deps.bus.tasks.clear()
         async with s.get(web.url("/healthz")) as resp:
             assert resp.status == 200 and (await resp.json())["scheduler"] == "absent"
 
 
 async def test_healthz_fails_when_the_database_is_unreachable(web: WebRig) -> None:
-    web.deps.extras["scheduler"] = SimpleNamespace(running=True)
+    web.deps.scheduler = SimpleNamespace(running=True)
     real = web.deps.db
     web.deps.db = Database("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
     try:
@@ -454,6 +466,25 @@ async def test_metrics_are_prometheus_text_with_fresh_order_counts(web: WebRig) 
             )
         ).one()
     assert n == 2
+
+
+async def test_metrics_are_refused_through_a_proxy_without_a_token(web: WebRig) -> None:
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    async with aiohttp.ClientSession() as s, s.get(web.url("/metrics"), headers=headers) as resp:
+        assert resp.status == 403 and "JIANGXIN_METRICS_TOKEN" in await resp.text()
+
+
+@pytest.mark.settings(metrics_token="s3cret-scrape")
+async def test_metrics_token_is_required_when_set(web: WebRig) -> None:
+    async with aiohttp.ClientSession() as s:
+        async with s.get(web.url("/metrics")) as resp:
+            assert resp.status == 401
+        wrong = {"Authorization": "Bearer nope"}
+        async with s.get(web.url("/metrics"), headers=wrong) as resp:
+            assert resp.status == 401
+        right = {"Authorization": "Bearer s3cret-scrape", "X-Forwarded-For": "203.0.113.7"}
+        async with s.get(web.url("/metrics"), headers=right) as resp:
+            assert resp.status == 200 and "jiangxin_orders" in await resp.text()
 
 
 # ---------------------------------------------------------------- Telegram's webhook

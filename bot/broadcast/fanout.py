@@ -1,0 +1,308 @@
+"""The paced fan-out: sends at a steady rate, saves its cursor, survives a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import callbacks
+from bot.background import LiveCounts, ProgressSlot
+from bot.broadcast import common
+from bot.broadcast.common import CONCURRENCY, ERROR_STREAK, LEASE, PAUSE_RETRY, ROLL_VERB
+from bot.broadcast.progress import poke, progress_slot
+from bot.deps import Deps
+from bot.notifier import DeliveryError, Unreachable
+from bot.people import mark_unreachable
+from bot.reply import Button, Reply
+from bot.texts import choices, t
+from store import broadcasts, tasks
+from store.models import (
+    Broadcast,
+    Person,
+    Task,
+    TaskStatus,
+)
+from store.people import people_by_id
+
+log = logging.getLogger(__name__)
+
+
+def spawn_fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> None:
+    runs = deps.background.broadcasts
+    run = asyncio.get_running_loop().create_task(
+        _fanout(deps, broadcast_id, task_id, holder), name=f"broadcast-{broadcast_id}"
+    )
+    runs[broadcast_id] = run
+    run.add_done_callback(lambda _t: _forget(runs, broadcast_id, run))
+
+
+def _forget(
+    runs: dict[int, asyncio.Task[None]], broadcast_id: int, run: asyncio.Task[None]
+) -> None:
+    if runs.get(broadcast_id) is run:
+        del runs[broadcast_id]
+
+
+class _Pacer:
+    """Hands out send slots ``1/rate`` seconds apart: a steady pace with no bursts."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.next_at = 0.0
+
+    async def wait(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        at = max(now, self.next_at)
+        self.next_at = at + self.interval
+        if at > now:
+            await asyncio.sleep(at - now)
+
+
+_SENT, _FAILED, _ERROR = "sent", "failed", "error"
+
+
+async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> None:
+    """Send to the recipients after the task's cursor; keep cursor and lease up to date."""
+    loaded = await _load(deps, broadcast_id, task_id)
+    if loaded is None:
+        return
+    broadcast, admin, people_ids, cursor, people = loaded
+    replies = _ReplyCache(broadcast, admin)
+    run = _Run(cursor, broadcast.sent, broadcast.failed)
+    slot = progress_slot(deps, broadcast_id)
+    slot.live = LiveCounts(broadcast.sent, broadcast.failed)
+    pacer = _Pacer(common.RATE_PER_SECOND)
+    queue = iter(range(cursor, len(people_ids)))
+
+    async def worker() -> None:
+        for i in queue:
+            await pacer.wait()
+            if run.stop.is_set():
+                return
+            person = people.get(people_ids[i])
+            result = await _send(deps, person, replies) if person else _FAILED
+            run.record(i, result)
+            if run.streak >= ERROR_STREAK and not run.stop.is_set():
+                log.warning(
+                    "broadcast %s: %s send errors in a row; pausing it until the "
+                    "scheduler resumes it",
+                    broadcast_id,
+                    run.streak,
+                )
+                run.stop.set()
+            live = slot.live
+            if live is not None:
+                live.sent += result == _SENT
+                live.failed += result != _SENT
+            poke(deps, broadcast_id)
+
+    async def keeper() -> None:
+        while not run.stop.is_set() and not run.workers_done:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(run.stop.wait(), common.PERSIST_EVERY)
+            if run.stop.is_set() or run.workers_done:
+                return
+            run.advance(final=False)
+            if not await _save(deps, task_id, holder, people_ids, run, broadcast_id):
+                log.warning(
+                    "broadcast %s lost its lease; another process continues it", broadcast_id
+                )
+                run.stop.set()
+
+    keeping = asyncio.get_running_loop().create_task(keeper())
+    finished = False
+    try:
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        run.workers_done = True
+        stopped = run.stop.is_set()
+        run.stop.set()
+        await keeping
+        run.advance(final=not stopped)
+        finished = run.mark >= len(people_ids)
+        await _save(
+            deps,
+            task_id,
+            holder,
+            people_ids,
+            run,
+            broadcast_id,
+            finished=finished,
+            release=not finished,
+            retry_after=PAUSE_RETRY,
+        )
+    except asyncio.CancelledError:
+        # Stopping, not crashing: save the cursor and hand the task back for a resume.
+        run.stop.set()
+        keeping.cancel()
+        run.advance(final=False)
+        with contextlib.suppress(Exception):
+            await asyncio.shield(
+                _save(deps, task_id, holder, people_ids, run, broadcast_id, release=True)
+            )
+        raise
+    finally:
+        _settle_live(slot, run, finished)
+        poke(deps, broadcast_id)
+
+
+async def _load(
+    deps: Deps, broadcast_id: int, task_id: int
+) -> tuple[Broadcast, Person | None, list[int], int, dict[int, Person]] | None:
+    """The broadcast, its admin, the recipients, the cursor and the people still to reach."""
+    async with deps.db.session() as session:
+        task = await session.get(Task, task_id)
+        broadcast = await session.get(Broadcast, broadcast_id)
+        if task is None or broadcast is None:
+            return None
+        people_ids: list[int] = list(task.payload.get("recipients", []))
+        cursor = int(task.payload.get("cursor", 0))
+        people = await people_by_id(session, ids=people_ids[cursor:])
+        admin = await session.get(Person, broadcast.admin_id)
+    return broadcast, admin, people_ids, cursor, people
+
+
+def _settle_live(slot: ProgressSlot, run: _Run, finished: bool) -> None:
+    """The run ended: the progress message shows its final counts (stored ones once done)."""
+    live = slot.live
+    if live is not None:
+        live.running = False
+        live.sent, live.failed = run.sent, run.failed
+        if finished:
+            slot.live = None
+
+
+class _Run:
+    """Outcomes of one fan-out and the cursor: the first recipient not known to be done.
+
+    Sends finish out of order, so outcomes wait here until every earlier one is
+    in. An unexpected error only counts as a failure once a later send worked
+    (the channel is fine, this recipient is the problem) or the run ended
+    normally; if the run stops on an error streak, the cursor stays before the
+    errors and the resumed run tries those recipients again.
+    """
+
+    def __init__(self, cursor: int, sent: int, failed: int) -> None:
+        self.mark = cursor
+        self.sent, self.failed = sent, failed  # up to the cursor
+        self.streak = 0
+        self.outcome: dict[int, str] = {}
+        self.stop = asyncio.Event()
+        self.workers_done = False
+
+    def record(self, index: int, result: str) -> None:
+        self.outcome[index] = result
+        self.streak = self.streak + 1 if result == _ERROR else 0
+
+    def advance(self, *, final: bool) -> None:
+        i = self.mark
+        while i in self.outcome:
+            result = self.outcome[i]
+            if result == _ERROR and not final and (self.streak or self.stop.is_set()):
+                break
+            if result == _SENT:
+                self.sent += 1
+            else:
+                self.failed += 1
+            del self.outcome[i]
+            i += 1
+        self.mark = i
+
+
+async def _save(
+    deps: Deps,
+    task_id: int,
+    holder: str,
+    people_ids: list[int],
+    run: _Run,
+    broadcast_id: int,
+    *,
+    finished: bool = False,
+    release: bool = False,
+    retry_after: timedelta = timedelta(),
+) -> bool:
+    """Persist cursor and counts and renew the lease, or end it: done, or handed back to
+    the scheduler (due after ``retry_after``); False if this run no longer holds it."""
+    now = deps.now()
+    payload = {"broadcast_id": broadcast_id, "recipients": people_ids, "cursor": run.mark}
+    values: dict[str, Any] = {"payload": payload, "lease_until": now + LEASE}
+    if finished:
+        values.update(status=TaskStatus.DONE, done_at=now, lease_until=None)
+    elif release:
+        values.update(
+            status=TaskStatus.PENDING, due_at=now + retry_after, lease_until=None, leased_by=None
+        )
+    async with deps.db.session() as session:
+        if not await tasks.update_held(session, task_id=task_id, holder=holder, **values):
+            return False
+        await broadcasts.set_counts(
+            session, broadcast_id=broadcast_id, sent=run.sent, failed=run.failed
+        )
+        if finished:
+            await finish(session, broadcast_id, now)
+    return True
+
+
+async def finish(session: AsyncSession, broadcast_id: int, now: Any) -> None:
+    await broadcasts.finish(session, broadcast_id=broadcast_id, now=now)
+
+
+async def _send(deps: Deps, person: Person, replies: _ReplyCache) -> str:
+    """One delivery: sent, failed (blocked, flood beyond retries) or error (unexpected)."""
+    if not person.reachable:
+        return _FAILED
+    try:
+        await deps.notifier.send(person, replies.for_lang(person.language))
+        return _SENT
+    except Unreachable:
+        async with deps.db.session() as session:
+            await mark_unreachable(session, person.id)  # type: ignore[arg-type]
+        return _FAILED
+    except DeliveryError as exc:
+        log.info("broadcast to person %s failed: %s", person.id, exc)
+        return _FAILED
+    except Exception:
+        log.exception("broadcast to person %s raised", person.id)
+        return _ERROR
+
+
+class _ReplyCache:
+    """The volunteers' message, built once per language."""
+
+    def __init__(self, broadcast: Broadcast, admin: Person | None) -> None:
+        self.broadcast = broadcast
+        self.sender = (admin.display_name if admin else "") or ""
+        self._cache: dict[str, Reply] = {}
+
+    def for_lang(self, lang: str | None) -> Reply:
+        key = lang or ""
+        if key not in self._cache:
+            self._cache[key] = volunteer_message(self.broadcast, self.sender, lang)
+        return self._cache[key]
+
+
+def volunteer_message(
+    broadcast: Broadcast, sender: str, lang: str | None, answer: str | None = None
+) -> Reply:
+    """What a volunteer receives (with their current answer, once they gave one)."""
+    text = t(
+        lang,
+        "admin.bc.message",
+        text=broadcast.text,
+        sender=sender or t(lang, "admin.bc.sender_default"),
+    )
+    if answer is not None:
+        text += "\n\n" + t(lang, choices.BROADCAST_YOUR_ANSWER[answer])
+    bid = broadcast.id
+    buttons = (
+        (
+            Button(t(lang, "admin.bc.yes"), callbacks.encode(ROLL_VERB, bid, "y")),
+            Button(t(lang, "admin.bc.no"), callbacks.encode(ROLL_VERB, bid, "n")),
+        ),
+    )
+    return Reply(text, buttons=buttons)

@@ -1,0 +1,395 @@
+"""Text keys chosen by a value: one literal key per value, never built at run time.
+
+``t(lang, ORDER_STATUS[status])`` instead of ``t(lang, f"status.{status}")``, so every
+key is written out once and ``tests/test_texts.py`` can check it exists and is used.
+A value missing here raises ``KeyError`` just as a missing text key would.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# An order's status (``OrderStatus``) in words.
+ORDER_STATUS: Final = {
+    "cancelled": "status.cancelled",
+    "claimed": "status.claimed",
+    "confirmed": "status.confirmed",
+    "done": "status.done",
+    "expired": "status.expired",
+    "in_progress": "status.in_progress",
+    "new": "status.new",
+    "offered": "status.offered",
+    "rated": "status.rated",
+    "scheduled": "status.scheduled",
+}
+
+# A volunteer's status as the volunteer reads it.
+VOLUNTEER_STATUS: Final = {
+    "active": "volunteer.status.active",
+    "paused": "volunteer.status.paused",
+    "pending": "volunteer.status.pending",
+    "rejected": "volunteer.status.rejected",
+    "suspended": "volunteer.status.suspended",
+}
+
+# A volunteer's status as admins read it.
+VOLUNTEER_STATUS_ADMIN: Final = {
+    "active": "admin.vstatus.active",
+    "paused": "admin.vstatus.paused",
+    "pending": "admin.vstatus.pending",
+    "rejected": "admin.vstatus.rejected",
+    "suspended": "admin.vstatus.suspended",
+}
+
+# An offer's status in an order's dispatch history.
+OFFER_STATUS: Final = {
+    "claimed": "dispatch.offer_status.claimed",
+    "declined": "dispatch.offer_status.declined",
+    "failed": "dispatch.offer_status.failed",
+    "pending": "dispatch.offer_status.pending",
+    "sent": "dispatch.offer_status.sent",
+    "taken": "dispatch.offer_status.taken",
+    "withdrawn": "dispatch.offer_status.withdrawn",
+}
+
+# How an offer ended, on an order's admin timeline.
+OFFER_END: Final = {
+    "declined": "admin.tl.offer_declined",
+    "failed": "admin.tl.offer_failed",
+    "taken": "admin.tl.offer_taken",
+    "withdrawn": "admin.tl.offer_withdrawn",
+}
+
+# The kind of message we cannot read (``Event.media``).
+MEDIA: Final = {
+    "audio": "common.media.audio",
+    "document": "common.media.document",
+    "other": "common.media.other",
+    "photo": "common.media.photo",
+    "sticker": "common.media.sticker",
+    "video": "common.media.video",
+    "voice": "common.media.voice",
+}
+
+# The /start greeting per role (admin, volunteer, worker).
+START: Final = {
+    "admin": "common.start.admin",
+    "volunteer": "common.start.volunteer",
+    "worker": "common.start.worker",
+}
+
+# The /help text per role.
+HELP: Final = {
+    "admin": "common.help.admin",
+    "volunteer": "common.help.volunteer",
+    "worker": "common.help.worker",
+}
+
+# The ordering dialog's time buttons, per preset.
+TIME_PREF_BUTTON: Final = {
+    "asap": "ordering.time.btn.asap",
+    "custom": "ordering.time.btn.custom",
+    "today": "ordering.time.btn.today",
+    "tomorrow": "ordering.time.btn.tomorrow",
+    "weekend": "ordering.time.btn.weekend",
+}
+
+# A preset time as volunteers read it on a job card.
+TIME_PREF_DISPATCH: Final = {
+    "asap": "dispatch.time.asap",
+    "today": "dispatch.time.today",
+    "tomorrow": "dispatch.time.tomorrow",
+    "weekend": "dispatch.time.weekend",
+}
+
+# A preset time on an order's admin view.
+TIME_PREF_ADMIN: Final = {
+    "asap": "admin.time.asap",
+    "custom": "admin.time.custom",
+    "today": "admin.time.today",
+    "tomorrow": "admin.time.tomorrow",
+    "weekend": "admin.time.weekend",
+}
+
+# Why a typed time was not understood (``timeparse`` reasons), while ordering.
+ORDER_TIME_UNCLEAR: Final = {
+    "ampm": "ordering.time.unclear.ampm",
+    "no_day": "ordering.time.unclear.no_day",
+    "past": "ordering.time.unclear.past",
+    "too_far": "ordering.time.unclear.too_far",
+    "unknown": "ordering.time.unclear.unknown",
+    "which_day": "ordering.time.unclear.which_day",
+}
+
+# Why a typed appointment was not understood (``timeparse`` reasons).
+APPOINTMENT_UNCLEAR: Final = {
+    "ampm": "jobs.appointment.unclear.ampm",
+    "no_day": "jobs.appointment.unclear.no_day",
+    "past": "jobs.appointment.unclear.past",
+    "too_far": "jobs.appointment.unclear.too_far",
+    "unknown": "jobs.appointment.unclear.unknown",
+    "which_day": "jobs.appointment.unclear.which_day",
+}
+
+# The fields 修改 offers in the ordering dialog.
+ORDER_EDIT_FIELD: Final = {
+    "phone": "ordering.edit.field.phone",
+    "photos": "ordering.edit.field.photos",
+    "place": "ordering.edit.field.place",
+    "team": "ordering.edit.field.team",
+    "text": "ordering.edit.field.text",
+    "time": "ordering.edit.field.time",
+}
+
+# What to do at a step of the ordering dialog (``Step``), after an answer it could not use.
+ORDER_HINT: Final = {
+    "confirm_team": "ordering.hint.confirm_team",
+    "describe": "ordering.hint.describe",
+    "edit_choice": "ordering.hint.edit_choice",
+    "phone": "ordering.hint.phone",
+    "photos": "ordering.hint.photos",
+    "place": "ordering.hint.place",
+    "summary": "ordering.hint.summary",
+    "time": "ordering.hint.time",
+    "time_text": "ordering.hint.time_text",
+}
+
+# Why a requester cancels an order.
+CANCEL_REASON: Final = {
+    "other": "tracking.reason.other",
+    "solved": "tracking.reason.solved",
+    "time": "tracking.reason.time",
+    "unneeded": "tracking.reason.unneeded",
+}
+
+# The question of a free-text step of the volunteer application.
+VOLUNTEER_ASK: Final = {
+    "honours": "volunteer.ask_honours",
+    "skills": "volunteer.ask_skills",
+}
+
+# A free-text step's answer that could not be used.
+VOLUNTEER_BAD: Final = {
+    "honours": "volunteer.bad_honours",
+    "name": "volunteer.bad_name",
+    "skills": "volunteer.bad_skills",
+}
+
+# A step of the volunteer application answered with buttons only.
+VOLUNTEER_USE_BUTTONS: Final = {
+    "station": "volunteer.use_buttons_station",
+    "teams": "volunteer.use_buttons_teams",
+}
+
+# The profile fields a volunteer can edit.
+VOLUNTEER_EDIT_BUTTON: Final = {
+    "honours": "volunteer.btn.edit_honours",
+    "name": "volunteer.btn.edit_name",
+    "phone": "volunteer.btn.edit_phone",
+    "skills": "volunteer.btn.edit_skills",
+    "station": "volunteer.btn.edit_station",
+    "teams": "volunteer.btn.edit_teams",
+}
+
+# Who a relayed message comes from (requester or volunteer).
+RELAY_FROM: Final = {
+    "requester": "jobs.relay.from_requester",
+    "volunteer": "jobs.relay.from_volunteer",
+}
+
+# Who is on the other end of a relay.
+RELAY_PEER: Final = {
+    "requester": "jobs.relay.peer_requester",
+    "volunteer": "jobs.relay.peer_volunteer",
+}
+
+# How near a board job is (0 = the volunteer's own station … 3 = anywhere).
+JOB_RING: Final = {
+    0: "jobs.ring.0",
+    1: "jobs.ring.1",
+    2: "jobs.ring.2",
+    3: "jobs.ring.3",
+}
+
+# A station's level.
+STATION_LEVEL: Final = {
+    "county": "admin.level.county",
+    "point": "admin.level.point",
+    "town": "admin.level.town",
+}
+
+# A team field an admin edits.
+TEAM_FIELD: Final = {
+    "active": "admin.field.active",
+    "description": "admin.field.description",
+    "name": "admin.field.name",
+    "name_en": "admin.field.name_en",
+    "sort_order": "admin.field.sort_order",
+}
+
+# Why a team keyword edit was refused (``KeywordError.reason``).
+KEYWORD_ERROR: Final = {
+    "bad_weight": "admin.kw.err.bad_weight",
+    "chitchat": "admin.kw.err.chitchat",
+    "empty": "admin.kw.err.empty",
+    "too_long": "admin.kw.err.too_long",
+}
+
+# Where an order came from (``Order.source``).
+ORDER_SOURCE: Final = {
+    "admin": "admin.source.admin",
+    "browse": "admin.source.browse",
+    "link": "admin.source.link",
+    "text": "admin.source.text",
+    "web": "admin.source.web",
+}
+
+# What a CSV export holds.
+EXPORT_KIND: Final = {
+    "activities": "admin.export.kind.activities",
+    "feedback": "admin.export.kind.feedback",
+    "orders": "admin.export.kind.orders",
+    "volunteers": "admin.export.kind.volunteers",
+}
+
+# A CSV export's column header.
+CSV_COLUMN: Final = {
+    "act_id": "admin.csv.act_id",
+    "act_title": "admin.csv.act_title",
+    "act_team": "admin.csv.act_team",
+    "act_station": "admin.csv.act_station",
+    "act_start": "admin.csv.act_start",
+    "act_end": "admin.csv.act_end",
+    "act_place": "admin.csv.act_place",
+    "act_volunteers": "admin.csv.act_volunteers",
+    "act_residents": "admin.csv.act_residents",
+    "act_participants": "admin.csv.act_participants",
+    "act_attended": "admin.csv.act_attended",
+    "act_served": "admin.csv.act_served",
+    "act_hours": "admin.csv.act_hours",
+    "act_status": "admin.csv.act_status",
+    "act_summary": "admin.csv.act_summary",
+    "address": "admin.csv.address",
+    "appointment_at": "admin.csv.appointment_at",
+    "approved_at": "admin.csv.approved_at",
+    "cancel_reason": "admin.csv.cancel_reason",
+    "claimed_at": "admin.csv.claimed_at",
+    "code": "admin.csv.code",
+    "comment": "admin.csv.comment",
+    "contact_name": "admin.csv.contact_name",
+    "contact_phone": "admin.csv.contact_phone",
+    "created_at": "admin.csv.created_at",
+    "done_at": "admin.csv.done_at",
+    "honours": "admin.csv.honours",
+    "id": "admin.csv.id",
+    "latitude": "admin.csv.latitude",
+    "longitude": "admin.csv.longitude",
+    "month_hours": "admin.csv.month_hours",
+    "month_sessions": "admin.csv.month_sessions",
+    "name": "admin.csv.name",
+    "phone": "admin.csv.phone",
+    "rated_at": "admin.csv.rated_at",
+    "rating": "admin.csv.rating",
+    "resolved": "admin.csv.resolved",
+    "service_minutes": "admin.csv.service_minutes",
+    "skills": "admin.csv.skills",
+    "source": "admin.csv.source",
+    "star_level": "admin.csv.star_level",
+    "station": "admin.csv.station",
+    "status": "admin.csv.status",
+    "team": "admin.csv.team",
+    "team_slug": "admin.csv.team_slug",
+    "teams": "admin.csv.teams",
+    "text": "admin.csv.text",
+    "total_hours": "admin.csv.total_hours",
+    "volunteer": "admin.csv.volunteer",
+}
+
+# An audit-log action in words.
+AUDIT_ACTION: Final = {
+    "admin.grant": "admin.act.admin.grant",
+    "admin.revoke": "admin.act.admin.revoke",
+    "broadcast.discard": "admin.act.broadcast.discard",
+    "broadcast.start": "admin.act.broadcast.start",
+    "catalog.import": "admin.act.catalog.import",
+    "export": "admin.act.export",
+    "order.assign": "admin.act.order.assign",
+    "order.cancel": "admin.act.order.cancel",
+    "order.reroute": "admin.act.order.reroute",
+    "station.add": "admin.act.station.add",
+    "team.add": "admin.act.team.add",
+    "team.edit": "admin.act.team.edit",
+    "team.keywords": "admin.act.team.keywords",
+    "volunteer.approve": "admin.act.volunteer.approve",
+    "volunteer.profile": "admin.act.volunteer.profile",
+    "volunteer.reject": "admin.act.volunteer.reject",
+    "volunteer.resume": "admin.act.volunteer.resume",
+    "volunteer.suspend": "admin.act.volunteer.suspend",
+}
+
+# The admin menu's shortcut buttons.
+ADMIN_MENU_BUTTON: Final = {
+    "audit": "admin.menu.btn.audit",
+    "orders": "admin.menu.btn.orders",
+    "pending": "admin.menu.btn.pending",
+    "stations": "admin.menu.btn.stations",
+    "stats": "admin.menu.btn.stats",
+    "teams": "admin.menu.btn.teams",
+}
+
+# A broadcast's sending state on its progress card.
+BROADCAST_PROGRESS: Final = {
+    "paused": "admin.bc.progress.paused",
+    "sending": "admin.bc.progress.sending",
+    "sent": "admin.bc.progress.sent",
+}
+
+# The toast after answering a broadcast question.
+BROADCAST_ANSWERED: Final = {
+    "no": "admin.bc.answered.no",
+    "yes": "admin.bc.answered.yes",
+}
+
+# A recipient's answer, under the broadcast.
+BROADCAST_YOUR_ANSWER: Final = {
+    "no": "admin.bc.your_answer.no",
+    "yes": "admin.bc.your_answer.yes",
+}
+
+# A chat channel's name, as admins read it in an alert.
+CHANNEL: Final = {
+    "telegram": "reach.channel.telegram",
+    "web": "reach.channel.web",
+    "wechat": "reach.channel.wechat",
+}
+
+# An activity's status (``ActivityStatus``), in the activities export.
+ACTIVITY_STATUS: Final = {
+    "cancelled": "act.status.cancelled",
+    "published": "act.status.published",
+}
+
+# Who signed up for an activity, on the organiser's list.
+ACTIVITY_ROLE: Final = {
+    "resident": "act.role.resident",
+    "volunteer": "act.role.volunteer",
+}
+
+# The question of each /newactivity step.
+ACTIVITY_NEW_ASK: Final = {
+    "desc": "act.new.ask_desc",
+    "place": "act.new.ask_place",
+    "residents": "act.new.ask_residents",
+    "slots": "act.new.ask_slots",
+    "station": "act.new.ask_station",
+    "team": "act.new.ask_team",
+    "time": "act.new.ask_time",
+    "title": "act.new.ask_title",
+}
+
+# Where an hours entry came from (``HoursSource``), in /hours.
+HOURS_SOURCE: Final = {
+    "activity": "hours.source.activity",
+    "job": "hours.source.job",
+    "offline": "hours.source.offline",
+}

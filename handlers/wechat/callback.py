@@ -1,0 +1,235 @@
+"""The callback WeChat calls at ``/wechat``: URL check (GET) and messages (POST).
+
+WeChat waits 5 s for an answer and then re-delivers, up to three times. So a
+POST is checked (signature, safe-mode decryption), queued and answered
+``success`` at once, with no database round trip on the way (SQLite's single
+writer can keep a write waiting for seconds under load). The queue then records
+the message as taken (``store.wechat.first_time``: a re-delivery, to this
+instance or another, stops there), runs the engine and sends the replies
+through the customer-service API. One person's messages are processed strictly
+in arrival order, different people concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from sqlmodel import select
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.utils import check_signature
+
+from bot import notify, people
+from bot.deps import Deps
+from bot.engine import Engine
+from bot.events import Inbound, Kind
+from bot.lifecycle import emit
+from bot.reply import Outcome, Reply
+from handlers.wechat import convert, render
+from handlers.wechat.api import WeChatApi
+from handlers.wechat.convert import PLATFORM, Incoming
+from handlers.wechat.notifier import WeChatNotifier
+from store import wechat as store
+from store.models import Person
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024
+MAX_SKEW = 600  # seconds; an older signed request is a replay, not a re-delivery
+ACK = "success"
+
+
+class WeChatChannel:
+    """Everything the callback needs while the web app runs."""
+
+    def __init__(self, deps: Deps, engine: Engine, api: WeChatApi) -> None:
+        settings = deps.settings
+        assert settings.wechat_token is not None
+        self.deps = deps
+        self.engine = engine
+        self.api = api
+        self.token = settings.wechat_token.get_secret_value()
+        aes = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else ""
+        self.crypto = WeChatCrypto(self.token, aes, api.app_id) if aes else None
+        self.notifier = WeChatNotifier(api, settings)
+        self._last: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- HTTP ----------------------------------------------------------------------------
+
+    def _signed(self, request: web.Request) -> bool:
+        q = request.query
+        try:
+            check_signature(
+                self.token, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+            )
+        except InvalidSignatureException:
+            return False
+        return True
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """WeChat's server-URL check: echo ``echostr`` when the signature is ours."""
+        if not self._signed(request):
+            raise web.HTTPForbidden(text="bad signature")
+        return web.Response(text=request.query.get("echostr", ""))
+
+    async def receive(self, request: web.Request) -> web.Response:
+        q = request.query
+        if not self._signed(request):
+            raise web.HTTPForbidden(text="bad signature")
+        try:
+            if abs(time.time() - int(q.get("timestamp", "0"))) > MAX_SKEW:
+                raise web.HTTPForbidden(text="stale timestamp")
+        except ValueError:
+            raise web.HTTPForbidden(text="bad timestamp") from None
+        body = await request.read()
+        if q.get("encrypt_type") == "aes":
+            if self.crypto is None:
+                raise web.HTTPBadRequest(text="safe mode without JIANGXIN_WECHAT_AES_KEY")
+            try:
+                body = self.crypto.decrypt_message(
+                    body, q.get("msg_signature", ""), q["timestamp"], q.get("nonce", "")
+                ).encode()
+            except (InvalidSignatureException, InvalidAppIdException):
+                raise web.HTTPForbidden(text="bad message signature") from None
+            except Exception:
+                raise web.HTTPBadRequest(text="cannot decrypt") from None
+        try:
+            incoming = convert.parse(body)
+        except Exception:
+            log.info("WeChat: unreadable message body")
+            raise web.HTTPBadRequest(text="unreadable message") from None
+        if incoming is not None:
+            self._enqueue(incoming)
+        return web.Response(text=ACK)
+
+    # -- processing ----------------------------------------------------------------------
+
+    def _enqueue(self, incoming: Incoming) -> None:
+        previous = self._last.get(incoming.openid)
+        task = asyncio.create_task(self._after(previous, incoming))
+        self._last[incoming.openid] = task
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[None]) -> None:
+            self._tasks.discard(t)
+            if self._last.get(incoming.openid) is t:
+                del self._last[incoming.openid]
+
+        task.add_done_callback(done)
+
+    async def _after(self, previous: asyncio.Task[None] | None, incoming: Incoming) -> None:
+        if previous is not None:
+            # Whatever became of the previous message, this one comes after it.
+            await asyncio.wait([previous])
+        try:
+            if not await store.first_time(self.deps.db, key=incoming.key):
+                log.info("WeChat re-delivered %s; already taken", incoming.key)
+                return
+            await self.process(incoming)
+        except Exception:
+            log.exception("WeChat: failed to handle %s", incoming.key)
+
+    async def settle(self) -> None:
+        """Wait until every accepted message has been handled (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def process(self, incoming: Incoming) -> None:
+        openid = incoming.openid
+        if incoming.subscribed is False:
+            await self._unfollowed(openid)
+            return
+        inbound = await self._resolve(incoming)
+        if inbound is None:
+            return
+        outcome = await self.engine.handle(convert.actor_of(openid), inbound)
+        person = await self._person(openid)
+        if person is None:
+            return
+        await self.deliver(person, outcome)
+
+    async def _unfollowed(self, openid: str) -> None:
+        """Unreachable until they follow again; admins hear of any order under way."""
+        log.info("WeChat user %s unfollowed the account", openid)
+        await store.clear_choices(self.deps.db, openid=openid)
+        async with self.deps.db.session() as session:
+            stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == openid)
+            person = (await session.exec(stmt)).first()
+            if person is None or not person.reachable:
+                return
+            await people.mark_unreachable(session, person.id)  # type: ignore[arg-type]
+        await emit(self.deps, "person_unreachable", person_id=person.id, platform=PLATFORM)
+
+    async def _resolve(self, incoming: Incoming) -> Inbound | None:
+        """A msgmenu tap or "回复 1" becomes the button it stands for."""
+        inbound = incoming.inbound
+        if inbound is None:
+            return None
+        db, openid = self.deps.db, incoming.openid
+        if incoming.menu_tap is not None:
+            if incoming.menu_tap == render.KEYBOARD_ID:
+                return inbound  # a keyboard choice: its label is the text
+            return Inbound(Kind.BUTTON, data=incoming.menu_tap)
+        if incoming.digits is not None:
+            data = await store.take_choice(db, openid=openid, number=incoming.digits)
+            if data is not None:
+                await store.clear_choices(db, openid=openid)
+                if data.startswith(render.KEYBOARD_ID + ":"):
+                    return Inbound(Kind.TEXT, text=data.split(":", 1)[1])
+                return Inbound(Kind.BUTTON, data=data)
+        return inbound
+
+    async def _person(self, openid: str) -> Person | None:
+        """The person, reachable again: they just wrote, so the 48-hour window is open."""
+        async with self.deps.db.session() as session:
+            stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == openid)
+            person = (await session.exec(stmt)).first()
+            if person is not None and not person.reachable:
+                person.reachable = True
+                session.add(person)
+        return person
+
+    async def deliver(self, person: Person, outcome: Outcome) -> None:
+        """The outcome as messages; WeChat has no toasts or edits, so both become new text."""
+        replies = list(outcome.replies)
+        if outcome.toast:
+            replies.insert(0, Reply(outcome.toast))
+        for reply in replies:
+            if await notify.notify(self.deps, person, reply) is None:
+                return
+
+
+CHANNEL = web.AppKey("wechat", WeChatChannel)
+
+
+def setup(app: web.Application, deps: Deps, engine: Engine) -> None:
+    """Serve ``/wechat`` and deliver the core's messages to WeChat people while the app runs."""
+
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        api = WeChatApi(deps.settings, deps.db, deps.now)
+        channel = WeChatChannel(deps, engine, api)
+        app[CHANNEL] = channel
+        deps.notifier.add(PLATFORM, channel.notifier)
+        deps.qrcodes = api  # /wechatqr in chat (bot.flows.wechat)
+        mode = "safe mode" if channel.crypto is not None else "plaintext"
+        log.info("WeChat Official Account %s: callback at /wechat (%s)", api.app_id, mode)
+        yield
+        await channel.settle()
+        deps.notifier.channels.pop(PLATFORM, None)
+        deps.qrcodes = None
+        await api.close()
+
+    async def verify(request: web.Request) -> web.Response:
+        return await request.app[CHANNEL].verify(request)
+
+    async def receive(request: web.Request) -> web.Response:
+        return await request.app[CHANNEL].receive(request)
+
+    app.cleanup_ctx.append(lifetime)
+    app.router.add_get("/wechat", verify, name="wechat_verify")
+    app.router.add_post("/wechat", receive, name="wechat_receive")

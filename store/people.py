@@ -1,0 +1,58 @@
+"""Queries about people: by platform identity or username, in bulk, and the admins."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from sqlalchemy import String, and_, cast, or_
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store.models import Person
+
+
+async def person_by_id(session: AsyncSession, *, person_id: int | None) -> Person | None:
+    return await session.get(Person, person_id) if person_id is not None else None
+
+
+async def person_by_platform_id(
+    session: AsyncSession, *, platform: str, external_id: str
+) -> Person | None:
+    stmt = select(Person).where(Person.platform == platform, Person.external_id == external_id)
+    return (await session.exec(stmt)).first()
+
+
+async def person_by_username(session: AsyncSession, *, username: str) -> Person | None:
+    """The (oldest) person with this username, ignoring case; no leading ``@``."""
+    stmt = select(Person).where(func.lower(col(Person.username)) == username.lower())
+    return (await session.exec(stmt.order_by(col(Person.id)))).first()
+
+
+async def add_person(session: AsyncSession, *, person: Person) -> Person:
+    """Insert ``person`` (flushed, so its id is known)."""
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def people_by_id(session: AsyncSession, *, ids: Iterable[int | None]) -> dict[int, Person]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    stmt = select(Person).where(col(Person.id).in_(wanted))
+    return {p.id: p for p in (await session.exec(stmt)).all()}  # type: ignore[misc]
+
+
+async def admins(session: AsyncSession, *, super_admin_ids: Collection[int | str]) -> list[Person]:
+    """Every admin: the configured super-admins we have met, and everyone granted the role.
+
+    The one way to find admins; who hears about one station is narrowed by the caller.
+    """
+    supers = [str(i) for i in super_admin_ids]
+    stmt = select(Person).where(
+        or_(
+            and_(col(Person.platform) == "telegram", col(Person.external_id).in_(supers)),
+            cast(Person.roles, String).like('%"admin"%'),
+        )
+    )
+    return list((await session.exec(stmt.order_by(col(Person.id)))).all())
