@@ -130,6 +130,28 @@ BROADCAST_SEND = "broadcast_send"  # broadcast id
 BROADCAST_DROP = "broadcast_drop"  # broadcast id
 BROADCAST_ANSWER = "broadcast_answer"  # broadcast id, y | n (volunteers' roll call)
 
+# Activities, hours and team jobs (bot/activities*.py, bot/team_jobs.py, their flows; issue 18)
+ACTIVITY_JOIN = "activity_join"  # activity id: 报名参加 / 报名 / 我要参加
+ACTIVITY_DECLINE = "activity_decline"  # activity id: 不方便
+ACTIVITY_LEAVE = "activity_leave"  # activity id: 取消报名
+ACTIVITY_CHECK_IN = "activity_check_in"  # activity id: 签到
+ACTIVITY_CHECK_OUT = "activity_check_out"  # activity id: 签退
+ACTIVITY_MANAGE = "activity_manage"  # activity id: the organiser's view
+ACTIVITY_MARK_PRESENT = "activity_mark_present"  # signup id: mark present
+ACTIVITY_MESSAGE = "activity_message"  # activity id: message everyone signed up
+ACTIVITY_CANCEL = "activity_cancel"  # activity id
+ACTIVITY_REPORT = "activity_report"  # activity id: 惠及人数 and summary
+ACTIVITY_REPORT_DONE = "activity_report_done"  # end the report dialog
+ACTIVITY_NEW_TEAM = "activity_new_team"  # team id | 0 (/newactivity)
+ACTIVITY_NEW_STATION = "activity_new_station"  # station id | 0 (/newactivity)
+ACTIVITY_NEW_ONLINE = "activity_new_online"  # /newactivity: held online
+ACTIVITY_NEW_SKIP = "activity_new_skip"  # /newactivity: no description
+ACTIVITY_PUBLISH = "activity_publish"  # /newactivity: publish
+HOURS_SET = "hours_set"  # entry id, minutes
+HOURS_EDIT = "hours_edit"  # entry id: type another duration
+TEAM_SIZE_MENU = "team_size_menu"  # order id: the 需要人数 choices (admins, under /order)
+TEAM_SIZE_SET = "team_size_set"  # order id, n (admins)
+
 # Verbs added after the rename: no button with an older verb was ever sent for them.
 SINCE_RENAME: frozenset[str] = frozenset({ORDER_PICK_CHOICE, ORDER_TIME_GUESS})
 
@@ -181,4 +203,24 @@ LEGACY_VERBS: dict[str, str] = {
     "abcgo": BROADCAST_SEND,
     "abcdrop": BROADCAST_DROP,
     "abcr": BROADCAST_ANSWER,
+    "act_join": ACTIVITY_JOIN,
+    "act_decline": ACTIVITY_DECLINE,
+    "act_leave": ACTIVITY_LEAVE,
+    "act_checkin": ACTIVITY_CHECK_IN,
+    "act_checkout": ACTIVITY_CHECK_OUT,
+    "act_manage": ACTIVITY_MANAGE,
+    "act_mark": ACTIVITY_MARK_PRESENT,
+    "act_message": ACTIVITY_MESSAGE,
+    "act_cancel": ACTIVITY_CANCEL,
+    "act_report": ACTIVITY_REPORT,
+    "act_repdone": ACTIVITY_REPORT_DONE,
+    "act_nt": ACTIVITY_NEW_TEAM,
+    "act_ns": ACTIVITY_NEW_STATION,
+    "act_nonline": ACTIVITY_NEW_ONLINE,
+    "act_nskip": ACTIVITY_NEW_SKIP,
+    "act_pub": ACTIVITY_PUBLISH,
+    "hrs_set": HOURS_SET,
+    "hrs_edit": HOURS_EDIT,
+    "team_sizes": TEAM_SIZE_MENU,
+    "team_size": TEAM_SIZE_SET,
 }

@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     star_hours: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [20, 50, 100, 200, 300]
     )
+    # Activities and hours (issue 18).
+    activity_cutoff: Duration = timedelta(hours=2)  # 取消报名 closes this long before the start
+    checkin_window: Duration = timedelta(minutes=30)  # 签到 opens this long before the start
+    job_hours_cap: int = Field(default=12, ge=1, le=24)  # most hours one job may count
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -147,6 +151,8 @@ class Settings(BaseSettings):
         "feedback_delay",
         "feedback_nudge_after",
         "stale_claim_after",
+        "activity_cutoff",
+        "checkin_window",
         mode="before",
     )
     @classmethod

@@ -29,7 +29,7 @@ from store.stations import stations_by_id
 from store.teams import teams_by_id
 from store.volunteers import all_volunteers, team_memberships, volunteer_names
 
-KINDS = ("orders", "volunteers", "feedback")
+KINDS = ("orders", "volunteers", "feedback", "activities")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Columns only super-admins get.
@@ -101,6 +101,10 @@ async def build(
         columns, rows = await _volunteers(session, month, tz, lang, stations)
     elif kind == "feedback":
         columns, rows = await _feedback(session, month, tz, lang, stations)
+    elif kind == "activities":  # issue 18: activities apart from one-to-one orders
+        from bot import activities_export
+
+        columns, rows = await activities_export.rows(session, month, tz, lang, stations)
     else:
         raise ValueError(f"unknown export {kind!r}")
     kept = _columns(columns, private)

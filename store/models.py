@@ -208,6 +208,8 @@ class Order(SQLModel, table=True):
     status: str = Field(default=OrderStatus.NEW, max_length=16, index=True)
     volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id", index=True)
     dispatch_wave: int = 0
+    team_size: int = 1  # volunteers the job needs (组队式服务, issue 18)
+    team_claimed: int = 0  # of them, how many have claimed (see bot.team_jobs)
     appointment_at: datetime | None = _ts()
     summary: str | None = Field(default=None, max_length=1000)
     result_photos: list[str] = _json(list)
@@ -467,6 +469,116 @@ class WebPresence(SQLModel, table=True):
     instance: str = Field(primary_key=True, max_length=32)
     person_id: int = Field(primary_key=True, foreign_key="person.id")
     seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- activities (issue 18)
+
+
+class ActivityStatus:
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Activity(SQLModel, table=True):
+    """A group activity (活动): many volunteers, optionally residents, at one time and place.
+
+    ``volunteers_joined``/``residents_joined`` count the sign-ups holding a slot; a
+    conditional UPDATE on them decides who gets the last slot (see store.activities).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=64)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    station_id: int | None = Field(default=None, foreign_key="station.id", index=True)
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)  # type: ignore[call-overload]
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    place: str = Field(default="", max_length=200)
+    online: bool = False
+    volunteer_slots: int = 0
+    resident_slots: int = 0  # 0: residents may not sign up
+    volunteers_joined: int = 0
+    residents_joined: int = 0
+    description: str = Field(default="", max_length=500)
+    status: str = Field(default=ActivityStatus.PUBLISHED, max_length=16, index=True)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    served_count: int | None = None  # 惠及人数, recorded by the organiser
+    summary: str | None = Field(default=None, max_length=1000)
+    photos: list[str] = _json(list)
+    created_at: datetime = _created()
+    cancelled_at: datetime | None = _ts()
+    updated_at: datetime = _created()
+
+
+class SignupStatus:
+    INVITED = "invited"  # offered to a volunteer, not answered yet
+    JOINED = "joined"  # holds a slot
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"  # 取消报名
+    DECLINED = "declined"  # 不方便
+
+    IN = (JOINED, WAITLISTED)
+    OPEN = (INVITED, WITHDRAWN, DECLINED)  # may (re)join
+
+
+class ActivitySignup(SQLModel, table=True):
+    """One person's place in one activity: invited, joined, waitlisted … and attendance.
+
+    The unique (activity, person) pair makes a sign-up happen at most once, however
+    often the offer is re-sent or the button pressed.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("activity_id", "person_id", name="uq_signup_activity_person"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id")
+    role: str = Field(default="volunteer", max_length=16)  # volunteer | resident
+    status: str = Field(default=SignupStatus.INVITED, max_length=16)
+    queued_at: datetime | None = _ts()  # waitlist order
+    platform: str | None = Field(default=None, max_length=16)  # the offer message
+    chat_id: str | None = Field(default=None, max_length=64)
+    message_id: str | None = Field(default=None, max_length=64)
+    checked_in_at: datetime | None = _ts()
+    checked_out_at: datetime | None = _ts()
+    latitude: float | None = None
+    longitude: float | None = None
+    attended: bool = False
+    minutes: int | None = None  # service time credited for this activity
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class HoursSource:
+    JOB = "job"
+    ACTIVITY = "activity"
+    OFFLINE = "offline"  # recorded by an admin (/addhours)
+
+
+class HoursEntry(SQLModel, table=True):
+    """One credit of service time; ``Volunteer.service_minutes`` is their sum."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
+    source: str = Field(max_length=16)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id", index=True)
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
+    minutes: int = 0
+    note: str = Field(default="", max_length=200)
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class JobMember(SQLModel, table=True):
+    """A volunteer on a team job; the first claimer (``lead``, 负责人) also holds the order."""
+
+    order_id: int = Field(foreign_key="service_order.id", primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True, index=True)
+    lead: bool = False
+    created_at: datetime = _created()
 
 
 class PoisonUpdate(SQLModel, table=True):

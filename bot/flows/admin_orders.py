@@ -15,7 +15,7 @@ import html
 from datetime import datetime
 from typing import Any
 
-from bot import audit, callbacks, orders, roles
+from bot import audit, callbacks, orders, roles, team_jobs
 from bot.context import Ctx
 from bot.errors import Expired
 from bot.flows import admin_routing
@@ -171,7 +171,7 @@ async def order_detail(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
         text = await timeline_text(ctx, session, order)
-    return Reply(text)
+    return Reply(text, buttons=team_jobs.size_buttons(ctx.lang, order))  # 需要人数 (issue 18)
 
 
 @dataclasses.dataclass

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from bot import audit, exports, roles
 from bot.context import Ctx
+from bot.flows.activities import activity_stats
 from bot.flows.admin_common import args
 from bot.flows.admin_stations import ordered_tree
 from bot.registry import Audience, Registry, Result
@@ -112,6 +113,7 @@ async def stats(ctx: Ctx) -> Result:
         this_month = month == Month.containing(ctx.deps.now(), tz)
         key = "admin.stats.none" if this_month else "admin.stats.none_in"
         lines.append(ctx.t(key, month=_month_text(ctx, month)))
+    lines += await activity_stats(ctx, *month.bounds(tz), within)  # issue 18: 场次 · 人次 · 惠及
     return Reply("\n".join(lines))
 
 

@@ -22,6 +22,7 @@ from bot.context import Ctx
 from bot.dialog import clear
 from bot.errors import Expired
 from bot.events import Kind
+from bot.flows import activities
 from bot.flows import order_prompts as prompts
 from bot.flows import order_steps as steps
 from bot.flows.order_draft import (
@@ -85,6 +86,8 @@ async def free_text(ctx: Ctx) -> Result:
         return Reply(ctx.t("ordering.stale_keyboard"), remove_keyboard=True)
     if is_chitchat(text):
         return ctx.reply("ordering.chitchat")
+    if activities.looks_like_signup(text):  # "我想报名参加义诊活动" is not a service order
+        return await activities.signup_hint(ctx)
     refusal = await _cannot_start(ctx)
     if refusal is not None:
         return refusal

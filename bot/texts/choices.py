@@ -246,6 +246,7 @@ ORDER_SOURCE: Final = {
 
 # What a CSV export holds.
 EXPORT_KIND: Final = {
+    "activities": "admin.export.kind.activities",
     "feedback": "admin.export.kind.feedback",
     "orders": "admin.export.kind.orders",
     "volunteers": "admin.export.kind.volunteers",
@@ -253,6 +254,21 @@ EXPORT_KIND: Final = {
 
 # A CSV export's column header.
 CSV_COLUMN: Final = {
+    "act_id": "admin.csv.act_id",
+    "act_title": "admin.csv.act_title",
+    "act_team": "admin.csv.act_team",
+    "act_station": "admin.csv.act_station",
+    "act_start": "admin.csv.act_start",
+    "act_end": "admin.csv.act_end",
+    "act_place": "admin.csv.act_place",
+    "act_volunteers": "admin.csv.act_volunteers",
+    "act_residents": "admin.csv.act_residents",
+    "act_participants": "admin.csv.act_participants",
+    "act_attended": "admin.csv.act_attended",
+    "act_served": "admin.csv.act_served",
+    "act_hours": "admin.csv.act_hours",
+    "act_status": "admin.csv.act_status",
+    "act_summary": "admin.csv.act_summary",
     "address": "admin.csv.address",
     "appointment_at": "admin.csv.appointment_at",
     "approved_at": "admin.csv.approved_at",
@@ -369,4 +385,35 @@ SMS_STATUS: Final = {
     "claimed": "sms.status.claimed",
     "done": "sms.status.done",
     "reminder": "sms.status.reminder",
+}
+
+# An activity's status (``ActivityStatus``), in the activities export.
+ACTIVITY_STATUS: Final = {
+    "cancelled": "act.status.cancelled",
+    "published": "act.status.published",
+}
+
+# Who signed up for an activity, on the organiser's list.
+ACTIVITY_ROLE: Final = {
+    "resident": "act.role.resident",
+    "volunteer": "act.role.volunteer",
+}
+
+# The question of each /newactivity step.
+ACTIVITY_NEW_ASK: Final = {
+    "desc": "act.new.ask_desc",
+    "place": "act.new.ask_place",
+    "residents": "act.new.ask_residents",
+    "slots": "act.new.ask_slots",
+    "station": "act.new.ask_station",
+    "team": "act.new.ask_team",
+    "time": "act.new.ask_time",
+    "title": "act.new.ask_title",
+}
+
+# Where an hours entry came from (``HoursSource``), in /hours.
+HOURS_SOURCE: Final = {
+    "activity": "hours.source.activity",
+    "job": "hours.source.job",
+    "offline": "hours.source.offline",
 }

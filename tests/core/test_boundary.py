@@ -179,6 +179,10 @@ DOMAIN = (
     "bot/signin.py",
     "bot/photos.py",
     "bot/sms.py",
+    "bot/activities.py",
+    "bot/activities_hours.py",
+    "bot/activities_export.py",
+    "bot/team_jobs.py",
     "scheduler",
     "jiangxin",
 )
