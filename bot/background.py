@@ -40,3 +40,5 @@ class Background:
     broadcasts: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     # Broadcast progress messages being edited: broadcast id → its slot.
     progress: dict[int, ProgressSlot] = field(default_factory=dict)
+    # The latest routing re-teach from stored labels (bot.routing_feedback.schedule_refresh).
+    learning: asyncio.Task[bool | None] | None = None

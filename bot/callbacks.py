@@ -68,6 +68,8 @@ def str_arg(args: list[str], i: int, choices: tuple[str, ...] | None = None) -> 
 
 # Ordering dialog (bot/flows/ordering.py, order_steps.py)
 ORDER_PICK_TEAM = "order_pick_team"  # token, team slug or "none" (admin triage)
+# token, team slug or "none": a pick among the teams routing was unsure between (recorded)
+ORDER_PICK_CHOICE = "order_pick_choice"
 # team slug, from the /order list (starts a dialog: no token)
 ORDER_BROWSE_TEAM = "order_browse_team"
 ORDER_PICK_TIME = "order_pick_time"  # token, time preset
@@ -139,6 +141,31 @@ SERVICELIST_PUSH = "servicelist_push"  # month: send the edited service list to 
 REPORT_EXPORT = "report_export"  # export kind, period label (admins)
 REPORT_CHARTS = "report_charts"  # period label, station code or "-" (admins)
 
+# Activities, hours and team jobs (bot/activities*.py, bot/team_jobs.py, their flows; issue 18)
+ACTIVITY_JOIN = "activity_join"  # activity id: 报名参加 / 报名 / 我要参加
+ACTIVITY_DECLINE = "activity_decline"  # activity id: 不方便
+ACTIVITY_LEAVE = "activity_leave"  # activity id: 取消报名
+ACTIVITY_CHECK_IN = "activity_check_in"  # activity id: 签到
+ACTIVITY_CHECK_OUT = "activity_check_out"  # activity id: 签退
+ACTIVITY_MANAGE = "activity_manage"  # activity id: the organiser's view
+ACTIVITY_MARK_PRESENT = "activity_mark_present"  # signup id: mark present
+ACTIVITY_MESSAGE = "activity_message"  # activity id: message everyone signed up
+ACTIVITY_CANCEL = "activity_cancel"  # activity id
+ACTIVITY_REPORT = "activity_report"  # activity id: 惠及人数 and summary
+ACTIVITY_REPORT_DONE = "activity_report_done"  # end the report dialog
+ACTIVITY_NEW_TEAM = "activity_new_team"  # team id | 0 (/newactivity)
+ACTIVITY_NEW_STATION = "activity_new_station"  # station id | 0 (/newactivity)
+ACTIVITY_NEW_ONLINE = "activity_new_online"  # /newactivity: held online
+ACTIVITY_NEW_SKIP = "activity_new_skip"  # /newactivity: no description
+ACTIVITY_PUBLISH = "activity_publish"  # /newactivity: publish
+HOURS_SET = "hours_set"  # entry id, minutes
+HOURS_EDIT = "hours_edit"  # entry id: type another duration
+TEAM_SIZE_MENU = "team_size_menu"  # order id: the 需要人数 choices (admins, under /order)
+TEAM_SIZE_SET = "team_size_set"  # order id, n (admins)
+
+# Verbs added after the rename: no button with an older verb was ever sent for them.
+SINCE_RENAME: frozenset[str] = frozenset({ORDER_PICK_CHOICE, ORDER_TIME_GUESS})
+
 # Buttons already sent carry the verbs of before December 2026: old verb → new.
 LEGACY_VERBS: dict[str, str] = {
     "ord_tm": ORDER_PICK_TEAM,
@@ -196,4 +223,24 @@ LEGACY_VERBS: dict[str, str] = {
     "slpush": SERVICELIST_PUSH,
     "rexp": REPORT_EXPORT,
     "rchart": REPORT_CHARTS,
+    "act_join": ACTIVITY_JOIN,
+    "act_decline": ACTIVITY_DECLINE,
+    "act_leave": ACTIVITY_LEAVE,
+    "act_checkin": ACTIVITY_CHECK_IN,
+    "act_checkout": ACTIVITY_CHECK_OUT,
+    "act_manage": ACTIVITY_MANAGE,
+    "act_mark": ACTIVITY_MARK_PRESENT,
+    "act_message": ACTIVITY_MESSAGE,
+    "act_cancel": ACTIVITY_CANCEL,
+    "act_report": ACTIVITY_REPORT,
+    "act_repdone": ACTIVITY_REPORT_DONE,
+    "act_nt": ACTIVITY_NEW_TEAM,
+    "act_ns": ACTIVITY_NEW_STATION,
+    "act_nonline": ACTIVITY_NEW_ONLINE,
+    "act_nskip": ACTIVITY_NEW_SKIP,
+    "act_pub": ACTIVITY_PUBLISH,
+    "hrs_set": HOURS_SET,
+    "hrs_edit": HOURS_EDIT,
+    "team_sizes": TEAM_SIZE_MENU,
+    "team_size": TEAM_SIZE_SET,
 }

@@ -171,7 +171,10 @@ def team_specs(teams: list[Team]):  # type: ignore[no-untyped-def]
     """The router's view of the teams."""
     from bot.routing import TeamSpec
 
-    return [TeamSpec(t.slug, t.name, tuple(t.keywords), t.active) for t in teams]
+    return [
+        TeamSpec(t.slug, t.name, tuple(t.keywords), t.active, description=t.description or "")
+        for t in teams
+    ]
 
 
 async def reload_router(deps) -> None:  # type: ignore[no-untyped-def]

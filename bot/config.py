@@ -64,6 +64,21 @@ class Settings(BaseSettings):
     # Public links on QR posters (/poster, /link): the bot's @username and the web chat page.
     telegram_username: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9_]{5,32}$")
     web_chat_url: str | None = None
+    # Web sign-in and SMS (issue 15). The public URL is where SMS links point.
+    web_public_url: str | None = None
+    sms_provider: Literal["log", "aliyun", "tencent"] = "log"
+    sms_key_id: str | None = None  # AccessKey ID (aliyun) / SecretId (tencent)
+    sms_key_secret: SecretStr | None = None  # AccessKey secret / SecretKey
+    sms_app_id: str | None = None  # tencent SmsSdkAppId
+    sms_region: str = "ap-guangzhou"  # tencent region
+    sms_sign_name: str = "匠心点单"
+    sms_template_login: str | None = None  # template ids, one per kind of SMS
+    sms_template_status: str | None = None
+    sms_template_offer: str | None = None
+    sms_base_url: str | None = None  # provider endpoint override (tests, proxies)
+    sms_daily_cap: int = Field(default=5, ge=0)  # notification SMS per person per day
+    sms_quiet_start: time = time(21, 0)
+    sms_quiet_end: time = time(8, 0)
     # WeChat Official Account (公众号): on when app id, secret and token are all set.
     wechat_app_id: str | None = None
     wechat_app_secret: SecretStr | None = None
@@ -72,6 +87,8 @@ class Settings(BaseSettings):
     wechat_api_url: str = "https://api.weixin.qq.com"
     wechat_template_notice: str | None = None
     wechat_chat_url: str | None = None
+    routing_semantic: bool = True  # on|off: the sentence-embedding stage beside keywords
+    routing_check_corpus: str | None = None  # labelled JSONL a learned update must not worsen
 
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)
@@ -89,6 +106,10 @@ class Settings(BaseSettings):
     star_hours: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [20, 50, 100, 200, 300]
     )
+    # Activities and hours (issue 18).
+    activity_cutoff: Duration = timedelta(hours=2)  # 取消报名 closes this long before the start
+    checkin_window: Duration = timedelta(minutes=30)  # 签到 opens this long before the start
+    job_hours_cap: int = Field(default=12, ge=1, le=24)  # most hours one job may count
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -133,6 +154,8 @@ class Settings(BaseSettings):
         "feedback_delay",
         "feedback_nudge_after",
         "stale_claim_after",
+        "activity_cutoff",
+        "checkin_window",
         mode="before",
     )
     @classmethod
@@ -176,6 +199,8 @@ class Settings(BaseSettings):
         "wechat_api_url",
         "wechat_chat_url",
         "web_chat_url",
+        "web_public_url",
+        "sms_base_url",
     )
     @classmethod
     def _url(cls, v: str | None) -> str | None:

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.notifier import MultiNotifier
+from bot.sms import LogSms, Nobody, Presence, SmsGateway
 from store.engine import Database
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class Deps:
     notifier: MultiNotifier = field(default_factory=MultiNotifier)
     clock: Clock = field(default_factory=Clock)
     metrics: Metrics = field(default_factory=Metrics)
+    sms: SmsGateway = field(default_factory=LogSms)  # the web chat's way to reach phones
+    presence: Presence = field(default_factory=Nobody)  # open web pages (set by the web app)
     # The scheduler component, once the composition root started one (None in most tests).
     scheduler: Ticker | None = None
     background: Background = field(default_factory=Background)

@@ -92,10 +92,16 @@ class Facts:
 
 async def facts(session: AsyncSession, order: Order, lang: str | None, tz: ZoneInfo) -> Facts:
     district = await station_path(session, order.station_id) or t(lang, "dispatch.no_district")
+    # A team job (issue 18) says how many it needs: "需 3 人 · 已认领 1/3".
+    team = (
+        t(lang, "team.need", size=order.team_size, n=order.team_claimed)
+        if order.team_size > 1
+        else ""
+    )
     return Facts(
         code=order.code or orders.format_code(order.id),  # type: ignore[arg-type]
         team=await orders.team_name(session, order.team_id, lang),
-        need=shorten(hide_numbers(order.text), NEED_PREVIEW),
+        need=team + shorten(hide_numbers(order.text), NEED_PREVIEW),
         district=district,
         when=when_wanted(order, tz, lang),
     )

@@ -17,6 +17,7 @@ import sys
 from typing import Protocol
 
 from bot import catalog
+from bot import routing_feedback as learning
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import Deps
@@ -24,7 +25,7 @@ from bot.engine import Engine
 from bot.flows import build_registry
 from bot.routing import Router, warm_up
 from scheduler.runner import SchedulerService
-from store import migrate
+from store import migrate, routing_feedback
 from store.engine import Database
 
 log = logging.getLogger("jiangxin")
@@ -67,13 +68,33 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> tuple[Deps
     warm_up()
     async with db.session() as session:
         teams = await catalog.list_teams(session)
-    router = Router(catalog.team_specs(teams))
+        learned = await routing_feedback.learned_examples(session)
+    # Learned examples go through the regression check again (in the background), so an
+    # update refused before a restart is not adopted by it.
+    router = Router(catalog.team_specs(teams), semantic=settings.routing_semantic)
     # jieba's dictionary is large and lives for the whole process: moving it out of the
     # collector's reach removes the long full-collection pauses measured in bench/.
     gc.collect()
     gc.freeze()
+    from handlers.sms import SmsConfigError
+    from handlers.sms import build as build_sms
+
+    try:
+        sms = build_sms(settings)
+    except SmsConfigError as exc:
+        await db.dispose()
+        raise StartupError(str(exc)) from None
     routes = build_registry()
-    deps = Deps(settings=settings, db=db, router=router, bus=routes.bus, clock=clock or Clock())
+    deps = Deps(
+        settings=settings,
+        db=db,
+        router=router,
+        bus=routes.bus,
+        clock=clock or Clock(),
+        sms=sms,
+    )
+    if learned:
+        learning.schedule_refresh(deps)
     return deps, Engine(deps, routes)
 
 

@@ -38,9 +38,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.period and period is None:
         print(f"not a period: {args.period!r} (YYYY-MM, YYYY-Qn or YYYY)", file=sys.stderr)
         return 2
-    if args.kind not in tables.BUILDERS:
-        print(f"the {args.kind} table is not available yet", file=sys.stderr)
-        return 1
     return asyncio.run(_go(settings, args, period))
 
 

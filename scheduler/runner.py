@@ -24,6 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
+from bot.flows import webnotice
 from scheduler import calendar, housekeeping
 from store import tasks
 from store.models import Task
@@ -149,6 +150,7 @@ class SchedulerService:
         tz = settings.tz
         if not self.outbox_only:
             await calendar.ensure_next(self.deps)
+            await webnotice.ensure_sweep(self.deps)  # SMS the web chat owes (issue 15)
         sched = AsyncIOScheduler(timezone=tz)
         # One tick runs at a time (kick() coalesces too); a tick that fell behind —
         # the loop was blocked, the machine slept — still runs, once.

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    LargeBinary,
     UniqueConstraint,
 )
 from sqlalchemy.types import TypeDecorator
@@ -258,6 +259,8 @@ class Order(SQLModel, table=True):
     status: str = Field(default=OrderStatus.NEW, max_length=16, index=True)
     volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id", index=True)
     dispatch_wave: int = 0
+    team_size: int = 1  # volunteers the job needs (组队式服务, issue 18)
+    team_claimed: int = 0  # of them, how many have claimed (see bot.team_jobs)
     appointment_at: datetime | None = _ts()
     summary: str | None = Field(default=None, max_length=1000)
     result_photos: list[str] = _json(list)
@@ -435,6 +438,210 @@ class WebMessage(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+# ---------------------------------------------------------------- web sign-in and SMS
+
+
+class LoginCode(SQLModel, table=True):
+    """One SMS sign-in code sent to a phone: only its hash is kept; also the rate-limit log."""
+
+    __table_args__ = (
+        Index("ix_logincode_phone_created", "phone", "created_at"),
+        Index("ix_logincode_ip_created", "ip", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=16)
+    ip: str = Field(default="", max_length=64)
+    code_hash: str = Field(max_length=64)
+    attempts: int = 0  # wrong tries; the code is burnt at the limit
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    used_at: datetime | None = _ts()
+
+
+class VerifiedPhone(SQLModel, table=True):
+    """A phone number proven by an SMS code, and the one person it belongs to."""
+
+    phone: str = Field(primary_key=True, max_length=16)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    verified_at: datetime = _created()
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: its cookie's session id acts as ``person_id``."""
+
+    sid: str = Field(primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = _created()
+
+
+class LinkToken(SQLModel, table=True):
+    """A one-time link (sent by SMS) that signs a browser in on one order."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id")
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    used_at: datetime | None = _ts()
+
+
+class SmsState:
+    PENDING = "pending"  # decided; not yet handed to the provider
+    SENDING = "sending"  # handed over; the provider's answer not yet recorded
+    SENT = "sent"
+    FAILED = "failed"  # the provider refused for good
+    SKIPPED = "skipped"  # daily cap reached, no phone …
+
+
+class SmsMessage(SQLModel, table=True):
+    """One SMS, decided once (``key`` is unique) and sent at most once."""
+
+    __table_args__ = (Index("ix_smsmessage_person_created", "person_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=128, unique=True)  # e.g. "order:12:claimed:person:3"
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    phone: str = Field(max_length=16)
+    template: str = Field(max_length=32)  # login_code | order_status | offer
+    params: dict[str, Any] = _json(dict)
+    state: str = Field(default=SmsState.PENDING, max_length=16, index=True)
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=300)
+    not_before: datetime | None = _ts()  # quiet hours: send after this
+    created_at: datetime = _created()
+    sent_at: datetime | None = _ts()
+
+
+class WebPhoto(SQLModel, table=True):
+    """A photo uploaded in the web chat; ``web:<id>`` is its file id in orders and relays."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)  # who uploaded it
+    content_type: str = Field(max_length=32)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = _created()
+
+
+class WebPresence(SQLModel, table=True):
+    """Which instance has a chat page of a person open (refreshed while it stays open),
+    so any instance can tell whether the chat reaches a person or an SMS must."""
+
+    instance: str = Field(primary_key=True, max_length=32)
+    person_id: int = Field(primary_key=True, foreign_key="person.id")
+    seen_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- activities (issue 18)
+
+
+class ActivityStatus:
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Activity(SQLModel, table=True):
+    """A group activity (活动): many volunteers, optionally residents, at one time and place.
+
+    ``volunteers_joined``/``residents_joined`` count the sign-ups holding a slot; a
+    conditional UPDATE on them decides who gets the last slot (see store.activities).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=64)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    station_id: int | None = Field(default=None, foreign_key="station.id", index=True)
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)  # type: ignore[call-overload]
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    place: str = Field(default="", max_length=200)
+    online: bool = False
+    volunteer_slots: int = 0
+    resident_slots: int = 0  # 0: residents may not sign up
+    volunteers_joined: int = 0
+    residents_joined: int = 0
+    description: str = Field(default="", max_length=500)
+    status: str = Field(default=ActivityStatus.PUBLISHED, max_length=16, index=True)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    served_count: int | None = None  # 惠及人数, recorded by the organiser
+    summary: str | None = Field(default=None, max_length=1000)
+    photos: list[str] = _json(list)
+    created_at: datetime = _created()
+    cancelled_at: datetime | None = _ts()
+    updated_at: datetime = _created()
+
+
+class SignupStatus:
+    INVITED = "invited"  # offered to a volunteer, not answered yet
+    JOINED = "joined"  # holds a slot
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"  # 取消报名
+    DECLINED = "declined"  # 不方便
+
+    IN = (JOINED, WAITLISTED)
+    OPEN = (INVITED, WITHDRAWN, DECLINED)  # may (re)join
+
+
+class ActivitySignup(SQLModel, table=True):
+    """One person's place in one activity: invited, joined, waitlisted … and attendance.
+
+    The unique (activity, person) pair makes a sign-up happen at most once, however
+    often the offer is re-sent or the button pressed.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("activity_id", "person_id", name="uq_signup_activity_person"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    volunteer_id: int | None = Field(default=None, foreign_key="volunteer.id")
+    role: str = Field(default="volunteer", max_length=16)  # volunteer | resident
+    status: str = Field(default=SignupStatus.INVITED, max_length=16)
+    queued_at: datetime | None = _ts()  # waitlist order
+    platform: str | None = Field(default=None, max_length=16)  # the offer message
+    chat_id: str | None = Field(default=None, max_length=64)
+    message_id: str | None = Field(default=None, max_length=64)
+    checked_in_at: datetime | None = _ts()
+    checked_out_at: datetime | None = _ts()
+    latitude: float | None = None
+    longitude: float | None = None
+    attended: bool = False
+    minutes: int | None = None  # service time credited for this activity
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class HoursSource:
+    JOB = "job"
+    ACTIVITY = "activity"
+    OFFLINE = "offline"  # recorded by an admin (/addhours)
+
+
+class HoursEntry(SQLModel, table=True):
+    """One credit of service time; ``Volunteer.service_minutes`` is their sum."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
+    source: str = Field(max_length=16)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id", index=True)
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
+    minutes: int = 0
+    note: str = Field(default="", max_length=200)
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class JobMember(SQLModel, table=True):
+    """A volunteer on a team job; the first claimer (``lead``, 负责人) also holds the order."""
+
+    order_id: int = Field(foreign_key="service_order.id", primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True, index=True)
+    lead: bool = False
+    created_at: datetime = _created()
+
+
 class PoisonUpdate(SQLModel, table=True):
     """An inbound update we could not parse or handle, set aside so it blocks nobody.
 
@@ -472,3 +679,27 @@ class WechatChoice(SQLModel, table=True):
     openid: str = Field(primary_key=True, max_length=64)
     options: list[str] = _json(list)  # callback data, in the order the numbers were shown
     created_at: datetime = _created()
+
+
+class RoutingLabel:
+    """Where a labelled request came from (see ``store.routing_feedback``)."""
+
+    REROUTE = "reroute"  # an admin moved the order to another team
+    PICK = "pick"  # the person picked one of the offered choices
+    TRIAGE = "triage"  # the person answered 都不是; an admin later assigned the team
+    DISMISS = "dismiss"  # chit-chat an admin dismissed: recorded, never learned from
+
+
+class RoutingFeedback(SQLModel, table=True):
+    """One labelled real request: who said which team it belongs to, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=2000)
+    key: str = Field(max_length=200, index=True)  # normalised text: agreeing labels group by it
+    team_slug: str | None = Field(default=None, max_length=32)  # None: no team
+    source: str = Field(max_length=16)
+    actor_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id")
+    offered: list[str] = _json(list)
+    created_at: datetime = _created()
+    undone_at: datetime | None = _ts()

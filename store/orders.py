@@ -318,3 +318,9 @@ async def open_for_volunteer(
         col(Order.requester_id) != person_id,
     )
     return list((await session.exec(query)).all())
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many orders are in each status (statuses with none are left out)."""
+    stmt = select(Order.status, func.count()).group_by(Order.status)
+    return {status: int(n) for status, n in (await session.exec(stmt)).all()}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import broadcast, catalog, dispatch
+from bot import broadcast, catalog, dispatch, routing_feedback
 from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
@@ -151,6 +151,7 @@ async def deps(
     yield services
     await broadcast.settle(services)
     await dispatch.settle(services)
+    await routing_feedback.settled(services)
 
 
 @pytest.fixture

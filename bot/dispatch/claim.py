@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import audit, jobtext, orders
+from bot import audit, jobtext, orders, team_jobs
 from bot.deps import Deps
 from bot.dispatch.common import FOLLOWUP_SAFETY_NET, FOLLOWUP_TASK, followup_key, wave_prefix
 from bot.dispatch.offers import edit_closed, message_ref, upsert_own
@@ -48,6 +48,8 @@ async def claim(
     background with ``wait=False``) the other offer messages are edited, the
     winner gets the job card and the requester hears who is coming.
     """
+    if await team_jobs.is_team(deps, order_id):  # several volunteers share it (issue 18)
+        return await team_jobs.claim(deps, order_id, volunteer_id)
     now = deps.now()
     async with deps.db.session() as session:
         before = await session.get(Order, order_id)

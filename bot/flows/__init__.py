@@ -9,16 +9,20 @@ def build_registry() -> Registry:
     """Register every flow. Order matters for menus: commands appear as registered."""
     from bot import notify, schedule
     from bot.flows import (
+        activities,
+        activities_hours,
         admin,
         feedback,
         jobs,
         ordering,
         reconfirm,
         start,
+        team_jobs,
         tracking,
         unreachable,
         volunteer,
         volunteer_review,
+        webnotice,
         wechat,
     )
 
@@ -34,6 +38,10 @@ def build_registry() -> Registry:
     notify.register(reg)  # outbox sends another instance left for this one's channels
     schedule.register(reg)  # reminders, stale claims, digest, star levels (issue 6)
     admin.register(reg)  # /admin and every admin command, broadcasts (issue 7)
+    webnotice.register(reg)  # SMS to web requesters whose page is closed (issue 15)
     wechat.register(reg)  # /wechatqr: Official Account QR codes (issue 12)
     unreachable.register(reg)  # admins hear of requesters no channel reaches (issue 12)
+    activities.register(reg)  # activities, check-in, attendance (issue 18)
+    activities_hours.register(reg)  # /hours, /addhours, the short-job question (issue 18)
+    team_jobs.register(reg)  # 组队式服务: several volunteers on one job (issue 18)
     return reg

@@ -15,9 +15,10 @@ import html
 from datetime import datetime
 from typing import Any
 
-from bot import audit, callbacks, orders, roles
+from bot import audit, callbacks, orders, roles, team_jobs
 from bot.context import Ctx
 from bot.errors import Expired
+from bot.flows import admin_routing
 from bot.flows.admin_common import (
     LIST_LIMIT,
     action_label,
@@ -35,6 +36,7 @@ from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
 from bot.routing import suggest_keywords
 from bot.routing.keywords import KeywordError, parse_keyword
+from bot.routing_feedback import record_label
 from bot.texts import Safe, choices, t
 from store import audit as audit_store
 from store import tasks
@@ -48,6 +50,7 @@ from store.models import (
     Order,
     OrderStatus,
     Person,
+    RoutingLabel,
     Station,
     Team,
     Volunteer,
@@ -181,7 +184,7 @@ async def order_detail(ctx: Ctx) -> Result:
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
         text = await timeline_text(ctx, session, order)
-    return Reply(text)
+    return Reply(text, buttons=team_jobs.size_buttons(ctx.lang, order))  # 需要人数 (issue 18)
 
 
 @dataclasses.dataclass
@@ -419,6 +422,14 @@ async def reroute(ctx: Ctx) -> Result:
         )
         audit_id = row.id
     await emit(ctx.deps, "order_rerouted", order_id=order.id, team_id=team.id, by=ctx.person.id)
+    await record_label(  # a labelled real request: routing learns once others agree
+        ctx.deps,
+        text=order.text,
+        team_slug=team.slug,
+        source=RoutingLabel.REROUTE if old_team else RoutingLabel.TRIAGE,
+        actor_id=ctx.person.id,
+        order_id=order.id,
+    )
     replies = [
         ctx.reply(
             "admin.reroute.done",
@@ -575,3 +586,4 @@ def register(reg: Registry) -> None:
     reg.command("cancelorder", cancel_order, audience=Audience.ADMIN, menu="menu.cancelorder")
     reg.button(callbacks.ADMIN_LEARN_KEYWORD, learn, admin=True)
     reg.button(callbacks.ADMIN_LEARN_CLOSE, learn_close, admin=True)
+    admin_routing.register(reg)  # /unlearn: undo routing's learning (issue 16)

@@ -12,6 +12,7 @@ the prompt is treated as a new message, not as a comment.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -235,6 +236,13 @@ async def comment(ctx: Ctx) -> Result:
     text = ctx.event.text.strip() if ctx.event.kind == Kind.TEXT else ""
     if not text:
         return Reply(ctx.t("feedback.comment_text_only"), buttons=skip)
+    if text.lower().strip("。.!！ ") in SKIP_WORDS:  # typed 跳过 is not a comment
+        await dialog.clear(ctx)
+        await _close_prompt(ctx, data)
+        return ctx.reply("feedback.comment_skipped")
+    if _new_need(ctx, text):  # "抽油烟机不转了，麻烦师傅看看" is an order, not a comment
+        await _close_prompt(ctx, data)
+        return await _moved_on(ctx)
     if len(text) > COMMENT_LIMIT:
         return Reply(
             ctx.t("feedback.comment_too_long", length=len(text), limit=COMMENT_LIMIT), buttons=skip
@@ -266,6 +274,21 @@ async def comment(ctx: Ctx) -> Result:
             order.station_id,
         )
     return ctx.reply("feedback.comment_saved")
+
+
+# Typed instead of pressing 跳过.
+SKIP_WORDS = frozenset(
+    {"跳过", "不用了", "不用", "没有", "没了", "无", "算了", "不评价", "skip", "no", "none", "pass"}
+)
+# Words of a verdict on a service; a text with none of them that names a trade is a new need.
+_VERDICT = re.compile(
+    r"满意|谢谢|感谢|很好|挺好|不错|态度|及时|专业|好评|差评|认真|辛苦|耐心|热情|点赞|棒|"
+    r"迟到|不满|修好|解决了|准时|很快|太慢|thank|great|good|bad|slow"
+)
+
+
+def _new_need(ctx: Ctx, text: str) -> bool:
+    return _VERDICT.search(text.lower()) is None and ctx.deps.router.route(text).team is not None
 
 
 async def _moved_on(ctx: Ctx) -> Result:

@@ -67,6 +67,9 @@ async def prompt_confirm(ctx: Ctx, data: dict[str, Any]) -> Reply:
     tok = data["tok"]
     options = [by_slug[s] for s in data.get("options", []) if s in by_slug]
     triage = Button(ctx.t("ordering.btn.triage"), encode(callbacks.ORDER_PICK_TEAM, tok, NO_TEAM))
+    unsure = [by_slug[s] for s in data.get("choices") or [] if s in by_slug]
+    if len(unsure) >= 2 and not data.get("editing") and not data.get("picking"):
+        return _prompt_choices(ctx, data, unsure)
     if options and not data.get("editing") and not data.get("picking"):
         top, *others = options
         buttons = [
@@ -99,6 +102,18 @@ async def prompt_confirm(ctx: Ctx, data: dict[str, Any]) -> Reply:
         ctx.t(key, text=data["text"]),
         buttons=(*team_buttons, (triage,), (close_button(ctx, data),)),
     )
+
+
+def _prompt_choices(ctx: Ctx, data: dict[str, Any], likely: list[Team]) -> Reply:
+    """Routing is unsure: the likely teams as buttons, plus 都不是，请人工分配."""
+    tok = data["tok"]
+    buttons = [
+        Button(team_label(team, ctx.lang), encode(callbacks.ORDER_PICK_CHOICE, tok, team.slug))
+        for team in likely
+    ]
+    triage = Button(ctx.t("ordering.btn.triage"), encode(callbacks.ORDER_PICK_CHOICE, tok, NO_TEAM))
+    text = ctx.t("ordering.confirm.choose", text=data["text"])
+    return Reply(text, buttons=rows(*buttons, triage, close_button(ctx, data)))
 
 
 def prompt_place(ctx: Ctx, data: dict[str, Any]) -> Reply:

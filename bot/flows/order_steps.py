@@ -57,17 +57,21 @@ from bot.flows.order_prompts import (
 )
 from bot.flows.order_words import is_chitchat, is_label, yes_or_no
 from bot.reply import Button, KeyButton, Reply, rows
+from bot.routing_feedback import record_label
 from bot.texts import choices
+from store.models import RoutingLabel
 
 # ---------------------------------------------------------------- routing the need
 
 
 async def route_into(ctx: Ctx, data: dict[str, Any]) -> None:
     """Route ``data["text"]`` and keep the offer (top team and up to two alternatives)."""
-    result = ctx.deps.router.route(data["text"])
+    result = await ctx.deps.router.route_async(data["text"])
     async with ctx.deps.db.session() as session:
         active = {team.slug for team in await active_teams(session)}
     ranked = [c.team for c in result.candidates if c.team in active]
+    likely = [slug for slug in result.choices if slug in active]
+    data["choices"] = likely if len(likely) >= 2 else []  # unsure: offer these as buttons
     data["picking"] = False  # fresh words: ask about the new top team again
     data["route_score"] = result.score if result.candidates else None
     data["route_matched"] = list(result.matched)
@@ -139,8 +143,24 @@ async def on_describe(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
     return await advance(ctx, data, Step.DESCRIBE)
 
 
-async def choose_team(ctx: Ctx, data: dict[str, Any], slug: str, *, edit: bool) -> list[Reply]:
-    """The routing confirmation answered with a team (or NO_TEAM: admin triage)."""
+async def choose_team(
+    ctx: Ctx, data: dict[str, Any], slug: str, *, edit: bool, picked: bool = False
+) -> list[Reply]:
+    """The routing confirmation answered with a team (or NO_TEAM: admin triage).
+
+    ``picked``: the answer is one of the choice buttons routing offered when unsure;
+    that pick is a label routing may learn from.
+    """
+    offered = data.pop("choices", None) or []
+    if picked and offered and not data.get("editing"):
+        await record_label(
+            ctx.deps,
+            text=data["text"],
+            team_slug=None if slug == NO_TEAM else slug,
+            source=RoutingLabel.PICK,
+            actor_id=ctx.person.id,
+            offered=offered,
+        )
     if slug == NO_TEAM:
         data.update(team=None, team_id=None, team_chosen=True)
         chosen = ctx.t("ordering.confirm.triage")

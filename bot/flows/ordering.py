@@ -22,9 +22,9 @@ from bot.context import Ctx
 from bot.dialog import clear
 from bot.errors import Expired
 from bot.events import Kind
+from bot.flows import activities, service_menu
 from bot.flows import order_prompts as prompts
 from bot.flows import order_steps as steps
-from bot.flows import service_menu
 from bot.flows.order_draft import (
     FLOW,
     MAX_TEXT,
@@ -45,6 +45,7 @@ from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
+from bot.signin import signin_prompt
 from bot.texts import t
 from store.dialogs import clear_dialog, dialog_of
 from store.engine import Session
@@ -85,6 +86,8 @@ async def free_text(ctx: Ctx) -> Result:
         return Reply(ctx.t("ordering.stale_keyboard"), remove_keyboard=True)
     if is_chitchat(text):
         return ctx.reply("ordering.chitchat")
+    if activities.looks_like_signup(text):  # "我想报名参加义诊活动" is not a service order
+        return await activities.signup_hint(ctx)
     refusal = await _cannot_start(ctx)
     if refusal is not None:
         return refusal
@@ -186,6 +189,13 @@ async def team_button(ctx: Ctx) -> Result:
     return await steps.choose_team(ctx, data, choice, edit=True)
 
 
+async def choice_button(ctx: Ctx) -> Result:
+    """Routing was unsure: one of the likely teams it offered, or 都不是，请人工分配."""
+    choice = str_arg(ctx.args, 1)
+    data = require(ctx, str_arg(ctx.args, 0), Step.CONFIRM_TEAM)
+    return await steps.choose_team(ctx, data, choice, edit=True, picked=True)
+
+
 async def close_button(ctx: Ctx) -> Result:
     """取消 on any step's message: leave the dialog, nothing is kept."""
     require(ctx, str_arg(ctx.args, 0))
@@ -201,6 +211,10 @@ async def summary_button(ctx: Ctx) -> Result:
     if action == "edit":
         await save(ctx, Step.EDIT_CHOICE, data)
         return await prompts.prompt_edit(ctx, data, edit=True)
+    # Submitting needs a verified phone on the web (the summary stays; press it again).
+    prompt = await signin_prompt(ctx)
+    if prompt is not None:
+        return prompt
     return await submit(ctx, tok)
 
 
@@ -344,6 +358,7 @@ def register(reg: Registry) -> None:
     reg.dialog(FLOW, on_dialog)
     reg.button(callbacks.ORDER_BROWSE_TEAM, browse_pick)
     reg.button(callbacks.ORDER_PICK_TEAM, team_button)
+    reg.button(callbacks.ORDER_PICK_CHOICE, choice_button)
     reg.button(callbacks.ORDER_CLOSE, close_button)
     reg.button(callbacks.ORDER_SUMMARY, summary_button)
     reg.button(callbacks.ORDER_PICK_TIME, steps.time_button)

@@ -18,6 +18,7 @@ from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired
 from bot.flows import posters, requester, services
+from bot.flows.activities import activity_stats
 from bot.flows.admin_common import args
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Document, Reply, rows
@@ -198,7 +199,9 @@ async def stats(ctx: Ctx) -> Result:
             ),
         ),
     )
-    return Reply(stats_text(ctx, loaded), buttons=buttons)
+    # issue 18: activities' 场次 · 人次 · 惠及, apart from the one-to-one jobs above them
+    acts = await activity_stats(ctx, *period.bounds(ctx.deps.settings.tz), within)
+    return Reply("\n".join([stats_text(ctx, loaded), *acts]), buttons=buttons)
 
 
 async def export(ctx: Ctx) -> Result:
@@ -237,8 +240,6 @@ async def export_button(ctx: Ctx) -> Result:
 
 async def _send_export(ctx: Ctx, kind: str, period: Period, fmt: str) -> Result:
     what = ctx.t(choices.EXPORT_KIND[kind])
-    if kind not in tables.BUILDERS:
-        return Reply(ctx.t("reports.export.unavailable", what=what))
     private = ctx.is_super_admin  # phones and addresses only for super-admins
     async with ctx.deps.db.session() as session:
         within, root = await _where(ctx, session, None)

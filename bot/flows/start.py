@@ -7,6 +7,7 @@ from bot.context import Ctx
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
 from bot.texts import choices
+from store import volunteers
 
 
 def _role(ctx: Ctx) -> str:
@@ -23,13 +24,24 @@ async def start(ctx: Ctx) -> Result:
         handler = ctx.routes.start_payloads.get(prefix)
         if handler is not None:
             return await handler(ctx)
-    name = ctx.person.display_name or ctx.t("common.friend")
+    name = await _name(ctx)
     greeting = ctx.t(choices.START[_role(ctx)], name=name)
     if ctx.dialog is not None:
         # Mid-dialog: keep it (and its keyboard), but say so, or the next words would
         # silently answer the pending question (an address, a time …).
         return Reply(greeting + "\n\n" + ctx.t("common.dialog_pending"))
     return Reply(greeting, remove_keyboard=True)
+
+
+async def _name(ctx: Ctx) -> str:
+    """The name the person gave us (a volunteer's registered name first), as they wrote it:
+    "王师傅" stays "王师傅" — no title is added to a chat name."""
+    if ctx.is_volunteer:
+        async with ctx.deps.db.session() as session:
+            volunteer = await volunteers.by_person(session, person_id=ctx.person.id)
+        if volunteer is not None and volunteer.name:
+            return volunteer.name
+    return ctx.person.display_name or ctx.t("common.friend")
 
 
 async def help_(ctx: Ctx) -> Result:

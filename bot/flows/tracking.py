@@ -22,6 +22,7 @@ from bot.lifecycle import emit
 from bot.phones import mask_phone
 from bot.registry import Registry, Result
 from bot.reply import Button, Reply, rows
+from bot.signin import signin_prompt
 from bot.texts import choices
 from store import tasks
 from store.dialogs import clear_dialog
@@ -196,8 +197,22 @@ async def _detail(ctx: Ctx, order: Order, *, edit: bool = True) -> Reply:
 
 
 async def my_orders(ctx: Ctx) -> Result:
-    """/myorders: the latest orders with their status, one button each."""
-    return await _list(ctx)
+    """/myorders: the latest orders with their status, one button each.
+
+    An anonymous web browser is told its orders from other devices need sign-in.
+    """
+    listing = await _list(ctx)
+    prompt = await signin_prompt(ctx, "weblogin.required.myorders")
+    return listing if prompt is None else [listing, prompt]
+
+
+async def open_order(ctx: Ctx) -> Result:
+    """``/start order-<id>``: the order a one-time SMS link points at."""
+    try:
+        order_id = int(ctx.event.args[0].partition("-")[2])
+    except ValueError:
+        raise Expired() from None
+    return await _detail(ctx, await _own_order(ctx, order_id), edit=False)
 
 
 async def list_button(ctx: Ctx) -> Result:
@@ -317,6 +332,7 @@ async def _cancel(ctx: Ctx, order_id: int, reason: str, *, edit: bool = True) ->
 
 def register(reg: Registry) -> None:
     reg.command("myorders", my_orders, menu="menu.myorders")
+    reg.start_payload("order", open_order)
     reg.dialog(CANCEL_FLOW, on_reason, on_cancel=on_cancel_reason_dialog)
     reg.button(callbacks.TRACK_LIST, list_button)
     reg.button(callbacks.TRACK_VIEW, view_button)

@@ -22,6 +22,7 @@ from bot.notify import notify_admins
 from bot.phones import mask_phone
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, KeyButton, Outcome, Reply, rows
+from bot.signin import signin_prompt
 from bot.texts import choices, t
 from store import stations as stations_store
 from store.dialogs import clear_dialog
@@ -174,6 +175,9 @@ async def apply(ctx: Ctx) -> Result:
             VolunteerStatus.SUSPENDED: "volunteer.suspended_no_apply",
         }.get(volunteer.status, "volunteer.already")
         return ctx.reply(key)
+    prompt = await signin_prompt(ctx, "weblogin.required.volunteer")
+    if prompt is not None:
+        return prompt
     data: dict[str, Any] = {"mode": "apply", "teams": []}
     await dialog.save(ctx, FLOW, "name", data)
     first = await _ask(ctx, "name", data)

@@ -238,11 +238,22 @@ async def feedback(
     return Table("feedback", FEEDBACK_COLUMNS, rows)
 
 
-# Kinds /export offers. The activities piece registers "activities" here when it lands.
+async def activities(
+    session: AsyncSession, start: datetime, end: datetime, lang: str | None, within: set[int] | None
+) -> Table:
+    """Activities held in the period (issue 18), apart from the one-to-one orders."""
+    from bot import activities_export
+
+    columns, rows = await activities_export.rows(session, start, end, lang, within)
+    return Table("activities", columns, rows)
+
+
+# Kinds /export offers.
 BUILDERS: dict[str, Builder] = {
     "orders": orders,
     "volunteers": volunteers,
     "feedback": feedback,
+    "activities": activities,
     "hours": hours,
 }
-KINDS: Sequence[str] = ("orders", "volunteers", "feedback", "activities", "hours")
+KINDS: Sequence[str] = tuple(BUILDERS)

@@ -35,6 +35,7 @@ def load_teams(path: str | Path) -> list[TeamSpec]:
                     name=str(entry["name"]),
                     keywords=tuple(keywords),
                     active=bool(entry.get("active", True)),
+                    description=str(entry.get("description", "")),
                 )
             )
         except (AttributeError, KeyError, TypeError) as exc:

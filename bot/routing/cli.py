@@ -4,9 +4,15 @@ Output formats are contracts (scripts and the evaluation harness parse them):
 
 * ``route "文本"`` — ``推荐：<name> (<slug>)  得分 <score>`` or ``未能确定服务队``,
   then the candidates and the matched keywords, in Chinese;
-* ``route --jsonl FILE`` — one ``{"text", "team", "score", "candidates"}``
-  object per input line, same order (``FILE`` may be ``-`` for stdin);
-* ``route --eval FILE`` — accuracy figures and the most frequent confusions.
+* ``route --jsonl FILE`` — one ``{"text", "team", "score", "candidates",
+  "choices"}`` object per input line, same order (``FILE`` may be ``-`` for
+  stdin); ``choices`` lists the slugs the bot would offer as buttons (empty
+  when it routes directly or answers no team);
+* ``route --eval FILE`` — accuracy figures and the most frequent confusions;
+  with ``--learned FILE`` (a labelled JSONL of learned corrections, as
+  exported by the bot) a second report with those examples in use.
+
+``JIANGXIN_ROUTING_SEMANTIC=off`` runs the keyword stage alone.
 
 Run standalone with ``python -m bot.routing.cli route ...``.
 """
@@ -20,7 +26,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from bot.routing.catalog import load_default_teams, load_teams
-from bot.routing.evaluate import evaluate, read_examples
+from bot.routing.evaluate import evaluate, learned_by_team, read_examples
 from bot.routing.router import Router
 from bot.routing.scorer import RouteResult
 from bot.routing.warmup import warm_up
@@ -41,6 +47,11 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     mode.add_argument("--eval", metavar="FILE", help="score a labelled corpus (text/team/also)")
     parser.add_argument("--catalog", metavar="FILE", help="catalog JSON (default: bot/data)")
     parser.add_argument(
+        "--learned",
+        metavar="FILE",
+        help="with --eval: also report with these learned examples (labelled JSONL)",
+    )
+    parser.add_argument(
         "--show-errors", action="store_true", help="with --eval: list every misrouted request"
     )
     parser.set_defaults(func=run)
@@ -59,6 +70,16 @@ def run(args: argparse.Namespace) -> int:
     if args.jsonl:
         return _route_jsonl(router, args.jsonl, sys.stdout)
     if args.eval:
+        code = _evaluate(router, args.eval, show_errors=args.show_errors)
+        if code or not args.learned:
+            return code
+        try:
+            learned = learned_by_team(read_examples(args.learned))
+        except (OSError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        router.rebuild(learned=learned).result()
+        print(f"\nwith {sum(map(len, learned.values()))} learned examples:")
         return _evaluate(router, args.eval, show_errors=args.show_errors)
     _print_decision(router, router.route(args.text))
     return 0
@@ -70,6 +91,8 @@ def _print_decision(router: Router, result: RouteResult) -> None:
         print("未能确定服务队")
     else:
         print(f"推荐：{names[result.team]} ({result.team})  得分 {result.score:.1f}")
+    if result.choices:
+        print("请用户选择：" + "、".join(f"{names[s]} ({s})" for s in result.choices))
     if result.candidates:
         print("候选：")
         for rank, candidate in enumerate(result.candidates, start=1):
@@ -95,6 +118,7 @@ def _route_jsonl(router: Router, path: str, out: TextIO) -> int:
                 "team": result.team,
                 "score": result.score,
                 "candidates": [{"team": c.team, "score": c.score} for c in result.candidates],
+                "choices": list(result.choices),
             }
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     except OSError as exc:

@@ -107,3 +107,12 @@ def evaluate(examples: Iterable[Example], route: Callable[[str], RouteResult]) -
             report.confusions[example.team, got] += 1
             report.misses.append((example, result))
     return report
+
+
+def learned_by_team(examples: Iterable[Example]) -> dict[str, list[str]]:
+    """Labelled examples grouped as the router's ``learned`` mapping (``none`` rows dropped)."""
+    grouped: dict[str, list[str]] = {}
+    for example in examples:
+        if example.team != NONE:
+            grouped.setdefault(example.team, []).append(example.text)
+    return grouped

@@ -30,6 +30,7 @@ class TeamSpec:
     name: str
     keywords: tuple[str, ...]
     active: bool = True
+    description: str = ""  # what the team does; feeds the semantic stage
 
 
 class KeywordError(ValueError):

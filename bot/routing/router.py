@@ -2,41 +2,203 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
+from bot.routing.evaluate import Example, evaluate
+from bot.routing.fusion import fuse, keyword_choices
 from bot.routing.index import RoutingIndex
 from bot.routing.keywords import TeamSpec
-from bot.routing.scorer import RouteResult, route
+from bot.routing.normalize import normalize
+from bot.routing.rules import apply_owner_rules
+from bot.routing.scorer import Candidate, RouteResult, route
+from bot.routing.semantic import (
+    SemanticIndex,
+    VectorCache,
+    enabled_by_env,
+    load_templates,
+    shared_cache,
+)
+
+LEARNED = "(learned)"
+# The model reads only the head of a message: the need is stated early, and a pasted
+# document would cost windows of 512 tokens each.
+SEMANTIC_MAX_CHARS = 200
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything one request is routed with; replaced whole, never mutated."""
+
+    teams: tuple[TeamSpec, ...]
+    index: RoutingIndex
+    learned: Mapping[str, tuple[str, ...]]
+    memory: Mapping[str, str]
+    vectors: SemanticIndex | None
+    active: frozenset[str]
 
 
 class Router:
-    """Routes requests with the current index; ``rebuild`` swaps in a new one atomically.
+    """Routes requests with the current state; rebuilds swap a new state in atomically.
 
-    The new index is built completely before it replaces the old one (a single
-    reference assignment), so a request being routed meanwhile sees either
-    the old catalog or the new one, never a mixture, and never waits.
+    Two stages: keywords (always) and, unless ``semantic`` is off, the
+    sentence-embedding stage fused with it (:mod:`bot.routing.fusion`).
+    A new keyword index is built completely before it replaces the old one
+    (one reference assignment); the semantic vectors are rebuilt on the
+    router's single worker thread and swapped in when ready, so a request
+    routed meanwhile uses the previous vectors and never waits.
+
+    ``learned`` maps slugs to requests that admins' corrections confirmed
+    (see :mod:`store.routing_feedback`): the same text routes to that team
+    outright, and the semantic stage compares requests against them too.
     """
 
-    def __init__(self, teams: Iterable[TeamSpec]) -> None:
+    def __init__(
+        self,
+        teams: Iterable[TeamSpec],
+        *,
+        semantic: bool | None = None,
+        learned: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self._rebuild_lock = threading.Lock()
-        self._index = RoutingIndex.build(teams)
+        self.semantic = enabled_by_env() if semantic is None else semantic
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing")
+        self._cache: VectorCache | None = shared_cache() if self.semantic else None
+        self._templates = load_templates() if self.semantic else {}
+        team_tuple = tuple(teams)
+        frozen = _freeze(learned or {})
+        self._state = self._keyword_state(team_tuple, frozen, None)
+        self._state = dataclasses.replace(self._state, vectors=self._build_vectors(self._state))
 
     @property
     def teams(self) -> tuple[TeamSpec, ...]:
         """The teams of the current index, active or not, in catalog order."""
-        return self._index.teams
+        return self._state.index.teams
 
     @property
     def index(self) -> RoutingIndex:
-        """The current index (for ``suggest_keywords`` and diagnostics)."""
-        return self._index
+        """The current keyword index (for ``suggest_keywords`` and diagnostics)."""
+        return self._state.index
+
+    @property
+    def learned(self) -> Mapping[str, tuple[str, ...]]:
+        return self._state.learned
 
     def route(self, text: str) -> RouteResult:
-        """Route one request with the current index."""
-        return route(text, self._index)
+        """Route one request (blocking: the semantic stage runs the model on this thread)."""
+        return self._route_with(self._state, text)
 
-    def rebuild(self, teams: Iterable[TeamSpec]) -> None:
-        """Replace the catalog, e.g. after an admin edited keywords or retired a team."""
+    def keyword_route(self, text: str) -> RouteResult:
+        """The keyword stage alone (benchmarks and diagnostics)."""
+        return route(text, self._state.index)
+
+    async def route_async(self, text: str) -> RouteResult:
+        """Route off the event loop, on the router's one worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self.route, text)
+
+    def rebuild(
+        self,
+        teams: Iterable[TeamSpec] | None = None,
+        *,
+        learned: Mapping[str, Iterable[str]] | None = None,
+    ) -> Future[None]:
+        """Replace the catalog and/or the learned examples.
+
+        The keyword index (and learned texts) are swapped in before this
+        returns; the future completes when the semantic vectors have been
+        rebuilt in the background and swapped in too.
+        """
         with self._rebuild_lock:  # two admins saving at once: the last build wins, whole
-            self._index = RoutingIndex.build(teams)
+            old = self._state
+            state = self._keyword_state(
+                old.teams if teams is None else tuple(teams),
+                old.learned if learned is None else _freeze(learned),
+                old.vectors,
+            )
+            self._state = state
+        if self._cache is None:
+            return _done(None)
+        return self._executor.submit(self._swap_vectors, state)
+
+    def try_learned(
+        self, learned: Mapping[str, Iterable[str]], corpus: Sequence[Example]
+    ) -> Future[bool]:
+        """Adopt ``learned`` unless it makes ``corpus`` worse (top-1); runs on the worker thread.
+
+        The regression check routes the corpus with the current state and
+        with the candidate; the candidate replaces the current state only if
+        its top-1 count is at least as high. Returns whether it was adopted.
+        """
+        return self._executor.submit(self._try_learned, _freeze(learned), tuple(corpus))
+
+    def close(self) -> None:
+        """Stop the worker thread (tests and shutdown)."""
+        self._executor.shutdown(wait=True)
+
+    # ------------------------------------------------------------------ internals
+
+    def _route_with(self, state: _State, text: str) -> RouteResult:
+        keyword = apply_owner_rules(text, route(text, state.index))
+        remembered = state.memory.get(normalize(text))
+        if remembered in state.active:
+            rest = tuple(c for c in keyword.candidates if c.team != remembered)[:2]
+            return RouteResult(
+                remembered, 100.0, (Candidate(remembered, 100.0), *rest), (LEARNED,), ()
+            )
+        if state.vectors is None or self._cache is None:
+            return keyword_choices(keyword)
+        sims = state.vectors.similarities(self._cache.model.query(text[:SEMANTIC_MAX_CHARS]))
+        return fuse(keyword, sims, active=state.active)
+
+    def _keyword_state(
+        self,
+        teams: tuple[TeamSpec, ...],
+        learned: Mapping[str, tuple[str, ...]],
+        vectors: SemanticIndex | None,
+    ) -> _State:
+        memory = {normalize(text): slug for slug, texts in learned.items() for text in texts}
+        # A team without keywords is not ready to receive requests (an admin has just
+        # added it): the semantic stage must not route to it on its name alone.
+        active = frozenset(t.slug for t in teams if t.active and t.keywords)
+        return _State(teams, RoutingIndex.build(teams), learned, memory, vectors, active)
+
+    def _build_vectors(self, state: _State) -> SemanticIndex | None:
+        if self._cache is None:
+            return None
+        return self._cache.build(state.teams, self._templates, state.learned)
+
+    def _swap_vectors(self, state: _State) -> None:
+        vectors = self._build_vectors(state)
+        with self._rebuild_lock:
+            if self._state is state:  # not overtaken by a newer edit meanwhile
+                self._state = dataclasses.replace(state, vectors=vectors)
+
+    def _try_learned(
+        self, learned: Mapping[str, tuple[str, ...]], corpus: tuple[Example, ...]
+    ) -> bool:
+        current = self._state
+        candidate = self._keyword_state(current.teams, learned, None)
+        candidate = dataclasses.replace(candidate, vectors=self._build_vectors(candidate))
+        before = evaluate(corpus, lambda text: self._route_with(current, text)).top1
+        after = evaluate(corpus, lambda text: self._route_with(candidate, text)).top1
+        if after < before:
+            return False
+        with self._rebuild_lock:
+            if self._state is current:
+                self._state = candidate
+                return True
+        return False  # an edit overtook the check; the next refresh tries again
+
+
+def _freeze(learned: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    return {slug: tuple(texts) for slug, texts in learned.items() if texts}
+
+
+def _done(value: None) -> Future[None]:
+    future: Future[None] = Future()
+    future.set_result(value)
+    return future

@@ -73,6 +73,10 @@ class RouteResult:
     score: float
     candidates: tuple[Candidate, ...]
     matched: tuple[str, ...]
+    # Teams to offer as buttons when unsure (empty when routing directly or no team).
+    choices: tuple[str, ...] = ()
+    # Keyword-stage score of every team with evidence (the fusion reads them all).
+    scores: tuple[Candidate, ...] = ()
 
 
 NO_TEAM = RouteResult(team=None, score=0.0, candidates=(), matched=())
@@ -282,4 +286,11 @@ def _decide(hits: list[_Hit], index: RoutingIndex) -> RouteResult:
     top_score, top_position, ranked = scored[0]
     matched = tuple(terms[term_id].text for _, term_id in ranked)
     team = index.teams[top_position].slug if top_score >= NO_TEAM_BELOW else None
-    return RouteResult(team=team, score=round(top_score, 1), candidates=candidates, matched=matched)
+    scores = tuple(Candidate(index.teams[position].slug, score) for score, position, _ in scored)
+    return RouteResult(
+        team=team,
+        score=round(top_score, 1),
+        candidates=candidates,
+        matched=matched,
+        scores=scores,
+    )

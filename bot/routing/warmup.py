@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.routing import segment
 from bot.routing.normalize import normalize
 from bot.routing.phonetic import text_keys
+from bot.routing.semantic import enabled_by_env, get_model
 
 
 def warm_up() -> None:
@@ -15,3 +16,5 @@ def warm_up() -> None:
     """
     segment.tokenizer()
     text_keys(normalize("預熱：焊接"))
+    if enabled_by_env():
+        get_model()  # the embedding model: memory-mapped, then one query to touch it

@@ -255,6 +255,21 @@ EXPORT_KIND: Final = {
 
 # A CSV export's column header.
 CSV_COLUMN: Final = {
+    "act_id": "admin.csv.act_id",
+    "act_title": "admin.csv.act_title",
+    "act_team": "admin.csv.act_team",
+    "act_station": "admin.csv.act_station",
+    "act_start": "admin.csv.act_start",
+    "act_end": "admin.csv.act_end",
+    "act_place": "admin.csv.act_place",
+    "act_volunteers": "admin.csv.act_volunteers",
+    "act_residents": "admin.csv.act_residents",
+    "act_participants": "admin.csv.act_participants",
+    "act_attended": "admin.csv.act_attended",
+    "act_served": "admin.csv.act_served",
+    "act_hours": "admin.csv.act_hours",
+    "act_status": "admin.csv.act_status",
+    "act_summary": "admin.csv.act_summary",
     "address": "admin.csv.address",
     "appointment_at": "admin.csv.appointment_at",
     "approved_at": "admin.csv.approved_at",
@@ -362,6 +377,53 @@ PHONE_PROBLEM: Final = {
     "no_area_code": "ordering.phone.problem.no_area_code",
     "not_a_number": "ordering.phone.problem.not_a_number",
     "several": "ordering.phone.problem.several",
+}
+
+# An SMS template (``bot.sms.TEMPLATES``) → its text.
+SMS_TEXT: Final = {
+    "login_code": "sms.login_code",
+    "offer": "sms.offer",
+    "order_status": "sms.order_status",
+}
+
+# The status an SMS to a web requester names (``bot.flows.webnotice``) in words.
+SMS_STATUS: Final = {
+    "appointment": "sms.status.appointment",
+    "cancelled": "sms.status.cancelled",
+    "claimed": "sms.status.claimed",
+    "done": "sms.status.done",
+    "reminder": "sms.status.reminder",
+}
+
+# An activity's status (``ActivityStatus``), in the activities export.
+ACTIVITY_STATUS: Final = {
+    "cancelled": "act.status.cancelled",
+    "published": "act.status.published",
+}
+
+# Who signed up for an activity, on the organiser's list.
+ACTIVITY_ROLE: Final = {
+    "resident": "act.role.resident",
+    "volunteer": "act.role.volunteer",
+}
+
+# The question of each /newactivity step.
+ACTIVITY_NEW_ASK: Final = {
+    "desc": "act.new.ask_desc",
+    "place": "act.new.ask_place",
+    "residents": "act.new.ask_residents",
+    "slots": "act.new.ask_slots",
+    "station": "act.new.ask_station",
+    "team": "act.new.ask_team",
+    "time": "act.new.ask_time",
+    "title": "act.new.ask_title",
+}
+
+# Where an hours entry came from (``HoursSource``), in /hours.
+HOURS_SOURCE: Final = {
+    "activity": "hours.source.activity",
+    "job": "hours.source.job",
+    "offline": "hours.source.offline",
 }
 
 # ---------------------------------------------------------------- reports (issue 19)

@@ -14,11 +14,13 @@ from aiohttp import web
 
 from bot.deps import Deps
 from bot.engine import Engine
-from handlers.web import chat, health, metrics, webhook
+from handlers.web import chat, health, login, metrics, photos, webhook
+from handlers.web.fanout import Fanout
 from handlers.web.hub import Hub
 from handlers.web.identity import SessionSigner, load_key
-from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS, TELEGRAM, WEBHOOK_SECRET
+from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS, TELEGRAM, WEBHOOK_SECRET
 from handlers.web.notifier import PLATFORM, WebNotifier
+from handlers.web.presence import SharedPresence
 
 __all__ = ["DEPS", "ENGINE", "HUB", "SESSIONS", "TELEGRAM", "WEBHOOK_SECRET", "make_app"]
 
@@ -35,11 +37,28 @@ async def _web_channel(app: web.Application) -> AsyncIterator[None]:
     deps = app[DEPS]
     previous = deps.notifier.channels.get(PLATFORM)
     deps.notifier.add(PLATFORM, WebNotifier(deps.db, app[HUB]))
+    presence = SharedPresence(deps, app[HUB])
+    await presence.start()
+    app[PRESENCE] = presence
+    previous_presence, deps.presence = deps.presence, presence
     yield
+    deps.presence = previous_presence
+    await presence.stop()
     if previous is not None:
         deps.notifier.add(PLATFORM, previous)
     else:
         deps.notifier.channels.pop(PLATFORM, None)
+
+
+async def _fanout(app: web.Application) -> AsyncIterator[None]:
+    """Pushes between instances sharing one PostgreSQL database (LISTEN/NOTIFY)."""
+    fanout = Fanout(app[DEPS].db, app[HUB])
+    await fanout.start()
+    if fanout.enabled:
+        app[HUB].publish = fanout.publish
+    yield
+    app[HUB].publish = None
+    await fanout.stop()
 
 
 async def _close_sockets(app: web.Application) -> None:
@@ -55,11 +74,14 @@ def make_app(deps: Deps, engine: Engine, *, telegram_app: Any = None) -> web.App
     app[HUB] = Hub()
     app.cleanup_ctx.append(_sessions)
     app.cleanup_ctx.append(_web_channel)
+    app.cleanup_ctx.append(_fanout)
     app.on_shutdown.append(_close_sockets)
     health.setup(app)
     metrics.setup(app)
     if deps.settings.has_role("web"):
         chat.setup(app)
+        login.setup(app)
+        photos.setup(app)
     if deps.settings.wechat_enabled:
         from handlers.web import wechat_oauth
         from handlers.wechat import callback as wechat

@@ -8,6 +8,7 @@ the same ``Engine`` as Telegram, and every reply is stored before it is pushed
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -19,9 +20,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
-from sqlmodel import select
 
-from bot import people
+from bot import people, photos, signin
 from bot.deps import Deps
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
@@ -31,9 +31,10 @@ from handlers.web import messages, wechat_oauth
 from handlers.web.convert import START_PAYLOAD, BadFrame, parse
 from handlers.web.hub import Connection
 from handlers.web.identity import request_session, set_cookie
-from handlers.web.keys import DEPS, ENGINE, HUB, SESSIONS
+from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS
 from handlers.web.notifier import PLATFORM
 from store.models import Person
+from store.people import person_by_id, person_by_platform_id
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,7 @@ class ChatSession:
         self.deps = app[DEPS]
         self.engine = app[ENGINE]
         self.hub = app[HUB]
+        self.presence = app[PRESENCE]
         self.ws = ws
         self.conn = Connection(ws)
         self.lang = language_of(request)
@@ -192,6 +194,10 @@ class ChatSession:
         """Greet or follow a deep link, send the transcript, then serve frames until closed."""
         if person is not None:
             self.person_id, self.lang = person.id, person.language
+            # A signed-in browser acts as its person, whichever channel that person came from.
+            self.actor = Actor(
+                platform=person.platform, external_id=person.external_id, language=self.lang
+            )
         if person is None or start_payload:
             # First visit (the page's greeting), or a deep link such as a station's QR code.
             args = (start_payload,) if start_payload else ()
@@ -201,6 +207,7 @@ class ChatSession:
             await self.ws.close(code=WSCloseCode.INTERNAL_ERROR, message=b"try again")
             return
         self.hub.attach(self.person_id, self.conn)
+        await self.presence.opened(self.person_id)
         try:
             rows = await messages.history(self.deps.db, self.person_id)
             last_id = rows[-1].id if rows else 0
@@ -216,12 +223,17 @@ class ChatSession:
                     await self.toast(t(self.lang, "web.bad_message"))
         finally:
             self.hub.detach(self.person_id, self.conn)
+            try:
+                # Shielded: a closing socket may cancel this handler, not the bookkeeping.
+                await asyncio.shield(self.presence.closed(self.person_id))
+            except Exception:  # shutting down; the row goes stale on its own
+                log.exception("could not record that a page of %s closed", self.person_id)
 
     async def _menu(self) -> dict[str, Any]:
         """The page's command menu, for the person's role (as Telegram's menus are)."""
         audience = Audience.EVERYONE
         async with self.deps.db.session() as session:
-            person = await session.get(Person, self.person_id)
+            person = await person_by_id(session, person_id=self.person_id)
             if person is not None and people.is_admin(self.deps.settings, person):
                 audience = Audience.ADMIN
             elif person is not None and people.is_working_volunteer(
@@ -261,11 +273,21 @@ class ChatSession:
             return
         if parsed is None:
             return
+        shown: tuple[str, ...] = ()
+        if parsed.inbound.photo is not None:  # only a photo this person uploaded
+            async with self.deps.db.session() as session:
+                mine = await photos.owned(
+                    session, person_id=self.person_id, file=parsed.inbound.photo
+                )
+            if not mine:
+                await self.toast(t(self.lang, "web.bad_message"))
+                return
+            shown = (parsed.inbound.photo,)
         echo = parsed.echo
         if parsed.echo_key is not None:
             echo = t(self.lang, parsed.echo_key, **dict(parsed.echo_args))
         if echo is not None:
-            await self._store_and_push(messages.user_payload(echo))
+            await self._store_and_push(messages.user_payload(echo, shown))
         await self.handle(parsed.inbound)
 
     async def handle(self, inbound: Inbound) -> None:
@@ -306,8 +328,15 @@ class ChatSession:
 
 async def _person_by_sid(deps: Deps, sid: str, platform: str = PLATFORM) -> Person | None:
     async with deps.db.session() as session:
-        stmt = select(Person).where(Person.platform == platform, Person.external_id == sid)
-        return (await session.exec(stmt)).first()
+        if platform != PLATFORM:  # a WeChat person signed in by OAuth
+            return await person_by_platform_id(session, platform=platform, external_id=sid)
+        return await signin.person_of_session(session, sid)
+
+
+async def person_of_request(request: web.Request, sid: str) -> Person | None:
+    """Whom the page with session ``sid`` speaks as (WeChat OAuth, phone sign-in or anonymous)."""
+    platform, external_id = wechat_oauth.identity(request, sid)
+    return await _person_by_sid(request.app[DEPS], external_id, platform)
 
 
 async def socket(request: web.Request) -> web.WebSocketResponse:

@@ -6,6 +6,7 @@ The page sends small JSON objects over the WebSocket::
     {"type": "button", "data": "verb:1", "message": 12}   an inline button on message 12
     {"type": "contact", "phone": "138 0013 8000"}   the phone form of a contact request
     {"type": "location", "latitude": 30.2, "longitude": 120.1}
+    {"type": "photo", "photo": "web:12"}            a photo uploaded to /chat/photo first
 
 Anything else is refused with a text key to show the person.
 """
@@ -111,4 +112,9 @@ def parse(frame: Any, person_id: int) -> Parsed | None:
             echo_key="web.sent_location",
             echo_args=(("lat", f"{lat:.5f}"), ("lon", f"{lon:.5f}")),
         )
+    if kind == "photo":
+        photo = frame.get("photo")
+        if not isinstance(photo, str) or not re.fullmatch(r"web:\d{1,9}", photo):
+            raise BadFrame("web.bad_message")
+        return Parsed(Inbound(Kind.PHOTO, photo=photo), echo_key="web.sent_photo")
     raise BadFrame("web.bad_message")

@@ -3,7 +3,8 @@
 A person may have several tabs open; each gets every event. A socket that has
 just connected holds live events back until its history is sent, so a message
 stored while the history was being read is neither lost nor shown before it.
-Pages on other instances catch up from the stored transcript when they reconnect.
+Pages on other instances get it through ``handlers.web.fanout`` (PostgreSQL), or
+catch up from the stored transcript when they reconnect.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import WSCloseCode, web
@@ -57,6 +59,8 @@ class Connection:
 class Hub:
     def __init__(self) -> None:
         self._by_person: dict[int, set[Connection]] = {}
+        # Set by the app on PostgreSQL: announces pushes to the other instances.
+        self.publish: Callable[[int, dict[str, Any]], Awaitable[None]] | None = None
 
     def attach(self, person_id: int, conn: Connection) -> None:
         self._by_person.setdefault(person_id, set()).add(conn)
@@ -74,7 +78,15 @@ class Hub:
         return sum(len(c) for c in self._by_person.values())
 
     async def push(self, person_id: int, event: dict[str, Any]) -> int:
-        """Send ``event`` to every open page of the person; returns how many there were."""
+        """Send ``event`` to every open page of the person, on this instance and the others;
+        returns how many pages there were here."""
+        count = await self.push_local(person_id, event)
+        if self.publish is not None:
+            await self.publish(person_id, event)
+        return count
+
+    async def push_local(self, person_id: int, event: dict[str, Any]) -> int:
+        """Send ``event`` to the person's open pages on this instance only."""
         conns = list(self._by_person.get(person_id, ()))
         for conn in conns:
             await conn.send(event)

@@ -17,11 +17,10 @@ import re
 import secrets
 
 from aiohttp import web
-from sqlalchemy.exc import IntegrityError
 
+from bot import signin
 from bot.config import Settings
 from store.engine import Database
-from store.models import Meta
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +41,11 @@ class SessionSigner:
         if len(key) < 16:
             raise ValueError("the web session key must be at least 16 bytes")
         self._key = key
+
+    @property
+    def key(self) -> bytes:
+        """The server's secret, also keying the hashes of sign-in codes and links."""
+        return self._key
 
     def _signature(self, sid: str) -> str:
         return _b64(hmac.new(self._key, b"jx-web-session:" + sid.encode(), hashlib.sha256).digest())
@@ -68,23 +72,7 @@ class SessionSigner:
 
 async def load_key(settings: Settings, db: Database) -> bytes:
     """The configured key, else the one stored in ``Meta`` (created on first start)."""
-    if settings.web_secret is not None and settings.web_secret.get_secret_value():
-        return settings.web_secret.get_secret_value().encode()
-    async with db.session() as session:
-        row = await session.get(Meta, META_KEY)
-        if row is not None:
-            return row.value.encode()
-    value = secrets.token_hex(32)
-    try:
-        async with db.session() as session:
-            session.add(Meta(key=META_KEY, value=value))
-        log.info("generated the web session key (stored in the database)")
-    except IntegrityError:  # another instance stored one first: use theirs
-        async with db.session() as session:
-            row = await session.get(Meta, META_KEY)
-            assert row is not None
-            value = row.value
-    return value.encode()
+    return await signin.server_key(settings, db)
 
 
 def request_session(request: web.Request, signer: SessionSigner) -> str | None:

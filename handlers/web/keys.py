@@ -19,3 +19,5 @@ SESSIONS = web.AppKey("sessions", SessionSigner)
 # The python-telegram-bot Application fed by the webhook (None: no webhook route).
 TELEGRAM: web.AppKey[Application[Any, Any, Any, Any, Any, Any]] = web.AppKey("telegram")
 WEBHOOK_SECRET = web.AppKey("webhook_secret", str)
+# Open pages across instances (handlers.web.presence.SharedPresence).
+PRESENCE: web.AppKey[Any] = web.AppKey("presence")

@@ -12,14 +12,14 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot.reply import Reply
+from store import webchat
 from store.engine import Database
 from store.models import WebMessage, utcnow
 
 HISTORY_LIMIT = 200  # messages a (re)connecting page receives
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # larger documents are announced, not stored
+WEB_PHOTO = "web:"  # file ids of photos uploaded in the web chat (bot.photos)
 
 
 def bot_payload(reply: Reply) -> dict[str, Any]:
@@ -39,6 +39,7 @@ def bot_payload(reply: Reply) -> dict[str, Any]:
         ],
         "remove_keyboard": reply.remove_keyboard,
         "photos": len(reply.photos),
+        "images": [p for p in reply.photos if p.startswith(WEB_PHOTO)],
     }
     if reply.document is not None:
         doc = reply.document
@@ -55,8 +56,13 @@ def bot_payload(reply: Reply) -> dict[str, Any]:
     return payload
 
 
-def user_payload(text: str) -> dict[str, Any]:
-    return {"role": "user", "text": text}
+def user_payload(text: str, images: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"role": "user", "text": text, "images": list(images)}
+
+
+def image_url(file_id: str) -> str:
+    """Where the page loads a web photo (``/chat/photo`` checks who may see it)."""
+    return f"/chat/photo/{file_id.removeprefix(WEB_PHOTO)}"
 
 
 def view(row: WebMessage) -> dict[str, Any]:
@@ -73,6 +79,7 @@ def view(row: WebMessage) -> dict[str, Any]:
         "remove_keyboard": bool(payload.get("remove_keyboard")),
         "photos": int(payload.get("photos") or 0),
         "edited": bool(payload.get("edited")),
+        "images": [image_url(p) for p in payload.get("images") or [] if p.startswith(WEB_PHOTO)],
     }
     if doc:
         out["document"] = {
@@ -86,10 +93,7 @@ def view(row: WebMessage) -> dict[str, Any]:
 async def store(db: Database, person_id: int, payload: dict[str, Any]) -> WebMessage:
     async with db.session() as session:
         row = WebMessage(person_id=person_id, payload=payload, created_at=utcnow())
-        session.add(row)
-        await session.flush()
-        await session.refresh(row)
-    return row
+        return await webchat.add_message(session, message=row)
 
 
 async def replace(db: Database, person_id: int, message_id: int, reply: Reply) -> WebMessage | None:
@@ -98,35 +102,35 @@ async def replace(db: Database, person_id: int, message_id: int, reply: Reply) -
     None when the message does not exist, is not theirs, or is not the bot's.
     """
     async with db.session() as session:
-        row = await session.get(WebMessage, message_id)
+        row = await webchat.message_by_id(session, message_id=message_id)
         if row is None or row.person_id != person_id or row.payload.get("role") != "bot":
             return None
         fresh = bot_payload(reply)
         payload = dict(row.payload)
         payload.update(text=fresh["text"], buttons=fresh["buttons"], edited=True)
-        row.payload = payload  # a new dict, so the JSON column is written
-        session.add(row)
+        await webchat.set_payload(session, message=row, payload=payload)
     return row
 
 
 async def history(db: Database, person_id: int, limit: int = HISTORY_LIMIT) -> list[WebMessage]:
     """The latest ``limit`` messages of a person, oldest first."""
     async with db.session() as session:
-        stmt = (
-            select(WebMessage)
-            .where(WebMessage.person_id == person_id)
-            .order_by(col(WebMessage.id).desc())
-            .limit(limit)
-        )
-        rows = list((await session.exec(stmt)).all())
+        rows = await webchat.latest_messages(session, person_id=person_id, limit=limit)
     rows.reverse()
     return rows
+
+
+async def get(db: Database, person_id: int, message_id: int) -> WebMessage | None:
+    """One message of ``person_id`` (None when missing or someone else's)."""
+    async with db.session() as session:
+        row = await webchat.message_by_id(session, message_id=message_id)
+    return row if row is not None and row.person_id == person_id else None
 
 
 async def document(db: Database, person_id: int, message_id: int) -> tuple[str, bytes] | None:
     """Filename and bytes of a document sent to ``person_id``; None if it is not theirs."""
     async with db.session() as session:
-        row = await session.get(WebMessage, message_id)
+        row = await webchat.message_by_id(session, message_id=message_id)
     if row is None or row.person_id != person_id:
         return None
     doc = row.payload.get("document") or {}

@@ -19,12 +19,11 @@ import logging
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func
-from sqlmodel import select
 
 from bot.deps import Deps
 from handlers.web.keys import DEPS
-from store.models import Order, OrderStatus
+from store.models import OrderStatus
+from store.orders import count_by_status
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +34,7 @@ STATUSES = tuple(v for k, v in vars(OrderStatus).items() if k.isupper() and isin
 async def refresh_orders_gauge(deps: Deps) -> None:
     """Set ``jiangxin_orders{status=…}`` to the current count of each status (0 when none)."""
     async with deps.db.session() as session:
-        stmt = select(Order.status, func.count()).group_by(Order.status)
-        counts = {status: int(n) for status, n in (await session.exec(stmt)).all()}
+        counts = await count_by_status(session)
     gauge = deps.metrics.orders_by_status
     for status in (*STATUSES, *(s for s in counts if s not in STATUSES)):
         gauge.labels(status).set(counts.get(status, 0))

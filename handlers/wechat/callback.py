@@ -18,7 +18,6 @@ import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from sqlmodel import select
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
@@ -35,6 +34,7 @@ from handlers.wechat.convert import PLATFORM, Incoming
 from handlers.wechat.notifier import WeChatNotifier
 from store import wechat as store
 from store.models import Person
+from store.people import person_by_platform_id
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +158,7 @@ class WeChatChannel:
         log.info("WeChat user %s unfollowed the account", openid)
         await store.clear_choices(self.deps.db, openid=openid)
         async with self.deps.db.session() as session:
-            stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == openid)
-            person = (await session.exec(stmt)).first()
+            person = await person_by_platform_id(session, platform=PLATFORM, external_id=openid)
             if person is None or not person.reachable:
                 return
             await people.mark_unreachable(session, person.id)  # type: ignore[arg-type]
@@ -187,8 +186,7 @@ class WeChatChannel:
     async def _person(self, openid: str) -> Person | None:
         """The person, reachable again: they just wrote, so the 48-hour window is open."""
         async with self.deps.db.session() as session:
-            stmt = select(Person).where(Person.platform == PLATFORM, Person.external_id == openid)
-            person = (await session.exec(stmt)).first()
+            person = await person_by_platform_id(session, platform=PLATFORM, external_id=openid)
             if person is not None and not person.reachable:
                 person.reachable = True
                 session.add(person)

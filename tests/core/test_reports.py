@@ -304,7 +304,7 @@ async def test_xlsx_export_is_office_ready(
     header = [c.value for c in ws[1]]
     assert not {"联系电话", "地址"} & set(header)
     assert all("13912345678" not in str(c) for row in ws.iter_rows(values_only=True) for c in row)
-    # /export alone offers the tables as buttons; activities are not there yet
+    # /export alone offers the tables as buttons
     await boss("/export")
     labels = [b.label for r in boss.last.replies for row in r.buttons for b in row]
     assert labels == ["订单", "志愿者", "评价", "活动", "服务时长"]
@@ -312,8 +312,11 @@ async def test_xlsx_export_is_office_ready(
     assert out.replies[0].document is not None
     assert out.replies[0].document.filename.startswith("jiangxin-volunteers-2026-11")
     await boss("/export")
-    out = await boss.press(boss.data("活动"))
-    assert "暂不可用" in out.replies[0].text
+    out = await boss.press(boss.data("活动"))  # the activities table (issue 18)
+    assert out.replies[0].document is not None
+    assert out.replies[0].document.filename == "jiangxin-activities-2026-11.xlsx"
+    header = [c.value for c in _book(boss)["活动"][1]]
+    assert "惠及人数" in header
     assert "用法" in await boss("/export orders 2026-11 pdf")
 
 

@@ -68,6 +68,40 @@ def test_dev_corpus_meets_the_floors(router: Router) -> None:
     assert report.false_none_rate <= 3.0, _describe(report)
 
 
+HOLDOUT = ROOT / "tests" / "core" / "routing_holdout.jsonl"
+HOLDOUT_2 = ROOT / "tests" / "core" / "routing_holdout2.jsonl"
+HOLDOUT_3 = ROOT / "tests" / "core" / "routing_holdout3.jsonl"
+
+
+def _routed_or_offered(examples: list, router: Router) -> float:
+    """Real requests whose right team is the direct answer or among the offered choices."""
+    real = [ex for ex in examples if ex.team != "none"]
+    good = 0
+    for ex in real:
+        result = router.route(ex.text)
+        good += (result.team in ex.accepted and not result.choices) or any(
+            slug in ex.accepted for slug in result.choices
+        )
+    return 100.0 * good / len(real)
+
+
+@pytest.mark.parametrize(
+    ("path", "top1", "offered", "false_none"),
+    [(HOLDOUT, 93.0, 95.0, 4.0), (HOLDOUT_2, 85.0, 90.0, 5.0), (HOLDOUT_3, 85.0, 85.0, 10.0)],
+)
+def test_held_out_sentences_meet_the_floors(
+    router: Router, path: Path, top1: float, offered: float, false_none: float
+) -> None:
+    """Sentences written apart from the keywords and never tuned on (see bench/README.md)."""
+    examples = read_examples(path)
+    report = evaluate(examples, router.route)
+    assert report.total >= 50
+    assert report.top1_rate >= top1, _describe(report)
+    assert report.none_kept_rate >= 85.0, _describe(report)
+    assert report.false_none_rate <= false_none, _describe(report)
+    assert _routed_or_offered(examples, router) >= offered
+
+
 def test_regression_corpus_meets_the_floors(router: Router) -> None:
     report = evaluate(read_examples(REGRESSION_CORPUS), router.route)
     assert report.top1_rate >= 95.0, _describe(report)
@@ -318,7 +352,7 @@ def test_cli_jsonl_writes_one_object_per_line_in_order(
     assert [r["text"] for r in rows] == texts
     assert "老板" in lines[0]  # ensure_ascii=False
     for row in rows:
-        assert list(row) == ["text", "team", "score", "candidates"]
+        assert list(row) == ["text", "team", "score", "candidates", "choices"]
         assert all(list(c) == ["team", "score"] for c in row["candidates"])
     assert rows[0]["team"] == "legal"
     assert rows[1]["team"] is None and rows[1]["candidates"] == []
@@ -342,7 +376,10 @@ def test_cli_jsonl_rejects_a_line_without_text(
     assert ":2:" in capsys.readouterr().err
 
 
-def test_cli_eval_prints_the_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_eval_prints_the_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JIANGXIN_ROUTING_SEMANTIC", "off")  # exact figures of the keyword stage
     corpus = tmp_path / "corpus.jsonl"
     rows = [
         {"text": "注塑件飞边太多", "team": "tech", "also": []},
@@ -384,3 +421,35 @@ def test_module_entry_point_is_quiet_and_works() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert json.loads(done.stdout)["team"] == "tech"
+
+
+def test_cli_eval_with_learned_examples_prints_a_second_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus, learned = tmp_path / "corpus.jsonl", tmp_path / "learned.jsonl"
+    rows = [
+        {"text": "单位食堂的饭菜太咸了", "team": "health"},
+        {"text": "注塑件飞边太多", "team": "tech"},
+    ]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    learned.write_text(json.dumps(rows[0], ensure_ascii=False), "utf-8")
+    assert cli_main(["route", "--eval", str(corpus), "--learned", str(learned)]) == 0
+    first, second = capsys.readouterr().out.split("with 1 learned examples:")
+    assert "top-1 accuracy: 50.0% (1/2)" in first
+    assert "top-1 accuracy: 100.0% (2/2)" in second
+
+
+def test_cli_jsonl_lists_the_choices_only_when_unsure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.jsonl"
+    texts = ["电焊的时候眼睛疼", "老板三个月没发工资", "你好"]
+    source.write_text(
+        "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in texts), "utf-8"
+    )
+    assert cli_main(["route", "--jsonl", str(source)]) == 0
+    unsure, sure, chat = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert 2 <= len(unsure["choices"]) <= 3 and unsure["team"] == unsure["choices"][0]
+    assert set(unsure["choices"]) <= SLUGS
+    assert sure["team"] == "legal" and sure["choices"] == []
+    assert chat["team"] is None and chat["choices"] == []

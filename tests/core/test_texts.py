@@ -193,8 +193,8 @@ def test_every_defined_key_is_used() -> None:
 
 
 def test_choice_tables_cover_every_value() -> None:
-    from bot import timeparse
-    from bot.flows import order_draft, tracking, volunteer
+    from bot import sms, timeparse
+    from bot.flows import order_draft, tracking, volunteer, webnotice
     from store.models import OrderStatus, VolunteerStatus
 
     def values(cls: type) -> set[str]:
@@ -219,6 +219,8 @@ def test_choice_tables_cover_every_value() -> None:
     }
     assert set(choices.ORDER_TIME_UNCLEAR) == reasons
     assert set(choices.APPOINTMENT_UNCLEAR) == reasons
+    assert set(choices.SMS_TEXT) == set(sms.TEMPLATES)
+    assert set(choices.SMS_STATUS) == {*webnotice.EVENTS.values(), webnotice.REMINDER}
 
 
 # ---------------------------------------------------------------- dates

@@ -137,6 +137,8 @@ async def test_the_whole_loop(tg: TgRig) -> None:
     assert "感谢确认" in (await requester.next_edit(verdict)).text
     order = await _status(tg, oid)
     assert order.status == OrderStatus.CONFIRMED and order.resolved is True
+    # Started and finished in one go: the volunteer is asked for the real time (issue 18).
+    assert "只记录了 0 分钟" in (await master.next_message()).text
     assert "已解决" in (await master.next_message()).text
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot import dispatch
 from bot.engine import MAX_TEXT_LENGTH
 from bot.orders import status_label
 from store.models import DialogState, Order, OrderStatus, Person, Station
-from tests.utils.fakebot.driver import BotMessage, FakeUser
+from tests.utils.fakebot.driver import FakeUser
 from tests.utils.fakebot.fixtures import fake_bot_api  # noqa: F401  (fixture)
+from tests.utils.tgorder import details, submit
 from tests.utils.tgrig import TgRig, tg  # noqa: F401  (fixture)
 
 CONFIRM = "您的需求将由【技术攻关服务队】处理，对吗？"
@@ -28,42 +28,6 @@ async def dialog_of(tg: TgRig, user: FakeUser) -> DialogState | None:
     async with tg.db.session() as s:
         person = (await s.exec(select(Person).where(Person.external_id == str(user.id)))).first()
         return await s.get(DialogState, person.id) if person else None
-
-
-async def submit(tg: TgRig, u: FakeUser, summary: BotMessage) -> BotMessage:
-    """Press 确认提交; returns the confirmation, once dispatch has had its say."""
-    await u.press("确认提交", message=summary)
-    confirmation = await u.next_message()  # sent ahead of anything dispatch says
-    stamped = await u.next_edit(summary)
-    assert "✅ 已提交" in stamped.text and stamped.buttons == []
-    await dispatch.settle(tg.deps)
-    u.drain()  # e.g. "无人认领" when no volunteer serves the team yet
-    return confirmation
-
-
-async def details(u: FakeUser, *, place: str | None = "北仑区大碶街道1号") -> BotMessage:
-    """From the place prompt to the summary: place (or location), 尽快, shared phone, a photo."""
-    if place is None:
-        await u.tap("📍 发送当前位置", location=(29.87, 121.84))
-    else:
-        await u.send(place)
-    saved = await u.next_message()
-    assert saved.removes_reply_keyboard
-    time_prompt = await u.next_message()
-    await u.press("尽快", message=time_prompt)
-    await u.next_edit(time_prompt)
-    phone_prompt = await u.next_message()
-    assert phone_prompt.reply_keyboard is not None
-    await u.tap("📱 分享我的手机号")
-    assert (await u.next_message()).removes_reply_keyboard
-    photos_prompt = await u.next_message()
-    assert photos_prompt.buttons == [["跳过"], ["取消"]]
-    await u.send_photo()
-    got = await u.next_message()
-    assert "第1张" in got.text
-    await u.press("完成", message=got)
-    await u.next_edit(got)
-    return await u.next_message()
 
 
 async def test_free_text_to_order(tg: TgRig) -> None:

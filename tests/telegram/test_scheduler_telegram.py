@@ -138,6 +138,43 @@ async def test_a_rating_and_comment_are_collected(tg: TgRig) -> None:
     assert stored is not None and stored.status == OrderStatus.RATED
 
 
+@pytest.mark.settings(tick_interval="1s", feedback_delay="1s")
+@pytest.mark.parametrize("typed", ["跳过", "不用了"])
+async def test_typing_skip_is_not_saved_as_the_comment(tg: TgRig, typed: str) -> None:
+    requester, vol_user = tg.user(1001, "王师傅"), tg.user(2001, "张师傅")
+    req, vperson = await _person(tg, requester), await _person(tg, vol_user)
+    volunteer = await _volunteer(tg, vperson)
+    order = await _order(tg, req, volunteer, status=OrderStatus.DONE, done_at=tg.deps.now())
+    await lifecycle.emit(tg.deps, "job_done", order_id=order.id)
+    ask = await requester.next_message()
+    await requester.press("★4", message=ask)
+    prompt = await requester.next_edit(ask)
+    await requester.send(typed)
+    assert "再次感谢您的评价" in (await requester.next_message()).text
+    assert (await requester.next_edit(prompt)).buttons == []
+    async with tg.db.session() as s:
+        fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
+    assert (fb.rating, fb.comment) == (4, None)
+
+
+@pytest.mark.settings(tick_interval="1s", feedback_delay="1s")
+async def test_a_new_need_after_rating_starts_an_order_not_a_comment(tg: TgRig) -> None:
+    requester, vol_user = tg.user(1001, "王师傅"), tg.user(2001, "张师傅")
+    req, vperson = await _person(tg, requester), await _person(tg, vol_user)
+    volunteer = await _volunteer(tg, vperson)
+    order = await _order(tg, req, volunteer, status=OrderStatus.DONE, done_at=tg.deps.now())
+    await lifecycle.emit(tg.deps, "job_done", order_id=order.id)
+    ask = await requester.next_message()
+    await requester.press("★5", message=ask)
+    await requester.next_edit(ask)
+    await requester.send("厨房的抽油烟机不转了，麻烦师傅看看")
+    answer = await requester.next_message()
+    assert "已记录" not in answer.text and "服务队" in answer.text  # routed as a new order
+    async with tg.db.session() as s:
+        fb = (await s.exec(select(Feedback).where(Feedback.order_id == order.id))).one()
+    assert fb.comment is None
+
+
 @pytest.mark.settings(tick_interval="1h")
 async def test_a_restart_delivers_what_fell_due_while_down(tg: TgRig) -> None:
     """An hourly tick has just run; only the restart's first tick can deliver these."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.utils import volunteers as f
 from tests.utils.tgrig import TgRig
 
 
@@ -132,3 +133,14 @@ async def test_a_429_on_the_text_does_not_resend_the_photos(tg: TgRig) -> None:
     assert tg.api.server.count_429 == 1
     assert (await worker.next_message()).photo is not None
     assert (await worker.next_message()).text == "现场照片如上"
+
+
+async def test_people_are_greeted_by_the_name_they_gave_once_politely(tg: TgRig) -> None:
+    await f.volunteer(tg.deps, 3101, "王建国")  # registered as a volunteer under this name
+    volunteer = tg.user(3101, "王师傅")  # and called 王师傅 on Telegram
+    await volunteer.send("/start")
+    text = (await volunteer.next_message()).text
+    assert text.startswith("您好，王建国！") and "师傅师傅" not in text
+    worker = tg.user(3102, "李师傅")
+    await worker.send("/start")
+    assert (await worker.next_message()).text.startswith("您好，李师傅！")

@@ -45,3 +45,20 @@ class RecordingNotifier:
     def clear(self) -> None:
         self.sent.clear()
         self.edits.clear()
+
+
+class Crash(BaseException):
+    """The process dying mid-send: nothing in the core catches it."""
+
+
+@dataclass
+class CrashingNotifier(RecordingNotifier):
+    """Records like RecordingNotifier, but the ``crash_at``-th send (1-based) dies."""
+
+    crash_at: int | None = None
+
+    async def send(self, person: Person, reply: Reply) -> MessageRef | None:
+        if self.crash_at is not None and len(self.sent) + 1 == self.crash_at:
+            self.crash_at = None
+            raise Crash()
+        return await RecordingNotifier.send(self, person, reply)

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot import routing_feedback
 from bot.config import Settings
 from bot.deps import Deps
 from bot.engine import Engine
@@ -44,6 +45,7 @@ class TgRig:
             await component.start()
 
     async def stop(self) -> None:
+        await routing_feedback.settled(self.deps)
         for component in reversed(self.components):
             await component.stop()
         self.components = []

@@ -34,6 +34,7 @@ from tests.utils import tgrig, webrig
 from tests.utils.env import T0
 from tests.utils.fakebot import fixtures
 from tests.utils.settings import make_settings
+from tests.utils.signing import sign_in_at_summary
 from tests.utils.tgrig import TgRig
 from tests.utils.webrig import WebRig
 
@@ -298,7 +299,8 @@ def _keys(message: dict) -> list[tuple[str, str | None]]:
 
 
 async def test_an_order_placed_on_the_web_is_listed_in_myorders(web: WebRig) -> None:
-    sock = await web.browser().connect()
+    b = web.browser()
+    sock = await b.connect()
     confirm = await sock.say("家里空调不制冷了，想请师傅上门修一下")
     assert "对吗" in confirm["text"]
     await sock.press("✅ 对，交给", confirm, prefix=True)
@@ -319,6 +321,7 @@ async def test_an_order_placed_on_the_web_is_listed_in_myorders(web: WebRig) -> 
     await sock.edited()
     summary = await sock.bot_message()
     assert "请核对" in summary["text"] and "13800138000" in summary["text"]
+    sock, summary = await sign_in_at_summary(web, b, "13800138000")  # submitting needs it
     await sock.press("确认提交", summary)
     await sock.shows("✅ 已提交", "订单号：<b>JX-000001</b>")
 
@@ -357,6 +360,7 @@ async def test_typed_address_and_phone_work_too_and_survive_a_reconnect(web: Web
     await sock.edited()
     summary = await sock.bot_message()
     assert "&lt;b&gt;文一西路&lt;/b&gt;" in summary["text"]  # typed markup stays text
+    sock, summary = await sign_in_at_summary(web, b, "13900139000")
     await sock.press("确认提交", summary)
     await sock.shows("✅ 已提交", "订单号：<b>JX-000001</b>")
 

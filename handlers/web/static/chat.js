@@ -146,7 +146,19 @@
       renderHtml(m.text || '', text);
     }
     bubble.appendChild(text);
-    if (m.photos) { bubble.appendChild(el('div', 'note', tr('photos', m.photos))); }
+    var images = m.images || [];
+    for (var k = 0; k < images.length; k++) {
+      if (/^\/chat\/photo\/\d+$/.test(images[k])) {  // our own URLs only
+        var img = el('img', 'thumb');
+        img.setAttribute('src', images[k]);
+        img.setAttribute('alt', '');
+        img.setAttribute('loading', 'lazy');
+        bubble.appendChild(img);
+      }
+    }
+    if (m.photos > images.length) {
+      bubble.appendChild(el('div', 'note', tr('photos', m.photos - images.length)));
+    }
     if (m.document) {
       var name = m.document.filename || '';
       if (m.document.url) {
@@ -182,6 +194,12 @@
   }
 
   function inlineButton(messageId, b) {
+    if (b.url === LOGIN_URL) {
+      var login = el('button', 'btn', b.label);
+      login.setAttribute('type', 'button');
+      login.onclick = function () { showLogin(); };
+      return login;
+    }
     var url = b.url ? safeUrl(b.url) : null;
     if (url) {
       var a = el('a', 'btn', b.label);
@@ -379,6 +397,181 @@
     alertEl.hidden = false;
   }
 
+  /* ---------------------------------------------------------------- phone sign-in */
+
+  var LOGIN_URL = '#login';  // the core's "please sign in" button (bot/signin.py)
+  var loginEl = byId('login');
+  var loginTimer = null;
+
+  function postJson(path, body, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', path, true);
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.onload = function () {
+      var data = {};
+      try { data = JSON.parse(xhr.responseText || '{}'); } catch (e) { data = {}; }
+      done(xhr.status, data);
+    };
+    xhr.onerror = function () { done(0, {}); };
+    xhr.send(JSON.stringify(body));
+  }
+
+  function countdown(seconds) {
+    var button = byId('login-get');
+    var left = seconds;
+    clearInterval(loginTimer);
+    button.disabled = true;
+    button.textContent = tr('login_wait', left);
+    loginTimer = setInterval(function () {
+      left -= 1;
+      if (left <= 0) {
+        clearInterval(loginTimer);
+        button.disabled = false;
+        button.textContent = tr('login_get_code');
+      } else {
+        button.textContent = tr('login_wait', left);
+      }
+    }, 1000);
+  }
+
+  function showLogin() {
+    byId('login-title').textContent = tr('login_title');
+    byId('login-phone').setAttribute('placeholder', tr('login_phone'));
+    byId('login-name').setAttribute('placeholder', tr('login_name'));
+    var xhr = new XMLHttpRequest();  // prefill the 称呼 when we know it
+    xhr.open('GET', '/chat/me', true);
+    xhr.onload = function () {
+      try {
+        var me = JSON.parse(xhr.responseText || '{}');
+        if (me.name && !byId('login-name').value) { byId('login-name').value = me.name; }
+      } catch (e) { /* keep the field empty */ }
+    };
+    xhr.send();
+    byId('login-code').setAttribute('placeholder', tr('login_code'));
+    byId('login-get').textContent = tr('login_get_code');
+    byId('login-submit').textContent = tr('login_submit');
+    byId('login-cancel').textContent = tr('login_cancel');
+    loginEl.hidden = false;
+    byId('login-phone').focus();
+  }
+
+  byId('login-get').onclick = function () {
+    var phone = byId('login-phone').value;
+    if (!/^\D*1[3-9](\D*\d){9}\D*$/.test(phone)) { toast(tr('phone_invalid')); return; }
+    postJson('/chat/login/code', { phone: phone }, function (status, data) {
+      if (status === 200) {
+        countdown(data.retry_after || 60);
+        byId('login-code').focus();
+      } else if (status === 429) {
+        toast(tr('login_too_many', data.retry_after || 60));
+        countdown(data.retry_after || 60);
+      } else if (status === 400) {
+        toast(tr('phone_invalid'));
+      } else {
+        toast(tr('not_connected'));
+      }
+    });
+  };
+
+  byId('login-form').onsubmit = function (ev) {
+    if (ev && ev.preventDefault) { ev.preventDefault(); }
+    if (!byId('login-name').value.replace(/\s+/g, '')) {
+      toast(tr('login_name_missing'));  // asked once, so volunteers know how to greet them
+      byId('login-name').focus();
+      return false;
+    }
+    var body = {
+      phone: byId('login-phone').value,
+      code: byId('login-code').value,
+      name: byId('login-name').value
+    };
+    postJson('/chat/login', body, function (status) {
+      if (status === 200) {
+        loginEl.hidden = true;
+        byId('login-code').value = '';
+        toast(tr('login_done'));
+        // The cookie now names the signed-in person: reconnect as them.
+        if (ws) { var old = ws; ws = null; connected = false; old.close(); }
+        connect();
+      } else {
+        toast(tr('login_wrong'));
+      }
+    });
+    return false;
+  };
+
+  byId('login-cancel').onclick = function () { loginEl.hidden = true; };
+
+  /* ---------------------------------------------------------------- photos */
+
+  var MAX_SIDE = 1600;              // pixels, the longer side after compression
+  var MAX_BYTES = 5 * 1024 * 1024;  // what the server accepts per photo
+  var MAX_PICK = 5;                 // photos per order (and per pick)
+  var photoInput = byId('photo-input');
+
+  /* Draw the image at most MAX_SIDE px and encode it as JPEG, lowering quality until
+     it fits MAX_BYTES; calls done(blob) or done(null). */
+  function compress(file, done) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      var image = new Image();
+      image.onload = function () {
+        var scale = Math.min(1, MAX_SIDE / Math.max(image.width, image.height));
+        var canvas = document.createElement('canvas');
+        canvas.width = Math.max(1, Math.round(image.width * scale));
+        canvas.height = Math.max(1, Math.round(image.height * scale));
+        canvas.getContext('2d').drawImage(image, 0, 0, canvas.width, canvas.height);
+        var quality = 0.85;
+        (function encode() {
+          canvas.toBlob(function (blob) {
+            if (blob && blob.size > MAX_BYTES && quality > 0.4) {
+              quality -= 0.15;
+              encode();
+            } else {
+              done(blob && blob.size <= MAX_BYTES ? blob : null);
+            }
+          }, 'image/jpeg', quality);
+        })();
+      };
+      image.onerror = function () { done(null); };
+      image.src = reader.result;
+    };
+    reader.onerror = function () { done(null); };
+    reader.readAsDataURL(file);
+  }
+
+  function uploadPhoto(blob) {
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', '/chat/photo', true);
+    xhr.setRequestHeader('Content-Type', 'image/jpeg');
+    xhr.onload = function () {
+      var data = {};
+      try { data = JSON.parse(xhr.responseText || '{}'); } catch (e) { data = {}; }
+      if (xhr.status === 200 && data.photo) {
+        send({ type: 'photo', photo: data.photo });
+      } else {
+        toast(tr('photo_failed'));
+      }
+    };
+    xhr.onerror = function () { toast(tr('photo_failed')); };
+    xhr.send(blob);
+  }
+
+  if (photoInput) {
+    byId('photo-button').setAttribute('aria-label', tr('photo_label'));
+    byId('photo-button').onclick = function () { photoInput.click(); };
+    photoInput.onchange = function () {
+      var files = photoInput.files || [];
+      if (files.length > MAX_PICK) { toast(tr('photo_too_many')); }
+      for (var i = 0; i < files.length && i < MAX_PICK; i++) {
+        compress(files[i], function (blob) {
+          if (blob) { uploadPhoto(blob); } else { toast(tr('photo_failed')); }
+        });
+      }
+      photoInput.value = '';
+    };
+  }
+
   /* ---------------------------------------------------------------- connection */
 
   function readStartPayload() {
@@ -503,6 +696,13 @@
       connect();
     }
   }, false);
+
+  if (/[?&]expired=1(?:&|$)/.test(window.location.search || '')) {
+    alertBox(tr('link_expired'));  // a used or expired SMS link
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, '', window.location.pathname);
+    }
+  }
 
   if (!window.WebSocket) {
     setStatus('offline');

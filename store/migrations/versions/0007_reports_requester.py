@@ -1,7 +1,7 @@
 """reports: who asked (requester type, organisation) and people served
 
 Revision ID: r19_requester
-Revises: 0002_wechat (the file 0003_wechat.py)
+Revises: 0007_activities (the file 0006_activities.py)
 Create Date: 2026-12-04 01:25:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "r19_requester"
-down_revision: str | None = "0002_wechat"
+down_revision: str | None = "0007_activities"  # file 0006_activities.py
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
