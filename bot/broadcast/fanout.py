@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -67,58 +69,49 @@ class _Pacer:
 _SENT, _FAILED, _ERROR = "sent", "failed", "error"
 
 
+@dataclass
+class _Fan:
+    """One run of a broadcast's fan-out: what its senders and its cursor keeper share."""
+
+    deps: Deps
+    broadcast_id: int
+    task_id: int
+    holder: str
+    people_ids: list[int]
+    people: dict[int, Person]
+    replies: _ReplyCache
+    run: _Run
+    slot: Any
+    pacer: _Pacer
+    queue: Iterator[int]
+
+
 async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> None:
     """Send to the recipients after the task's cursor; keep cursor and lease up to date."""
     loaded = await _load(deps, broadcast_id, task_id)
     if loaded is None:
         return
     broadcast, admin, people_ids, cursor, people = loaded
-    replies = _ReplyCache(broadcast, admin)
-    run = _Run(cursor, broadcast.sent, broadcast.failed)
     slot = progress_slot(deps, broadcast_id)
     slot.live = LiveCounts(broadcast.sent, broadcast.failed)
-    pacer = _Pacer(common.RATE_PER_SECOND)
-    queue = iter(range(cursor, len(people_ids)))
-
-    async def worker() -> None:
-        for i in queue:
-            await pacer.wait()
-            if run.stop.is_set():
-                return
-            person = people.get(people_ids[i])
-            result = await _send(deps, person, replies) if person else _FAILED
-            run.record(i, result)
-            if run.streak >= ERROR_STREAK and not run.stop.is_set():
-                log.warning(
-                    "broadcast %s: %s send errors in a row; pausing it until the "
-                    "scheduler resumes it",
-                    broadcast_id,
-                    run.streak,
-                )
-                run.stop.set()
-            live = slot.live
-            if live is not None:
-                live.sent += result == _SENT
-                live.failed += result != _SENT
-            poke(deps, broadcast_id)
-
-    async def keeper() -> None:
-        while not run.stop.is_set() and not run.workers_done:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(run.stop.wait(), common.PERSIST_EVERY)
-            if run.stop.is_set() or run.workers_done:
-                return
-            run.advance(final=False)
-            if not await _save(deps, task_id, holder, people_ids, run, broadcast_id):
-                log.warning(
-                    "broadcast %s lost its lease; another process continues it", broadcast_id
-                )
-                run.stop.set()
-
-    keeping = asyncio.get_running_loop().create_task(keeper())
+    fan = _Fan(
+        deps,
+        broadcast_id,
+        task_id,
+        holder,
+        people_ids,
+        people,
+        _ReplyCache(broadcast, admin),
+        _Run(cursor, broadcast.sent, broadcast.failed),
+        slot,
+        _Pacer(common.RATE_PER_SECOND),
+        iter(range(cursor, len(people_ids))),
+    )
+    run = fan.run
+    keeping = asyncio.get_running_loop().create_task(_keep(fan))
     finished = False
     try:
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        await asyncio.gather(*(_send_some(fan) for _ in range(CONCURRENCY)))
         run.workers_done = True
         stopped = run.stop.is_set()
         run.stop.set()
@@ -149,6 +142,49 @@ async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> N
     finally:
         _settle_live(slot, run, finished)
         poke(deps, broadcast_id)
+
+
+async def _send_some(fan: _Fan) -> None:
+    """One of the concurrent senders: the next recipient in the queue, paced, until done."""
+    run = fan.run
+    for i in fan.queue:
+        await fan.pacer.wait()
+        if run.stop.is_set():
+            return
+        person = fan.people.get(fan.people_ids[i])
+        result = await _send(fan.deps, person, fan.replies) if person else _FAILED
+        run.record(i, result)
+        if run.streak >= ERROR_STREAK and not run.stop.is_set():
+            log.warning(
+                "broadcast %s: %s send errors in a row; pausing it until the scheduler resumes it",
+                fan.broadcast_id,
+                run.streak,
+            )
+            run.stop.set()
+        live = fan.slot.live
+        if live is not None:
+            live.sent += result == _SENT
+            live.failed += result != _SENT
+        poke(fan.deps, fan.broadcast_id)
+
+
+async def _keep(fan: _Fan) -> None:
+    """Save the cursor and renew the lease every PERSIST_EVERY while the senders work."""
+    run = fan.run
+    while not run.stop.is_set() and not run.workers_done:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(run.stop.wait(), common.PERSIST_EVERY)
+        if run.stop.is_set() or run.workers_done:
+            return
+        run.advance(final=False)
+        saved = await _save(
+            fan.deps, fan.task_id, fan.holder, fan.people_ids, run, fan.broadcast_id
+        )
+        if not saved:
+            log.warning(
+                "broadcast %s lost its lease; another process continues it", fan.broadcast_id
+            )
+            run.stop.set()
 
 
 async def _load(

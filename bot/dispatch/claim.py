@@ -52,51 +52,10 @@ async def claim(
         return await team_jobs.claim(deps, order_id, volunteer_id)
     now = deps.now()
     async with deps.db.session() as session:
-        before = await session.get(Order, order_id)
-        was_expired = before is not None and before.status == OrderStatus.EXPIRED
-        won = await orders.transition(
-            session,
-            order_id,
-            OrderStatus.CLAIMED,
-            now,
-            expect=OrderStatus.OPEN,
-            volunteer_id=volunteer_id,
-        )
-        if not won:
-            return False
-        own = message_ref(
-            *await upsert_own(session, order_id, volunteer_id, OfferStatus.CLAIMED, now)
-        )
-        taken = await offers.close_live(
-            session,
-            order_id=order_id,
-            to=OfferStatus.TAKEN,
-            now=now,
-            except_volunteer=volunteer_id,
-        )
-        await mark_job_taken(session, volunteer_id=volunteer_id, now=now)
-        await tasks.cancel(session, key_prefix=wave_prefix(order_id))
-        await _guard_followup(
-            session,
-            order_id,
-            volunteer_id,
-            own,
-            taken,
-            assigned=assigned_by is not None,
-            late=was_expired,
-            now=now,
-        )
-        if assigned_by is not None:
-            await audit.record(
-                session,
-                actor_id=assigned_by.id,
-                action="order.assign",
-                target_type="order",
-                target_id=order_id,
-                after={"volunteer_id": volunteer_id},
-            )
-        order = await session.get(Order, order_id)
-        assert order is not None
+        took = await _take(session, order_id, volunteer_id, now, assigned_by)
+    if took is None:
+        return False
+    order, own, taken, was_expired = took
     deps.metrics.time_to_claim.observe(max(0.0, (now - order.created_at).total_seconds()))
     others = [(vid, r) for vid, *parts in taken if (r := message_ref(*parts)) is not None]
     work = _after_claim(
@@ -107,6 +66,57 @@ async def claim(
     else:
         spawn(deps, work)
     return True
+
+
+async def _take(
+    session: AsyncSession,
+    order_id: int,
+    volunteer_id: int,
+    now: datetime,
+    assigned_by: Person | None,
+) -> tuple[Order, MessageRef | None, list[Any], bool] | None:
+    """The claim's one transaction: win the order or not (None); the winner's offer, the
+    offers it closed, and whether the order had already expired to the admins."""
+    before = await session.get(Order, order_id)
+    was_expired = before is not None and before.status == OrderStatus.EXPIRED
+    won = await orders.transition(
+        session,
+        order_id,
+        OrderStatus.CLAIMED,
+        now,
+        expect=OrderStatus.OPEN,
+        volunteer_id=volunteer_id,
+    )
+    if not won:
+        return None
+    own = message_ref(*await upsert_own(session, order_id, volunteer_id, OfferStatus.CLAIMED, now))
+    taken = await offers.close_live(
+        session, order_id=order_id, to=OfferStatus.TAKEN, now=now, except_volunteer=volunteer_id
+    )
+    await mark_job_taken(session, volunteer_id=volunteer_id, now=now)
+    await tasks.cancel(session, key_prefix=wave_prefix(order_id))
+    await _guard_followup(
+        session,
+        order_id,
+        volunteer_id,
+        own,
+        taken,
+        assigned=assigned_by is not None,
+        late=was_expired,
+        now=now,
+    )
+    if assigned_by is not None:
+        await audit.record(
+            session,
+            actor_id=assigned_by.id,
+            action="order.assign",
+            target_type="order",
+            target_id=order_id,
+            after={"volunteer_id": volunteer_id},
+        )
+    order = await session.get(Order, order_id)
+    assert order is not None
+    return order, own, list(taken), was_expired
 
 
 async def _guard_followup(
