@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     wechat_chat_url: str | None = None
     routing_semantic: bool = True  # on|off: the sentence-embedding stage beside keywords
     routing_check_corpus: str | None = None  # labelled JSONL a learned update must not worsen
+    routing_retrain_time: time = time(3, 0)  # nightly re-teaching from admins' corrections
 
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)

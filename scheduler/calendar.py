@@ -1,10 +1,12 @@
-"""Calendar work — the daily digest and the monthly star review — kept as task rows.
+"""Calendar work — the daily digest, the monthly star review and the nightly routing
+retrain — kept as task rows.
 
 Each run enqueues the next one, and start-up (plus a cron job at the due
 time) makes sure the next one exists, so a digest that fell due while the bot
 was down is sent when it comes back instead of being lost with APScheduler's
 in-memory jobs. Keys name the day or month (``digest:2026-11-24``,
-``stars:2026-12``), so two instances never send the same digest twice.
+``stars:2026-12``, ``routing_retrain:2026-11-24``), so two instances never send
+the same digest twice.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from store.models import Task, TaskStatus
 
 DIGEST = "digest"
 STARS = "star_levels"
-KINDS = (DIGEST, STARS)  # registered by bot.schedule.digest / bot.schedule.stars
+RETRAIN = "routing_retrain"
+# registered by bot.schedule.digest / bot.schedule.stars / bot.schedule.routing_retrain
+KINDS = (DIGEST, STARS, RETRAIN)
 
 
 def _at(settings: Settings, day: date) -> datetime:
@@ -44,6 +48,23 @@ def star_slot(settings: Settings, now: datetime, *, this_month: bool = False) ->
     return slot
 
 
+def retrain_slot(settings: Settings, now: datetime, *, today: bool = False) -> datetime:
+    """The routing retrain time of today (local), or of the next day if that has passed."""
+    local = now.astimezone(settings.tz).date()
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, settings.routing_retrain_time, tzinfo=settings.tz)
+
+    slot = at(local).astimezone(UTC)
+    if slot < now and not today:
+        slot = at(date.fromordinal(local.toordinal() + 1)).astimezone(UTC)
+    return slot
+
+
+def retrain_key(settings: Settings, slot: datetime) -> str:
+    return f"routing_retrain:{slot.astimezone(settings.tz).date().isoformat()}"
+
+
 def digest_key(settings: Settings, slot: datetime) -> str:
     return f"digest:{slot.astimezone(settings.tz).date().isoformat()}"
 
@@ -63,11 +84,12 @@ async def _ensure(deps: Deps, kind: str, key: str, slot: datetime) -> None:
 
 
 async def ensure_next(deps: Deps, now: datetime | None = None) -> None:
-    """Make sure the next digest and the next star review are rows (start-up, after a run)."""
+    """Make sure the next digest, star review and retrain are rows (start-up, after a run)."""
     now = now or deps.now()
     s = deps.settings
     await _ensure(deps, DIGEST, digest_key(s, d := digest_slot(s, now)), d)
     await _ensure(deps, STARS, star_key(s, m := star_slot(s, now)), m)
+    await _ensure(deps, RETRAIN, retrain_key(s, r := retrain_slot(s, now)), r)
 
 
 async def ensure_following(deps: Deps, task: Task) -> None:
@@ -82,6 +104,8 @@ async def ensure_following(deps: Deps, task: Task) -> None:
         await _ensure(deps, DIGEST, digest_key(s, d := digest_slot(s, after)), d)
     elif task.kind == STARS:
         await _ensure(deps, STARS, star_key(s, m := star_slot(s, after)), m)
+    elif task.kind == RETRAIN:
+        await _ensure(deps, RETRAIN, retrain_key(s, r := retrain_slot(s, after)), r)
 
 
 async def ensure_digest_today(deps: Deps) -> None:
@@ -95,3 +119,9 @@ async def ensure_stars_this_month(deps: Deps) -> None:
     s = deps.settings
     slot = star_slot(s, deps.now(), this_month=True)
     await _ensure(deps, STARS, star_key(s, slot), slot)
+
+
+async def ensure_retrain_today(deps: Deps) -> None:
+    s = deps.settings
+    slot = retrain_slot(s, deps.now(), today=True)
+    await _ensure(deps, RETRAIN, retrain_key(s, slot), slot)

@@ -184,6 +184,15 @@ class SchedulerService:
             id="star_levels",
             **common,
         )
+        nightly = settings.routing_retrain_time
+        sched.add_job(
+            self._on_retrain_time,
+            CronTrigger(
+                hour=nightly.hour, minute=nightly.minute, second=nightly.second, timezone=tz
+            ),
+            id="routing_retrain",
+            **common,
+        )
         sched.start()
         self._scheduler = sched
         self._running = True
@@ -260,6 +269,13 @@ class SchedulerService:
             await calendar.ensure_digest_today(self.deps)
         except Exception:
             log.exception("could not schedule today's digest")
+        self.kick()
+
+    async def _on_retrain_time(self) -> None:
+        try:
+            await calendar.ensure_retrain_today(self.deps)
+        except Exception:
+            log.exception("could not schedule tonight's routing retrain")
         self.kick()
 
     async def _on_month_start(self) -> None:

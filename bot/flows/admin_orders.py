@@ -34,9 +34,8 @@ from bot.flows.admin_teams import change_keywords
 from bot.lifecycle import emit
 from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Outcome, Reply
-from bot.routing import suggest_keywords
 from bot.routing.keywords import KeywordError, parse_keyword
-from bot.routing_feedback import record_label
+from bot.routing_feedback import propose_keywords, record_label
 from bot.texts import Safe, choices, t
 from store import audit as audit_store
 from store import tasks
@@ -409,8 +408,9 @@ async def reroute(ctx: Ctx) -> Result:
                 code=order.code,
                 status=orders.status_label(ctx.lang, order.status),
             )
+        # Words of the request worth teaching, minus side words of other teams' sentences.
         known = {_term(k) for k in team.keywords}
-        terms = [w for w in suggest_keywords(order.text, ctx.deps.router.index) if w not in known]
+        terms = propose_keywords(ctx.deps, order.text, team.slug, known)
         row = await audit.record(
             session,
             actor_id=ctx.person.id,
@@ -489,12 +489,16 @@ def _learn_reply(ctx: Ctx, audit_id: int, team: Team, terms: list[str]) -> Reply
     return Reply(text, buttons=tuple(buttons))
 
 
+# Audit rows whose ``suggest`` terms the ＋ buttons add: a re-route, a nightly proposal.
+LEARN_FROM = frozenset({"order.reroute", "routing.propose"})
+
+
 async def _reroute_row(ctx: Ctx) -> tuple[AuditLog, Team]:
     roles.require_unscoped(ctx)
     audit_id = callbacks.int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
         row = await audit_store.audit_by_id(session, audit_id=audit_id)
-        if row is None or row.action != "order.reroute" or not row.after:
+        if row is None or row.action not in LEARN_FROM or not row.after:
             raise Expired()
         team = await team_by_id(session, team_id=row.after.get("team_id"))
     if team is None or not isinstance(row.after.get("suggest"), list):
@@ -517,7 +521,10 @@ async def learn(ctx: Ctx) -> Result:
         chosen = [terms[index]]
     if not chosen:
         raise Expired()
-    result = await change_keywords(ctx, team.slug, add=chosen, source={"from_order": row.target_id})
+    source = (
+        {"from_order": row.target_id} if row.action == "order.reroute" else {"from_retrain": row.id}
+    )
+    result = await change_keywords(ctx, team.slug, add=chosen, source=source)
     async with ctx.deps.db.session() as session:
         fresh = await team_by_id(session, team_id=team.id)
     assert fresh is not None

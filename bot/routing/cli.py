@@ -163,6 +163,11 @@ def _evaluate(router: Router, path: str, *, show_errors: bool) -> int:
         f"real requests answered no team: {report.false_none}/{report.real_total} "
         f"({report.false_none_rate:.1f}%)"
     )
+    print(
+        f"real requests routed right or offered: {report.routed_or_offered}/{report.real_total} "
+        f"({report.routed_or_offered_rate:.1f}%), asked with buttons: {report.asked} "
+        f"({report.asked_rate:.1f}%)"
+    )
     print("most frequent confusions (expected -> got):")
     if not report.confusions:
         print("  (none)")

@@ -7,7 +7,10 @@ answer is right when it is ``team`` or one of ``also``. Definitions:
 * top-3 — a right team is among the top three candidates, whatever the
   threshold decided (for ``none`` rows: same as top-1);
 * none kept — ``none`` rows answered "no team";
-* false none — real requests answered "no team".
+* false none — real requests answered "no team";
+* routed or offered — real requests whose right team was routed to directly
+  or was among the teams offered as buttons (the person can reach it in one
+  tap); asked — real requests answered with buttons.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class Report:
     none_kept: int = 0
     real_total: int = 0
     false_none: int = 0
+    routed_or_offered: int = 0
+    asked: int = 0
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
     misses: list[tuple[Example, RouteResult]] = field(default_factory=list)
 
@@ -68,6 +73,14 @@ class Report:
     @property
     def false_none_rate(self) -> float:
         return self.rate(self.false_none, self.real_total)
+
+    @property
+    def routed_or_offered_rate(self) -> float:
+        return self.rate(self.routed_or_offered, self.real_total)
+
+    @property
+    def asked_rate(self) -> float:
+        return self.rate(self.asked, self.real_total)
 
 
 def read_examples(path: str | Path) -> list[Example]:
@@ -101,6 +114,11 @@ def evaluate(examples: Iterable[Example], route: Callable[[str], RouteResult]) -
             report.false_none += result.team is None
             hit1 = got in example.accepted
             hit3 = any(c.team in example.accepted for c in result.candidates)
+            report.asked += bool(result.choices)
+            if result.choices:
+                report.routed_or_offered += any(s in example.accepted for s in result.choices)
+            else:
+                report.routed_or_offered += got in example.accepted
         report.top1 += hit1
         report.top3 += hit3
         if not hit1:

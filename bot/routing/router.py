@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from bot.routing.evaluate import Example, evaluate
+from bot.routing.evaluate import Example, Report, evaluate
 from bot.routing.fusion import fuse, keyword_choices
 from bot.routing.index import RoutingIndex
 from bot.routing.keywords import TeamSpec
@@ -134,6 +134,10 @@ class Router:
         its top-1 count is at least as high. Returns whether it was adopted.
         """
         return self._executor.submit(self._try_learned, _freeze(learned), tuple(corpus))
+
+    def measure(self, corpus: Sequence[Example]) -> Future[Report]:
+        """Evaluate the current state on ``corpus`` on the worker thread (nightly retrain)."""
+        return self._executor.submit(evaluate, tuple(corpus), self.route)
 
     def close(self) -> None:
         """Stop the worker thread (tests and shutdown)."""

@@ -1,7 +1,8 @@
 """Due work with user-facing text, registered as task kinds the scheduler's tick runs.
 
 Reminders, reconfirmation and stale-claim checks (``reminders``, ``stale``),
-the daily digest (``digest``) and the monthly star review (``stars``) live
+the daily digest (``digest``), the monthly star review (``stars``) and the
+nightly routing retrain (``routing_retrain``) live
 here, in the domain; ``scheduler/`` only ticks, leases, keeps the calendar
 rows and prunes. Feedback requests live with their buttons in
 ``bot.flows.feedback``.
@@ -17,9 +18,10 @@ if TYPE_CHECKING:
 
 def register(reg: Registry) -> None:
     """Register the task kinds and the lifecycle events they follow."""
-    from bot.schedule import digest, reminders, stale, stars
+    from bot.schedule import digest, reminders, routing_retrain, stale, stars
 
     reminders.register(reg)
     stale.register(reg)
     digest.register(reg)
     stars.register(reg)
+    routing_retrain.register(reg)

@@ -7,19 +7,26 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot import routing_feedback
+from bot.clock import FixedClock
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.routing import Router, load_default_teams
 from bot.routing.evaluate import Example
 from bot.routing.router import LEARNED
+from bot.schedule import routing_retrain
+from scheduler import calendar
+from scheduler.runner import tick
 from store import routing_feedback as store
-from store.models import Role, RoutingFeedback, RoutingLabel
+from store.models import AuditLog, Role, RoutingFeedback, RoutingLabel, Task, TaskStatus, Team
 from tests.utils.admin import Admin, add_order, add_person, team_id
+from tests.utils.env import T0
+from tests.utils.notifier import RecordingNotifier
 
 ROOT = Path(__file__).resolve().parents[2]
 SALTY = "单位食堂的饭菜太咸了"  # no keyword, no close template: routed to no team at first
@@ -154,3 +161,73 @@ def test_model_loads_offline_without_any_hub() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "convenience"
+
+
+async def test_nightly_retrain_learns_measures_audits_and_proposes_keywords(
+    deps: Deps, engine: Engine, notifier: RecordingNotifier, clock: FixedClock
+) -> None:
+    """Two admins agreed on a request, but no refresh ran (the bot restarted meanwhile): the
+    nightly calendar task learns it, writes its measured effect to the audit log, and offers
+    the request's words as keywords, one tap each."""
+    a = await add_person(deps, 11, "甲", roles=[Role.ADMIN])
+    b = await add_person(deps, 12, "乙", roles=[Role.ADMIN])
+    async with deps.db.session() as session:
+        for actor in (a, b):
+            await store.record(
+                session,
+                text=SALTY,
+                key=SALTY,
+                team_slug="health",
+                source=RoutingLabel.REROUTE,
+                actor_id=actor.id,
+                now=deps.now(),
+            )
+    assert deps.router.route(SALTY).team != "health"
+
+    await calendar.ensure_next(deps, T0)
+    night = calendar.retrain_slot(deps.settings, T0)
+    assert night.astimezone(deps.settings.tz).hour == 3  # JIANGXIN_ROUTING_RETRAIN_TIME
+    clock.set(night - timedelta(seconds=1))
+    await tick(deps, worker_id="test", now=night - timedelta(seconds=1))
+    assert deps.router.route(SALTY).team != "health"  # not before its time
+    clock.set(night)
+    while await tick(deps, worker_id="test", now=night):
+        pass
+    assert deps.router.route(SALTY).team == "health"
+
+    async with deps.db.session() as session:
+        rows = (await session.exec(select(AuditLog).order_by(col(AuditLog.id)))).all()
+        keys = {t.key: t.status for t in (await session.exec(select(Task))).all()}
+    retrained = [r for r in rows if r.action == "routing.retrain"]
+    proposed = [r for r in rows if r.action == "routing.propose"]
+    assert len(retrained) == 1 and retrained[0].after is not None
+    effect = retrained[0].after
+    assert effect["adopted"] is True and effect["learned"] == 1 and effect["labels"] == 1
+    assert effect["labels_top1"] == [0.0, 100.0]  # the measured effect on the labelled requests
+    before, after = effect["check_top1"]
+    assert after >= before  # the regression check held
+    assert len(proposed) == 1 and proposed[0].target_id == "health"
+    terms = proposed[0].after["suggest"]  # type: ignore[index]
+    assert "食堂" in terms and "单位" not in terms  # 单位 is a side word of other teams
+    assert keys[calendar.retrain_key(deps.settings, night)] == TaskStatus.DONE
+    assert keys[calendar.retrain_key(deps.settings, night + timedelta(days=1))] == (
+        TaskStatus.PENDING
+    )
+
+    # Association-wide admins get the proposal with ＋ buttons; one tap adds the keyword.
+    (offer,) = [r for r in notifier.to("11") if "夜间分派学习" in r.text]
+    assert "职工健康服务队" in offer.text and len(notifier.to("12")) == 1
+    labels = [btn.label for row in offer.buttons for btn in row]
+    assert f"＋{terms[0]}" in labels and "不用了" in labels
+    plus = next(btn.data for row in offer.buttons for btn in row if btn.label == f"＋{terms[0]}")
+    outcome = await Admin(engine, 11, "甲").press(plus)  # type: ignore[arg-type]
+    assert "已加入" in outcome.replies[0].text
+    async with deps.db.session() as session:
+        health = (await session.exec(select(Team).where(Team.slug == "health"))).one()
+    assert terms[0] in health.keywords
+
+    # The next night: nothing new to learn, and no word is proposed twice.
+    notifier.clear()
+    report = await routing_retrain.run_retrain(deps)
+    assert report.adopted is None and report.proposals == {}
+    assert notifier.sent == []
