@@ -36,6 +36,10 @@ class FusionParams:
     close: float = 0.08  # runner-up within this of the best: the bot asks
     choice_ratio: float = 0.35  # teams offered must score at least this share of the best
     max_choices: int = 3
+    # "No team" narrowly: when the best team scores at least this share of the "none"
+    # score, the bot offers the best teams instead of giving up (1.0 or more: never).
+    ask_near_none: float = 0.8
+    ask_min: float = 0.10  # ...and only when the best team scores at least this much
 
 
 PARAMS = FusionParams()
@@ -72,15 +76,24 @@ def fuse(
     )
     ranked = sorted(fused.items(), key=lambda item: -item[1])
     candidates = tuple(Candidate(slug, round(100 * value, 1)) for slug, value in ranked[:3])
+    near_none = False
     if not ranked or none_score >= ranked[0][1]:
-        # "No team" keeps the keyword stage's own evidence (none for chit-chat).
-        return RouteResult(
-            None, keyword.score, keyword.candidates, keyword.matched, (), keyword.scores
-        )
+        if (
+            not ranked
+            or ranked[0][1] < params.ask_near_none * none_score
+            or ranked[0][1] < params.ask_min
+        ):
+            # "No team" keeps the keyword stage's own evidence (none for chit-chat).
+            return RouteResult(
+                None, keyword.score, keyword.candidates, keyword.matched, (), keyword.scores
+            )
+        # Some trade word was found: a real need, probably, in words the bot half
+        # understands (chit-chat rarely names a trade once remarks about the bot are cut).
+        near_none = True
     best_slug, best = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     choices: tuple[str, ...] = ()
-    if best < params.sure or best - runner_up < params.close:
+    if near_none or best < params.sure or best - runner_up < params.close:
         choices = tuple(
             slug
             for slug, value in ranked[: params.max_choices]

@@ -31,18 +31,46 @@ _TEACHING = re.compile(
 DAMPING = 0.45  # share of the teaching teams' evidence kept when another team owns the subject
 SUBJECT_MIN = 30.0  # keyword score that counts as "another team's subject is named"
 
+# Side words by need: a word that names who or what is affected, not the kind of help.
+# Each rule: when the pattern is in the request, these teams' keyword evidence is damped.
+#  * the patient is an animal or a crop: symptoms (拉稀, 咳嗽, 发烧) are a vet's, not 职工健康's;
+#  * labour models, the Party, role models: a talk to new staff is 劳模宣讲's, not a course;
+#  * what a machine costs in power (费电, 电费, 能耗) is energy saving, not a repair.
+_SIDE_RULES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (
+        re.compile(r"[猪牛羊鸡鸭鹅兔鸽鱼虾蟹蜂蚕]|禽|牲口|畜|庄稼|果树|秧苗|苗子"),
+        frozenset({"health"}),
+    ),
+    (
+        re.compile(r"劳模|劳动模范|先进人物|榜样|大国工匠|工匠精神|党课|党史|党支部|党员|红色"),
+        frozenset({"skills"}),
+    ),
+    (
+        re.compile(r"费电|耗电|电费|能耗|用能|节能|省电|electricity bill|energy bill|power bill"),
+        frozenset({"tech", "electric"}),
+    ),
+)
+
 
 def apply_owner_rules(text: str, result: RouteResult) -> RouteResult:
-    """Damp the teaching teams when the request is teaching about another team's subject."""
-    if not result.scores or not _TEACHING.search(text.lower()):
+    """Damp the teaching teams when the request is teaching about another team's subject,
+    and side words when the request's need belongs to another team (:data:`_SIDE_RULES`)."""
+    if not result.scores:
         return result
-    if not any(c.score >= SUBJECT_MIN and c.team in SUBJECT_OWNERS for c in result.scores):
-        return result
-    if not any(c.team in TEACHING_TEAMS for c in result.scores):
+    lowered = text.lower()
+    damped: set[str] = set()
+    for pattern, teams in _SIDE_RULES:
+        if pattern.search(lowered):
+            damped |= teams
+    if _TEACHING.search(lowered) and any(
+        c.score >= SUBJECT_MIN and c.team in SUBJECT_OWNERS for c in result.scores
+    ):
+        damped |= TEACHING_TEAMS
+    if not any(c.team in damped for c in result.scores):
         return result
     scores = sorted(
         (
-            Candidate(c.team, round(_damp(c.score) if c.team in TEACHING_TEAMS else c.score, 1))
+            Candidate(c.team, round(_damp(c.score) if c.team in damped else c.score, 1))
             for c in result.scores
         ),
         key=lambda c: -c.score,

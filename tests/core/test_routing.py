@@ -71,6 +71,10 @@ def test_dev_corpus_meets_the_floors(router: Router) -> None:
 HOLDOUT = ROOT / "tests" / "core" / "routing_holdout.jsonl"
 HOLDOUT_2 = ROOT / "tests" / "core" / "routing_holdout2.jsonl"
 HOLDOUT_3 = ROOT / "tests" / "core" / "routing_holdout3.jsonl"
+# Written fresh and frozen before the side-word rules and the ask-near-none calibration;
+# set 5 was only ever measured in aggregate (bench/README.md).
+HOLDOUT_4 = ROOT / "tests" / "core" / "routing_holdout4.jsonl"
+HOLDOUT_5 = ROOT / "tests" / "core" / "routing_holdout5.jsonl"
 
 
 def _routed_or_offered(examples: list, router: Router) -> float:
@@ -87,7 +91,13 @@ def _routed_or_offered(examples: list, router: Router) -> float:
 
 @pytest.mark.parametrize(
     ("path", "top1", "offered", "false_none"),
-    [(HOLDOUT, 93.0, 95.0, 4.0), (HOLDOUT_2, 85.0, 90.0, 5.0), (HOLDOUT_3, 85.0, 85.0, 10.0)],
+    [
+        (HOLDOUT, 95.0, 97.0, 2.0),
+        (HOLDOUT_2, 92.0, 95.0, 3.0),
+        (HOLDOUT_3, 95.0, 95.0, 3.0),
+        (HOLDOUT_4, 93.0, 97.0, 2.0),
+        (HOLDOUT_5, 85.0, 90.0, 4.0),
+    ],
 )
 def test_held_out_sentences_meet_the_floors(
     router: Router, path: Path, top1: float, offered: float, false_none: float
@@ -100,6 +110,36 @@ def test_held_out_sentences_meet_the_floors(
     assert report.none_kept_rate >= 85.0, _describe(report)
     assert report.false_none_rate <= false_none, _describe(report)
     assert _routed_or_offered(examples, router) >= offered
+    assert report.routed_or_offered_rate == pytest.approx(_routed_or_offered(examples, router))
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("家里的猪拉肚子，也不吃食", "agri"),  # the patient is an animal: a vet's symptom
+        ("想请劳模给新员工讲讲他的奋斗经历", "lecture"),  # a role model's talk, not a course
+        ("车间那台空压机太费电了", "environment"),  # what it costs in power, not a repair
+    ],
+)
+def test_side_words_yield_to_the_need(router: Router, text: str, team: str) -> None:
+    assert router.route(text).team == team
+
+
+@pytest.mark.parametrize("text", ["这个机器人好笨", "垃圾机器人，啥也不懂", "机器人你好"])
+def test_remarks_about_the_bot_never_route(router: Router, text: str) -> None:
+    assert router.route(text).team is None
+
+
+def test_a_need_just_under_the_none_line_is_asked_not_dropped() -> None:
+    """Fusion: when "none" only narrowly beats the best team, offer the best teams."""
+    from bot.routing.fusion import fuse
+    from bot.routing.scorer import NO_TEAM
+
+    sims = {"tech": 0.85, "electric": 0.849, "none": 0.846}  # none wins with the keyword vote
+    asked = fuse(NO_TEAM, sims)
+    assert asked.team == "tech" and asked.choices[:2] == ("tech", "electric")
+    clear = fuse(NO_TEAM, {"tech": 0.80, "electric": 0.79, "none": 0.86})
+    assert clear.team is None and clear.choices == ()
 
 
 def test_regression_corpus_meets_the_floors(router: Router) -> None:
