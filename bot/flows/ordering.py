@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot import callbacks, orders
+from bot import callbacks, dispatch, orders
 from bot.callbacks import encode, str_arg
 from bot.context import Ctx
 from bot.dialog import clear
@@ -262,10 +262,12 @@ async def submit(ctx: Ctx, tok: str) -> Result:
         else:
             outcome = "created"
             order, team = await _create(ctx, session, data)
+            # Said as it is: a team nobody can be offered it in goes to the admins at once.
+            staffed = team is not None and bool(await dispatch.candidates(session, order))
     if outcome == "time_passed":
         data["editing"] = True
         return [ctx.reply("ordering.time.passed"), await steps.goto(ctx, data, Step.TIME)]
-    return await _announce(ctx, data, order, team)
+    return await _announce(ctx, data, order, team, staffed=staffed)
 
 
 async def _create(ctx: Ctx, session: Session, data: dict[str, Any]) -> tuple[Order, Team | None]:
@@ -310,15 +312,20 @@ async def _create(ctx: Ctx, session: Session, data: dict[str, Any]) -> tuple[Ord
     return order, team
 
 
-async def _announce(ctx: Ctx, data: dict[str, Any], order: Order, team: Team | None) -> Result:
-    """Tell the worker (the code, what happens next) and, when they must act, the admins."""
+async def _announce(
+    ctx: Ctx, data: dict[str, Any], order: Order, team: Team | None, *, staffed: bool
+) -> Result:
+    """Tell the worker (the code, what will really happen next) and, when they must act,
+    the admins."""
     deps = ctx.deps
     if data.get("phone"):
         ctx.person.phone = data["phone"]
-    team_name = team_label(team, ctx.lang) if team else None
-    after = (
-        ctx.t("ordering.next.team", team=team_name) if team_name else ctx.t("ordering.next.triage")
-    )
+    if team is None:
+        after = ctx.t("ordering.next.triage")
+    elif staffed:
+        after = ctx.t("ordering.next.team", team=team_label(team, ctx.lang))
+    else:  # nobody in the team can take it now: dispatch hands it to the admins at once
+        after = ctx.t("worker.next.unstaffed", team=team_label(team, ctx.lang))
     # Sent before the event, so it comes ahead of anything dispatch tells the worker next.
     confirmation = Reply(ctx.t("ordering.submitted", code=order.code) + "\n" + after)
     delivered = await notify(deps, ctx.person, confirmation) is not None
