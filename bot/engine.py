@@ -93,7 +93,8 @@ class Engine:
             routes = self.routes
             if state is not None and state.flow in routes.dialogs:
                 return Outcome.of(await routes.dialogs[state.flow](ctx))
-            if event.kind == Kind.TEXT and routes.text_fallback is not None:
+            # A photo with a caption (or alone) outside a dialog is a need with a photo.
+            if event.kind in (Kind.TEXT, Kind.PHOTO) and routes.text_fallback is not None:
                 return Outcome.of(await routes.text_fallback(ctx))
             return Outcome.of(unsupported(ctx))
         except Refusal as r:
@@ -142,6 +143,8 @@ def as_command(event: Inbound) -> Inbound:
 
 def unsupported(ctx: Ctx) -> Reply:
     """The hint for a message type we cannot use here."""
+    if ctx.event.media == "voice":  # a short way forward: type it, or the phone's voice input
+        return ctx.reply("worker.voice")
     media = ctx.t(choices.MEDIA.get(ctx.event.media or "other", "common.media.other"))
     return ctx.reply("common.unsupported", media=media)
 

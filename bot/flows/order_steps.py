@@ -132,7 +132,13 @@ async def _after_describe(ctx: Ctx, data: dict[str, Any]) -> str:
 
 
 async def on_describe(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
-    if ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
+    photo = ctx.event.photo if ctx.event.kind == Kind.PHOTO else None
+    if photo is not None and len(data.get("photos") or []) < MAX_PHOTOS:
+        data["photos"] = [*(data.get("photos") or []), photo]  # kept for the order
+        if not ctx.event.text.strip():
+            await save(ctx, Step.DESCRIBE, data, renew=False)
+            return await hint(ctx, data, Step.DESCRIBE, "worker.photo.kept")
+    elif ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
         return await hint(ctx, data, Step.DESCRIBE)
     text = ctx.event.text.strip()
     if len(text) > MAX_TEXT:

@@ -78,8 +78,15 @@ def _carried_station(ctx: Ctx) -> int | None:
 
 
 async def free_text(ctx: Ctx) -> Result:
-    """Text outside any dialog: the need itself, routed and offered for confirmation."""
+    """Text outside any dialog: the need itself, routed and offered for confirmation.
+
+    A photo with a caption is a need with a photo; a photo alone starts the order and
+    asks for the words (issue 17.6).
+    """
     text = ctx.event.text.strip()
+    photo = ctx.event.photo if ctx.event.kind == Kind.PHOTO else None
+    if photo is not None and not text:
+        return await _photo_first(ctx, photo)
     if is_label(ctx, "ordering.kb.cancel"):
         return Reply(ctx.t("common.nothing_to_cancel"), remove_keyboard=True)
     if any(is_label(ctx, key) for key in _KEYBOARD_KEYS):
@@ -93,8 +100,24 @@ async def free_text(ctx: Ctx) -> Result:
         return refusal
     source = "web" if ctx.actor.platform == "web" else "text"
     data = new_draft(text=text[:MAX_TEXT], source=source)
+    if photo is not None:
+        data["photos"] = [photo]
     await steps.route_into(ctx, data)
     return await steps.goto(ctx, data, Step.CONFIRM_TEAM)
+
+
+async def _photo_first(ctx: Ctx, photo: str) -> Result:
+    """A photo without words: kept for the order, and the need asked for in words."""
+    refusal = await _cannot_start(ctx)
+    if refusal is not None:
+        return refusal
+    source = "web" if ctx.actor.platform == "web" else "text"
+    data = new_draft(source=source)
+    data["photos"] = [photo]
+    await save(ctx, Step.DESCRIBE, data, renew=False)
+    asked = prompts.prompt_describe(ctx, data)
+    return dataclasses.replace(asked, text=ctx.t("worker.photo.first") + "\n" + asked.text)
+
 
 
 async def browse(ctx: Ctx) -> Result:
@@ -231,6 +254,9 @@ async def on_dialog(ctx: Ctx) -> Result:
         await clear(ctx)
         return Reply(ctx.t("ordering.cancelled"), remove_keyboard=True)
     spec = steps.ORDER.step(step)
+    if spec is not None and ctx.event.kind == Kind.UNSUPPORTED and ctx.event.media == "voice":
+        again = await steps.hint(ctx, data, step)
+        return dataclasses.replace(again, text=ctx.t("worker.voice.in_order") + "\n" + again.text)
     if spec is not None:
         return await spec.answer(ctx, data)
     await clear(ctx)  # a step this version does not know: start over rather than stick

@@ -72,3 +72,55 @@ async def test_submit_promises_volunteers_only_when_there_are_some_and_an_assign
     # With a volunteer who can take it, the promise is the volunteers'.
     second = await _order_for_tech(tg, u)
     assert "推送给【技术攻关服务队】" in second.text and "人工" not in second.text
+
+
+# ---------------------------------------------------------------- 6: voice and photos
+
+
+async def test_a_voice_message_gets_a_short_way_forward_in_and_out_of_an_order(tg: TgRig) -> None:
+    u = tg.user(2001, "王师傅", phone_number="8613812345678")
+    await u.send_voice()
+    answer = await u.next_message()
+    assert "打字" in answer.text and "语音输入" in answer.text and "看不懂" not in answer.text
+    await u.send("注塑件毛边太多怎么办")
+    confirm = await u.next_message()
+    await u.press(YES_TECH, message=confirm)
+    await u.next_edit(confirm)
+    await u.next_message()  # the place prompt
+    await u.send_voice()
+    again = await u.next_message()
+    assert "语音输入" in again.text and "地址" in again.text
+    assert again.reply_keyboard is not None  # the place's keyboard is still offered
+
+
+async def test_a_captioned_photo_is_a_need_with_its_photo(tg: TgRig) -> None:
+    u = tg.user(2001, "王师傅", phone_number="8613812345678")
+    await u.send_photo(caption="注塑件毛边太多怎么办")
+    confirm = await u.next_message()
+    assert "技术攻关服务队" in confirm.text and "看不懂" not in confirm.text
+    await u.press(YES_TECH, message=confirm)
+    await u.next_edit(confirm)
+    await u.next_message()  # the place prompt
+    await u.send("北仑区大碶街道1号")
+    time_prompt = (await u.next_messages(2))[-1]
+    await u.press("尽快", message=time_prompt)
+    await u.next_edit(time_prompt)
+    await u.next_message()
+    await u.tap("📱 分享我的手机号")
+    photos = (await u.next_messages(2))[-1]
+    assert "已附上1张照片" in photos.text and photos.has_button("完成")
+    await u.press("完成", message=photos)
+    summary = (await u.next_edit(photos)).text
+    if "注塑件毛边" not in summary:  # the summary as a message of its own
+        summary = (await u.next_message()).text
+    assert "注塑件毛边太多怎么办" in summary and "照片：1张" in summary
+
+
+async def test_a_photo_alone_is_kept_while_the_need_is_asked_for(tg: TgRig) -> None:
+    u = tg.user(2001, "王师傅")
+    await u.send_photo()
+    asked = await u.next_message()
+    assert "照片收到了" in asked.text and "描述您的需求" in asked.text
+    await u.send("注塑件毛边太多怎么办")
+    confirm = await u.next_message()
+    assert "技术攻关服务队" in confirm.text
