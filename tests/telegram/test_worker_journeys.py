@@ -7,7 +7,14 @@ appointments booked at short notice; 9: English needs routed, and a new need kep
 
 from __future__ import annotations
 
-from bot import dispatch
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot import dispatch, lifecycle
+from bot.orders import create_order
+from store.models import OrderStatus
 from tests.utils import volunteers as f
 from tests.utils.fakebot.driver import BotMessage, FakeUser
 from tests.utils.tgorder import details, submit
@@ -124,3 +131,45 @@ async def test_a_photo_alone_is_kept_while_the_need_is_asked_for(tg: TgRig) -> N
     await u.send("注塑件毛边太多怎么办")
     confirm = await u.next_message()
     assert "技术攻关服务队" in confirm.text
+
+
+# ---------------------------------------------------------------- 8: short-notice bookings
+
+
+async def _booked(tg: TgRig, hours_ahead: float) -> FakeUser:
+    """A volunteer holding an order whose appointment was just set ``hours_ahead``."""
+    vol_user = tg.user(2001, "张师傅", started=True)
+    volunteer = await f.volunteer(tg.deps, 2001, "张师傅")
+    req = await f.person(tg.deps, 1001, "王师傅")
+    at = tg.deps.now() + timedelta(hours=hours_ahead)
+    async with tg.db.session() as s:
+        order = await create_order(
+            s,
+            requester_id=req.id,  # type: ignore[arg-type]
+            text="洗衣机不脱水",
+            now=tg.deps.now(),
+            team_id=1,
+            volunteer_id=volunteer.id,
+            status=OrderStatus.SCHEDULED,
+            appointment_at=at,
+            claimed_at=tg.deps.now(),
+        )
+    await lifecycle.emit(tg.deps, "appointment_set", order_id=order.id, appointment_at=at)
+    return vol_user
+
+
+@pytest.mark.settings(tick_interval="1s")
+async def test_a_booking_for_tomorrow_morning_is_reconfirmed_half_way(tg: TgRig) -> None:
+    vol_user = await _booked(tg, 16)  # "明天上午", booked the evening before
+    await vol_user.expect_no_message(within=1.5)
+    tg.clock.advance(timedelta(hours=8, seconds=1))  # half-way
+    ask = await vol_user.next_message()
+    assert ask.buttons == [["能按时到", "去不了"]]
+
+
+@pytest.mark.settings(tick_interval="1s")
+async def test_an_appointment_too_close_to_ask_about_gets_no_reconfirmation(tg: TgRig) -> None:
+    vol_user = await _booked(tg, 1.5)
+    tg.clock.advance(timedelta(minutes=80))
+    await asyncio.sleep(1.5)
+    assert not any(m.has_button("能按时到") for m in vol_user.drain())
