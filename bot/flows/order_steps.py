@@ -10,6 +10,7 @@ untouched; a step finished from 修改 returns to the summary.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -34,6 +35,7 @@ from bot.flows.order_draft import (
     Step,
     active_team,
     active_teams,
+    new_draft,
     require,
     save,
     team_label,
@@ -56,6 +58,7 @@ from bot.flows.order_prompts import (
     when,
 )
 from bot.flows.order_words import is_chitchat, is_label, yes_or_no
+from bot.jobtext import shorten
 from bot.reply import Button, KeyButton, Reply, rows
 from bot.routing_feedback import record_label
 from bot.texts import choices
@@ -81,6 +84,43 @@ async def route_into(ctx: Ctx, data: dict[str, Any]) -> None:
     else:
         data["options"] = []
         data["weak"] = ranked  # listed first when the person picks from the list
+
+
+# ---------------------------------------------------------------- a new need mid-dialog
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) * 2 > len(letters)
+
+
+async def new_need(ctx: Ctx, data: dict[str, Any], text: str) -> Reply | None:
+    """``text`` as a need of its own rather than an answer to this step, or None.
+
+    It is one when routing sends it, alone and without doubt, to a team other than the
+    one the draft is about ("my boss has not paid me" after "my washing machine is
+    broken"): the unfinished draft is set aside, said so, and the new need starts.
+    More words about the same problem route to the same team (or nowhere) and stay
+    the step's answer (issue 17.9).
+    """
+    if not (data.get("text") or "").strip():
+        return None
+    result = await ctx.deps.router.route_async(text)
+    if result.team is None or result.choices:
+        return None
+    about = data.get("team") or next(iter(data.get("options") or []), None)
+    if about is None or result.team == about:
+        return None
+    old = data.get("text") or ""
+    fresh = new_draft(
+        text=text[:MAX_TEXT], source=data.get("source") or "text", station_id=data.get("station_id")
+    )
+    await route_into(ctx, fresh)
+    asked = await goto(ctx, fresh, Step.CONFIRM_TEAM)
+    note = ctx.t("worker.new_need", old=shorten(old, 40))
+    return dataclasses.replace(asked, text=note + "\n\n" + asked.text)
 
 
 # ---------------------------------------------------------------- moving between steps
@@ -199,6 +239,10 @@ async def on_confirm_text(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]
         return await goto(ctx, data, Step.CONFIRM_TEAM)
     if is_chitchat(ctx.event.text):
         return await hint(ctx, data, Step.CONFIRM_TEAM)
+    if not data.get("picking"):  # after a "不对", more words explain the same need
+        fresh = await new_need(ctx, data, ctx.event.text.strip())
+        if fresh is not None:
+            return fresh
     combined = f"{data['text']}\n{ctx.event.text.strip()}"
     if len(combined) > MAX_TEXT:
         return await hint(ctx, data, Step.CONFIRM_TEAM, "ordering.hint.too_long", limit=MAX_TEXT)
@@ -223,6 +267,11 @@ async def on_place(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
             or is_chitchat(address)  # "好的", "👍👍" are not places
         ):
             return await hint(ctx, data, Step.PLACE)
+        # An English sentence without a number in it is rather a new need than a place.
+        if _mostly_latin(address) and not any(ch.isdigit() for ch in address):
+            fresh = await new_need(ctx, data, address)
+            if fresh is not None:
+                return fresh
         data.update(address=address, latitude=None, longitude=None)
     else:
         return await hint(ctx, data, Step.PLACE)
@@ -261,6 +310,8 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
         window, pref = parsed.window, "custom"
         if window is None and parsed.guess is not None:
             return await offer_guess(ctx, data, text, parsed.guess)
+        if window is None and (fresh := await new_need(ctx, data, text)) is not None:
+            return fresh  # not a time at all: a new need
         if window is None:
             # Asked again in words only: the preset buttons were shown once already.
             if step != Step.TIME_TEXT:
@@ -332,6 +383,10 @@ async def on_phone(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
         else:
             # "我的手机是138…" or "138… 谢谢" is as good as the bare number.
             checked = phones.check_phone(ctx.event.text)
+            if checked.phone is None and checked.problem == phones.NOT_A_NUMBER:
+                fresh = await new_need(ctx, data, ctx.event.text.strip())
+                if fresh is not None:
+                    return fresh  # not a number at all: a new need
             if checked.phone is None:
                 key = choices.PHONE_PROBLEM[checked.problem or phones.NOT_A_NUMBER]
                 return await hint(ctx, data, Step.PHONE, key)

@@ -173,3 +173,44 @@ async def test_an_appointment_too_close_to_ask_about_gets_no_reconfirmation(tg: 
     tg.clock.advance(timedelta(minutes=80))
     await asyncio.sleep(1.5)
     assert not any(m.has_button("能按时到") for m in vol_user.drain())
+
+
+# ---------------------------------------------------------------- 9: English clients
+
+
+async def _english(tg: TgRig) -> FakeUser:
+    return tg.user(2003, "Bob", language_code="en", phone_number="8613812345678")
+
+
+async def test_english_needs_are_routed_to_their_team(tg: TgRig) -> None:
+    u = await _english(tg)
+    for need, team in [
+        ("My washing machine is broken", "Community Convenience Team"),
+        ("Could a model worker give a talk at our school?", "Model Workers' Lecture Team"),
+        ("Is there a vocational course where I can learn CAD?", "Skills Training Team"),
+    ]:
+        await u.send(need)
+        confirm = await u.next_message()
+        assert f"handled by {team}, right?" in confirm.text, confirm.text
+        await u.send("/cancel")
+        await u.next_message()
+
+
+async def test_a_new_english_need_is_not_appended_to_the_unfinished_one(tg: TgRig) -> None:
+    u = await _english(tg)
+    await u.send("My washing machine is broken")
+    await u.next_message()
+    await u.send("It also leaks water when it spins")  # more about the same need
+    more = await u.next_message()
+    assert "washing machine is broken" in more.text and "leaks water" in more.text
+    await u.send("My boss has not paid my wages for two months")  # a different need
+    fresh = await u.next_message()
+    assert "new request" in fresh.text and "Legal Rights Team" in fresh.text
+    assert "Your request: My boss has not paid my wages for two months" in fresh.text
+    assert "leaks water" not in fresh.text.split("Your request:")[1]
+    await u.press(fresh.buttons[0][0], message=fresh)
+    await u.next_edit(fresh)
+    await u.next_message()  # where?
+    await u.send("The lights in our corridor are not working")  # not a place: a need
+    again = await u.next_message()
+    assert "new request" in again.text and "Electrical Repair Team" in again.text
