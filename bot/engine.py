@@ -13,15 +13,16 @@ import re
 import unicodedata
 import weakref
 
-from bot import callbacks, people
+from bot import callbacks, live, people
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Forbidden, Refusal
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience, Registry
-from bot.reply import Outcome, Reply
+from bot.reply import MessageRef, Outcome, Reply
 from bot.texts import choices, normalize_language, t
 from store import dialogs
+from store.people import person_by_platform_id
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,20 @@ class Engine:
                 )
                 return _refusal(event, t(normalize_language(actor.language), "common.error"), False)
 
+    async def delivered(self, actor: Actor, reply: Reply, ref: MessageRef) -> None:
+        """The channel put ``reply`` at ``ref`` (see ``bot.live``); never raises."""
+        if not reply.transient:
+            return
+        try:
+            async with self.deps.db.session() as session:
+                person = await person_by_platform_id(
+                    session, platform=actor.platform, external_id=actor.external_id
+                )
+            if person is not None:
+                await live.delivered(self.deps, person.id, reply, ref)  # type: ignore[arg-type]
+        except Exception:
+            log.exception("could not note the live message of %s", actor.external_id)
+
     async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
         deps = self.deps
         event = as_command(event)
@@ -70,6 +85,7 @@ class Engine:
             )
             volunteer = await people.volunteer_of(session, person)
             state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
+        await live.moved_on(deps, person.id, event)  # type: ignore[arg-type]
         ctx = Ctx(
             deps=deps,
             actor=actor,

@@ -160,6 +160,15 @@ async def advance(ctx: Ctx, data: dict[str, Any], done: str) -> Reply:
     return await goto(ctx, data, following)
 
 
+def then(said: Reply, following: Reply) -> list[Reply]:
+    """What was noted and the next question, as one message where one can carry both
+    (nothing of its own to show or take away, and neither replaces a pressed message)."""
+    plain = not (said.buttons or said.keyboard or said.remove_keyboard or said.photos)
+    if plain and not said.edit and not following.edit and said.document is None:
+        return [dataclasses.replace(following, text=said.text + "\n\n" + following.text)]
+    return [said, following]
+
+
 async def _after_describe(ctx: Ctx, data: dict[str, Any]) -> str:
     """A team picked already (list, poster) skips the routing confirmation."""
     if data.get("team_chosen"):
@@ -217,7 +226,7 @@ async def choose_team(
             raise Expired()
         data.update(team=team.slug, team_id=team.id, team_chosen=True)
         chosen = ctx.t("ordering.confirm.chosen", team=team_label(team, ctx.lang))
-    return [Reply(chosen, edit=edit), await advance(ctx, data, Step.CONFIRM_TEAM)]
+    return then(Reply(chosen, edit=edit), await advance(ctx, data, Step.CONFIRM_TEAM))
 
 
 async def on_confirm_text(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
@@ -322,7 +331,7 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
         return await hint(ctx, data, step)
     set_time(ctx, data, pref, text, window)
     saved = ctx.t("ordering.time.saved", time=when(ctx, data))
-    return [Reply(saved), await advance(ctx, data, step)]
+    return then(Reply(saved), await advance(ctx, data, step))
 
 
 async def offer_guess(ctx: Ctx, data: dict[str, Any], text: str, guess: timeparse.Window) -> Reply:
@@ -459,8 +468,9 @@ async def photos_button(ctx: Ctx) -> list[Reply]:
     """完成 / 跳过 at the photos step."""
     data = require(ctx, str_arg(ctx.args, 0), Step.PHOTOS)
     str_arg(ctx.args, 1, ("done",))
-    done = Reply(ctx.t("ordering.photos.saved", count=len(data["photos"])), edit=True)
-    return [done, await advance(ctx, data, Step.PHOTOS)]
+    following = await advance(ctx, data, Step.PHOTOS)
+    # The photos message becomes the summary (or the next question) in place.
+    return [dataclasses.replace(following, edit=True)]
 
 
 async def edit_button(ctx: Ctx) -> Reply | list[Reply]:

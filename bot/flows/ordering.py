@@ -43,7 +43,7 @@ from bot.flows.order_draft import (
 from bot.flows.order_words import is_chitchat, is_label
 from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
-from bot.registry import Registry, Result
+from bot.registry import Handler, Registry, Result
 from bot.reply import Button, Reply, rows
 from bot.signin import signin_prompt
 from bot.texts import t
@@ -383,18 +383,45 @@ async def _admin_notice(ctx: Ctx, data: dict[str, Any], code: str | None, triage
 # ---------------------------------------------------------------- registration
 
 
+def _step_buttons(reply: Reply) -> bool:
+    """Every button of ``reply`` answers the ordering dialog (or its service list)."""
+    verbs = [callbacks.decode(b.data)[0] for row in reply.buttons for b in row if b.data]
+    return bool(verbs) and all(
+        v.startswith("order_") or v == callbacks.SERVICE_PICK for v in verbs
+    )
+
+
+def _transient(handler: Handler) -> Handler:
+    """The dialog's buttons answer one step: once the person moves on they are taken
+    away (bot.live), so an old time list or summary never looks pressable."""
+
+    async def marked(ctx: Ctx) -> Result:
+        result = await handler(ctx)
+        if isinstance(result, Reply):
+            return dataclasses.replace(result, transient=True) if _step_buttons(result) else result
+        if isinstance(result, list):
+            return [
+                dataclasses.replace(r, transient=True) if _step_buttons(r) else r for r in result
+            ]
+        return result
+
+    marked.__name__ = marked.__qualname__ = handler.__name__
+    marked.__doc__ = handler.__doc__
+    return marked
+
+
 def register(reg: Registry) -> None:
-    reg.command("order", browse, menu="menu.order")
-    reg.on_text(free_text)
-    reg.start_payload("team", link_team)
-    reg.start_payload("station", link_station)
-    reg.dialog(FLOW, on_dialog)
-    reg.button(callbacks.ORDER_BROWSE_TEAM, browse_pick)
-    reg.button(callbacks.ORDER_PICK_TEAM, team_button)
-    reg.button(callbacks.ORDER_PICK_CHOICE, choice_button)
+    reg.command("order", _transient(browse), menu="menu.order")
+    reg.on_text(_transient(free_text))
+    reg.start_payload("team", _transient(link_team))
+    reg.start_payload("station", _transient(link_station))
+    reg.dialog(FLOW, _transient(on_dialog))
+    reg.button(callbacks.ORDER_BROWSE_TEAM, _transient(browse_pick))
+    reg.button(callbacks.ORDER_PICK_TEAM, _transient(team_button))
+    reg.button(callbacks.ORDER_PICK_CHOICE, _transient(choice_button))
     reg.button(callbacks.ORDER_CLOSE, close_button)
-    reg.button(callbacks.ORDER_SUMMARY, summary_button)
-    reg.button(callbacks.ORDER_PICK_TIME, steps.time_button)
-    reg.button(callbacks.ORDER_TIME_GUESS, steps.guess_button)
-    reg.button(callbacks.ORDER_PHOTOS_DONE, steps.photos_button)
-    reg.button(callbacks.ORDER_EDIT_FIELD, steps.edit_button)
+    reg.button(callbacks.ORDER_SUMMARY, _transient(summary_button))
+    reg.button(callbacks.ORDER_PICK_TIME, _transient(steps.time_button))
+    reg.button(callbacks.ORDER_TIME_GUESS, _transient(steps.guess_button))
+    reg.button(callbacks.ORDER_PHOTOS_DONE, _transient(steps.photos_button))
+    reg.button(callbacks.ORDER_EDIT_FIELD, _transient(steps.edit_button))

@@ -214,3 +214,64 @@ async def test_a_new_english_need_is_not_appended_to_the_unfinished_one(tg: TgRi
     await u.send("The lights in our corridor are not working")  # not a place: a need
     again = await u.next_message()
     assert "new request" in again.text and "Electrical Repair Team" in again.text
+
+
+# ---------------------------------------------------------------- 5: fewer, truthful bubbles
+
+
+async def test_one_order_edits_in_place_and_leaves_no_dead_buttons(tg: TgRig) -> None:
+    admin = tg.user(1, "管理员", started=True)
+    u = tg.user(2001, "王师傅", phone_number="8613812345678")
+    await u.send("/order")
+    catalogue = await u.next_message()
+    assert catalogue.has_button("技术攻关服务队")
+    await u.send("注塑件毛边太多怎么办")  # typed instead of picking from the list
+    confirm = await u.next_message()
+    assert catalogue.latest().buttons == [] and "技术攻关服务队" in catalogue.latest().text
+    await u.press(YES_TECH, message=confirm)
+    await u.next_edit(confirm)
+    await u.next_message()  # the place prompt (with its reply keyboard)
+    await u.send("北仑区大碶街道1号")
+    time_prompt = (await u.next_messages(2))[-1]
+    await u.send("明天上午")  # typed instead of pressing a time button
+    phone_prompt = await u.next_message()  # noted and asked on, in one message
+    assert "明天上午" in phone_prompt.text and phone_prompt.reply_keyboard is not None
+    assert time_prompt.latest().buttons == [] and "尽快" not in str(time_prompt.latest().buttons)
+    await u.tap("📱 分享我的手机号")
+    photos_prompt = (await u.next_messages(2))[-1]
+    await u.send_photo()
+    got = await u.next_message()
+    assert photos_prompt.latest().buttons == [] and got.has_button("完成")
+    await u.press("完成", message=got)
+    summary = await u.next_edit(got)  # the same message, now the summary
+    assert "照片：1张" in summary.text and summary.has_button("确认提交")
+    await submit(tg, u, summary)
+    sent = u.messages()
+    # 11 messages, the service list and the closing survey question included (13 before):
+    # the time noted with the next question, the photos message turned into the summary.
+    assert len(sent) <= 11, [m.text[:30] for m in sent]
+    # Nothing but the newest message (the survey question) still offers buttons.
+    assert [m.buttons for m in sent[:-1] if m.buttons] == [], u.format_transcript()
+    admin.drain()
+
+
+async def test_an_old_summary_loses_its_buttons_when_the_worker_types_instead(tg: TgRig) -> None:
+    u = tg.user(2001, "王师傅", phone_number="8613812345678")
+    await u.send("注塑件毛边太多怎么办")
+    confirm = await u.next_message()
+    await u.send("对")
+    place = await u.next_message()  # chosen, and the place prompt, in one message
+    assert "技术攻关服务队" in place.text and place.reply_keyboard is not None
+    assert confirm.latest().buttons == []
+    await u.send("北仑区大碶街道1号")
+    time_prompt = (await u.next_messages(2))[-1]
+    await u.press("尽快", message=time_prompt)
+    await u.next_edit(time_prompt)
+    await u.next_message()
+    await u.tap("📱 分享我的手机号")
+    photos = (await u.next_messages(2))[-1]
+    await u.press("跳过", message=photos)
+    summary = await u.next_edit(photos)
+    await u.send("确认")  # words at the summary: it comes again, the old one goes quiet
+    again = await u.next_message()
+    assert again.has_button("确认提交") and summary.latest().buttons == []
