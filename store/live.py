@@ -28,7 +28,9 @@ async def put_live(
     row = await session.get(LiveMessage, person_id, with_for_update=True)
     before = None
     if row is None:
-        row = LiveMessage(person_id=person_id, platform=platform, chat_id=chat_id, message_id="")
+        row = LiveMessage(
+            person_id=person_id, platform=platform, chat_id=chat_id, message_id="", text=""
+        )
     elif (row.platform, row.chat_id, row.message_id) != (platform, chat_id, message_id):
         before = LiveMessage(
             person_id=person_id,

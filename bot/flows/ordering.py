@@ -119,7 +119,6 @@ async def _photo_first(ctx: Ctx, photo: str) -> Result:
     return dataclasses.replace(asked, text=ctx.t("worker.photo.first") + "\n" + asked.text)
 
 
-
 async def browse(ctx: Ctx) -> Result:
     """/order: the service list, one button per active team.
 
@@ -386,9 +385,7 @@ async def _admin_notice(ctx: Ctx, data: dict[str, Any], code: str | None, triage
 def _step_buttons(reply: Reply) -> bool:
     """Every button of ``reply`` answers the ordering dialog (or its service list)."""
     verbs = [callbacks.decode(b.data)[0] for row in reply.buttons for b in row if b.data]
-    return bool(verbs) and all(
-        v.startswith("order_") or v == callbacks.SERVICE_PICK for v in verbs
-    )
+    return bool(verbs) and all(v.startswith("order_") or v == callbacks.SERVICE_PICK for v in verbs)
 
 
 def _transient(handler: Handler) -> Handler:

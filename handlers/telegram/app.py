@@ -29,8 +29,8 @@ from telegram.ext import (
 from bot import people
 from bot.deps import Deps
 from bot.engine import Engine
-from bot.registry import Audience
 from bot.events import Actor
+from bot.registry import Audience
 from bot.reply import MessageRef, Outcome
 from bot.texts import LANGUAGES, t
 from handlers.telegram import render

@@ -4,6 +4,7 @@ Revision ID: w2_jworker
 Revises: r19_services
 Create Date: 2026-12-04 04:15:00
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
