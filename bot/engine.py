@@ -64,7 +64,7 @@ class Engine:
 
     async def delivered(self, actor: Actor, reply: Reply, ref: MessageRef) -> None:
         """The channel put ``reply`` at ``ref`` (see ``bot.live``); never raises."""
-        if not reply.transient:
+        if not (reply.transient or reply.edit):
             return
         try:
             async with self.deps.db.session() as session:

@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.events import Inbound, Kind
 from bot.notify import edit
 from bot.reply import MessageRef, Reply
-from store.live import put_live, take_live
+from store.live import live_of, put_live, take_live
 from store.models import LiveMessage
 
 MAX_KEPT = 4000  # longer texts were split on sending: an edit would shorten them
@@ -31,19 +31,27 @@ async def _strip(deps: Deps, row: LiveMessage | None) -> None:
 
 
 async def moved_on(deps: Deps, person_id: int, event: Inbound) -> None:
-    """Before ``event`` is handled: the live message's buttons go unless it was pressed."""
+    """Before ``event`` is handled: the live message's buttons go unless it was pressed
+    (then what the press answers decides: an edit of it, or a newer step elsewhere)."""
     async with deps.db.session() as session:
-        row = await take_live(session, person_id=person_id)
-    if row is None:
-        return
-    if event.kind == Kind.BUTTON and event.message is not None and event.message == _ref(row):
-        return  # pressed: what the press answers decides what that message says now
+        row = await live_of(session, person_id=person_id)
+        if row is None:
+            return
+        if event.kind == Kind.BUTTON and event.message == _ref(row):
+            return
+        row = await take_live(session, person_id=person_id, message_id=row.message_id)
     await _strip(deps, row)
 
 
 async def delivered(deps: Deps, person_id: int, reply: Reply, ref: MessageRef) -> None:
-    """A channel put ``reply`` at ``ref``: a transient one becomes the live message."""
-    if not (reply.transient and reply.buttons) or ref.queued or len(reply.text) > MAX_KEPT:
+    """A channel put ``reply`` at ``ref``: a transient one becomes the live message; any
+    other edit of the live message ends its life (the edit set what it shows)."""
+    if ref.queued:
+        return
+    if not (reply.transient and reply.buttons) or len(reply.text) > MAX_KEPT:
+        if reply.edit:
+            async with deps.db.session() as session:
+                await take_live(session, person_id=person_id, message_id=ref.message_id)
         return
     async with deps.db.session() as session:
         before = await put_live(

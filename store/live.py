@@ -7,11 +7,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from store.models import LiveMessage, utcnow
 
 
-async def take_live(session: AsyncSession, *, person_id: int) -> LiveMessage | None:
-    """The person's live message, forgotten in the same transaction (its buttons are done)."""
+async def live_of(session: AsyncSession, *, person_id: int) -> LiveMessage | None:
+    return await session.get(LiveMessage, person_id)
+
+
+async def take_live(
+    session: AsyncSession, *, person_id: int, message_id: str | None = None
+) -> LiveMessage | None:
+    """The person's live message (only if it is ``message_id``), forgotten in the same
+    transaction: its buttons are done."""
     row = await session.get(LiveMessage, person_id, with_for_update=True)
-    if row is not None:
-        await session.delete(row)
+    if row is None or (message_id is not None and row.message_id != message_id):
+        return None
+    await session.delete(row)
     return row
 
 

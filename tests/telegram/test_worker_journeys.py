@@ -275,3 +275,18 @@ async def test_an_old_summary_loses_its_buttons_when_the_worker_types_instead(tg
     await u.send("确认")  # words at the summary: it comes again, the old one goes quiet
     again = await u.next_message()
     assert again.has_button("确认提交") and summary.latest().buttons == []
+
+
+async def test_a_team_picked_from_the_list_leaves_the_list_quiet(tg: TgRig) -> None:
+    u = tg.user(2001, "王师傅")
+    await u.send("/order")
+    catalogue = await u.next_message()
+    await u.press("技术攻关服务队", message=catalogue)
+    ask = await u.next_message()
+    assert "技术攻关服务队" in ask.text
+    await u.next_message()  # the team's services to pick from
+    quiet = await u.next_edit(catalogue)
+    assert quiet.buttons == [] and "服务清单" in quiet.text
+    await u.send("注塑件毛边太多怎么办")
+    place = await u.next_message()  # the team was picked: straight to the place
+    assert place.reply_keyboard is not None
