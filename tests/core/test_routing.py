@@ -17,6 +17,7 @@ from bot.routing import (
     RoutingIndex,
     TeamSpec,
     edit_keywords,
+    english,
     load_default_teams,
     normalize,
     route,
@@ -120,6 +121,14 @@ def test_english_requests_meet_the_floors(
     assert report.top1_rate >= top1, _describe(report)
     assert report.none_kept_rate >= 100.0, _describe(report)
     assert report.false_none_rate <= false_none, _describe(report)
+
+
+def test_english_vocabulary_is_canonical_and_names_real_teams() -> None:
+    slugs = {t.slug for t in load_default_teams()}
+    for slug, terms in english.vocabulary().items():
+        assert slug in slugs
+        for raw in terms:
+            assert format_keyword(*parse_keyword(raw)) == raw, (slug, raw)
 
 
 def test_regression_corpus_meets_the_floors(router: Router) -> None:
