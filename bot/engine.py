@@ -22,6 +22,7 @@ from bot.registry import Audience, Registry
 from bot.reply import MessageRef, Outcome, Reply
 from bot.texts import choices, normalize_language, t
 from store import dialogs
+from store.live import live_of
 from store.people import person_by_platform_id
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,8 @@ class Engine:
             )
             volunteer = await people.volunteer_of(session, person)
             state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
-        await live.moved_on(deps, person.id, event)  # type: ignore[arg-type]
+            shown = await live_of(session, person_id=person.id)  # type: ignore[arg-type]
+        await live.moved_on(deps, shown, event)
         ctx = Ctx(
             deps=deps,
             actor=actor,

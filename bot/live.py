@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.events import Inbound, Kind
 from bot.notify import edit
 from bot.reply import MessageRef, Reply
-from store.live import live_of, put_live, take_live
+from store.live import put_live, take_live
 from store.models import LiveMessage
 
 MAX_KEPT = 4000  # longer texts were split on sending: an edit would shorten them
@@ -30,17 +30,15 @@ async def _strip(deps: Deps, row: LiveMessage | None) -> None:
         await edit(deps, _ref(row), Reply(row.text))
 
 
-async def moved_on(deps: Deps, person_id: int, event: Inbound) -> None:
-    """Before ``event`` is handled: the live message's buttons go unless it was pressed
-    (then what the press answers decides: an edit of it, or a newer step elsewhere)."""
+async def moved_on(deps: Deps, row: LiveMessage | None, event: Inbound) -> None:
+    """Before ``event`` is handled: the person's live message (``row``, read with the
+    person) loses its buttons unless it was pressed (then what the press answers decides:
+    an edit of it, or a newer step elsewhere)."""
+    if row is None or (event.kind == Kind.BUTTON and event.message == _ref(row)):
+        return
     async with deps.db.session() as session:
-        row = await live_of(session, person_id=person_id)
-        if row is None:
-            return
-        if event.kind == Kind.BUTTON and event.message == _ref(row):
-            return
-        row = await take_live(session, person_id=person_id, message_id=row.message_id)
-    await _strip(deps, row)
+        taken = await take_live(session, person_id=row.person_id, message_id=row.message_id)
+    await _strip(deps, taken)
 
 
 async def delivered(deps: Deps, person_id: int, reply: Reply, ref: MessageRef) -> None:
