@@ -13,15 +13,17 @@ import re
 import unicodedata
 import weakref
 
-from bot import callbacks, people
+from bot import callbacks, live, people
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Forbidden, Refusal
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience, Registry
-from bot.reply import Outcome, Reply
+from bot.reply import MessageRef, Outcome, Reply
 from bot.texts import choices, normalize_language, t
 from store import dialogs
+from store.live import live_of
+from store.people import person_by_platform_id
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,20 @@ class Engine:
                 )
                 return _refusal(event, t(normalize_language(actor.language), "common.error"), False)
 
+    async def delivered(self, actor: Actor, reply: Reply, ref: MessageRef) -> None:
+        """The channel put ``reply`` at ``ref`` (see ``bot.live``); never raises."""
+        if not (reply.transient or reply.edit):
+            return
+        try:
+            async with self.deps.db.session() as session:
+                person = await person_by_platform_id(
+                    session, platform=actor.platform, external_id=actor.external_id
+                )
+            if person is not None:
+                await live.delivered(self.deps, person.id, reply, ref)  # type: ignore[arg-type]
+        except Exception:
+            log.exception("could not note the live message of %s", actor.external_id)
+
     async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
         deps = self.deps
         event = as_command(event)
@@ -70,6 +86,8 @@ class Engine:
             )
             volunteer = await people.volunteer_of(session, person)
             state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
+            shown = await live_of(session, person_id=person.id)  # type: ignore[arg-type]
+        await live.moved_on(deps, shown, event)
         ctx = Ctx(
             deps=deps,
             actor=actor,
@@ -93,7 +111,8 @@ class Engine:
             routes = self.routes
             if state is not None and state.flow in routes.dialogs:
                 return Outcome.of(await routes.dialogs[state.flow](ctx))
-            if event.kind == Kind.TEXT and routes.text_fallback is not None:
+            # A photo with a caption (or alone) outside a dialog is a need with a photo.
+            if event.kind in (Kind.TEXT, Kind.PHOTO) and routes.text_fallback is not None:
                 return Outcome.of(await routes.text_fallback(ctx))
             return Outcome.of(unsupported(ctx))
         except Refusal as r:
@@ -142,6 +161,8 @@ def as_command(event: Inbound) -> Inbound:
 
 def unsupported(ctx: Ctx) -> Reply:
     """The hint for a message type we cannot use here."""
+    if ctx.event.media == "voice":  # a short way forward: type it, or the phone's voice input
+        return ctx.reply("worker.voice")
     media = ctx.t(choices.MEDIA.get(ctx.event.media or "other", "common.media.other"))
     return ctx.reply("common.unsupported", media=media)
 

@@ -49,6 +49,9 @@ class Reply:
     edit: bool = False  # replace the message whose button was pressed instead of sending
     document: Document | None = None
     photos: tuple[str, ...] = ()  # platform file ids to attach
+    # Its buttons answer the current step only: taken away once the person moves on
+    # (bot.live); the text stays.
+    transient: bool = False
 
 
 @dataclass

@@ -703,3 +703,21 @@ class RoutingFeedback(SQLModel, table=True):
     offered: list[str] = _json(list)
     created_at: datetime = _created()
     undone_at: datetime | None = _ts()
+
+
+# ---------------------------------------------------------------- journeys (issue 17, worker)
+
+
+class LiveMessage(SQLModel, table=True):
+    """The one message per person whose buttons answer the step they are at now.
+
+    Once they move on (type instead, press elsewhere, get a newer step), its buttons
+    are taken away and its text stays (``bot.live``).
+    """
+
+    person_id: int = Field(primary_key=True)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    message_id: str = Field(max_length=64)
+    text: str = Field(max_length=4096)
+    created_at: datetime = _created()

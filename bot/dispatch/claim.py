@@ -184,7 +184,8 @@ async def _after_claim(
             if volunteer.honours
             else ""
         )
-        text = t(rl, "dispatch.claimed.requester", code=order.code, name=volunteer.name)
+        said = "worker.assigned.requester" if assigned else "dispatch.claimed.requester"
+        text = t(rl, said, code=order.code, name=volunteer.name)
         sends.append(
             notify(
                 deps,

@@ -9,6 +9,7 @@ from bot.dispatch.release import withdraw_offers
 from bot.dispatch.waves import start
 from bot.dispatch.work import spawn
 from bot.notify import notify
+from bot.orders import team_name
 from bot.reply import Reply
 from bot.texts import t
 from store import orders as order_queries
@@ -54,12 +55,27 @@ async def on_order_cancelled(deps: Deps, order_id: int, **payload: Any) -> None:
 
 
 async def redispatch(deps: Deps, order_id: int) -> bool:
-    """Start over for an order that is still open (its team changed): withdraw, then wave 1."""
+    """Start over for an order that is still open (its team changed): withdraw, then wave 1.
+
+    The requester hears where it went and what happens now (offers, or staff by hand).
+    """
     await withdraw_offers(deps, order_id)
     async with deps.db.session() as session:
         if not await order_queries.reopen(session, order_id=order_id, now=deps.now()):
             return False
     await start(deps, order_id)
+    async with deps.db.session() as session:
+        order = await session.get(Order, order_id)
+        requester = await session.get(Person, order.requester_id) if order else None
+        if order is None or requester is None or order.team_id is None:
+            return True
+        lang = requester.language
+        team = await team_name(session, order.team_id, lang)
+    key = "worker.rerouted.unstaffed" if order.status == OrderStatus.EXPIRED else None
+    if order.status in (OrderStatus.NEW, OrderStatus.OFFERED):
+        key = "worker.rerouted.offered"
+    if key is not None:
+        await notify(deps, requester, Reply(t(lang, key, code=order.code, team=team)))
     return True
 
 

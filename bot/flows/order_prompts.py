@@ -184,6 +184,10 @@ def photo_buttons(ctx: Ctx, data: dict[str, Any]) -> tuple[tuple[Button, ...], .
 
 
 def prompt_photos(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    have = len(data.get("photos") or [])
+    if have:  # the photo the need came with (issue 17.6)
+        text = ctx.t("worker.photos.ask_more", count=have, left=max(MAX_PHOTOS - have, 0))
+        return Reply(text, buttons=photo_buttons(ctx, data))
     return Reply(ctx.t("ordering.photos.ask", limit=MAX_PHOTOS), buttons=photo_buttons(ctx, data))
 
 

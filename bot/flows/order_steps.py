@@ -10,6 +10,7 @@ untouched; a step finished from 修改 returns to the summary.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -34,6 +35,7 @@ from bot.flows.order_draft import (
     Step,
     active_team,
     active_teams,
+    new_draft,
     require,
     save,
     team_label,
@@ -56,6 +58,7 @@ from bot.flows.order_prompts import (
     when,
 )
 from bot.flows.order_words import is_chitchat, is_label, yes_or_no
+from bot.jobtext import shorten
 from bot.reply import Button, KeyButton, Reply, rows
 from bot.routing_feedback import record_label
 from bot.texts import choices
@@ -81,6 +84,43 @@ async def route_into(ctx: Ctx, data: dict[str, Any]) -> None:
     else:
         data["options"] = []
         data["weak"] = ranked  # listed first when the person picks from the list
+
+
+# ---------------------------------------------------------------- a new need mid-dialog
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _mostly_latin(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(bool(_LATIN.match(ch)) for ch in letters) * 2 > len(letters)
+
+
+async def new_need(ctx: Ctx, data: dict[str, Any], text: str) -> Reply | None:
+    """``text`` as a need of its own rather than an answer to this step, or None.
+
+    It is one when routing sends it, alone and without doubt, to a team other than the
+    one the draft is about ("my boss has not paid me" after "my washing machine is
+    broken"): the unfinished draft is set aside, said so, and the new need starts.
+    More words about the same problem route to the same team (or nowhere) and stay
+    the step's answer (issue 17.9).
+    """
+    if not (data.get("text") or "").strip():
+        return None
+    result = await ctx.deps.router.route_async(text)
+    if result.team is None or result.choices:
+        return None
+    about = data.get("team") or next(iter(data.get("options") or []), None)
+    if about is None or result.team == about:
+        return None
+    old = data.get("text") or ""
+    fresh = new_draft(
+        text=text[:MAX_TEXT], source=data.get("source") or "text", station_id=data.get("station_id")
+    )
+    await route_into(ctx, fresh)
+    asked = await goto(ctx, fresh, Step.CONFIRM_TEAM)
+    note = ctx.t("worker.new_need", old=shorten(old, 40))
+    return dataclasses.replace(asked, text=note + "\n\n" + asked.text)
 
 
 # ---------------------------------------------------------------- moving between steps
@@ -120,6 +160,15 @@ async def advance(ctx: Ctx, data: dict[str, Any], done: str) -> Reply:
     return await goto(ctx, data, following)
 
 
+def then(said: Reply, following: Reply) -> list[Reply]:
+    """What was noted and the next question, as one message where one can carry both
+    (nothing of its own to show or take away, and neither replaces a pressed message)."""
+    plain = not (said.buttons or said.keyboard or said.remove_keyboard or said.photos)
+    if plain and not said.edit and not following.edit and said.document is None:
+        return [dataclasses.replace(following, text=said.text + "\n\n" + following.text)]
+    return [said, following]
+
+
 async def _after_describe(ctx: Ctx, data: dict[str, Any]) -> str:
     """A team picked already (list, poster) skips the routing confirmation."""
     if data.get("team_chosen"):
@@ -132,7 +181,13 @@ async def _after_describe(ctx: Ctx, data: dict[str, Any]) -> str:
 
 
 async def on_describe(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
-    if ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
+    photo = ctx.event.photo if ctx.event.kind == Kind.PHOTO else None
+    if photo is not None and len(data.get("photos") or []) < MAX_PHOTOS:
+        data["photos"] = [*(data.get("photos") or []), photo]  # kept for the order
+        if not ctx.event.text.strip():
+            await save(ctx, Step.DESCRIBE, data, renew=False)
+            return await hint(ctx, data, Step.DESCRIBE, "worker.photo.kept")
+    elif ctx.event.kind != Kind.TEXT or not ctx.event.text.strip():
         return await hint(ctx, data, Step.DESCRIBE)
     text = ctx.event.text.strip()
     if len(text) > MAX_TEXT:
@@ -171,7 +226,7 @@ async def choose_team(
             raise Expired()
         data.update(team=team.slug, team_id=team.id, team_chosen=True)
         chosen = ctx.t("ordering.confirm.chosen", team=team_label(team, ctx.lang))
-    return [Reply(chosen, edit=edit), await advance(ctx, data, Step.CONFIRM_TEAM)]
+    return then(Reply(chosen, edit=edit), await advance(ctx, data, Step.CONFIRM_TEAM))
 
 
 async def on_confirm_text(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
@@ -193,6 +248,10 @@ async def on_confirm_text(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]
         return await goto(ctx, data, Step.CONFIRM_TEAM)
     if is_chitchat(ctx.event.text):
         return await hint(ctx, data, Step.CONFIRM_TEAM)
+    if not data.get("picking"):  # after a "不对", more words explain the same need
+        fresh = await new_need(ctx, data, ctx.event.text.strip())
+        if fresh is not None:
+            return fresh
     combined = f"{data['text']}\n{ctx.event.text.strip()}"
     if len(combined) > MAX_TEXT:
         return await hint(ctx, data, Step.CONFIRM_TEAM, "ordering.hint.too_long", limit=MAX_TEXT)
@@ -217,6 +276,11 @@ async def on_place(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
             or is_chitchat(address)  # "好的", "👍👍" are not places
         ):
             return await hint(ctx, data, Step.PLACE)
+        # An English sentence without a number in it is rather a new need than a place.
+        if _mostly_latin(address) and not any(ch.isdigit() for ch in address):
+            fresh = await new_need(ctx, data, address)
+            if fresh is not None:
+                return fresh
         data.update(address=address, latitude=None, longitude=None)
     else:
         return await hint(ctx, data, Step.PLACE)
@@ -255,6 +319,8 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
         window, pref = parsed.window, "custom"
         if window is None and parsed.guess is not None:
             return await offer_guess(ctx, data, text, parsed.guess)
+        if window is None and (fresh := await new_need(ctx, data, text)) is not None:
+            return fresh  # not a time at all: a new need
         if window is None:
             # Asked again in words only: the preset buttons were shown once already.
             if step != Step.TIME_TEXT:
@@ -265,7 +331,7 @@ async def on_time_text(ctx: Ctx, data: dict[str, Any], step: str) -> Reply | lis
         return await hint(ctx, data, step)
     set_time(ctx, data, pref, text, window)
     saved = ctx.t("ordering.time.saved", time=when(ctx, data))
-    return [Reply(saved), await advance(ctx, data, step)]
+    return then(Reply(saved), await advance(ctx, data, step))
 
 
 async def offer_guess(ctx: Ctx, data: dict[str, Any], text: str, guess: timeparse.Window) -> Reply:
@@ -326,6 +392,10 @@ async def on_phone(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]:
         else:
             # "我的手机是138…" or "138… 谢谢" is as good as the bare number.
             checked = phones.check_phone(ctx.event.text)
+            if checked.phone is None and checked.problem == phones.NOT_A_NUMBER:
+                fresh = await new_need(ctx, data, ctx.event.text.strip())
+                if fresh is not None:
+                    return fresh  # not a number at all: a new need
             if checked.phone is None:
                 key = choices.PHONE_PROBLEM[checked.problem or phones.NOT_A_NUMBER]
                 return await hint(ctx, data, Step.PHONE, key)
@@ -398,8 +468,9 @@ async def photos_button(ctx: Ctx) -> list[Reply]:
     """完成 / 跳过 at the photos step."""
     data = require(ctx, str_arg(ctx.args, 0), Step.PHOTOS)
     str_arg(ctx.args, 1, ("done",))
-    done = Reply(ctx.t("ordering.photos.saved", count=len(data["photos"])), edit=True)
-    return [done, await advance(ctx, data, Step.PHOTOS)]
+    following = await advance(ctx, data, Step.PHOTOS)
+    # The photos message becomes the summary (or the next question) in place.
+    return [dataclasses.replace(following, edit=True)]
 
 
 async def edit_button(ctx: Ctx) -> Reply | list[Reply]:

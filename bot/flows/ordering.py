@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot import callbacks, orders
+from bot import callbacks, dispatch, orders
 from bot.callbacks import encode, str_arg
 from bot.context import Ctx
 from bot.dialog import clear
@@ -43,7 +43,7 @@ from bot.flows.order_draft import (
 from bot.flows.order_words import is_chitchat, is_label
 from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
-from bot.registry import Registry, Result
+from bot.registry import Handler, Registry, Result
 from bot.reply import Button, Reply, rows
 from bot.signin import signin_prompt
 from bot.texts import t
@@ -78,8 +78,15 @@ def _carried_station(ctx: Ctx) -> int | None:
 
 
 async def free_text(ctx: Ctx) -> Result:
-    """Text outside any dialog: the need itself, routed and offered for confirmation."""
+    """Text outside any dialog: the need itself, routed and offered for confirmation.
+
+    A photo with a caption is a need with a photo; a photo alone starts the order and
+    asks for the words (issue 17.6).
+    """
     text = ctx.event.text.strip()
+    photo = ctx.event.photo if ctx.event.kind == Kind.PHOTO else None
+    if photo is not None and not text:
+        return await _photo_first(ctx, photo)
     if is_label(ctx, "ordering.kb.cancel"):
         return Reply(ctx.t("common.nothing_to_cancel"), remove_keyboard=True)
     if any(is_label(ctx, key) for key in _KEYBOARD_KEYS):
@@ -93,8 +100,23 @@ async def free_text(ctx: Ctx) -> Result:
         return refusal
     source = "web" if ctx.actor.platform == "web" else "text"
     data = new_draft(text=text[:MAX_TEXT], source=source)
+    if photo is not None:
+        data["photos"] = [photo]
     await steps.route_into(ctx, data)
     return await steps.goto(ctx, data, Step.CONFIRM_TEAM)
+
+
+async def _photo_first(ctx: Ctx, photo: str) -> Result:
+    """A photo without words: kept for the order, and the need asked for in words."""
+    refusal = await _cannot_start(ctx)
+    if refusal is not None:
+        return refusal
+    source = "web" if ctx.actor.platform == "web" else "text"
+    data = new_draft(source=source)
+    data["photos"] = [photo]
+    await save(ctx, Step.DESCRIBE, data, renew=False)
+    asked = prompts.prompt_describe(ctx, data)
+    return dataclasses.replace(asked, text=ctx.t("worker.photo.first") + "\n" + asked.text)
 
 
 async def browse(ctx: Ctx) -> Result:
@@ -231,6 +253,9 @@ async def on_dialog(ctx: Ctx) -> Result:
         await clear(ctx)
         return Reply(ctx.t("ordering.cancelled"), remove_keyboard=True)
     spec = steps.ORDER.step(step)
+    if spec is not None and ctx.event.kind == Kind.UNSUPPORTED and ctx.event.media == "voice":
+        again = await steps.hint(ctx, data, step)
+        return dataclasses.replace(again, text=ctx.t("worker.voice.in_order") + "\n" + again.text)
     if spec is not None:
         return await spec.answer(ctx, data)
     await clear(ctx)  # a step this version does not know: start over rather than stick
@@ -262,10 +287,12 @@ async def submit(ctx: Ctx, tok: str) -> Result:
         else:
             outcome = "created"
             order, team = await _create(ctx, session, data)
+            # Said as it is: a team nobody can be offered it in goes to the admins at once.
+            staffed = team is not None and bool(await dispatch.candidates(session, order))
     if outcome == "time_passed":
         data["editing"] = True
         return [ctx.reply("ordering.time.passed"), await steps.goto(ctx, data, Step.TIME)]
-    return await _announce(ctx, data, order, team)
+    return await _announce(ctx, data, order, team, staffed=staffed)
 
 
 async def _create(ctx: Ctx, session: Session, data: dict[str, Any]) -> tuple[Order, Team | None]:
@@ -310,15 +337,20 @@ async def _create(ctx: Ctx, session: Session, data: dict[str, Any]) -> tuple[Ord
     return order, team
 
 
-async def _announce(ctx: Ctx, data: dict[str, Any], order: Order, team: Team | None) -> Result:
-    """Tell the worker (the code, what happens next) and, when they must act, the admins."""
+async def _announce(
+    ctx: Ctx, data: dict[str, Any], order: Order, team: Team | None, *, staffed: bool
+) -> Result:
+    """Tell the worker (the code, what will really happen next) and, when they must act,
+    the admins."""
     deps = ctx.deps
     if data.get("phone"):
         ctx.person.phone = data["phone"]
-    team_name = team_label(team, ctx.lang) if team else None
-    after = (
-        ctx.t("ordering.next.team", team=team_name) if team_name else ctx.t("ordering.next.triage")
-    )
+    if team is None:
+        after = ctx.t("ordering.next.triage")
+    elif staffed:
+        after = ctx.t("ordering.next.team", team=team_label(team, ctx.lang))
+    else:  # nobody in the team can take it now: dispatch hands it to the admins at once
+        after = ctx.t("worker.next.unstaffed", team=team_label(team, ctx.lang))
     # Sent before the event, so it comes ahead of anything dispatch tells the worker next.
     confirmation = Reply(ctx.t("ordering.submitted", code=order.code) + "\n" + after)
     delivered = await notify(deps, ctx.person, confirmation) is not None
@@ -350,18 +382,43 @@ async def _admin_notice(ctx: Ctx, data: dict[str, Any], code: str | None, triage
 # ---------------------------------------------------------------- registration
 
 
+def _step_buttons(reply: Reply) -> bool:
+    """Every button of ``reply`` answers the ordering dialog (or its service list)."""
+    verbs = [callbacks.decode(b.data)[0] for row in reply.buttons for b in row if b.data]
+    return bool(verbs) and all(v.startswith("order_") or v == callbacks.SERVICE_PICK for v in verbs)
+
+
+def _transient(handler: Handler) -> Handler:
+    """The dialog's buttons answer one step: once the person moves on they are taken
+    away (bot.live), so an old time list or summary never looks pressable."""
+
+    async def marked(ctx: Ctx) -> Result:
+        result = await handler(ctx)
+        if isinstance(result, Reply):
+            return dataclasses.replace(result, transient=True) if _step_buttons(result) else result
+        if isinstance(result, list):
+            return [
+                dataclasses.replace(r, transient=True) if _step_buttons(r) else r for r in result
+            ]
+        return result
+
+    marked.__name__ = marked.__qualname__ = handler.__name__
+    marked.__doc__ = handler.__doc__
+    return marked
+
+
 def register(reg: Registry) -> None:
-    reg.command("order", browse, menu="menu.order")
-    reg.on_text(free_text)
-    reg.start_payload("team", link_team)
-    reg.start_payload("station", link_station)
-    reg.dialog(FLOW, on_dialog)
-    reg.button(callbacks.ORDER_BROWSE_TEAM, browse_pick)
-    reg.button(callbacks.ORDER_PICK_TEAM, team_button)
-    reg.button(callbacks.ORDER_PICK_CHOICE, choice_button)
+    reg.command("order", _transient(browse), menu="menu.order")
+    reg.on_text(_transient(free_text))
+    reg.start_payload("team", _transient(link_team))
+    reg.start_payload("station", _transient(link_station))
+    reg.dialog(FLOW, _transient(on_dialog))
+    reg.button(callbacks.ORDER_BROWSE_TEAM, _transient(browse_pick))
+    reg.button(callbacks.ORDER_PICK_TEAM, _transient(team_button))
+    reg.button(callbacks.ORDER_PICK_CHOICE, _transient(choice_button))
     reg.button(callbacks.ORDER_CLOSE, close_button)
-    reg.button(callbacks.ORDER_SUMMARY, summary_button)
-    reg.button(callbacks.ORDER_PICK_TIME, steps.time_button)
-    reg.button(callbacks.ORDER_TIME_GUESS, steps.guess_button)
-    reg.button(callbacks.ORDER_PHOTOS_DONE, steps.photos_button)
-    reg.button(callbacks.ORDER_EDIT_FIELD, steps.edit_button)
+    reg.button(callbacks.ORDER_SUMMARY, _transient(summary_button))
+    reg.button(callbacks.ORDER_PICK_TIME, _transient(steps.time_button))
+    reg.button(callbacks.ORDER_TIME_GUESS, _transient(steps.guess_button))
+    reg.button(callbacks.ORDER_PHOTOS_DONE, _transient(steps.photos_button))
+    reg.button(callbacks.ORDER_EDIT_FIELD, _transient(steps.edit_button))

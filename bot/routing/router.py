@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from bot.routing.english import with_english
 from bot.routing.evaluate import Example, Report, evaluate
 from bot.routing.fusion import fuse, keyword_choices
 from bot.routing.index import RoutingIndex
@@ -168,7 +169,8 @@ class Router:
         # A team without keywords is not ready to receive requests (an admin has just
         # added it): the semantic stage must not route to it on its name alone.
         active = frozenset(t.slug for t in teams if t.active and t.keywords)
-        return _State(teams, RoutingIndex.build(teams), learned, memory, vectors, active)
+        index = RoutingIndex.build(with_english(teams))
+        return _State(teams, index, learned, memory, vectors, active)
 
     def _build_vectors(self, state: _State) -> SemanticIndex | None:
         if self._cache is None:

@@ -2,7 +2,8 @@
 
 When an appointment is set (or moved) the order gets, for each offset in
 ``reminder_offsets``, a reminder to the requester and one to the volunteer,
-plus a reconfirmation to the volunteer ``reconfirm_before`` the appointment
+plus a reconfirmation to the volunteer ``reconfirm_before`` the appointment (a
+booking made at shorter notice is asked half-way to it, see ``reconfirm_time``)
 (能按时到 / 去不了, answered in ``bot.flows.reconfirm``); an unanswered one alerts
 the admins after ``reconfirm_timeout``. Keys are ``order:<id>:remind:<offset
 seconds>:<who>`` and ``order:<id>:reconfirm[:timeout]``, so moving the
@@ -40,6 +41,28 @@ NO_VERB = callbacks.RECONFIRM_NO
 
 HELD = (OrderStatus.CLAIMED, OrderStatus.SCHEDULED)  # a volunteer holds it, not yet started
 VOLUNTEER, REQUESTER = "volunteer", "requester"
+
+
+# A booking made less than ``reconfirm_before`` ahead (every "明天上午" with the default
+# 24 h) is asked half-way to the appointment, but no later than this before it; an
+# appointment nearer than this is too close to ask about at all.
+LATEST_ASK = timedelta(hours=2)
+
+
+def reconfirm_time(lead: timedelta, at: datetime, now: datetime) -> datetime | None:
+    """When to ask the volunteer to reconfirm an appointment at ``at``; None: not at all.
+
+    ``lead`` ahead when there is time for it; for a short-notice booking half-way from
+    now, at the latest ``LATEST_ASK`` before (never later than ``lead`` before); nothing
+    when even that has passed.
+    """
+    if lead <= timedelta(0):
+        return None
+    if at - lead > now:
+        return at - lead
+    latest = at - min(LATEST_ASK, lead)
+    due = min(now + (at - now) / 2, latest)
+    return due if due > now else None
 
 
 def remind_prefix(order_id: int) -> str:
@@ -94,9 +117,8 @@ async def schedule(deps: Deps, order_id: int) -> int:
             "volunteer_id": order.volunteer_id,
             "appointment_at": at.isoformat(),
         }
-        reconfirm_at = at - settings.reconfirm_before
-        reconfirm = settings.reconfirm_before > timedelta(0) and reconfirm_at > now
-        if reconfirm:
+        reconfirm_at = reconfirm_time(settings.reconfirm_before, at, now)
+        if reconfirm_at is not None:
             await tasks.enqueue(session, RECONFIRM, reconfirm_at, base, key=reconfirm_key(order_id))
             count += 1
         for offset in settings.reminder_offsets:
@@ -112,7 +134,7 @@ async def schedule(deps: Deps, order_id: int) -> int:
                 key=f"{remind_prefix(order_id)}{secs}:req",
             )
             count += 1
-            if not (reconfirm and offset == settings.reconfirm_before):
+            if due != reconfirm_at:  # there, the reconfirmation is the volunteer's reminder
                 await tasks.enqueue(
                     session,
                     REMIND,
@@ -182,7 +204,8 @@ async def reconfirm(deps: Deps, task: Task) -> None:
     if at is None or at <= now:
         return
     async with deps.db.session() as session:
-        deadline = min(now + deps.settings.reconfirm_timeout, at)
+        # A short-notice ask leaves the admins the second half of the time to call round.
+        deadline = min(now + deps.settings.reconfirm_timeout, now + (at - now) / 2)
         await tasks.enqueue(
             session,
             RECONFIRM_TIMEOUT,

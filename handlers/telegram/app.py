@@ -29,11 +29,12 @@ from telegram.ext import (
 from bot import people
 from bot.deps import Deps
 from bot.engine import Engine
+from bot.events import Actor
 from bot.registry import Audience
-from bot.reply import Outcome
+from bot.reply import MessageRef, Outcome
 from bot.texts import LANGUAGES, t
 from handlers.telegram import render
-from handlers.telegram.convert import PLATFORM, actor_of, inbound_of
+from handlers.telegram.convert import PLATFORM, actor_of, inbound_of, ref_of
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.polling import TolerantBot, requests
 from handlers.telegram.updates import PerChatUpdateProcessor
@@ -61,7 +62,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     engine: Engine = context.bot_data[ENGINE]
     outcome = await engine.handle(actor_of(query.from_user), inbound)  # type: ignore[arg-type]
     await query.answer(outcome.toast[:200] if outcome.toast else None, show_alert=outcome.alert)
-    await _deliver(context, query.from_user.id, outcome, query.message)
+    await _deliver(context, actor_of(query.from_user), outcome, query.message)
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,17 +73,24 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if inbound is None:
         return
     engine: Engine = context.bot_data[ENGINE]
-    outcome = await engine.handle(actor_of(message.from_user), inbound)
-    await _deliver(context, message.chat_id, outcome, None)
+    actor = actor_of(message.from_user)
+    outcome = await engine.handle(actor, inbound)
+    await _deliver(context, actor, outcome, None)
 
 
 async def _deliver(
     context: ContextTypes.DEFAULT_TYPE,
-    chat_id: int,
+    actor: Actor,
     outcome: Outcome,
     pressed: MaybeInaccessibleMessage | None,
 ) -> None:
-    """Send the replies; one marked ``edit`` replaces the message whose button was pressed."""
+    """Send the replies; one marked ``edit`` replaces the message whose button was pressed.
+
+    Where a reply whose buttons answer one step landed is told to the core (bot.live),
+    which takes those buttons away once the person moves on.
+    """
+    engine: Engine = context.bot_data[ENGINE]
+    chat_id = int(actor.external_id)
     for reply in outcome.replies:
         try:
             if (
@@ -90,8 +98,11 @@ async def _deliver(
                 and pressed is not None
                 and await render.edit(context.bot, chat_id, pressed.message_id, reply)
             ):
+                ref = MessageRef(PLATFORM, str(chat_id), str(pressed.message_id))
+                await engine.delivered(actor, reply, ref)
                 continue
-            await render.send(context.bot, chat_id, reply)
+            sent = await render.send(context.bot, chat_id, reply)
+            await engine.delivered(actor, reply, ref_of(sent))
         except Forbidden:
             log.info("chat %s blocked the bot; reply dropped", chat_id)
             return

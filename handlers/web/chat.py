@@ -25,7 +25,7 @@ from bot import people, photos, signin
 from bot.deps import Deps
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
-from bot.reply import Outcome
+from bot.reply import MessageRef, Outcome
 from bot.texts import normalize_language, t
 from handlers.web import messages, wechat_oauth
 from handlers.web.convert import START_PAYLOAD, BadFrame, parse
@@ -33,7 +33,7 @@ from handlers.web.hub import Connection
 from handlers.web.identity import request_session, set_cookie
 from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS
 from handlers.web.notifier import PLATFORM
-from store.models import Person
+from store.models import Person, WebMessage
 from store.people import person_by_id, person_by_platform_id
 
 log = logging.getLogger(__name__)
@@ -312,15 +312,19 @@ class ChatSession:
                     await self.hub.push(
                         self.person_id, {"type": "edit", "message": messages.view(row)}
                     )
+                    await self.engine.delivered(self.actor, reply, inbound.message)
                     continue
-            await self._store_and_push(messages.bot_payload(reply))
+            row = await self._store_and_push(messages.bot_payload(reply))
+            ref = MessageRef(PLATFORM, str(self.person_id), str(row.id))
+            await self.engine.delivered(self.actor, reply, ref)
         if outcome.toast:
             await self.toast(outcome.toast, alert=outcome.alert)
 
-    async def _store_and_push(self, payload: dict[str, Any]) -> None:
+    async def _store_and_push(self, payload: dict[str, Any]) -> WebMessage:
         assert self.person_id is not None
         row = await messages.store(self.deps.db, self.person_id, payload)
         await self.hub.push(self.person_id, {"type": "message", "message": messages.view(row)})
+        return row
 
     async def toast(self, text: str, *, alert: bool = False) -> None:
         await self.conn.send({"type": "toast", "text": text[:200], "alert": alert})

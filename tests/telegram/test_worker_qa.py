@@ -20,7 +20,7 @@ from bot.events import Actor, Kind
 from bot.jobtext import hide_numbers
 from store.models import DialogState, Order, OrderStatus, Person
 from tests.utils import volunteers as f
-from tests.utils.fakebot.driver import FakeUser
+from tests.utils.fakebot.driver import BotMessage, FakeUser
 from tests.utils.ordering import CONFIRM, Chat, all_orders, state_of
 from tests.utils.tgrig import TgRig
 
@@ -278,9 +278,8 @@ async def test_a_restart_at_every_step_loses_nothing(tg: TgRig) -> None:
     assert "您的需求将由【电气维修服务队】处理，对吗？" in confirm.text
     await tg.restart()
     await u.send("对的")
-    assert "电气维修服务队" in (await u.next_message()).text
-    place = await u.next_message()
-    assert place.reply_keyboard is not None
+    place = await u.next_message()  # the team noted and the place asked, in one message
+    assert "电气维修服务队" in place.text and place.reply_keyboard is not None
     await tg.restart()
     await u.send("<a href='http://x'>北仑</a> & 大碶1号")
     assert "北仑" in (await u.next_message()).text
@@ -289,8 +288,8 @@ async def test_a_restart_at_every_step_loses_nothing(tg: TgRig) -> None:
     await u.next_edit(time_prompt)
     await tg.restart()
     await u.send("下週六上午十點")
-    assert "10:00–11:00" in (await u.next_message()).text
-    await u.next_message()  # the phone prompt, with its reply keyboard
+    phone_prompt = await u.next_message()  # the time noted and the phone asked, in one
+    assert "10:00–11:00" in phone_prompt.text and phone_prompt.reply_keyboard is not None
     await tg.restart()
     await u.tap("📱 分享我的手机号")  # the keyboard sent before the restart
     assert "13912345678" in (await u.next_message()).text
@@ -300,8 +299,7 @@ async def test_a_restart_at_every_step_loses_nothing(tg: TgRig) -> None:
     got = await u.next_message()
     await tg.restart()
     await u.press("完成", message=got)
-    await u.next_edit(got)
-    summary = await u.next_message()
+    summary = await u.next_edit(got)  # the photos message becomes the summary
     shown = ("電機壞了 & <b>停工</b>", "<a href='http://x'>北仑</a> & 大碶1号", "下週六上午十點")
     for part in shown:
         assert part in summary.text
@@ -387,16 +385,15 @@ async def test_phone_and_address_reach_only_the_claimer(
     await u.send("注塑件毛边太多 <b>急</b>，电话 139 8765 4321")
     confirm = await u.next_message()
     await u.send("对")
-    await u.next_messages(2)
+    await u.next_message()
     await u.send("解放路88号3幢")
     await u.next_messages(2)
     await u.send("周日下午两点")
-    await u.next_messages(2)
+    await u.next_message()
     await u.tap("📱 分享我的手机号")
     photos = await u.next_messages(2)
     await u.press("跳过", message=photos[-1])
-    await u.next_edit(photos[-1])
-    await submit_summary(tg, u)
+    await submit_summary(tg, u, await u.next_edit(photos[-1]))
     secrets = ("13812345678", "138 1234 5678", "13987654321", "139 8765 4321", "解放路88号")
 
     def clean(texts: list[str | None]) -> None:
@@ -422,8 +419,7 @@ async def test_phone_and_address_reach_only_the_claimer(
     assert confirm.text is not None
 
 
-async def submit_summary(tg: TgRig, u: FakeUser) -> None:
-    summary = await u.next_message()
+async def submit_summary(tg: TgRig, u: FakeUser, summary: BotMessage) -> None:
     await u.press("确认提交", message=summary)
     assert "提交成功" in (await u.next_message()).text
     await dispatch.settle(tg.deps)

@@ -39,5 +39,4 @@ async def details(u: FakeUser, *, place: str | None = "北仑区大碶街道1号
     got = await u.next_message()
     assert "第1张" in got.text
     await u.press("完成", message=got)
-    await u.next_edit(got)
-    return await u.next_message()
+    return await u.next_edit(got)  # the photos message becomes the summary in place

@@ -41,8 +41,7 @@ async def _summary(sock: Socket) -> dict:
     await sock.say(PHONE)
     photos = await sock.bot_message()
     await sock.press("跳过", photos)
-    await sock.edited()
-    summary = await sock.bot_message()
+    summary = await sock.edited()  # the photos message becomes the summary
     assert "请核对" in summary["text"]
     return summary
 

@@ -70,7 +70,7 @@ async def test_a_photo_joins_the_order_and_the_claiming_volunteer_sees_it(web: W
     await sock.send({"type": "photo", "photo": "web:999"})
     assert "无法识别" in await sock.toast()
     await sock.press("完成", got)
-    await sock.bot_message_with("请核对")
+    assert "请核对" in (await sock.edited())["text"]  # the photos message, now the summary
 
     await sign_in(web, b, "13800138000")
     sock = await b.connect()

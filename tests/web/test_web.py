@@ -318,8 +318,7 @@ async def test_an_order_placed_on_the_web_is_listed_in_myorders(web: WebRig) -> 
     assert "13800138000" in (await sock.bot_message())["text"]
     photos = await sock.bot_message()
     await sock.press("跳过", photos)
-    await sock.edited()
-    summary = await sock.bot_message()
+    summary = await sock.edited()  # the photos message becomes the summary
     assert "请核对" in summary["text"] and "13800138000" in summary["text"]
     sock, summary = await sign_in_at_summary(web, b, "13800138000")  # submitting needs it
     await sock.press("确认提交", summary)
@@ -357,8 +356,7 @@ async def test_typed_address_and_phone_work_too_and_survive_a_reconnect(web: Web
     await sock.say("13900139000")
     photos = await sock.bot_message()
     await sock.press("跳过", photos)
-    await sock.edited()
-    summary = await sock.bot_message()
+    summary = await sock.edited()  # the photos message becomes the summary
     assert "&lt;b&gt;文一西路&lt;/b&gt;" in summary["text"]  # typed markup stays text
     sock, summary = await sign_in_at_summary(web, b, "13900139000")
     await sock.press("确认提交", summary)
