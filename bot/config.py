@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)
     offer_wave_interval: Duration = timedelta(minutes=15)
+    # How far waves of offers may widen before the admins take over (issue 17).
+    escalation_scope: Literal["station", "town", "county", "all"] = "county"
     tick_interval: Duration = timedelta(seconds=20)
     reminder_offsets: Annotated[list[timedelta], NoDecode] = Field(
         default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)]

@@ -204,7 +204,7 @@ async def fill(deps: Deps, order_id: int, count: int, wave: int) -> None:
             order = await session.get(Order, order_id)
             if order is None or order.status not in OrderStatus.OPEN:
                 return
-            ranked = await candidates(session, order)
+            ranked = await candidates(session, order, scope=deps.settings.escalation_scope)
             ids, _ = await put_offers(session, order_id, ranked, count, wave, deps.now())
         if not ids:
             break

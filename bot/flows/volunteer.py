@@ -492,7 +492,9 @@ async def available(ctx: Ctx) -> Result:
     volunteer = await _working(ctx)
     changed = await volunteers.set_available(ctx.deps, volunteer, True)
     async with ctx.deps.db.session() as session:
-        waiting = len(await dispatch.open_orders_for(session, volunteer))
+        waiting = len(await dispatch.open_orders_for(
+            session, volunteer, scope=ctx.deps.settings.escalation_scope
+        ))
     key = "volunteer.now_available" if changed else "volunteer.already_available"
     return ctx.reply(key, n=waiting)
 

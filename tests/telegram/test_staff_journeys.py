@@ -1,0 +1,80 @@
+"""Issue 17, items 10–19: what volunteers and admins see and can tap, through the real
+python-telegram-bot stack and the fake Bot API. Each test names its item."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from bot import dispatch
+from store.models import Person
+from tests.utils import tgrig
+from tests.utils import volunteers as f
+from tests.utils.fakebot import fixtures
+from tests.utils.fakebot.driver import BotMessage, FakeUser
+from tests.utils.tgrig import TgRig
+
+fake_bot_api = fixtures.fake_bot_api
+tg = tgrig.tg
+
+PHONE = "13812345678"
+
+
+async def _ask(user: FakeUser, text: str) -> BotMessage:
+    await user.send(text)
+    return await user.next_message()
+
+
+async def _started(tg: TgRig, uid: int, name: str) -> tuple[FakeUser, Person]:
+    user = tg.user(uid, name, username=f"u{uid}")
+    await _ask(user, "/start")
+    async with tg.db.session() as s:
+        person = (await s.exec(select(Person).where(Person.external_id == str(uid)))).one()
+    return user, person
+
+
+# ---------------------------------------------------------------- item 17
+
+
+async def test_item17_a_station_admins_broadcast_all_says_whom_it_reaches(tg: TgRig) -> None:
+    admin, _ = await _started(tg, 1, "会长")
+    ids = await f.stations(tg.deps)
+    await f.volunteer(tg.deps, 3001, "李师傅", station_id=ids["yh.a1"])
+    await f.volunteer(tg.deps, 3002, "赵师傅", station_id=ids["lq.a"])
+    chief, _ = await _started(tg, 78, "站长")
+    assert "玉城街道" in (await _ask(admin, "/grant 78 yh-a")).text
+    chief.drain()
+    preview = await _ask(chief, "/broadcast all 台风过境，今晚8点集合")
+    assert "本站点及下属全体志愿者（玉城街道）" in preview.text and "1 名" in preview.text
+    # The association-wide admin's label is unchanged.
+    assert "本站点" not in (await _ask(admin, "/broadcast all 台风过境")).text
+
+
+# ---------------------------------------------------------------- item 18
+
+
+async def test_item18_escalation_stops_at_the_county_then_the_admins(tg: TgRig) -> None:
+    """A 临海 volunteer no longer gets a 玉环 order; the admins hear 无人认领 instead."""
+    admin, _ = await _started(tg, 1, "会长")
+    ids = await f.stations(tg.deps)
+    far = tg.user(3002, "临海赵师傅", started=True)
+    await f.volunteer(tg.deps, 3002, "临海赵师傅", station_id=ids["lq.a"])
+    requester = await f.person(tg.deps, 2001, "王女士", phone=PHONE)
+    oid = await f.order(tg.deps, requester, station_id=ids["yh.a1"], address="解放路88号")
+    await dispatch.start(tg.deps, oid)
+    await dispatch.settle(tg.deps)
+    alert = await admin.next_message()
+    assert "无人认领" in alert.text
+    await far.expect_no_message()
+    assert (await _ask(far, "/board")).text.startswith("暂时没有")
+
+
+@pytest.mark.settings(escalation_scope="all")
+async def test_item18_escalation_scope_all_still_reaches_other_counties(tg: TgRig) -> None:
+    ids = await f.stations(tg.deps)
+    far = tg.user(3002, "临海赵师傅", started=True)
+    await f.volunteer(tg.deps, 3002, "临海赵师傅", station_id=ids["lq.a"])
+    requester = await f.person(tg.deps, 2001, "王女士", phone=PHONE)
+    oid = await f.order(tg.deps, requester, station_id=ids["yh.a1"], address="解放路88号")
+    await dispatch.start(tg.deps, oid)
+    assert "新的服务需求" in (await far.next_message()).text
