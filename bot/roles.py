@@ -143,11 +143,11 @@ async def menu_audience(deps: Deps, person: Person) -> str:
     """Which command menu ``person`` should see now."""
     from bot.people import is_admin
 
-    if is_admin(deps.settings, person):
-        return Audience.ADMIN
     async with deps.db.session() as session:
         volunteer = await volunteer_of(session, person)
-    return Audience.VOLUNTEER if is_working_volunteer(volunteer) else Audience.EVERYONE
+    return Audience.of(
+        admin=is_admin(deps.settings, person), volunteer=is_working_volunteer(volunteer)
+    )
 
 
 async def refresh_menu(deps: Deps, person: Person) -> None:

@@ -110,6 +110,25 @@ async def admin_chat_ids(deps: Deps) -> list[int]:
     return sorted(ids)
 
 
+async def menu_people(deps: Deps) -> list[object]:
+    """Telegram people whose menu is not everyone's: admins (met or not yet) and approved
+    volunteers, so a changed menu reaches them after an upgrade too."""
+    from store import people, staff
+    from store.models import Person
+
+    async with deps.db.session() as session:
+        known = {
+            p.external_id: p
+            for p in await people.admins(session, super_admin_ids=deps.settings.admin_ids)
+            if p.platform == "telegram"
+        }
+        for p in await staff.working_volunteer_people(session, platform="telegram"):
+            known.setdefault(p.external_id, p)
+    for chat_id in await admin_chat_ids(deps):
+        known.setdefault(str(chat_id), Person(platform="telegram", external_id=str(chat_id)))
+    return list(known.values())
+
+
 def _polling_error(exc: Exception) -> None:
     # PTB retries by itself; one line per failure instead of a traceback every second.
     log.warning("Telegram polling failed: %s", exc)
@@ -131,7 +150,7 @@ class TelegramComponent:
 
         await self.app.initialize()
         await self.app.start()
-        await set_menus(self.app, self.deps, await admin_chat_ids(self.deps))
+        await set_menus(self.app, self.deps, await menu_people(self.deps))  # type: ignore[arg-type]
         if self.deps.settings.telegram_mode == "polling":
             await self.app.bot.delete_webhook()
             assert self.app.updater is not None

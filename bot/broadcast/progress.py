@@ -62,7 +62,9 @@ async def edit_progress(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> bo
             return False
         admin = await session.get(Person, broadcast.admin_id)
         calls = await roll_call(session, broadcast_id=broadcast_id)
-        within = admin.admin_station_id if admin and not is_super_admin(deps.settings, admin) else None
+        within = (
+            admin.admin_station_id if admin and not is_super_admin(deps.settings, admin) else None
+        )
         label = await scope_label(
             session, broadcast.scope, admin.language if admin else None, within=within
         )

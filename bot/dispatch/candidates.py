@@ -36,9 +36,7 @@ class Candidate:
 SCOPE_RINGS = {"station": 0, "town": 1, "county": 2, "all": 3}
 
 
-async def candidates(
-    session: AsyncSession, order: Order, *, scope: str = "all"
-) -> list[Candidate]:
+async def candidates(session: AsyncSession, order: Order, *, scope: str = "all") -> list[Candidate]:
     """Who may be offered ``order`` now, best first.
 
     Active (not paused) volunteers of the order's team whom the bot can reach,

@@ -37,7 +37,9 @@ async def expire_if_exhausted(deps: Deps, order_id: int) -> None:
         order = await session.get(Order, order_id)
         if order is None or order.status not in DISPATCHING:
             return
-        if await offers.count_live(session, order_id=order_id) or await candidates(session, order, scope=deps.settings.escalation_scope):
+        if await offers.count_live(session, order_id=order_id) or await candidates(
+            session, order, scope=deps.settings.escalation_scope
+        ):
             return
         expired = await expire_in(session, order_id, deps.now())
     if expired:

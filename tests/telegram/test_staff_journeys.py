@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from bot import dispatch
-from store.models import Person
+from store.models import Person, VolunteerStatus
 from tests.utils import tgrig
 from tests.utils import volunteers as f
 from tests.utils.fakebot import fixtures
@@ -78,3 +78,24 @@ async def test_item18_escalation_scope_all_still_reaches_other_counties(tg: TgRi
     oid = await f.order(tg.deps, requester, station_id=ids["yh.a1"], address="解放路88号")
     await dispatch.start(tg.deps, oid)
     assert "新的服务需求" in (await far.next_message()).text
+
+
+# ---------------------------------------------------------------- item 12
+
+
+async def test_item12_an_approved_volunteers_menu_shows_what_they_can_do(tg: TgRig) -> None:
+    admin, _ = await _started(tg, 1, "会长")
+    master = tg.user(3001, "李建国", started=True)
+    v = await f.volunteer(tg.deps, 3001, "李建国", status=VolunteerStatus.PENDING)
+    await _ask(admin, f"/approve {v.id}")
+    assert "恭喜" in (await master.next_message()).text
+    menu = dict(tg.api.server.get_commands(scope={"type": "chat", "chat_id": 3001}))
+    assert "jobs" in menu and "board" in menu and "available" in menu
+    assert "volunteer" not in menu  # not 申请成为志愿者 any more
+    # WeChat's 志愿者 entry and old menus send /volunteer: they get the same choices.
+    now = await _ask(master, "/volunteer")
+    assert "/jobs" in now.text and "/board" in now.text and "姓名" not in now.text
+    # After a restart (an upgrade) the menu is set again, still without /volunteer.
+    await tg.restart()
+    menu = dict(tg.api.server.get_commands(scope={"type": "chat", "chat_id": 3001}))
+    assert "jobs" in menu and "volunteer" not in menu
