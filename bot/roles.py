@@ -35,6 +35,16 @@ def scope_of(ctx: Ctx) -> int | None:
     return ctx.person.admin_station_id
 
 
+async def scope_label(ctx: Ctx) -> str:
+    """Where an admin acts, in words: 超级管理员, 全部站点 or "<station>及下属站点"."""
+    scope = scope_of(ctx)
+    if scope is None:
+        return ctx.t("admin.scope.super" if ctx.is_super_admin else "admin.scope.all")
+    async with ctx.deps.db.session() as session:
+        station = await stations_store.station_by_id(session, station_id=scope)
+    return ctx.t("admin.scope.station", station=station.name if station else f"#{scope}")
+
+
 def require_unscoped(ctx: Ctx) -> None:
     """Association-wide settings (teams, keywords, counties) need an unscoped admin."""
     if not ctx.is_admin or scope_of(ctx) is not None:

@@ -99,3 +99,26 @@ async def test_item12_an_approved_volunteers_menu_shows_what_they_can_do(tg: TgR
     await tg.restart()
     menu = dict(tg.api.server.get_commands(scope={"type": "chat", "chat_id": 3001}))
     assert "jobs" in menu and "volunteer" not in menu
+
+
+# ---------------------------------------------------------------- item 15
+
+
+async def test_item15_the_admin_menu_is_short_and_grouped(tg: TgRig) -> None:
+    admin, _ = await _started(tg, 1, "会长")
+    menu = [name for name, _ in tg.api.server.get_commands(scope={"type": "chat", "chat_id": 1})]
+    assert len(menu) <= 15, menu
+    assert {"admin", "orders", "volunteers", "teams", "stats", "broadcast"} <= set(menu)
+    assert not {"jobs", "board", "busy", "volunteer", "grant", "keywords"} & set(menu)
+    shown = await _ask(admin, "/admin")
+    for group in ("订单", "志愿者", "服务队与站点", "统计导出", "应急"):
+        assert group in shown.text
+    assert "/help admin" in shown.text and "代码 字段 值" not in shown.text  # names, no forms
+    assert len(shown.text.splitlines()) <= 12
+    everything = await _ask(admin, "/help admin")
+    for command in ("/keywords", "/grant", "/audit", "/addstation", "/reroute", "/addhours"):
+        assert command in everything.text
+    assert "代码 字段 值" in everything.text
+    # Not for others: /help admin from a worker is the worker's help.
+    worker, _ = await _started(tg, 1001, "刘女士")
+    assert "/keywords" not in (await _ask(worker, "/help admin")).text
