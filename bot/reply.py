@@ -49,6 +49,7 @@ class Reply:
     edit: bool = False  # replace the message whose button was pressed instead of sending
     document: Document | None = None
     photos: tuple[str, ...] = ()  # platform file ids to attach
+    hint: str | None = None  # what to type next: the input field's placeholder (web, Telegram)
 
 
 @dataclass
@@ -98,6 +99,7 @@ def reply_to_data(reply: Reply) -> dict[str, Any]:
         "keyboard": [[[k.label, k.request] for k in row] for row in reply.keyboard],
         "remove_keyboard": reply.remove_keyboard,
         "photos": list(reply.photos),
+        "hint": reply.hint,
         "document": None
         if document is None
         else [document.filename, base64.b64encode(document.content).decode(), document.caption],
@@ -113,6 +115,7 @@ def reply_from_data(data: dict[str, Any]) -> Reply:
         keyboard=tuple(tuple(KeyButton(*k) for k in row) for row in data.get("keyboard", ())),
         remove_keyboard=bool(data.get("remove_keyboard")),
         photos=tuple(data.get("photos", ())),
+        hint=data.get("hint"),
         document=None
         if document is None
         else Document(document[0], base64.b64decode(document[1]), document[2]),

@@ -179,6 +179,7 @@ async def rate(ctx: Ctx) -> Result:
         buttons=rows(
             Button(ctx.t("feedback.skip"), encode(callbacks.FEEDBACK_SKIP_COMMENT, order_id))
         ),
+        hint=ctx.t("staff.hint.comment"),
     )
 
 

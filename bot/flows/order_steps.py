@@ -101,7 +101,7 @@ async def hint(
     text = ctx.t(key or choices.ORDER_HINT[step], **kwargs)
     if step in (Step.SUMMARY, Step.EDIT_CHOICE):
         text = again.text + "\n\n" + text  # the summary itself is what to act on
-    return Reply(text, buttons=again.buttons, keyboard=again.keyboard)
+    return Reply(text, buttons=again.buttons, keyboard=again.keyboard, hint=again.hint)
 
 
 async def goto(ctx: Ctx, data: dict[str, Any], step: str) -> Reply:
@@ -434,6 +434,7 @@ ORDER = Dialog(
             answer=on_describe,
             next=_after_describe,
             edits="text",
+            hint="staff.hint.describe",
         ),
         DialogStep(
             Step.CONFIRM_TEAM,
@@ -443,21 +444,37 @@ ORDER = Dialog(
             edits="team",
             on_edit=_forget_teams,
         ),
-        DialogStep(Step.PLACE, ask=prompt_place, answer=on_place, next=Step.TIME, edits="place"),
+        DialogStep(
+            Step.PLACE,
+            ask=prompt_place,
+            answer=on_place,
+            next=Step.TIME,
+            edits="place",
+            hint="staff.hint.place",
+        ),
         DialogStep(
             Step.TIME,
             ask=prompt_time,
             answer=partial(on_time_text, step=Step.TIME),  # buttons: time_button
             next=Step.PHONE,
             edits="time",
+            hint="staff.hint.time",
         ),
         DialogStep(
             Step.TIME_TEXT,
             ask=prompt_time_text,
             answer=partial(on_time_text, step=Step.TIME_TEXT),
             next=Step.PHONE,
+            hint="staff.hint.time",
         ),
-        DialogStep(Step.PHONE, ask=prompt_phone, answer=on_phone, next=Step.PHOTOS, edits="phone"),
+        DialogStep(
+            Step.PHONE,
+            ask=prompt_phone,
+            answer=on_phone,
+            next=Step.PHOTOS,
+            edits="phone",
+            hint="staff.hint.phone",
+        ),
         DialogStep(
             Step.PHOTOS,
             ask=prompt_photos,

@@ -174,6 +174,13 @@ async def set_menus(app: Application, deps: Deps, people: list[Person]) -> None:
                 scope=BotCommandScopeDefault(),
                 language_code=None if lang == "zh" else lang,
             )
+        for lang in LANGUAGES:
+            # What a person sees before pressing Start, and on the bot's profile (issue 17).
+            code = None if lang == "zh" else lang
+            await app.bot.set_my_description(t(lang, "staff.bot.description"), language_code=code)
+            await app.bot.set_my_short_description(
+                t(lang, "staff.bot.short_description"), language_code=code
+            )
         notifier = deps.notifier.channels.get(PLATFORM)
         for person in people:
             if isinstance(notifier, TelegramNotifier):

@@ -122,3 +122,30 @@ async def test_item15_the_admin_menu_is_short_and_grouped(tg: TgRig) -> None:
     # Not for others: /help admin from a worker is the worker's help.
     worker, _ = await _started(tg, 1001, "刘女士")
     assert "/keywords" not in (await _ask(worker, "/help admin")).text
+
+
+# ---------------------------------------------------------------- item 19
+
+
+async def test_item19_the_bot_has_a_description_per_language(tg: TgRig) -> None:
+    """What a person sees before pressing Start, and on the bot's profile."""
+    server = tg.api.server
+    for code in ("", "en"):
+        description = server.descriptions.get(("description", code), "")
+        short = server.descriptions.get(("short_description", code), "")
+        assert description and short and len(short) <= 120
+    assert "你点单，我服务" in server.descriptions[("description", "")]
+    assert "You order, we serve" in server.descriptions[("short_description", "en")]
+
+
+async def test_item19_the_input_hint_follows_the_step_on_telegram(tg: TgRig) -> None:
+    worker = tg.user(1001, "王女士")
+    await worker.send("家里空调不制冷了，想请师傅上门修一下")
+    confirm = await worker.next_message()
+    label = next(b for row in confirm.buttons for b in row if b.startswith("✅"))
+    await worker.press(label, message=confirm)
+    await worker.next_edit(confirm)
+    place = await worker.next_message()
+    assert place.keyboard_markup is not None
+    assert place.keyboard_markup.get("input_field_placeholder", "").startswith("例如：")
+    assert "路" in place.keyboard_markup["input_field_placeholder"]
