@@ -70,14 +70,15 @@ class Engine:
             )
             volunteer = await people.volunteer_of(session, person)
             state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
+            is_super = await people.is_super_admin_checked(session, deps.settings, person)
         ctx = Ctx(
             deps=deps,
             actor=actor,
             person=person,
             event=event,
             routes=self.routes,
-            is_super_admin=people.is_super_admin(deps.settings, person),
-            is_admin=people.is_admin(deps.settings, person),
+            is_super_admin=is_super,
+            is_admin=is_super or people.is_admin(deps.settings, person),
             is_volunteer=people.is_working_volunteer(volunteer),
             dialog=state,
         )

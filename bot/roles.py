@@ -14,7 +14,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden
-from bot.people import is_super_admin, is_working_volunteer, volunteer_of
+from bot.people import (
+    is_super_admin,
+    is_super_admin_checked,
+    is_working_volunteer,
+    volunteer_of,
+)
 from bot.registry import Audience
 from store import people as people_store
 from store import stations as stations_store
@@ -155,9 +160,10 @@ async def menu_audience(deps: Deps, person: Person) -> str:
 
     async with deps.db.session() as session:
         volunteer = await volunteer_of(session, person)
-    return Audience.of(
-        admin=is_admin(deps.settings, person), volunteer=is_working_volunteer(volunteer)
-    )
+        admin = is_admin(deps.settings, person) or await is_super_admin_checked(
+            session, deps.settings, person
+        )
+    return Audience.of(admin=admin, volunteer=is_working_volunteer(volunteer))
 
 
 async def refresh_menu(deps: Deps, person: Person) -> None:

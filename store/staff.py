@@ -6,7 +6,17 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Person, Volunteer, VolunteerStatus
+from store.models import Person, VerifiedPhone, Volunteer, VolunteerStatus
+
+
+async def has_verified_phone(session: AsyncSession, *, person_id: int, phones: set[str]) -> bool:
+    """Whether the person proved (by SMS code) one of ``phones``."""
+    if not phones:
+        return False
+    stmt = select(VerifiedPhone.phone).where(
+        col(VerifiedPhone.person_id) == person_id, col(VerifiedPhone.phone).in_(phones)
+    )
+    return (await session.exec(stmt)).first() is not None
 
 
 async def working_volunteer_people(session: AsyncSession, *, platform: str) -> list[Person]:
