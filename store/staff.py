@@ -6,7 +6,27 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Person, VerifiedPhone, Volunteer, VolunteerStatus
+from store.models import (
+    HoursEntry,
+    HoursSource,
+    Person,
+    VerifiedPhone,
+    Volunteer,
+    VolunteerStatus,
+)
+
+
+async def team_job_entries(
+    session: AsyncSession, *, order_id: int, minutes: int, besides: int
+) -> list[HoursEntry]:
+    """Other members' job entries of ``order_id`` still crediting ``minutes`` (the lead's)."""
+    stmt = select(HoursEntry).where(
+        col(HoursEntry.order_id) == order_id,
+        col(HoursEntry.source) == HoursSource.JOB,
+        col(HoursEntry.volunteer_id) != besides,
+        col(HoursEntry.minutes) == minutes,
+    )
+    return list((await session.exec(stmt)).all())
 
 
 async def has_verified_phone(session: AsyncSession, *, person_id: int, phones: set[str]) -> bool:

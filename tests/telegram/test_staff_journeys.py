@@ -149,3 +149,53 @@ async def test_item19_the_input_hint_follows_the_step_on_telegram(tg: TgRig) -> 
     assert place.keyboard_markup is not None
     assert place.keyboard_markup.get("input_field_placeholder", "").startswith("例如：")
     assert "路" in place.keyboard_markup["input_field_placeholder"]
+
+
+# ---------------------------------------------------------------- item 11
+
+
+@pytest.mark.settings(tick_interval="1s", feedback_delay="1s")
+async def test_item11_a_job_done_in_one_go_gets_real_hours_and_the_rating_reaches_the_volunteer(
+    tg: TgRig,
+) -> None:
+    master = tg.user(3001, "李建国", started=True)
+    await f.volunteer(tg.deps, 3001, "李建国")
+    requester = tg.user(2001, "王女士", started=True)
+    person = await f.person(tg.deps, 2001, "王女士", phone=PHONE)
+    oid = await f.order(tg.deps, person, address="解放路88号", contact_phone=PHONE)
+    await dispatch.start(tg.deps, oid)
+    offer = await master.next_message()
+    await master.press("认领", message=offer)
+    await master.next_edit(offer)
+    card = await master.next_message()
+    await requester.next_message()  # who is coming
+    # 开始服务 and 完成服务 in one go.
+    await master.press("开始服务", message=card)
+    card = await master.next_edit(card)
+    await requester.next_message()
+    await master.press("完成服务", message=card)
+    await master.next_message()  # 服务情况?
+    await master.send("更换了顶针")
+    ask_photos = await master.next_message()
+    await master.press("提交", message=ask_photos)
+    await master.next_edit(ask_photos)
+    verdict = await requester.next_message()
+    question = await master.next_message()
+    assert "只记录了 0 分钟" in question.text and question.has_button("1小时")
+    await requester.press("已解决", message=verdict)
+    await requester.next_edit(verdict)
+    confirmed = await master.next_message()
+    assert "已解决" in confirmed.text and "本次服务 0 分钟" not in confirmed.text
+    await master.press("1小时", message=question)
+    assert "1小时" in (await master.next_edit(question)).text
+    assert "1小时" in (await _ask(master, "/hours")).text
+    # The requester's ★5 and praise reach the volunteer.
+    ask = await requester.next_message(timeout=10)
+    await requester.press("★5", message=ask)
+    await requester.next_edit(ask)
+    rated = await master.next_message()
+    assert "★★★★★" in rated.text and "5分" in rated.text
+    await requester.send("师傅很专业，态度也好")
+    assert "已记录" in (await requester.next_message()).text
+    praise = await master.next_message()
+    assert "师傅很专业，态度也好" in praise.text
