@@ -16,6 +16,7 @@ from bot import audit, callbacks, notify, orders, roles
 from bot.context import Ctx
 from bot.flows import (
     admin_broadcast,
+    admin_order_actions,
     admin_orders,
     admin_stations,
     admin_teams,
@@ -259,6 +260,7 @@ def register(reg: Registry) -> None:
     admin_stations.register(reg)
     admin_volunteers.register(reg)
     admin_orders.register(reg)
+    admin_order_actions.register(reg)  # 派单 / 改派服务队 / 联系求助人 / 取消 (issue 17)
     reports.register(reg)  # /stats, /export, charts, posters, who asked, services (issue 19)
     admin_broadcast.register(reg)
     reg.command("grant", grant, audience=Audience.ADMIN, menu="menu.grant")

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from bot import dispatch
-from store.models import Person, VolunteerStatus
+from store.models import Order, OrderStatus, Person, VolunteerStatus
 from tests.utils import tgrig
 from tests.utils import volunteers as f
 from tests.utils.fakebot import fixtures
@@ -199,3 +199,59 @@ async def test_item11_a_job_done_in_one_go_gets_real_hours_and_the_rating_reache
     assert "已记录" in (await requester.next_message()).text
     praise = await master.next_message()
     assert "师傅很专业，态度也好" in praise.text
+
+
+# ---------------------------------------------------------------- item 14
+
+
+async def test_item14_alerts_and_order_views_carry_the_admins_actions(tg: TgRig) -> None:
+    admin, _ = await _started(tg, 1, "会长")
+    requester = tg.user(2001, "王女士", started=True)
+    person = await f.person(tg.deps, 2001, "王女士", phone=PHONE)
+    oid = await f.order(tg.deps, person, address="解放路88号", contact_phone=PHONE)
+    await dispatch.start(tg.deps, oid)  # nobody serves the team yet: 无人认领
+    alert = await admin.next_message()
+    assert "无人认领" in alert.text and "/assign" not in alert.text
+    assert alert.buttons == [["派单", "改派服务队"], ["联系求助人", "取消"]]
+    # 派单: volunteers in dispatch order; one tap gives the job.
+    master = tg.user(3001, "李建国", started=True)
+    await f.volunteer(tg.deps, 3001, "李建国")
+    await admin.press("派单", message=alert)
+    picker = await admin.next_message()
+    assert "按派单顺序" in picker.text and picker.buttons[0][0].startswith("李建国")
+    await admin.press(picker.buttons[0][0], message=picker)
+    assert "指派给 李建国" in (await admin.next_edit(picker)).text
+    card = await master.next_message()
+    assert PHONE in card.text or PHONE in (await master.next_message()).text  # the job card
+    async with tg.db.session() as s:
+        order = await s.get(Order, oid)
+    assert order is not None and order.status == OrderStatus.CLAIMED
+    # /orders lists with a details button; the view has 联系求助人 and 取消.
+    other = await f.order(tg.deps, person, text="老板三个月没发工资", team=None)
+    listing = await _ask(admin, "/orders")
+    code = f"JX-{other:06d}"
+    await admin.press(f"{code} 详情", message=listing)
+    view = await admin.next_message()
+    assert code in view.text and view.buttons[:2] == [["改派服务队"], ["联系求助人", "取消"]]
+    await admin.press("联系求助人", message=view)
+    contact = await admin.next_message()
+    assert "王女士" in contact.text and PHONE in contact.text
+    mentions = [e for e in contact.entities if e["type"] == "text_mention"]
+    assert [m["user"]["id"] for m in mentions] == [2001]  # a tap opens the chat
+    # 改派服务队: a team picker.
+    await admin.press("改派服务队", message=view)
+    teams = await admin.next_message()
+    await admin.press("法律维权服务队", message=teams)
+    assert "改派给 法律维权服务队" in (await admin.next_edit(teams)).text
+    await dispatch.settle(tg.deps)
+    assert any("无人认领" in m.text and m.has_button("派单") for m in admin.drain())
+    # 取消 asks first.
+    await admin.press("取消", message=view)
+    ask = await admin.next_message()
+    assert ask.buttons == [["确认取消", "不取消"]]
+    await admin.press("确认取消", message=ask)
+    assert "已取消订单" in (await admin.next_edit(ask)).text
+    async with tg.db.session() as s:
+        cancelled = await s.get(Order, other)
+    assert cancelled is not None and cancelled.status == OrderStatus.CANCELLED
+    assert any("取消" in m.text for m in requester.drain())
