@@ -703,3 +703,15 @@ class RoutingFeedback(SQLModel, table=True):
     offered: list[str] = _json(list)
     created_at: datetime = _created()
     undone_at: datetime | None = _ts()
+
+
+# ---------------------------------------------------------------- journeys (issue 17)
+
+
+class StationLocation(SQLModel, table=True):
+    """Where a station is: the nearest one names a shared location and gives its ring."""
+
+    station_id: int = Field(foreign_key="station.id", primary_key=True)
+    latitude: float
+    longitude: float
+    updated_at: datetime = _created()

@@ -3,6 +3,8 @@ start-up, and the admins a deployment can reach."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,6 +12,8 @@ from store.models import (
     HoursEntry,
     HoursSource,
     Person,
+    Station,
+    StationLocation,
     VerifiedPhone,
     Volunteer,
     VolunteerStatus,
@@ -51,3 +55,23 @@ async def working_volunteer_people(session: AsyncSession, *, platform: str) -> l
         .order_by(col(Person.id))
     )
     return list((await session.exec(stmt)).all())
+
+
+async def station_locations(session: AsyncSession) -> list[tuple[Station, float, float]]:
+    """Every active station with a known location."""
+    stmt = (
+        select(Station, StationLocation.latitude, StationLocation.longitude)
+        .join(StationLocation, col(StationLocation.station_id) == col(Station.id))
+        .where(col(Station.active))
+    )
+    return [(s, float(lat), float(lon)) for s, lat, lon in (await session.exec(stmt)).all()]
+
+
+async def set_station_location(
+    session: AsyncSession, *, station_id: int, latitude: float, longitude: float, now: datetime
+) -> None:
+    row = await session.get(StationLocation, station_id)
+    if row is None:
+        row = StationLocation(station_id=station_id, latitude=latitude, longitude=longitude)
+    row.latitude, row.longitude, row.updated_at = latitude, longitude, now
+    session.add(row)

@@ -24,7 +24,9 @@ from bot.orders import status_label, team_name
 from bot.registry import Registry, Result
 from bot.reply import Button, Outcome, Reply, rows
 from bot.texts import Safe
-from store.models import Order, OrderStatus, Person
+from store.models import Order, OrderStatus
+from store.orders import order_by_id
+from store.people import person_by_id
 from store.volunteers import volunteers_by_id
 
 PICKER_SIZE = 8  # volunteers shown by 派单, best first
@@ -35,7 +37,7 @@ async def _order(ctx: Ctx) -> Order:
     """The pressed order, if the admin may act on it."""
     order_id = int_arg(ctx.args, 0)
     async with ctx.deps.db.session() as session:
-        order = await session.get(Order, order_id)
+        order = await order_by_id(session, order_id=order_id)
         if order is None:
             raise Expired()
         await roles.require_scope(session, ctx, order.station_id)
@@ -136,7 +138,7 @@ async def contact(ctx: Ctx) -> Result:
     """联系求助人: who asked, how to reach them (admins see phone and address)."""
     order = await _order(ctx)
     async with ctx.deps.db.session() as session:
-        requester = await session.get(Person, order.requester_id)
+        requester = await person_by_id(session, person_id=order.requester_id)
     channel = "—"
     if requester is not None and requester.platform == "telegram":
         channel = ctx.t("staff.order.contact.tg", id=requester.external_id)

@@ -255,3 +255,60 @@ async def test_item14_alerts_and_order_views_carry_the_admins_actions(tg: TgRig)
         cancelled = await s.get(Order, other)
     assert cancelled is not None and cancelled.status == OrderStatus.CANCELLED
     assert any("取消" in m.text for m in requester.drain())
+
+
+# ---------------------------------------------------------------- item 10
+
+
+async def test_item10_offers_say_where_and_how_far_and_a_location_gets_a_door_number(
+    tg: TgRig,
+) -> None:
+    admin, _ = await _started(tg, 1, "会长")
+    ids = await f.stations(tg.deps)
+    assert "已记录" in (await _ask(admin, "/stationloc yh-a1 28.1357,121.2341")).text
+    master = tg.user(3001, "李建国", started=True)
+    await f.volunteer(tg.deps, 3001, "李建国", station_id=ids["yh.a2"])  # same town
+    worker = tg.user(2001, "王女士")
+    await worker.send("注塑件毛边太多，良品率低，想请师傅来厂里看看")
+    confirm = await worker.next_message()
+    label = next(b for row in confirm.buttons for b in row if b.startswith("✅"))
+    await worker.press(label, message=confirm)
+    await worker.next_edit(confirm)
+    await worker.next_message()  # where?
+    await worker.tap("📍 发送当前位置", location=(28.1360, 121.2345))
+    assert "城中村服务点附近" in (await worker.next_message()).text  # not raw coordinates
+    house = await worker.next_message()
+    assert "城中村服务点" in house.text and "门牌号" in house.text  # a place, not coordinates
+    assert "28.13" not in house.text and worker.reply_keyboard == [["不用了", "取消"]]
+    await worker.send("解放路88号3单元201")
+    saved = await worker.next_message()
+    assert "解放路88号3单元201" in saved.text and "城中村服务点" in saved.text
+    time_prompt = await worker.next_message()
+    await worker.press("尽快", message=time_prompt)
+    await worker.next_edit(time_prompt)
+    await worker.next_message()  # phone?
+    await worker.tap("📱 分享我的手机号")
+    await worker.next_message()
+    photos = await worker.next_message()
+    await worker.press("跳过", message=photos)
+    await worker.next_edit(photos)
+    summary = await worker.next_message()
+    await worker.press("确认提交", message=summary)
+    await dispatch.settle(tg.deps)
+    offer = await master.next_message()
+    assert "新的服务需求" in offer.text
+    assert "城中村服务点" in offer.text and "距您：同一镇街" in offer.text
+    assert "未指定" not in offer.text and "解放路" not in offer.text  # the door stays private
+    async with tg.db.session() as s:
+        order = (await s.exec(select(Order))).one()
+    assert order.station_id == ids["yh.a1"] and order.latitude is not None
+    # 无需上门: a remote order says so, to the volunteer and on the job card.
+    person = await f.person(tg.deps, 2002, "赵先生", phone=PHONE)
+    remote = await f.order(tg.deps, person, text="劳动合同怎么签才合规", contact_phone=PHONE)
+    await dispatch.start(tg.deps, remote)
+    offer = await master.next_message()
+    assert "区域：远程指导" in offer.text and "区域：未指定" not in offer.text
+    await master.press("认领", message=offer)
+    await master.next_edit(offer)
+    card = await master.next_message()
+    assert "远程指导" in card.text and "未填写" not in card.text
