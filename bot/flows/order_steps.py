@@ -238,8 +238,9 @@ async def _name_location(ctx: Ctx, data: dict[str, Any]) -> None:
 
 
 async def _after_place(ctx: Ctx, data: dict[str, Any]) -> str:
-    """After a shared location the door number is asked, once; otherwise on to the time."""
-    if data.get("latitude") is not None and not data.get("address") and not data["house_asked"]:
+    """After a location named by a known station (the deployment set station locations
+    with /stationloc), the door number is asked, once; otherwise on to the time."""
+    if data.get("near") and not data.get("address") and not data.get("house_asked"):
         return Step.HOUSE
     return Step.TIME
 
@@ -248,7 +249,7 @@ async def on_house(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
     """The door number after a shared location (or 不用了): kept beside the location."""
     data["house_asked"] = True
     if ctx.event.kind != Kind.TEXT or is_chitchat(ctx.event.text):
-        return await hint(ctx, data, Step.HOUSE, "staff.place.house_ask", place=_near(ctx, data))
+        return await hint(ctx, data, Step.HOUSE)
     if not is_label(ctx, "staff.place.house_skip"):
         house = " ".join(ctx.event.text.split())
         if len(house) > MAX_ADDRESS:

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from bot import dispatch
+from bot.lifecycle import emit
 from store.models import Order, OrderStatus, Person, VolunteerStatus
 from tests.utils import tgrig
 from tests.utils import volunteers as f
@@ -312,3 +313,33 @@ async def test_item10_offers_say_where_and_how_far_and_a_location_gets_a_door_nu
     await master.next_edit(offer)
     card = await master.next_message()
     assert "远程指导" in card.text and "未填写" not in card.text
+
+
+async def test_item11_a_team_leads_real_time_reaches_the_other_members(tg: TgRig) -> None:
+    lead, member = tg.user(3001, "李建国", started=True), tg.user(3002, "赵师傅", started=True)
+    await f.volunteer(tg.deps, 3001, "李建国")
+    await f.volunteer(tg.deps, 3002, "赵师傅")
+    tg.user(2001, "厂长", started=True)
+    person = await f.person(tg.deps, 2001, "厂长", phone=PHONE)
+    oid = await f.order(tg.deps, person, text="我们厂需要两位师傅一起来调试注塑生产线")
+    await emit(tg.deps, "order_created", order_id=oid)
+    first, second = await lead.next_message(), await member.next_message()
+    await lead.press("认领", message=first)
+    await lead.last_callback_answer()
+    await member.press("认领", message=second)
+    await member.last_callback_answer()
+    await dispatch.settle(tg.deps)
+    card = next(m for m in reversed(lead.drain()) if m.has_button("开始服务"))
+    await lead.press("开始服务", message=card)
+    card = await lead.next_edit(card)
+    await lead.press("完成服务", message=card)
+    await lead.next_message()
+    await lead.send("调试完成")
+    ask_photos = await lead.next_message()
+    await lead.press("提交", message=ask_photos)
+    await lead.next_edit(ask_photos)
+    question = next(m for m in [await lead.next_message()] if "只记录了" in m.text)
+    await lead.press("1小时", message=question)
+    await lead.next_edit(question)
+    member.drain()
+    assert "1小时" in (await _ask(member, "/hours")).text
