@@ -19,6 +19,7 @@ from bot.notify import notify
 from bot.reply import Button, Reply
 from bot.texts import t
 from store import activities as store
+from store import staff as staff_store
 from store.models import HoursEntry, HoursSource, Order, Person, Volunteer
 
 SHORT_JOB = timedelta(minutes=5)
@@ -139,6 +140,19 @@ async def correct(
         assert changed is not None
         if entry.order_id is not None:
             await store.set_order_minutes(session, order_id=entry.order_id, minutes=minutes)
+            order = await session.get(Order, entry.order_id)
+            if order is not None and order.volunteer_id == entry.volunteer_id:
+                # A team job (组队式服务): the lead's real time is the members' too, unless
+                # a member already corrected their own.
+                for other in await staff_store.team_job_entries(
+                    session, order_id=entry.order_id, minutes=changed[0], besides=entry.volunteer_id
+                ):
+                    await store.set_minutes(
+                        session,
+                        entry_id=other.id,  # type: ignore[arg-type]
+                        minutes=minutes,
+                        now=now,
+                    )
         await audit.record(
             session,
             actor_id=by.id,

@@ -244,3 +244,24 @@ LEGACY_VERBS: dict[str, str] = {
     "team_sizes": TEAM_SIZE_MENU,
     "team_size": TEAM_SIZE_SET,
 }
+
+# An admin's order actions under alerts, /order and /orders (bot/flows/admin_order_actions.py;
+# issue 17). Added after the rename: no older form of them was ever sent.
+ADMIN_ORDER_VIEW = "admin_order_view"  # order id: its /order view
+ADMIN_ORDER_PICK = "admin_order_pick"  # order id: 派单, the volunteer picker
+ADMIN_ORDER_ASSIGN = "admin_order_assign"  # order id, volunteer id
+ADMIN_ORDER_TEAMS = "admin_order_teams"  # order id: 改派服务队, the team picker
+ADMIN_ORDER_REROUTE = "admin_order_reroute"  # order id, team id
+ADMIN_ORDER_CONTACT = "admin_order_contact"  # order id: 联系求助人
+ADMIN_ORDER_CANCEL = "admin_order_cancel"  # order id: 取消 (asks to confirm)
+ADMIN_ORDER_CANCEL_YES = "admin_order_cancel_yes"  # order id
+SINCE_RENAME = SINCE_RENAME | {
+    ADMIN_ORDER_VIEW,
+    ADMIN_ORDER_PICK,
+    ADMIN_ORDER_ASSIGN,
+    ADMIN_ORDER_TEAMS,
+    ADMIN_ORDER_REROUTE,
+    ADMIN_ORDER_CONTACT,
+    ADMIN_ORDER_CANCEL,
+    ADMIN_ORDER_CANCEL_YES,
+}

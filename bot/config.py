@@ -50,7 +50,9 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Super-admins: Telegram user ids, and web/WeChat people as phone:<mobile> (a phone
+    # verified by SMS), wechat:<openid> or web:<id> (issue 17).
+    admin_ids: Annotated[list[int | str], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     language: Literal["zh", "en"] = "zh"
     web_host: str = "127.0.0.1"
@@ -94,6 +96,8 @@ class Settings(BaseSettings):
     max_orders_per_day: int = Field(default=5, ge=1)
     offer_wave_size: int = Field(default=3, ge=1)
     offer_wave_interval: Duration = timedelta(minutes=15)
+    # How far waves of offers may widen before the admins take over (issue 17).
+    escalation_scope: Literal["station", "town", "county", "all"] = "county"
     tick_interval: Duration = timedelta(seconds=20)
     reminder_offsets: Annotated[list[timedelta], NoDecode] = Field(
         default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)]
@@ -114,12 +118,25 @@ class Settings(BaseSettings):
 
     @field_validator("admin_ids", mode="before")
     @classmethod
-    def _admin_ids(cls, v: object) -> list[int]:
-        out = []
+    def _admin_ids(cls, v: object) -> list[int | str]:
+        from bot.phones import normalize_mobile
+
+        out: list[int | str] = []
         for part in _split(v):
-            if not part.lstrip("-").isdigit():
-                raise ValueError(f"'{part}' is not a numeric Telegram user id")
-            out.append(int(part))
+            kind, sep, value = part.partition(":")
+            kind = kind.strip().lower() if sep else "telegram"
+            value = (value if sep else part).strip()
+            if kind == "telegram" and value.lstrip("-").isdigit():
+                out.append(int(value))
+            elif kind == "phone" and (mobile := normalize_mobile(value)) is not None:
+                out.append(f"phone:{mobile}")
+            elif kind in ("wechat", "web") and value:
+                out.append(f"{kind}:{value}")
+            else:
+                raise ValueError(
+                    f"'{part}' is not a numeric Telegram user id, phone:<mobile>, "
+                    "wechat:<openid> or web:<id>"
+                )
         return out
 
     @field_validator("web_origins", mode="before")
@@ -224,6 +241,26 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def telegram_admin_ids(self) -> list[int]:
+        """The super-admins named by Telegram user id."""
+        return [i for i in self.admin_ids if isinstance(i, int)]
+
+    @property
+    def admin_accounts(self) -> set[tuple[str, str]]:
+        """Super-admins as (platform, external id): Telegram, WeChat and web ids."""
+        out = {("telegram", str(i)) for i in self.telegram_admin_ids}
+        for ref in self.admin_ids:
+            if isinstance(ref, str) and not ref.startswith("phone:"):
+                platform, _, external = ref.partition(":")
+                out.add((platform, external))
+        return out
+
+    @property
+    def admin_phones(self) -> set[str]:
+        """Super-admins named by a mobile number they verify (SMS sign-in)."""
+        return {r[6:] for r in self.admin_ids if isinstance(r, str) and r.startswith("phone:")}
 
     @property
     def token(self) -> str | None:

@@ -10,6 +10,7 @@ resumes at the same step. Flows save and clear through ``save``/``clear``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,7 @@ class Step:
     next: str | Next | None = None  # the following step (a function when it depends)
     edits: str | None = None  # the 修改 field that comes back to this step
     on_edit: Callable[[Data], None] | None = None  # resets the draft when 修改 comes here
+    hint: str | None = None  # text key of the input field's placeholder at this step
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,12 @@ class Dialog:
 
     async def ask(self, ctx: Ctx, data: Data, step: str) -> Reply:
         """The question of ``step``, whether its prompt needs the database (async) or not."""
-        reply = self.by_name[step].ask(ctx, data)
-        return await reply if isinstance(reply, Awaitable) else reply
+        spec = self.by_name[step]
+        reply = spec.ask(ctx, data)
+        reply = await reply if isinstance(reply, Awaitable) else reply
+        if spec.hint and reply.hint is None:
+            reply = dataclasses.replace(reply, hint=ctx.t(spec.hint))
+        return reply
 
     def editing(self, field_name: str) -> Step:
         """The step a 修改 of ``field_name`` goes to."""

@@ -87,6 +87,7 @@ class Engine:
             volunteer = await people.volunteer_of(session, person)
             state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
             shown = await live_of(session, person_id=person.id)  # type: ignore[arg-type]
+            is_super = await people.is_super_admin_checked(session, deps.settings, person)
         await live.moved_on(deps, shown, event)
         ctx = Ctx(
             deps=deps,
@@ -94,8 +95,8 @@ class Engine:
             person=person,
             event=event,
             routes=self.routes,
-            is_super_admin=people.is_super_admin(deps.settings, person),
-            is_admin=people.is_admin(deps.settings, person),
+            is_super_admin=is_super,
+            is_admin=is_super or people.is_admin(deps.settings, person),
             is_volunteer=people.is_working_volunteer(volunteer),
             dialog=state,
         )

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, jobtext, orders
+from bot.activities_hours import SHORT_JOB
 from bot.deps import Deps
 from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
@@ -289,18 +290,19 @@ async def _tell_verdict(
     sends: list[Coroutine[Any, Any, Any]] = []
     if holder is not None and volunteer is not None:
         if resolved:
+            minutes = order.service_minutes or 0
+            # "本次服务 0 分钟" for a job started and finished in one go reads as a mistake;
+            # the short-job question (bot.activities_hours) asks for the real time instead.
+            key = (
+                "jobs.confirmed.volunteer"
+                if timedelta(minutes=minutes) >= SHORT_JOB
+                else "staff.confirmed.volunteer_short"
+            )
             sends.append(
                 notify(
                     deps,
                     holder,
-                    Reply(
-                        t(
-                            holder.language,
-                            "jobs.confirmed.volunteer",
-                            code=order.code,
-                            minutes=order.service_minutes or 0,
-                        )
-                    ),
+                    Reply(t(holder.language, key, code=order.code, minutes=minutes)),
                 )
             )
         elif card is not None:

@@ -8,6 +8,7 @@ or exact address, and phone-like numbers typed into the need are hidden.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,8 +91,48 @@ class Facts:
         )
 
 
+def is_remote(order: Order) -> bool:
+    """无需上门: the requester gave neither an address nor a location."""
+    return not order.address and order.latitude is None
+
+
+# Where an address names its area: "玉环市玉城街道解放路88号" → "玉环市玉城街道" (the street
+# and number stay private until the order is claimed).
+_AREA = re.compile(r"^(?:[^\s\d]{1,12}?(?:省|自治区|市|自治州|州|盟|区|县|旗|镇|乡|街道))+")
+
+
+def area_of(address: str | None) -> str | None:
+    m = _AREA.match(address or "")
+    return m.group(0) if m else None
+
+
+async def district_of(session: AsyncSession, order: Order, lang: str | None) -> str:
+    """Where the order is, as far as an offer may say: its station (a poster's, or the one
+    nearest its shared location), else the area its address names, 远程指导 when nobody
+    needs to come, or "认领后可见" (issue 17: never "未指定" when something is known)."""
+    path = await station_path(session, order.station_id)
+    if path:
+        return path
+    if is_remote(order):
+        return t(lang, "staff.place.remote")
+    return area_of(order.address) or t(lang, "staff.place.hidden")
+
+
+def with_band(lang: str | None, f: Facts, ring: int | None) -> Facts:
+    """``f`` as one volunteer reads it: how far the order is from their own station."""
+    if ring is None:
+        return f
+    band = t(
+        lang,
+        ("staff.order.ring.0", "staff.order.ring.1", "staff.order.ring.2", "staff.order.ring.3")[
+            min(ring, 3)
+        ],
+    )
+    return dataclasses.replace(f, district=t(lang, "staff.place.band", place=f.district, band=band))
+
+
 async def facts(session: AsyncSession, order: Order, lang: str | None, tz: ZoneInfo) -> Facts:
-    district = await station_path(session, order.station_id) or t(lang, "dispatch.no_district")
+    district = await district_of(session, order, lang)
     # A team job (issue 18) says how many it needs: "需 3 人 · 已认领 1/3".
     team = (
         t(lang, "team.need", size=order.team_size, n=order.team_claimed)
@@ -195,9 +236,8 @@ async def job_card(
         lines.append(
             t(lang, "jobs.card.location", lat=f"{order.latitude:.6f}", lon=f"{order.longitude:.6f}")
         )
-    if not order.address and order.latitude is None:
-        district = await station_path(session, order.station_id)
-        lines.append(t(lang, "jobs.card.no_address", district=district or "—"))
+    if is_remote(order):
+        lines.append(t(lang, "staff.card.remote"))
     lines.append(t(lang, "jobs.card.when", when=when_wanted(order, tz, lang)))
     if order.appointment_at:
         lines.append(t(lang, "jobs.card.appointment", at=fmt_time(order.appointment_at, tz, lang)))

@@ -8,7 +8,7 @@ from typing import Any
 from bot.deps import Deps
 from bot.lifecycle import emit
 from bot.notifier import DeliveryError, NoChannel, Unreachable
-from bot.people import is_super_admin, mark_unreachable
+from bot.people import admin_people, is_super_admin, mark_unreachable
 from bot.registry import Registry
 from bot.reply import MessageRef, Reply, reply_from_data, reply_to_data
 from bot.stations import in_subtree
@@ -120,7 +120,7 @@ async def edit(deps: Deps, ref: MessageRef, reply: Reply) -> bool:
 async def admins(deps: Deps, station_id: int | None = None) -> list[Person]:
     """Everyone who should hear about association business (optionally one station's)."""
     async with deps.db.session() as session:
-        rows = await people.admins(session, super_admin_ids=deps.settings.admin_ids)
+        rows = await admin_people(session, deps.settings)
         out = []
         for p in rows:
             scope = p.admin_station_id

@@ -6,6 +6,7 @@ from bot.config import Settings
 from bot.events import Actor
 from bot.texts import normalize_language
 from store import people as people_store
+from store import staff as staff_store
 from store import volunteers as volunteers_store
 from store.engine import Database, Session
 from store.models import Person, Role, Volunteer, VolunteerStatus, utcnow
@@ -43,9 +44,30 @@ async def get_or_create(session: Session, actor: Actor, *, default_language: str
 
 
 def is_super_admin(settings: Settings, person: Person) -> bool:
-    return person.platform == "telegram" and person.external_id in {
-        str(i) for i in settings.admin_ids
-    }
+    """Named in JIANGXIN_ADMIN_IDS by account; a ``phone:`` entry needs
+    :func:`is_super_admin_checked` (the phone must have been verified)."""
+    return (person.platform, person.external_id) in settings.admin_accounts
+
+
+async def is_super_admin_checked(session: Session, settings: Settings, person: Person) -> bool:
+    """Named in JIANGXIN_ADMIN_IDS by account, or by a phone this person verified by SMS."""
+    if is_super_admin(settings, person):
+        return True
+    if not settings.admin_phones or person.id is None:
+        return False
+    return await staff_store.has_verified_phone(
+        session, person_id=person.id, phones=settings.admin_phones
+    )
+
+
+async def admin_people(session: Session, settings: Settings) -> list[Person]:
+    """Every admin: configured super-admins (any platform, or by verified phone) and granted."""
+    return await people_store.admins(
+        session,
+        super_admin_ids=settings.telegram_admin_ids,
+        accounts=settings.admin_accounts,
+        phones=settings.admin_phones,
+    )
 
 
 def is_admin(settings: Settings, person: Person) -> bool:

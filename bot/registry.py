@@ -29,6 +29,12 @@ class Audience:
     VOLUNTEER = "volunteer"  # shown in volunteers' menus; anyone may still call it
     ADMIN = "admin"  # refused ("无权限") for everyone else
 
+    @staticmethod
+    def of(*, admin: bool, volunteer: bool) -> str:
+        """The menu audience of a person: ``admin+volunteer`` for an admin who also serves."""
+        parts = ([Audience.ADMIN] if admin else []) + ([Audience.VOLUNTEER] if volunteer else [])
+        return "+".join(parts) or Audience.EVERYONE
+
 
 @dataclass(frozen=True)
 class CommandSpec:
@@ -36,6 +42,7 @@ class CommandSpec:
     handler: Handler
     audience: str = Audience.EVERYONE
     menu: str | None = None  # text key of the menu description; None keeps it off menus
+    hide_for: frozenset[str] = frozenset()  # audiences whose menu leaves it out
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class Registry:
     cancel_hooks: dict[str, Handler] = field(default_factory=dict)
     # Durable task kinds and domain-event listeners (shared with Deps.bus).
     bus: Bus = field(default_factory=Bus)
+    # The admin commands an admin's menu shows (the rest are under /admin and /help admin);
+    # empty shows them all.
+    admin_menu: tuple[str, ...] = ()
 
     def command(
         self,
@@ -64,12 +74,13 @@ class Registry:
         *,
         audience: str = Audience.EVERYONE,
         menu: str | None = None,
+        hide_for: tuple[str, ...] = (),
     ) -> None:
         if not name.isascii() or name.lower() != name or len(name) > 32:
             raise ValueError(f"command name {name!r} is not lower-case ASCII ≤ 32")
         if name in self.commands:
             raise ValueError(f"command /{name} registered twice")
-        self.commands[name] = CommandSpec(name, handler, audience, menu)
+        self.commands[name] = CommandSpec(name, handler, audience, menu, frozenset(hide_for))
 
     def button(self, verb: str, handler: Handler, *, admin: bool = False) -> None:
         if verb in self.buttons:
@@ -100,13 +111,19 @@ class Registry:
         self.bus.listen(event, listener)
 
     def menu(self, audience: str) -> list[CommandSpec]:
-        """Commands for a menu: everyone's, plus volunteers' or admins' (admins see all)."""
-        wanted = {Audience.EVERYONE}
-        if audience == Audience.VOLUNTEER:
-            wanted.add(Audience.VOLUNTEER)
-        if audience == Audience.ADMIN:
-            wanted |= {Audience.VOLUNTEER, Audience.ADMIN}
-        return [c for c in self.commands.values() if c.menu and c.audience in wanted]
+        """Commands for a menu: everyone's, plus volunteers' and/or admins' (``audience``
+        as from :meth:`Audience.of`). What a person already is (/volunteer for a
+        volunteer) is left out; admins get the short admin menu (``admin_menu``)."""
+        roles = set(audience.split("+"))
+        wanted = {Audience.EVERYONE} | (roles & {Audience.VOLUNTEER, Audience.ADMIN})
+        out = []
+        for c in self.commands.values():
+            if not c.menu or c.audience not in wanted or roles & c.hide_for:
+                continue
+            if c.audience == Audience.ADMIN and self.admin_menu and c.name not in self.admin_menu:
+                continue
+            out.append(c)
+        return out
 
 
 def describe(spec: Any) -> str:

@@ -52,6 +52,7 @@ class Reply:
     # Its buttons answer the current step only: taken away once the person moves on
     # (bot.live); the text stays.
     transient: bool = False
+    hint: str | None = None  # what to type next: the input field's placeholder (web, Telegram)
 
 
 @dataclass
@@ -101,6 +102,7 @@ def reply_to_data(reply: Reply) -> dict[str, Any]:
         "keyboard": [[[k.label, k.request] for k in row] for row in reply.keyboard],
         "remove_keyboard": reply.remove_keyboard,
         "photos": list(reply.photos),
+        "hint": reply.hint,
         "document": None
         if document is None
         else [document.filename, base64.b64encode(document.content).decode(), document.caption],
@@ -116,6 +118,7 @@ def reply_from_data(data: dict[str, Any]) -> Reply:
         keyboard=tuple(tuple(KeyButton(*k) for k in row) for row in data.get("keyboard", ())),
         remove_keyboard=bool(data.get("remove_keyboard")),
         photos=tuple(data.get("photos", ())),
+        hint=data.get("hint"),
         document=None
         if document is None
         else Document(document[0], base64.b64decode(document[1]), document[2]),

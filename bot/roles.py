@@ -14,7 +14,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden
-from bot.people import is_super_admin, is_working_volunteer, volunteer_of
+from bot.people import (
+    is_super_admin,
+    is_super_admin_checked,
+    is_working_volunteer,
+    volunteer_of,
+)
 from bot.registry import Audience
 from store import people as people_store
 from store import stations as stations_store
@@ -33,6 +38,16 @@ def scope_of(ctx: Ctx) -> int | None:
     if ctx.is_super_admin:
         return None
     return ctx.person.admin_station_id
+
+
+async def scope_label(ctx: Ctx) -> str:
+    """Where an admin acts, in words: 超级管理员, 全部站点 or "<station>及下属站点"."""
+    scope = scope_of(ctx)
+    if scope is None:
+        return ctx.t("admin.scope.super" if ctx.is_super_admin else "admin.scope.all")
+    async with ctx.deps.db.session() as session:
+        station = await stations_store.station_by_id(session, station_id=scope)
+    return ctx.t("admin.scope.station", station=station.name if station else f"#{scope}")
 
 
 def require_unscoped(ctx: Ctx) -> None:
@@ -143,11 +158,12 @@ async def menu_audience(deps: Deps, person: Person) -> str:
     """Which command menu ``person`` should see now."""
     from bot.people import is_admin
 
-    if is_admin(deps.settings, person):
-        return Audience.ADMIN
     async with deps.db.session() as session:
         volunteer = await volunteer_of(session, person)
-    return Audience.VOLUNTEER if is_working_volunteer(volunteer) else Audience.EVERYONE
+        admin = is_admin(deps.settings, person) or await is_super_admin_checked(
+            session, deps.settings, person
+        )
+    return Audience.of(admin=admin, volunteer=is_working_volunteer(volunteer))
 
 
 async def refresh_menu(deps: Deps, person: Person) -> None:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from store.engine import Session
+from store.models import Station
+from store.staff import station_locations
 from store.stations import station_by_id
+
+NEAREST_WITHIN_KM = 30.0  # a shared location farther than this from every station names none
 
 
 async def ancestors(session: Session, station_id: int | None) -> list[int]:
@@ -38,3 +44,24 @@ def nearness(a: list[int], b: list[int]) -> int:
         return 3
     depth_from_root = len(a) - a.index(common[0])  # 1 = county (root), 2 = town
     return 1 if depth_from_root >= 2 else 2
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (latitude, longitude) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+async def nearest_station(session: Session, latitude: float, longitude: float) -> Station | None:
+    """The known station nearest to a shared location (within NEAREST_WITHIN_KM), preferring
+    the most local level on a tie; None when no station has a location near it."""
+    best: tuple[float, Station] | None = None
+    for station, lat, lon in await station_locations(session):
+        d = distance_km((latitude, longitude), (lat, lon))
+        if d <= NEAREST_WITHIN_KM and (best is None or d < best[0]):
+            best = (d, station)
+    return best[1] if best else None

@@ -199,7 +199,9 @@ async def top_up(deps: Deps, order_id: int) -> int:
         live = await store.count_live_offers(session, order_id=order_id)
         want = 2 * (order.team_size - order.team_claimed) - live
         ids: list[tuple[int, int]] = []
-        for c in (await candidates(session, order))[: max(0, want)]:
+        for c in (await candidates(session, order, scope=deps.settings.escalation_scope))[
+            : max(0, want)
+        ]:
             offer_id = await store.add_offer(
                 session,
                 order_id=order_id,

@@ -102,12 +102,62 @@ async def admin_chat_ids(deps: Deps) -> list[int]:
     """Telegram chats that get the admin command menu."""
     from store import people
 
-    ids = set(deps.settings.admin_ids)
+    ids = set(deps.settings.telegram_admin_ids)
     async with deps.db.session() as session:
-        for p in await people.admins(session, super_admin_ids=deps.settings.admin_ids):
+        for p in await people.admins(session, super_admin_ids=ids):
             if p.platform == "telegram" and "admin" in (p.roles or []):
                 ids.add(int(p.external_id))
     return sorted(ids)
+
+
+async def menu_people(deps: Deps) -> list[object]:
+    """Telegram people whose menu is not everyone's: admins (met or not yet) and approved
+    volunteers, so a changed menu reaches them after an upgrade too."""
+    from bot.people import admin_people
+    from store import staff
+    from store.models import Person
+
+    async with deps.db.session() as session:
+        known = {
+            p.external_id: p
+            for p in await admin_people(session, deps.settings)
+            if p.platform == "telegram"
+        }
+        for p in await staff.working_volunteer_people(session, platform="telegram"):
+            known.setdefault(p.external_id, p)
+    for chat_id in await admin_chat_ids(deps):
+        known.setdefault(str(chat_id), Person(platform="telegram", external_id=str(chat_id)))
+    return list(known.values())
+
+
+async def reachable_admins(deps: Deps) -> int:
+    """How many admins some channel of this deployment can reach (by configuration: an
+    instance without Telegram still reaches Telegram people through the outbox).
+
+    Web people and ``phone:`` admins are reached through the web chat, which always
+    runs; Telegram ids need a token; WeChat ids need the Official Account.
+    """
+    from bot.people import admin_people
+
+    settings = deps.settings
+    wechat = bool(settings.wechat_app_id and settings.wechat_app_secret and settings.wechat_token)
+    channels = {"web": True, "telegram": bool(settings.token), "wechat": wechat}
+    count = sum(1 for r in settings.admin_ids if isinstance(r, str) and r.startswith("phone:"))
+    count += sum(1 for platform, _ in settings.admin_accounts if channels.get(platform))
+    async with deps.db.session() as session:
+        granted = [p for p in await admin_people(session, settings) if "admin" in (p.roles or [])]
+    return count + sum(1 for p in granted if channels.get(p.platform))
+
+
+async def warn_if_no_admin(deps: Deps) -> None:
+    """Nobody could approve a volunteer or take over an unclaimed order: say so at start-up."""
+    if await reachable_admins(deps) == 0:
+        log.warning(
+            "no admin can be reached: JIANGXIN_ADMIN_IDS names no one on a channel this "
+            "deployment runs (Telegram ids need JIANGXIN_TELEGRAM_TOKEN). For the web chat "
+            "or WeChat, name admins as phone:<mobile> (verified by SMS sign-in), "
+            "wechat:<openid> or web:<id>"
+        )
 
 
 def _polling_error(exc: Exception) -> None:
@@ -131,7 +181,7 @@ class TelegramComponent:
 
         await self.app.initialize()
         await self.app.start()
-        await set_menus(self.app, self.deps, await admin_chat_ids(self.deps))
+        await set_menus(self.app, self.deps, await menu_people(self.deps))  # type: ignore[arg-type]
         if self.deps.settings.telegram_mode == "polling":
             await self.app.bot.delete_webhook()
             assert self.app.updater is not None
@@ -293,6 +343,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> int
         except StartupError as exc:
             print(f"匠心点单 cannot start: {exc}", file=sys.stderr)
             return 2
+        await warn_if_no_admin(deps)
         web = next((c for c in started if isinstance(c, WebComponent)), None)
         if web is not None and not settings.token:
             print(

@@ -721,3 +721,15 @@ class LiveMessage(SQLModel, table=True):
     message_id: str = Field(max_length=64)
     text: str = Field(max_length=4096)
     created_at: datetime = _created()
+
+
+# ---------------------------------------------------------------- journeys (issue 17)
+
+
+class StationLocation(SQLModel, table=True):
+    """Where a station is: the nearest one names a shared location and gives its ring."""
+
+    station_id: int = Field(foreign_key="station.id", primary_key=True)
+    latitude: float
+    longitude: float
+    updated_at: datetime = _created()

@@ -8,7 +8,7 @@ from sqlalchemy import String, and_, cast, or_
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Person
+from store.models import Person, VerifiedPhone
 
 
 async def person_by_id(session: AsyncSession, *, person_id: int | None) -> Person | None:
@@ -43,16 +43,32 @@ async def people_by_id(session: AsyncSession, *, ids: Iterable[int | None]) -> d
     return {p.id: p for p in (await session.exec(stmt)).all()}  # type: ignore[misc]
 
 
-async def admins(session: AsyncSession, *, super_admin_ids: Collection[int | str]) -> list[Person]:
+async def admins(
+    session: AsyncSession,
+    *,
+    super_admin_ids: Collection[int | str],
+    accounts: Collection[tuple[str, str]] = (),
+    phones: Collection[str] = (),
+) -> list[Person]:
     """Every admin: the configured super-admins we have met, and everyone granted the role.
 
-    The one way to find admins; who hears about one station is narrowed by the caller.
+    Super-admins are Telegram ids (``super_admin_ids``), other platforms' accounts
+    (platform, external id) and whoever verified one of ``phones`` by SMS. The one
+    way to find admins; who hears about one station is narrowed by the caller.
     """
-    supers = [str(i) for i in super_admin_ids]
+    supers = [str(i) for i in super_admin_ids if isinstance(i, int) or str(i).isdigit()]
+    named = [
+        and_(col(Person.platform) == platform, col(Person.external_id) == external)
+        for platform, external in accounts
+    ]
+    if phones:
+        verified = select(VerifiedPhone.person_id).where(col(VerifiedPhone.phone).in_(phones))
+        named.append(col(Person.id).in_(verified))
     stmt = select(Person).where(
         or_(
             and_(col(Person.platform) == "telegram", col(Person.external_id).in_(supers)),
             cast(Person.roles, String).like('%"admin"%'),
+            *named,
         )
     )
     return list((await session.exec(stmt.order_by(col(Person.id)))).all())

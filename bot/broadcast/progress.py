@@ -12,6 +12,7 @@ from bot.broadcast import common
 from bot.broadcast.common import MAX_NAMES
 from bot.deps import Deps
 from bot.notify import edit as edit_message
+from bot.people import is_super_admin
 from bot.reply import MessageRef, Reply
 from bot.texts import choices, t
 from store.broadcasts import RollCall, roll_call
@@ -19,7 +20,7 @@ from store.models import (
     Broadcast,
     Person,
 )
-from store.stations import station_by_code
+from store.stations import station_by_code, station_by_id
 from store.teams import team_by_slug
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,12 @@ async def edit_progress(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> bo
             return False
         admin = await session.get(Person, broadcast.admin_id)
         calls = await roll_call(session, broadcast_id=broadcast_id)
-        label = await scope_label(session, broadcast.scope, admin.language if admin else None)
+        within = (
+            admin.admin_station_id if admin and not is_super_admin(deps.settings, admin) else None
+        )
+        label = await scope_label(
+            session, broadcast.scope, admin.language if admin else None, within=within
+        )
     if admin is None:
         return False
     text = progress_text(broadcast, calls, slot.live, label, admin.language)
@@ -73,14 +79,24 @@ async def edit_progress(deps: Deps, broadcast_id: int, slot: ProgressSlot) -> bo
     return True  # an edit was attempted: the next one waits EDIT_EVERY either way
 
 
-async def scope_label(session: AsyncSession, scope: str, lang: str | None) -> str:
+async def scope_label(
+    session: AsyncSession, scope: str, lang: str | None, *, within: int | None = None
+) -> str:
+    """Who a broadcast reaches, in words; ``within`` is a station-scoped admin's station,
+    which narrows "all" and a team to that station's subtree (issue 17, item 17)."""
     kind, _, value = scope.partition(":")
+    home = await station_by_id(session, station_id=within) if within is not None else None
     if kind == "team":
         team = await team_by_slug(session, slug=value)
-        return t(lang, "admin.bc.scope.team", name=team.name if team else value)
+        name = team.name if team else value
+        if home is not None:
+            return t(lang, "staff.bc.scope.team_within", name=name, station=home.name)
+        return t(lang, "admin.bc.scope.team", name=name)
     if kind == "station":
         station = await station_by_code(session, code=value)
         return t(lang, "admin.bc.scope.station", name=station.name if station else value)
+    if home is not None:
+        return t(lang, "staff.bc.scope.all_within", station=home.name)
     return t(lang, "admin.bc.scope.all")
 
 

@@ -32,7 +32,11 @@ class Candidate:
         return (self.ring, self.open_jobs, self.last_job_at or EPOCH, -rating, self.volunteer_id)
 
 
-async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
+# How far escalation may widen (JIANGXIN_ESCALATION_SCOPE): the widest ring it reaches.
+SCOPE_RINGS = {"station": 0, "town": 1, "county": 2, "all": 3}
+
+
+async def candidates(session: AsyncSession, order: Order, *, scope: str = "all") -> list[Candidate]:
     """Who may be offered ``order`` now, best first.
 
     Active (not paused) volunteers of the order's team whom the bot can reach,
@@ -41,7 +45,13 @@ async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
     claimed, undeliverable; see ``store.offers.candidate_rows``). Offers that
     ended because someone else took the order or it was withdrawn do not count:
     after a release they may be offered again.
+
+    ``scope`` (station, town, county or all) leaves out volunteers known to be
+    farther away: a 临海 volunteer never gets a 三门 order under ``county``; the
+    admins take over instead. A volunteer or an order with no station is not
+    known to be far, so stays in.
     """
+    widest = SCOPE_RINGS.get(scope, 3)
     if order.team_id is None:
         return []
     rows = await offers.candidate_rows(session, order=order)
@@ -51,10 +61,13 @@ async def candidates(session: AsyncSession, order: Order) -> list[Candidate]:
     for vid, station_id, last_job_at, n, rating in rows:
         if station_id not in chains:
             chains[station_id] = await ancestors(session, station_id)
+        ring = nearness(order_chain, chains[station_id])
+        if ring > widest and order_chain and chains[station_id]:
+            continue
         out.append(
             Candidate(
                 volunteer_id=vid,
-                ring=nearness(order_chain, chains[station_id]),
+                ring=ring,
                 open_jobs=int(n),
                 last_job_at=last_job_at,
                 rating=float(rating) if rating is not None else None,
@@ -84,7 +97,9 @@ async def released_by(session: AsyncSession, volunteer_id: int, order_ids: list[
     }
 
 
-async def open_orders_for(session: AsyncSession, volunteer: Volunteer) -> list[tuple[Order, int]]:
+async def open_orders_for(
+    session: AsyncSession, volunteer: Volunteer, *, scope: str = "all"
+) -> list[tuple[Order, int]]:
     """Unclaimed orders of the volunteer's teams with their ring, nearest first, then oldest.
 
     This is the board (企业问题清单); the requester's own orders are left out, and
@@ -104,6 +119,9 @@ async def open_orders_for(session: AsyncSession, volunteer: Volunteer) -> list[t
     for order in found:
         if order.station_id not in chains:
             chains[order.station_id] = await ancestors(session, order.station_id)
-        ranked.append((order, nearness(mine, chains[order.station_id])))
+        ring = nearness(mine, chains[order.station_id])
+        if ring > SCOPE_RINGS.get(scope, 3) and mine and chains[order.station_id]:
+            continue  # beyond the escalation scope: not theirs to take
+        ranked.append((order, ring))
     ranked.sort(key=lambda pair: (pair[1], pair[0].created_at, pair[0].id))
     return ranked

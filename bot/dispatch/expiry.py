@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import jobtext, orders
+from bot import jobtext, order_actions, orders
 from bot.deps import Deps
 from bot.dispatch.candidates import candidates
 from bot.dispatch.common import DISPATCHING, wave_prefix
@@ -37,7 +37,9 @@ async def expire_if_exhausted(deps: Deps, order_id: int) -> None:
         order = await session.get(Order, order_id)
         if order is None or order.status not in DISPATCHING:
             return
-        if await offers.count_live(session, order_id=order_id) or await candidates(session, order):
+        if await offers.count_live(session, order_id=order_id) or await candidates(
+            session, order, scope=deps.settings.escalation_scope
+        ):
             return
         expired = await expire_in(session, order_id, deps.now())
     if expired:
@@ -93,7 +95,11 @@ async def announce_expired(deps: Deps, order_id: int, *, tell_requester: bool = 
     admin_text = t(lang, "dispatch.expired.admins", code=order.code) + "\n" + text
     note = t(requester.language if requester else None, "dispatch.expired.requester")
     sends: list[Coroutine[Any, Any, Any]] = [
-        notify_admins(deps, Reply(admin_text), station_id=order.station_id)
+        notify_admins(
+            deps,
+            Reply(admin_text, buttons=order_actions.admin_buttons(lang, order)),
+            station_id=order.station_id,
+        )
     ]
     if tell_requester:
         sends.append(orders.push_status(deps, order, note=note))

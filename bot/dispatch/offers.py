@@ -16,6 +16,7 @@ from bot.dispatch.common import STALE_PENDING
 from bot.dispatch.expiry import expire_if_exhausted
 from bot.notify import edit, notify
 from bot.reply import MessageRef
+from bot.stations import ancestors, nearness
 from store import offers
 from store.models import (
     Offer,
@@ -23,7 +24,7 @@ from store.models import (
     Order,
     OrderStatus,
 )
-from store.volunteers import languages_of
+from store.volunteers import languages_of, volunteers_by_id
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,22 @@ def message_ref(
     if platform and chat_id and message_id:
         return MessageRef(platform, chat_id, message_id)
     return None
+
+
+async def rings_from(
+    session: AsyncSession, order: Order, volunteer_ids: list[int]
+) -> dict[int, int]:
+    """How near the order is to each volunteer's own station (only where both are known)."""
+    order_chain = await ancestors(session, order.station_id)
+    if not order_chain:
+        return {}
+    found = await volunteers_by_id(session, ids=volunteer_ids)
+    out: dict[int, int] = {}
+    for vid, v in found.items():
+        chain = await ancestors(session, v.station_id)
+        if chain:
+            out[vid] = nearness(order_chain, chain)
+    return out
 
 
 async def _facts_by_lang(
@@ -129,8 +146,14 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
         order = await session.get(Order, rows[0][0].order_id)
         assert order is not None
         facts = await _facts_by_lang(deps, session, order, {p.language for _, p in rows})
+        rings = await rings_from(session, order, [o.volunteer_id for o, _ in rows])
     replies = [
-        jobtext.offer_reply(p.language, facts[p.language], order.id, o.id)  # type: ignore[arg-type]
+        jobtext.offer_reply(
+            p.language,
+            jobtext.with_band(p.language, facts[p.language], rings.get(o.volunteer_id)),
+            order.id,  # type: ignore[arg-type]
+            o.id,  # type: ignore[arg-type]
+        )
         for o, p in rows
     ]
     refs = await asyncio.gather(
@@ -204,7 +227,7 @@ async def fill(deps: Deps, order_id: int, count: int, wave: int) -> None:
             order = await session.get(Order, order_id)
             if order is None or order.status not in OrderStatus.OPEN:
                 return
-            ranked = await candidates(session, order)
+            ranked = await candidates(session, order, scope=deps.settings.escalation_scope)
             ids, _ = await put_offers(session, order_id, ranked, count, wave, deps.now())
         if not ids:
             break

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
-from bot import audit
+from bot import audit, order_actions
 from bot.deps import Deps
 from bot.dispatch.common import RELEASE_ACTION, wave_prefix
 from bot.dispatch.offers import edit_closed, fill, message_ref, upsert_own
@@ -128,7 +128,8 @@ async def _tell_released(
                     code=order.code,
                     name=volunteer.name,
                     reason=reason,
-                )
+                ),
+                buttons=order_actions.admin_buttons(lang, order),
             ),
             station_id=order.station_id,
         )

@@ -45,7 +45,7 @@ async def start(deps: Deps, order_id: int) -> None:
             return
         # Started: the safety net written with the order (bot.orders) is not needed.
         await tasks.cancel(session, key=f"order:{order_id}:dispatch")
-        ranked = await candidates(session, order)
+        ranked = await candidates(session, order, scope=deps.settings.escalation_scope)
         if order.preferred_volunteer_id is not None:  # a volunteer's own offer: them first,
             mine = [c for c in ranked if c.volunteer_id == order.preferred_volunteer_id]
             ranked = mine or ranked  # the team from wave 2 (issue 19)
@@ -89,7 +89,7 @@ async def run_wave(deps: Deps, task: Task) -> None:
         order = await session.get(Order, order_id)
         assert order is not None
         await session.refresh(order)
-        ranked = await candidates(session, order)
+        ranked = await candidates(session, order, scope=deps.settings.escalation_scope)
         if not ranked:
             expired = await expire_in(session, order_id, now)
         else:

@@ -16,6 +16,7 @@ from bot import audit, callbacks, notify, orders, roles
 from bot.context import Ctx
 from bot.flows import (
     admin_broadcast,
+    admin_order_actions,
     admin_orders,
     admin_stations,
     admin_teams,
@@ -36,7 +37,7 @@ from bot.reports.audit import audit_key, audit_target, audit_value
 from bot.texts import choices, t
 from store.models import AuditLog, Person, Role, Station
 from store.people import people_by_id
-from store.stations import station_by_code, station_by_id
+from store.stations import station_by_code
 
 DEFAULT_AUDIT_ROWS = 10
 _DETAIL_CHARS = 160
@@ -48,7 +49,7 @@ async def _pending(ctx: Ctx) -> Result:
 
 async def menu(ctx: Ctx) -> Result:
     """The admin menu: every admin command with its form, and shortcuts for the common views."""
-    scope = await _scope_label(ctx)
+    scope = await roles.scope_label(ctx)
     buttons = tuple(
         tuple(
             Button(ctx.t(choices.ADMIN_MENU_BUTTON[v]), callbacks.encode(callbacks.ADMIN_MENU, v))
@@ -62,15 +63,6 @@ async def menu(ctx: Ctx) -> Result:
 async def open_view(ctx: Ctx) -> Result:
     view = callbacks.str_arg(ctx.args, 0, tuple(VIEWS))
     return await VIEWS[view](ctx)
-
-
-async def _scope_label(ctx: Ctx) -> str:
-    scope = roles.scope_of(ctx)
-    if scope is None:
-        return ctx.t("admin.scope.super" if ctx.is_super_admin else "admin.scope.all")
-    async with ctx.deps.db.session() as session:
-        station = await station_by_id(session, station_id=scope)
-    return ctx.t("admin.scope.station", station=station.name if station else f"#{scope}")
 
 
 async def grant(ctx: Ctx) -> Result:
@@ -268,8 +260,12 @@ def register(reg: Registry) -> None:
     admin_stations.register(reg)
     admin_volunteers.register(reg)
     admin_orders.register(reg)
+    admin_order_actions.register(reg)  # 派单 / 改派服务队 / 联系求助人 / 取消 (issue 17)
     reports.register(reg)  # /stats, /export, charts, posters, who asked, services (issue 19)
     admin_broadcast.register(reg)
     reg.command("grant", grant, audience=Audience.ADMIN, menu="menu.grant")
     reg.command("revoke", revoke, audience=Audience.ADMIN, menu="menu.revoke")
     reg.command("audit", show_audit, audience=Audience.ADMIN, menu="menu.audit")
+    # An admin's chat menu: one entry per group (订单 / 志愿者 / 服务队与站点 / 统计导出 /
+    # 应急); /admin and /help admin show the rest (issue 17).
+    reg.admin_menu = ("admin", "orders", "volunteers", "teams", "stats", "broadcast")

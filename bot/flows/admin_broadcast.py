@@ -58,7 +58,7 @@ async def draft(ctx: Ctx) -> Result:
             scope=scope,
             text=text,
         )
-        label = await broadcast.scope_label(session, scope, ctx.lang)
+        label = await broadcast.scope_label(session, scope, ctx.lang, within=roles.scope_of(ctx))
     buttons = (
         (
             Button(ctx.t("admin.bc.go"), callbacks.encode(callbacks.BROADCAST_SEND, row.id)),

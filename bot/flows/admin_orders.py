@@ -15,7 +15,7 @@ import html
 from datetime import datetime
 from typing import Any
 
-from bot import audit, callbacks, orders, roles, team_jobs
+from bot import audit, callbacks, order_actions, orders, roles, team_jobs
 from bot.context import Ctx
 from bot.errors import Expired
 from bot.flows import admin_routing
@@ -64,6 +64,7 @@ from store.teams import team_by_id, team_by_slug, teams_by_id
 from store.volunteers import volunteer_by_id, volunteer_names
 
 MAX_REASON = 300
+VIEW_BUTTONS = 10  # /orders: a details button for each of the first orders listed
 CANCELLABLE = (*OrderStatus.OPEN, *OrderStatus.ACTIVE)
 REROUTABLE = OrderStatus.OPEN  # once a volunteer holds it, the team is settled
 # Who /assign may give an order to (dispatch.assign's rule: paused volunteers may be asked).
@@ -165,7 +166,18 @@ async def list_orders(ctx: Ctx) -> Result:
     text = ctx.t("admin.orders.head", title=title, n=total) + "\n" + "\n".join(lines)
     if total > len(rows):
         text += "\n" + ctx.t("admin.list.more", shown=len(rows), n=total)
-    return Reply(text + "\n" + ctx.t("admin.orders.hint"))
+    # Each order shown opens its /order view, with its actions (issue 17).
+    views = [
+        Button(
+            ctx.t("staff.order.btn.view", code=o.code),
+            callbacks.encode(callbacks.ADMIN_ORDER_VIEW, o.id),
+        )
+        for o in rows[:VIEW_BUTTONS]
+    ]
+    return Reply(
+        text + "\n" + ctx.t("admin.orders.hint"),
+        buttons=tuple(tuple(views[i : i + 2]) for i in range(0, len(views), 2)),
+    )
 
 
 # ---------------------------------------------------------------- /order <code>
@@ -182,8 +194,15 @@ async def order_detail(ctx: Ctx) -> Result:
         return ctx.reply("admin.order.usage")
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, a[0])
+    return await detail_reply(ctx, order)
+
+
+async def detail_reply(ctx: Ctx, order: Order) -> Reply:
+    """The admin's view of one order: timeline, and what they can do with it now."""
+    async with ctx.deps.db.session() as session:
         text = await timeline_text(ctx, session, order)
-    return Reply(text, buttons=team_jobs.size_buttons(ctx.lang, order))  # 需要人数 (issue 18)
+    buttons = order_actions.admin_buttons(ctx.lang, order)  # 派单, 改派服务队 … (issue 17)
+    return Reply(text, buttons=buttons + team_jobs.size_buttons(ctx.lang, order))  # 需要人数
 
 
 @dataclasses.dataclass
@@ -343,14 +362,19 @@ def _audit_detail(row: AuditLog) -> str:
 
 async def assign(ctx: Ctx) -> Result:
     """``/assign <code> <volunteer>``: give the order to that volunteer (dispatch does it)."""
-    from bot import dispatch
-
     a = args(ctx)
     if len(a) != 2:
         return ctx.reply("admin.assign.usage")
+    return await assign_to(ctx, a[0], a[1])
+
+
+async def assign_to(ctx: Ctx, code: str, who: str) -> Reply:
+    """Give order ``code`` to volunteer ``who`` (/assign, and the 派单 picker's buttons)."""
+    from bot import dispatch
+
     async with ctx.deps.db.session() as session:
-        order = await order_in_scope(session, ctx, a[0])
-        volunteer = await volunteer_in_scope(session, ctx, a[1])
+        order = await order_in_scope(session, ctx, code)
+        volunteer = await volunteer_in_scope(session, ctx, who)
     if order.volunteer_id == volunteer.id and order.status in OrderStatus.ACTIVE:
         return ctx.reply("admin.assign.already", code=order.code, name=volunteer.name)
     if volunteer.status not in ASSIGNABLE:
@@ -384,12 +408,17 @@ async def reroute(ctx: Ctx) -> Result:
     a = args(ctx)
     if len(a) != 2:
         return ctx.reply("admin.reroute.usage")
+    return await reroute_to(ctx, a[0], a[1])
+
+
+async def reroute_to(ctx: Ctx, code: str, slug: str) -> list[Reply] | Reply:
+    """Move order ``code`` to team ``slug`` (/reroute, and the 改派服务队 buttons)."""
     now = ctx.deps.now()
     async with ctx.deps.db.session() as session:
-        order = await order_in_scope(session, ctx, a[0])
-        team = await team_by_slug(session, slug=a[1])
+        order = await order_in_scope(session, ctx, code)
+        team = await team_by_slug(session, slug=slug)
         if team is None:
-            return ctx.reply("admin.team.not_found", slug=a[1])
+            return ctx.reply("admin.team.not_found", slug=slug)
         if not team.active:
             return ctx.reply("admin.reroute.retired", team=team.name, slug=team.slug)
         if order.team_id == team.id:
@@ -550,9 +579,14 @@ async def cancel_order(ctx: Ctx) -> Result:
     if not a:
         return ctx.reply("admin.cancel.usage")
     reason = rest_text(ctx, 1)[:MAX_REASON] or ctx.t("admin.cancel.default_reason")
+    return await cancel_with(ctx, a[0], reason)
+
+
+async def cancel_with(ctx: Ctx, code: str, reason: str) -> Reply:
+    """Cancel order ``code`` for ``reason`` (/cancelorder, and the 取消 button)."""
     deps, now = ctx.deps, ctx.deps.now()
     async with deps.db.session() as session:
-        order = await order_in_scope(session, ctx, a[0])
+        order = await order_in_scope(session, ctx, code)
         requester = await person_by_id(session, person_id=order.requester_id)
         before = order.status
         won = await orders.transition(

@@ -15,6 +15,7 @@ from bot.flows.admin_common import args
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
 from bot.texts import choices
+from store import staff as staff_store
 from store import stations as stations_store
 from store.models import Station, StationLevel, VolunteerStatus
 
@@ -128,6 +129,43 @@ async def add_station(ctx: Ctx) -> Result:
     )
 
 
+_COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,，\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+async def locate_station(ctx: Ctx) -> Result:
+    """``/stationloc <code> <纬度>,<经度>``: where a station is, so a requester's shared
+    location is named by its nearest station and offers show how near volunteers are."""
+    a = args(ctx)
+    m = _COORDS.match(" ".join(a[1:])) if len(a) >= 2 else None
+    if m is None:
+        return ctx.reply("staff.stationloc.usage")
+    lat, lon = float(m.group(1)), float(m.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return ctx.reply("staff.stationloc.usage")
+    async with ctx.deps.db.session() as session:
+        station = await stations_store.station_by_code(session, code=a[0].lower())
+        if station is None:
+            return ctx.reply("admin.station.not_found", code=a[0])
+        await roles.require_scope(session, ctx, station.id)
+        await staff_store.set_station_location(
+            session,
+            station_id=station.id,
+            latitude=lat,
+            longitude=lon,
+            now=ctx.deps.now(),  # type: ignore[arg-type]
+        )
+        await audit.record(
+            session,
+            actor_id=ctx.person.id,
+            action="station.locate",
+            target_type="station",
+            target_id=station.code,
+            after={"latitude": lat, "longitude": lon},
+        )
+    return ctx.reply("staff.stationloc.done", name=station.name, lat=f"{lat:.5f}", lon=f"{lon:.5f}")
+
+
 def register(reg: Registry) -> None:
     reg.command("stations", tree, audience=Audience.ADMIN, menu="menu.stations")
     reg.command("addstation", add_station, audience=Audience.ADMIN, menu="menu.addstation")
+    reg.command("stationloc", locate_station, audience=Audience.ADMIN)

@@ -22,7 +22,7 @@ from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired
 from bot.events import Kind
-from bot.notify import edit
+from bot.notify import edit, notify
 from bot.orders import team_name, transition
 from bot.registry import Registry, Result
 from bot.reply import Button, MessageRef, Outcome, Reply, rows
@@ -170,6 +170,7 @@ async def rate(ctx: Ctx) -> Result:
             )
     if rating <= LOW_RATING:
         await _alert_low(deps, order_id, rating)
+    await _tell_volunteer(deps, order_id, "staff.rated.volunteer", rating=rating)
     thanks = ctx.t("feedback.thanks", stars=stars(rating))
     if not offer_comment:
         return Reply(thanks, edit=True)
@@ -179,6 +180,7 @@ async def rate(ctx: Ctx) -> Result:
         buttons=rows(
             Button(ctx.t("feedback.skip"), encode(callbacks.FEEDBACK_SKIP_COMMENT, order_id))
         ),
+        hint=ctx.t("staff.hint.comment"),
     )
 
 
@@ -205,6 +207,19 @@ async def _alert_low(deps: Deps, order_id: int, rating: int) -> None:
         )
 
     await tell_admins(deps, render, order.station_id)
+
+
+async def _tell_volunteer(deps: Deps, order_id: int, key: str, **kwargs: Any) -> None:
+    """The volunteer who served hears the requester's ★ and comment (issue 17)."""
+    async with deps.db.session() as session:
+        ps = await parties.load(session, order_id)
+    if ps is None or ps.volunteer_person is None:
+        return
+    person, order = ps.volunteer_person, ps.order
+    if "rating" in kwargs:
+        kwargs["stars"] = stars(kwargs["rating"])
+    text = t(person.language, key, code=order.code, summary=summary(order.text, 40), **kwargs)
+    await notify(deps, person, Reply(text))
 
 
 def _prompt_ref(data: dict[str, Any]) -> MessageRef | None:
@@ -259,6 +274,7 @@ async def comment(ctx: Ctx) -> Result:
     if fb is None:  # the rating is gone (order deleted by an admin …)
         return ctx.reply("common.expired")
     await _close_prompt(ctx, data)
+    await _tell_volunteer(ctx.deps, fb.order_id, "staff.comment.volunteer", comment=text)
     if fb.rating <= LOW_RATING and order is not None:
         await tell_admins(
             ctx.deps,

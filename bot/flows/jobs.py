@@ -173,7 +173,9 @@ async def board(ctx: Ctx) -> Result:
         return ctx.reply("jobs.not_volunteer")
     tz = ctx.deps.settings.tz
     async with ctx.deps.db.session() as session:
-        ranked = await dispatch.open_orders_for(session, volunteer)
+        ranked = await dispatch.open_orders_for(
+            session, volunteer, scope=ctx.deps.settings.escalation_scope
+        )
         items = [
             jobtext.board_reply(
                 ctx.lang,

@@ -43,6 +43,7 @@ class Step:
     DESCRIBE = "describe"  # tell the need (after a browse pick or a deep link)
     CONFIRM_TEAM = "confirm_team"  # "您的需求将由【…】处理，对吗？" or pick from the list
     PLACE = "place"
+    HOUSE = "house"  # after a shared location, the door number, asked once (issue 17)
     TIME = "time"
     TIME_TEXT = "time_text"  # "自己填写"
     PHONE = "phone"

@@ -248,9 +248,14 @@ async def prompt_edit(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) -> 
 
 
 def place_display(lang: str | None, data: dict[str, Any]) -> str:
+    located = data.get("latitude") is not None and data.get("longitude") is not None
     if data.get("address"):
+        if located and data.get("near"):  # a door number added to a shared location
+            return t(lang, "staff.place.with_house", house=data["address"], place=data["near"])
         return str(data["address"])
-    if data.get("latitude") is not None and data.get("longitude") is not None:
+    if located and data.get("near"):
+        return t(lang, "staff.place.near", place=data["near"])
+    if located:
         return t(
             lang,
             "ordering.place.location",

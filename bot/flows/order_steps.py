@@ -61,6 +61,7 @@ from bot.flows.order_words import is_chitchat, is_label, yes_or_no
 from bot.jobtext import shorten
 from bot.reply import Button, KeyButton, Reply, rows
 from bot.routing_feedback import record_label
+from bot.stations import nearest_station
 from bot.texts import choices
 from store.models import RoutingLabel
 
@@ -141,7 +142,7 @@ async def hint(
     text = ctx.t(key or choices.ORDER_HINT[step], **kwargs)
     if step in (Step.SUMMARY, Step.EDIT_CHOICE):
         text = again.text + "\n\n" + text  # the summary itself is what to act on
-    return Reply(text, buttons=again.buttons, keyboard=again.keyboard)
+    return Reply(text, buttons=again.buttons, keyboard=again.keyboard, hint=again.hint)
 
 
 async def goto(ctx: Ctx, data: dict[str, Any], step: str) -> Reply:
@@ -264,6 +265,7 @@ async def on_place(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
     kind = ctx.event.kind
     if kind == Kind.LOCATION and ctx.event.latitude is not None:
         data.update(address=None, latitude=ctx.event.latitude, longitude=ctx.event.longitude)
+        await _name_location(ctx, data)
     elif kind == Kind.TEXT and is_label(ctx, "ordering.kb.skip"):
         data.update(address=None, latitude=None, longitude=None)
     elif kind == Kind.TEXT:
@@ -286,6 +288,55 @@ async def on_place(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
         return await hint(ctx, data, Step.PLACE)
     saved = ack(ctx.t("ordering.place.saved", place=place_display(ctx.lang, data)))
     return [saved, await advance(ctx, data, Step.PLACE)]
+
+
+async def _name_location(ctx: Ctx, data: dict[str, Any]) -> None:
+    """A shared location is named by its nearest known station, which becomes the order's
+    station unless a poster's link chose one (issue 17)."""
+    async with ctx.deps.db.session() as session:
+        near = await nearest_station(session, data["latitude"], data["longitude"])
+    data["near"] = near.name if near is not None else None
+    if near is not None and not data.get("station_id"):
+        data["station_id"] = near.id
+    data["house_asked"] = False
+
+
+async def _after_place(ctx: Ctx, data: dict[str, Any]) -> str:
+    """After a location named by a known station (the deployment set station locations
+    with /stationloc), the door number is asked, once; otherwise on to the time."""
+    if data.get("near") and not data.get("address") and not data.get("house_asked"):
+        return Step.HOUSE
+    return Step.TIME
+
+
+async def on_house(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
+    """The door number after a shared location (or 不用了): kept beside the location."""
+    data["house_asked"] = True
+    if ctx.event.kind != Kind.TEXT or is_chitchat(ctx.event.text):
+        return await hint(ctx, data, Step.HOUSE)
+    if not is_label(ctx, "staff.place.house_skip"):
+        house = " ".join(ctx.event.text.split())
+        if len(house) > MAX_ADDRESS:
+            return await hint(ctx, data, Step.HOUSE, "ordering.hint.place_long", limit=MAX_ADDRESS)
+        data["address"] = house
+    saved = ack(ctx.t("ordering.place.saved", place=place_display(ctx.lang, data)))
+    return [saved, await advance(ctx, data, Step.HOUSE)]
+
+
+def _near(ctx: Ctx, data: dict[str, Any]) -> str:
+    return str(data.get("near") or place_display(ctx.lang, {**data, "address": None}))
+
+
+def prompt_house(ctx: Ctx, data: dict[str, Any]) -> Reply:
+    return Reply(
+        ctx.t("staff.place.house_ask", place=_near(ctx, data)),
+        keyboard=(
+            (
+                KeyButton(ctx.t("staff.place.house_skip")),
+                KeyButton(ctx.t("ordering.kb.cancel")),
+            ),
+        ),
+    )
 
 
 def set_time(
@@ -505,6 +556,7 @@ ORDER = Dialog(
             answer=on_describe,
             next=_after_describe,
             edits="text",
+            hint="staff.hint.describe",
         ),
         DialogStep(
             Step.CONFIRM_TEAM,
@@ -514,21 +566,40 @@ ORDER = Dialog(
             edits="team",
             on_edit=_forget_teams,
         ),
-        DialogStep(Step.PLACE, ask=prompt_place, answer=on_place, next=Step.TIME, edits="place"),
+        DialogStep(
+            Step.PLACE,
+            ask=prompt_place,
+            answer=on_place,
+            next=_after_place,
+            edits="place",
+            hint="staff.hint.place",
+        ),
+        DialogStep(
+            Step.HOUSE, ask=prompt_house, answer=on_house, next=Step.TIME, hint="staff.hint.house"
+        ),
         DialogStep(
             Step.TIME,
             ask=prompt_time,
             answer=partial(on_time_text, step=Step.TIME),  # buttons: time_button
             next=Step.PHONE,
             edits="time",
+            hint="staff.hint.time",
         ),
         DialogStep(
             Step.TIME_TEXT,
             ask=prompt_time_text,
             answer=partial(on_time_text, step=Step.TIME_TEXT),
             next=Step.PHONE,
+            hint="staff.hint.time",
         ),
-        DialogStep(Step.PHONE, ask=prompt_phone, answer=on_phone, next=Step.PHOTOS, edits="phone"),
+        DialogStep(
+            Step.PHONE,
+            ask=prompt_phone,
+            answer=on_phone,
+            next=Step.PHOTOS,
+            edits="phone",
+            hint="staff.hint.phone",
+        ),
         DialogStep(
             Step.PHOTOS,
             ask=prompt_photos,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot import callbacks, dispatch, orders
+from bot import callbacks, dispatch, order_actions, orders
 from bot.callbacks import encode, str_arg
 from bot.context import Ctx
 from bot.dialog import clear
@@ -359,6 +359,9 @@ async def _announce(
     # An order with a team is dispatch's to announce (offers, or admins when nobody serves it).
     if triage:
         notice = await _admin_notice(ctx, data, order.code, triage)
+        notice = dataclasses.replace(  # 改派服务队 … at hand (issue 17)
+            notice, buttons=order_actions.admin_buttons(deps.settings.language, order)
+        )
         await notify_admins(deps, notice, station_id=order.station_id)
     stamped = await prompts.summary_text(ctx, data) + "\n\n" + ctx.t("ordering.submitted.stamp")
     replies = [Reply(stamped, edit=True)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import dialog
+from bot import dialog, roles
 from bot.context import Ctx
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
@@ -45,6 +45,10 @@ async def _name(ctx: Ctx) -> str:
 
 
 async def help_(ctx: Ctx) -> Result:
+    """/help for the person's role; ``/help admin`` lists every admin command, grouped."""
+    wants = ctx.event.args[0].lower() if ctx.event.args else ""
+    if ctx.is_admin and wants in ("admin", "管理", "管理员"):
+        return ctx.reply("staff.help.admin", scope=await roles.scope_label(ctx))
     return ctx.reply(choices.HELP[_role(ctx)])
 
 

@@ -173,7 +173,9 @@ async def apply(ctx: Ctx) -> Result:
         key = {
             VolunteerStatus.PENDING: "volunteer.pending",
             VolunteerStatus.SUSPENDED: "volunteer.suspended_no_apply",
-        }.get(volunteer.status, "volunteer.already")
+        }.get(volunteer.status)
+        if key is None:
+            return _what_now(ctx)
         return ctx.reply(key)
     prompt = await signin_prompt(ctx, "weblogin.required.volunteer")
     if prompt is not None:
@@ -182,6 +184,14 @@ async def apply(ctx: Ctx) -> Result:
     await dialog.save(ctx, FLOW, "name", data)
     first = await _ask(ctx, "name", data)
     return Reply(ctx.t("volunteer.intro") + "\n\n" + first.text, keyboard=first.keyboard)
+
+
+def _what_now(ctx: Ctx) -> Reply:
+    """An approved volunteer tapping 志愿者 (WeChat's menu, an old Telegram menu): what they
+    can do now, instead of an application form (issue 17)."""
+    specs = ctx.routes.menu(Audience.VOLUNTEER)
+    lines = [f"/{c.name} {ctx.t(c.menu)}" for c in specs if c.audience == Audience.VOLUNTEER]  # type: ignore[arg-type]
+    return Reply(ctx.t("volunteer.already", commands="\n".join(lines)))
 
 
 async def on_input(ctx: Ctx) -> Result:
@@ -492,7 +502,11 @@ async def available(ctx: Ctx) -> Result:
     volunteer = await _working(ctx)
     changed = await volunteers.set_available(ctx.deps, volunteer, True)
     async with ctx.deps.db.session() as session:
-        waiting = len(await dispatch.open_orders_for(session, volunteer))
+        waiting = len(
+            await dispatch.open_orders_for(
+                session, volunteer, scope=ctx.deps.settings.escalation_scope
+            )
+        )
     key = "volunteer.now_available" if changed else "volunteer.already_available"
     return ctx.reply(key, n=waiting)
 
@@ -551,7 +565,13 @@ VOLUNTEER = Dialog(
 
 
 def register(reg: Registry) -> None:
-    reg.command("volunteer", apply, menu="menu.volunteer")
+    # A volunteer's (and an admin's) menu shows what they can do now, not "apply" (issue 17).
+    reg.command(
+        "volunteer",
+        apply,
+        menu="menu.volunteer",
+        hide_for=(Audience.VOLUNTEER, Audience.ADMIN),
+    )
     reg.command("available", available, audience=Audience.VOLUNTEER, menu="menu.available")
     reg.command("busy", busy, audience=Audience.VOLUNTEER, menu="menu.busy")
     reg.command("profile", profile, audience=Audience.VOLUNTEER, menu="menu.profile")

@@ -18,7 +18,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import callbacks
+from bot import callbacks, order_actions
 from bot.callbacks import encode
 from bot.deps import Deps
 from bot.registry import Registry
@@ -236,7 +236,8 @@ async def reconfirm_timeout(deps: Deps, task: Task) -> None:
                 waited=span(lang, waited),
                 phone=ps.volunteer_phone(lang),
                 **_details(deps, ps, lang, now),
-            )
+            ),
+            buttons=order_actions.admin_buttons(lang, order),
         )
 
     sent = await tell_admins(deps, render, order.station_id)

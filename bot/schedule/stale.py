@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot import order_actions
 from bot.deps import Deps
 from bot.registry import Registry
 from bot.reply import Reply
@@ -103,7 +104,8 @@ async def nudge(deps: Deps, task: Task) -> None:
                 code=order.code,
                 waited=span(lang, waited),
                 summary=summary(order.text),
-            )
+            ),
+            buttons=order_actions.admin_buttons(lang, order),
         ),
     )
 

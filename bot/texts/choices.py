@@ -146,6 +146,7 @@ ORDER_HINT: Final = {
     "confirm_team": "ordering.hint.confirm_team",
     "describe": "ordering.hint.describe",
     "edit_choice": "ordering.hint.edit_choice",
+    "house": "ordering.hint.house",
     "phone": "ordering.hint.phone",
     "photos": "ordering.hint.photos",
     "place": "ordering.hint.place",

@@ -6,7 +6,6 @@ import logging
 
 from telegram import (
     BotCommand,
-    BotCommandScopeChat,
     BotCommandScopeDefault,
     ChatMember,
     MaybeInaccessibleMessage,
@@ -26,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import people
+from bot import people, roles
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor
@@ -39,6 +38,7 @@ from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.polling import TolerantBot, requests
 from handlers.telegram.updates import PerChatUpdateProcessor
 from store import poison, updates
+from store.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +173,9 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
     return app
 
 
-async def set_menus(app: Application, deps: Deps, admin_chat_ids: list[int]) -> None:  # type: ignore[type-arg]
-    """Chinese command menus for everyone, English for English clients, more for admins."""
+async def set_menus(app: Application, deps: Deps, people: list[Person]) -> None:  # type: ignore[type-arg]
+    """Chinese command menus for everyone, English for English clients; each admin and
+    approved volunteer gets the menu of what they can do (bot.roles.menu_audience)."""
     reg = app.bot_data[ENGINE].routes
     try:
         for lang in LANGUAGES:
@@ -184,11 +185,16 @@ async def set_menus(app: Application, deps: Deps, admin_chat_ids: list[int]) -> 
                 scope=BotCommandScopeDefault(),
                 language_code=None if lang == "zh" else lang,
             )
-        admin_commands = [BotCommand(c.name, t("zh", c.menu)) for c in reg.menu(Audience.ADMIN)]  # type: ignore[arg-type]
-        for chat_id in admin_chat_ids:
-            try:
-                await app.bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(chat_id))
-            except (BadRequest, Forbidden) as exc:
-                log.info("no admin menu for %s: %s", chat_id, exc)
+        for lang in LANGUAGES:
+            # What a person sees before pressing Start, and on the bot's profile (issue 17).
+            code = None if lang == "zh" else lang
+            await app.bot.set_my_description(t(lang, "staff.bot.description"), language_code=code)
+            await app.bot.set_my_short_description(
+                t(lang, "staff.bot.short_description"), language_code=code
+            )
+        notifier = deps.notifier.channels.get(PLATFORM)
+        for person in people:
+            if isinstance(notifier, TelegramNotifier):
+                await notifier.set_menu(person, await roles.menu_audience(deps, person))
     except TelegramError as exc:
         log.warning("could not set command menus: %s", exc)

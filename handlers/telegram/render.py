@@ -64,6 +64,8 @@ def markup(reply: Reply) -> Markup:
             ],
             resize_keyboard=True,
             one_time_keyboard=True,
+            # Telegram shows it in the empty input field while the keyboard is up (1–64).
+            input_field_placeholder=reply.hint[:64] if reply.hint else None,
         )
     if reply.remove_keyboard:
         return ReplyKeyboardRemove()

@@ -36,7 +36,7 @@ async def _web_channel(app: web.Application) -> AsyncIterator[None]:
     """Deliver the core's messages to web people while the app runs."""
     deps = app[DEPS]
     previous = deps.notifier.channels.get(PLATFORM)
-    deps.notifier.add(PLATFORM, WebNotifier(deps.db, app[HUB]))
+    deps.notifier.add(PLATFORM, WebNotifier(deps.db, app[HUB], app[ENGINE].routes))
     presence = SharedPresence(deps, app[HUB])
     await presence.start()
     app[PRESENCE] = presence

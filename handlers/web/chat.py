@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from bot import people, photos, signin
+from bot import photos, roles, signin
 from bot.deps import Deps
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
@@ -234,12 +234,8 @@ class ChatSession:
         audience = Audience.EVERYONE
         async with self.deps.db.session() as session:
             person = await person_by_id(session, person_id=self.person_id)
-            if person is not None and people.is_admin(self.deps.settings, person):
-                audience = Audience.ADMIN
-            elif person is not None and people.is_working_volunteer(
-                await people.volunteer_of(session, person)
-            ):
-                audience = Audience.VOLUNTEER
+        if person is not None:
+            audience = await roles.menu_audience(self.deps, person)
         specs = self.engine.routes.menu(audience)
         return {
             "type": "menu",

@@ -38,6 +38,7 @@ def bot_payload(reply: Reply) -> dict[str, Any]:
             [{"label": k.label, "request": k.request} for k in row] for row in reply.keyboard
         ],
         "remove_keyboard": reply.remove_keyboard,
+        "hint": reply.hint,
         "photos": len(reply.photos),
         "images": [p for p in reply.photos if p.startswith(WEB_PHOTO)],
     }
@@ -77,6 +78,7 @@ def view(row: WebMessage) -> dict[str, Any]:
         "buttons": payload.get("buttons", []),
         "keyboard": payload.get("keyboard", []),
         "remove_keyboard": bool(payload.get("remove_keyboard")),
+        "hint": payload.get("hint"),
         "photos": int(payload.get("photos") or 0),
         "edited": bool(payload.get("edited")),
         "images": [image_url(p) for p in payload.get("images") or [] if p.startswith(WEB_PHOTO)],

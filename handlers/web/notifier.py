@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 
 from bot.notifier import DeliveryError
+from bot.registry import Registry
 from bot.reply import MessageRef, Reply
+from bot.texts import t
 from handlers.web import messages
 from handlers.web.hub import Hub
 from store.engine import Database
@@ -22,9 +24,20 @@ PLATFORM = "web"
 
 
 class WebNotifier:
-    def __init__(self, db: Database, hub: Hub) -> None:
+    def __init__(self, db: Database, hub: Hub, registry: Registry | None = None) -> None:
         self.db = db
         self.hub = hub
+        self.registry = registry
+
+    async def set_menu(self, person: Person, audience: str) -> None:
+        """A role changed (approved, granted …): open pages get the new command menu."""
+        if self.registry is None or person.id is None:
+            return
+        commands = [
+            {"command": c.name, "label": t(person.language, c.menu)}  # type: ignore[arg-type]
+            for c in self.registry.menu(audience)
+        ]
+        await self.hub.push(person.id, {"type": "menu", "commands": commands})
 
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         if person.id is None:

@@ -189,7 +189,7 @@ async def test_wave_one_offers_the_top_k_without_private_details(
     assert len(_offered_to(notifier)) == 3
 
 
-@pytest.mark.settings(offer_wave_size=1)
+@pytest.mark.settings(offer_wave_size=1, escalation_scope="all")  # beyond the county too
 async def test_later_waves_widen_ring_by_ring_then_expire_to_admins(
     deps: Deps, notifier: RecordingNotifier, clock: FixedClock
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import col, select
 
 from bot import dispatch
@@ -194,6 +195,7 @@ async def test_decline_and_stale_buttons(
     ).toast == "已过期"  # no report open
 
 
+@pytest.mark.settings(escalation_scope="all")  # the far county's order is on the board too
 async def test_board_claim_and_limits(
     deps: Deps, engine: Engine, notifier: RecordingNotifier
 ) -> None:

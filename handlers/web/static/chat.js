@@ -243,6 +243,18 @@
     }
     nodes[m.id] = node;
     trackKeyboard(m);
+    trackHint(m);
+  }
+
+  /* The input's placeholder follows the dialog: each bot message says what to type next
+     (its hint), or nothing special (the page's own placeholder). */
+  var defaultHint = input.getAttribute('placeholder') || '';
+  var hintFrom = 0;
+
+  function trackHint(m) {
+    if (m.role !== 'bot' || m.id < hintFrom) { return; }
+    hintFrom = m.id;
+    input.setAttribute('placeholder', m.hint || defaultHint);
   }
 
   function editMessage(m) {
