@@ -292,8 +292,7 @@ async def test_item10_offers_say_where_and_how_far_and_a_location_gets_a_door_nu
     await worker.next_message()
     photos = await worker.next_message()
     await worker.press("跳过", message=photos)
-    await worker.next_edit(photos)
-    summary = await worker.next_message()
+    summary = await worker.next_edit(photos)  # the photos message turns into the summary
     await worker.press("确认提交", message=summary)
     await dispatch.settle(tg.deps)
     offer = await master.next_message()
