@@ -22,6 +22,7 @@ from bot.registry import Audience, Registry
 from bot.reply import Outcome, Reply
 from bot.texts import choices, normalize_language, t
 from store import dialogs
+from store import inbox as inbox_rows
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ class Engine:
             )
             volunteer = await people.volunteer_of(session, person)
             state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
+        # From here on the flow runs: its write marks the inbox row done in the same commit.
+        inbox_rows.arm()
         ctx = Ctx(
             deps=deps,
             actor=actor,
