@@ -12,6 +12,7 @@ restart both are answered, once each, in order. A real bot process
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 import aiohttp
@@ -21,6 +22,9 @@ from handlers.web.webhook import SECRET_HEADER
 from store.engine import Database
 from tests.utils.botproc import BotProcess, bot_env, free_port
 from tests.utils.fakebot.driver import FakeBotApi
+from tests.wechat.conftest import wechat_settings
+from tests.wechat.driver import WeChatUser
+from tests.wechat.fake_server import FakeWeChat
 
 LATENCY = 2.0
 KILL_AFTER = 0.8
@@ -99,3 +103,36 @@ async def test_webhook_kill_9_after_the_200_loses_nothing_and_repeats_nothing(
             _help_then_myorders([m.text or "" for m in user.messages()])
     finally:
         await bot.stop()
+
+
+async def test_wechat_kill_9_after_success_handles_the_message_after_restart(
+    db: Database, fake_bot_api: FakeBotApi, fake_wechat: FakeWeChat, tmp_path: Path
+) -> None:
+    """WeChat never re-delivers a message it got ``success`` for: it must survive the crash."""
+    port = free_port()
+    wechat = {k: str(v) for k, v in wechat_settings(fake_wechat.url).items()}
+    env = bot_env(db.url, fake_bot_api, web_port=str(port), **wechat)
+    bot = BotProcess(env, tmp_path / "bot.log")
+    bot.start()
+    try:
+        await bot.wait_for("the web server", lambda: _listening(port))
+        user = WeChatUser(fake_wechat, f"http://127.0.0.1:{port}", "oWX_kill_000000000000000001")
+        fake_wechat.latency = LATENCY  # the reply (token, customer-service send) is slow
+        await user.send("/help")  # answered "success": WeChat forgets it
+        await asyncio.sleep(KILL_AFTER)
+        bot.kill()
+        assert user.messages() == []
+        fake_wechat.latency = 0.0
+
+        bot.start()
+        await bot.wait_for("the answer", lambda: len(user.messages()) >= 1)
+        await asyncio.sleep(1.0)
+        [reply] = user.messages()
+        assert "/myorders" in reply.text or "我的订单" in reply.text
+    finally:
+        await bot.stop()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
