@@ -54,7 +54,7 @@ async def receive(db: Database, arrivals: Sequence[Arrival]) -> list[InboxUpdate
     if not arrivals:
         return []
     now = utcnow()
-    values = [
+    values: list[dict[str, Any]] = [
         {
             "platform": a.platform,
             "key": a.key[:128],

@@ -15,11 +15,14 @@ from sqlmodel import col, select
 
 from bot.deps import Deps
 from bot.inbox import Inbox
+from bot.texts import t
+from handlers.telegram import render
 from store import inbox as store
 from store.dialogs import save_dialog
 from store.inbox import Arrival
 from store.models import InboxState, InboxUpdate, PoisonUpdate
 from tests.utils import volunteers as f
+from tests.utils.tgrig import TgRig
 
 
 def _arrivals(chat: str, *keys: int) -> list[Arrival]:
@@ -216,3 +219,33 @@ async def test_two_instances_keep_one_chats_order(deps: Deps) -> None:
         await inbox.settle()
     assert handled == list(range(1, 13))
     assert {r.state for r in await _rows(deps)} == {InboxState.DONE}
+
+
+@pytest.mark.settings(inbox_attempts=3)
+async def test_a_telegram_update_failing_every_time_is_set_aside_and_the_next_are_answered(
+    tg: TgRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sick, other = tg.user(3101, "甲"), tg.user(3102, "乙")
+    real_send = render.send
+
+    async def send(bot: object, chat_id: int, reply: object) -> object:
+        if chat_id == sick.id:
+            raise RuntimeError("the reply cannot be sent")
+        return await real_send(bot, chat_id, reply)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "send", send)
+    await sick.send("/help")
+    for _ in range(3):  # each attempt fails in the handler and reaches the error handler
+        assert "cannot be sent" in str(await tg.running.next_error())  # type: ignore[union-attr]
+    await other.send("/help")  # nobody else waits for it
+    assert "/myorders" in ((await other.next_message()).text or "")
+    monkeypatch.setattr(render, "send", real_send)
+    await sick.send("/myorders")  # the chat goes on after it
+    assert (await sick.next_message()).text == t("zh", "tracking.empty")
+    await sick.expect_no_message(within=0.5)
+    async with tg.db.session() as s:
+        [poison] = (await s.exec(select(PoisonUpdate))).all()
+        rows = (await s.exec(select(InboxUpdate).order_by(col(InboxUpdate.id)))).all()
+    assert poison.platform == "telegram" and "cannot be sent" in poison.error
+    assert '"/help"' in poison.raw
+    assert [r.state for r in rows] == [InboxState.FAILED, InboxState.DONE, InboxState.DONE]
