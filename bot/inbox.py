@@ -52,6 +52,8 @@ class Inbox:
         self._known: set[int] = set()  # rows queued or under way here
         self._tasks: set[asyncio.Task[None]] = set()
         self._busy: set[asyncio.Task[None]] = set()  # drains past their channel's gate
+        self._shut: set[str] = set()  # channels closed (shutting down)
+        self._shut_events: dict[str, asyncio.Event] = {}
         self._limit = asyncio.Semaphore(PG_CHATS_AT_ONCE) if db.is_postgres else None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -63,11 +65,16 @@ class Inbox:
 
     def open(self, platform: str) -> None:
         """The channel can handle updates now: rows waiting for it go ahead."""
+        self._shut.discard(platform)
+        self._shut_event(platform).clear()
         self._gate(platform).set()
 
     async def close(self, platform: str) -> None:
-        """Stop starting this platform's rows; wait for the ones under way."""
+        """Stop starting this platform's rows (they wait in the database for the next start);
+        wait for the ones under way."""
         self._gate(platform).clear()
+        self._shut.add(platform)
+        self._shut_event(platform).set()  # drains waiting for it to open give up
         await self.settle(platform)
 
     async def receive(self, arrivals: list[Arrival]) -> list[InboxUpdate]:
@@ -151,9 +158,8 @@ class Inbox:
 
     async def drain(self, platform: str, chat: str) -> None:
         """Handle the chat's waiting rows, oldest first, under the chat's locks."""
-        if platform not in self.runners:
+        if platform not in self.runners or not await self._opened(platform):
             return
-        await self._gate(platform).wait()
         task = asyncio.current_task()
         assert task is not None
         self._busy.add(task)
@@ -261,6 +267,28 @@ class Inbox:
     def _queue(self, row: InboxUpdate) -> None:
         self._queued.setdefault((row.platform, row.chat), {})[row.id] = row  # type: ignore[index]
         self._known.add(row.id)  # type: ignore[arg-type]
+
+    async def _opened(self, platform: str) -> bool:
+        """Wait until the channel opens (start-up); False when it closed (shutting down)."""
+        gate = self._gate(platform)
+        if gate.is_set():
+            return True
+        if platform in self._shut:
+            return False
+        shut = self._shut_event(platform)
+        waits = [asyncio.ensure_future(gate.wait()), asyncio.ensure_future(shut.wait())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waits:
+                w.cancel()
+        return gate.is_set()
+
+    def _shut_event(self, platform: str) -> asyncio.Event:
+        event = self._shut_events.get(platform)
+        if event is None:
+            event = self._shut_events[platform] = asyncio.Event()
+        return event
 
     def _gate(self, platform: str) -> asyncio.Event:
         gate = self._open.get(platform)

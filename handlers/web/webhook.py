@@ -97,9 +97,10 @@ async def receive_update(request: web.Request) -> web.Response:
                 error=f"{type(exc).__name__}: {exc}",
             )
         return web.Response(status=200)
-    # Stored before the answer (an error here is a 500: Telegram sends it again).
-    if await deps.inbox.receive([arrival(update, data)]):
-        await application.update_queue.put(update)
+    # Stored before the answer (an error here is a 500: Telegram sends it again). A re-sent
+    # update is not stored twice; its chat is still run, in case its first instance died.
+    await deps.inbox.receive([arrival(update, data)])
+    await application.update_queue.put(update)
     return web.Response(status=200)
 
 

@@ -106,10 +106,9 @@ class WeChatChannel:
             # Durable before the answer; an error here is a 500, and WeChat re-delivers.
             payload = {"xml": body.decode("utf-8", "replace")}
             arrival = Arrival(PLATFORM, incoming.key, incoming.openid, payload)
-            if await self.deps.inbox.receive([arrival]):
-                self.deps.inbox.kick(PLATFORM, incoming.openid)
-            else:
+            if not await self.deps.inbox.receive([arrival]):
                 log.info("WeChat re-delivered %s; already taken", incoming.key)
+            self.deps.inbox.kick(PLATFORM, incoming.openid)  # (in case its first taker died)
         return web.Response(text=ACK)
 
     # -- processing ----------------------------------------------------------------------
