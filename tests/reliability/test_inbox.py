@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import replace
 
 import pytest
+from aiohttp.test_utils import TestServer
 from sqlmodel import col, select
 
 from bot.deps import Deps
+from bot.engine import Engine
+from bot.flows import build_registry
 from bot.inbox import Inbox
 from bot.texts import t
 from handlers.telegram import render
+from handlers.web.app import make_app
 from store import inbox as store
 from store.dialogs import save_dialog
 from store.inbox import Arrival
 from store.models import InboxState, InboxUpdate, PoisonUpdate
 from tests.utils import volunteers as f
 from tests.utils.tgrig import TgRig
+from tests.utils.webrig import Browser, WebRig
+from tests.utils.webrig import web as web
 
 
 def _arrivals(chat: str, *keys: int) -> list[Arrival]:
@@ -249,3 +256,38 @@ async def test_a_telegram_update_failing_every_time_is_set_aside_and_the_next_ar
     assert poison.platform == "telegram" and "cannot be sent" in poison.error
     assert '"/help"' in poison.raw
     assert [r.state for r in rows] == [InboxState.FAILED, InboxState.DONE, InboxState.DONE]
+
+
+async def test_a_web_frame_echoed_then_lost_to_a_crash_is_answered_after_restart(
+    deps: Deps, web: WebRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = web.browser()
+    sock = await browser.connect()  # greeted (in the history)
+    # The process dies right after the frame is stored and echoed: nothing handles it.
+    monkeypatch.setattr(deps.inbox, "drain", _never)
+    await sock.send({"type": "text", "text": "/myorders"})
+    assert (await sock.echo())["text"] == "/myorders"  # acknowledged to the page
+    await sock.expect_quiet(within=0.3)
+    await sock.close()
+
+    restarted = replace(deps)  # a new process: its own inbox, same database
+    server = TestServer(make_app(restarted, Engine(restarted, build_registry())), host="127.0.0.1")
+    await server.start_server()
+    try:
+        again = Browser(server)
+        await again.session.close()
+        again.session = browser.session  # the same browser (cookies are per host, not port)
+        page = await again.connect()
+        await restarted.inbox.start()  # start-up: what the crash left is run now
+        assert (await page.bot_message())["text"] == t("zh", "tracking.empty")
+        await page.bot_message()  # and, on the web, how to see orders from other devices
+        await restarted.inbox.stop()
+        await page.expect_quiet(within=0.3)
+        await again.close()
+    finally:
+        await server.close()
+    assert {r.state for r in await _rows(deps)} == {InboxState.DONE}
+
+
+async def _never(platform: str, chat: str) -> None:
+    return None
