@@ -25,7 +25,7 @@ from bot.config import Settings
 from store import inbox as store
 from store.engine import Database
 from store.inbox import Arrival
-from store.models import InboxUpdate
+from store.models import InboxUpdate, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,8 @@ class Inbox:
 
     async def recover(self, older_than: timedelta | None = None) -> int:
         """Queue and kick unfinished rows (received ``older_than`` ago); how many chats."""
-        before = self.clock.now() - older_than if older_than is not None else None
+        # Real time, as the rows' own stamps: this is about processes, not the domain's clock.
+        before = utcnow() - older_than if older_than is not None else None
         rows = await store.unfinished(self.db, before=before)
         chats: dict[tuple[str, str], None] = {}
         for row in rows:
@@ -175,23 +176,28 @@ class Inbox:
                 await stack.enter_async_context(self._limit)
             if not self.db.is_postgres:
                 queued = self._queued.pop((platform, chat), {})
-                for row_id in sorted(queued):
-                    try:
+                ids = sorted(queued)
+                try:
+                    for row_id in ids:
                         await self._handle(queued[row_id])
-                    finally:
                         self._known.discard(row_id)
+                finally:
+                    # After a failure the rest wait in the database for the sweep.
+                    self._known.difference_update(ids)
                 return
             # PostgreSQL: the rows of every instance, under the chat's advisory lock (held
             # until this transaction ends, after the handling of each has committed).
             session = await stack.enter_async_context(self.db.session())
             await store.chat_lock(session, platform=platform, chat=chat)
-            for row_id in self._queued.pop((platform, chat), {}):
-                self._known.discard(row_id)
-            for row in await store.pending(session, platform=platform, chat=chat):
-                try:
+            queued = self._queued.pop((platform, chat), {})
+            try:
+                for row in await store.pending(session, platform=platform, chat=chat):
                     await self._handle(row)
-                finally:
-                    self._known.discard(row.id)  # type: ignore[arg-type]
+            finally:
+                # Done here or by another instance: either way no longer waiting here.
+                for row_id in queued:
+                    self._known.discard(row_id)
+                    self._first_try.discard(row_id)
 
     async def _handle(self, row: InboxUpdate) -> None:
         """One row: run it until it is done or set aside (retried at once on failure)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from aiohttp.test_utils import TestServer
@@ -291,3 +292,27 @@ async def test_a_web_frame_echoed_then_lost_to_a_crash_is_answered_after_restart
 
 async def _never(platform: str, chat: str) -> None:
     return None
+
+
+@pytest.mark.settings(inbox_sweep=timedelta(seconds=0.3))
+async def test_the_sweep_handles_what_another_instance_left_when_it_crashed(deps: Deps) -> None:
+    handled: list[int] = []
+
+    async def run(row: InboxUpdate) -> None:
+        handled.append(row.payload["n"])
+
+    survivor = _inbox(deps)
+    survivor.add_runner("test", run)
+    survivor.open("test")
+    await survivor.start()  # running before the other instance stored anything
+    try:
+        await _inbox(deps).receive(_arrivals("77", 1, 2))  # stored, acked, then it died
+        for _ in range(100):
+            if len(handled) == 2:
+                break
+            await asyncio.sleep(0.05)
+        await survivor.settle()
+    finally:
+        await survivor.stop()
+    assert handled == [1, 2]
+    assert {r.state for r in await _rows(deps)} == {InboxState.DONE}
