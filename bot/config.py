@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     activity_cutoff: Duration = timedelta(hours=2)  # 取消报名 closes this long before the start
     checkin_window: Duration = timedelta(minutes=30)  # 签到 opens this long before the start
     job_hours_cap: int = Field(default=12, ge=1, le=24)  # most hours one job may count
+    # The transactional inbox (issue 13): tries before an update is set aside, and how
+    # often unfinished updates (left by a crashed instance) are looked for.
+    inbox_attempts: int = Field(default=3, ge=1, le=20)
+    inbox_sweep: Duration = timedelta(seconds=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -174,6 +178,7 @@ class Settings(BaseSettings):
         "stale_claim_after",
         "activity_cutoff",
         "checkin_window",
+        "inbox_sweep",
         mode="before",
     )
     @classmethod
@@ -187,7 +192,7 @@ class Settings(BaseSettings):
             return sorted((parse_duration(p) for p in _split(v)), reverse=True)
         return v
 
-    @field_validator("tick_interval")
+    @field_validator("tick_interval", "inbox_sweep")
     @classmethod
     def _positive(cls, v: timedelta) -> timedelta:
         if v.total_seconds() <= 0:

@@ -15,6 +15,7 @@ from bot.background import Background
 from bot.bus import Bus
 from bot.clock import Clock
 from bot.config import Settings
+from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.notifier import MultiNotifier
 from bot.sms import LogSms, Nobody, Presence, SmsGateway
@@ -57,6 +58,11 @@ class Deps:
     background: Background = field(default_factory=Background)
     # Set by the WeChat channel while it runs: /wechatqr makes its QR codes.
     qrcodes: QrCodes | None = None
+    # Inbound updates, stored before they are acknowledged (bot.inbox); one per Deps.
+    inbox: Inbox = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.inbox = Inbox(self.db, self.settings, self.clock)
 
     def now(self) -> datetime:
         return self.clock.now()

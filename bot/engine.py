@@ -22,6 +22,7 @@ from bot.registry import Audience, Registry
 from bot.reply import MessageRef, Outcome, Reply
 from bot.texts import choices, normalize_language, t
 from store import dialogs
+from store import inbox as inbox_rows
 from store.live import live_of
 from store.people import person_by_platform_id
 
@@ -89,6 +90,8 @@ class Engine:
             shown = await live_of(session, person_id=person.id)  # type: ignore[arg-type]
             is_super = await people.is_super_admin_checked(session, deps.settings, person)
         await live.moved_on(deps, shown, event)
+        # From here on the flow runs: its write marks the inbox row done in the same commit.
+        inbox_rows.arm()
         ctx = Ctx(
             deps=deps,
             actor=actor,

@@ -181,6 +181,7 @@ class TelegramComponent:
 
         await self.app.initialize()
         await self.app.start()
+        self.deps.inbox.open("telegram")  # stored updates (a crash's leftovers) go first
         await set_menus(self.app, self.deps, await menu_people(self.deps))  # type: ignore[arg-type]
         if self.deps.settings.telegram_mode == "polling":
             await self.app.bot.delete_webhook()
@@ -211,6 +212,7 @@ class TelegramComponent:
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
+        await self.deps.inbox.close("telegram")
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
@@ -267,6 +269,25 @@ class WebComponent:
             self.runner = None
 
 
+class InboxComponent:
+    """Inbound updates stored before they were acknowledged (bot.inbox).
+
+    Starts first, so what a crash left is queued before anything new arrives (each
+    channel opens its own rows once it can answer), and stops last.
+    """
+
+    name = "inbox"
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def start(self) -> None:
+        await self.deps.inbox.start()
+
+    async def stop(self) -> None:
+        await self.deps.inbox.stop()
+
+
 class BackgroundWork:
     """Work the flows started in the background (offer fan-outs, broadcasts).
 
@@ -297,7 +318,7 @@ class BackgroundWork:
 
 def assemble(deps: Deps, engine: Engine) -> list[Component]:
     """The components to run, in start order (stopped in reverse)."""
-    components: list[Component] = []
+    components: list[Component] = [InboxComponent(deps)]
     settings = deps.settings
     run_telegram = bool(settings.token) and settings.has_role("telegram")
     telegram = TelegramComponent(deps, engine) if run_telegram else None

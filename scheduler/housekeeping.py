@@ -11,11 +11,12 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.deps import Deps
-from store import tasks, updates, wechat
+from store import inbox, tasks, updates, wechat
 
 log = logging.getLogger(__name__)
 
 KEEP_UPDATE_IDS = timedelta(days=7)  # Telegram re-sends within minutes, never days
+KEEP_FAILED_UPDATES = timedelta(days=30)  # their PoisonUpdate copy stays
 KEEP_FINISHED_TASKS = timedelta(days=30)
 KEEP_FAILED_TASKS = timedelta(days=90)
 
@@ -24,6 +25,11 @@ async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
     now = now or deps.now()
     removed = {"updates": await updates.prune(deps.db, now - KEEP_UPDATE_IDS)}
     removed["wechat"] = await wechat.prune_inbound(deps.db, before=now - KEEP_UPDATE_IDS)
+    # The inbox replaced both tables above (kept for their history); its handled rows
+    # are the de-duplication keys now.
+    removed["inbox"] = await inbox.prune(
+        deps.db, done_before=now - KEEP_UPDATE_IDS, failed_before=now - KEEP_FAILED_UPDATES
+    )
     async with deps.db.session() as session:
         removed["tasks"] = await tasks.prune(
             session,

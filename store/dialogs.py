@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.util import identity_key
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.models import DialogState, utcnow
@@ -19,15 +22,29 @@ async def dialog_of(
 async def save_dialog(
     session: AsyncSession, *, person_id: int, flow: str, step: str, data: dict[str, Any]
 ) -> DialogState:
-    """Set where the person is; ``data`` is stored as JSON (keep it plain)."""
-    state = await session.get(DialogState, person_id)
-    if state is None:
-        state = DialogState(person_id=person_id, flow=flow, step=step, data=dict(data))
-    else:
-        state.flow, state.step, state.data = flow, step, dict(data)
-        state.updated_at = utcnow()
-    session.add(state)
-    return state
+    """Set where the person is; ``data`` is stored as JSON (keep it plain).
+
+    One statement (an upsert): a dialog step is the hot path of every conversation.
+    A row this session already loaded is updated through it instead, so the session
+    never holds a stale copy.
+    """
+    now = utcnow()
+    loaded = session.identity_map.get(identity_key(DialogState, person_id))
+    if isinstance(loaded, DialogState):
+        loaded.flow, loaded.step, loaded.data, loaded.updated_at = flow, step, dict(data), now
+        session.add(loaded)
+        return loaded
+    values: dict[str, Any] = {"person_id": person_id, "flow": flow, "step": step}
+    values["data"] = dict(data)
+    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+    insert = pg_insert if postgres else sqlite_insert
+    stmt = insert(DialogState).values(**values, updated_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["person_id"],
+        set_={"flow": flow, "step": step, "data": stmt.excluded.data, "updated_at": now},
+    )
+    await session.exec(stmt)  # type: ignore[call-overload]
+    return DialogState(**values, updated_at=now)
 
 
 async def clear_dialog(session: AsyncSession, *, person_id: int) -> bool:

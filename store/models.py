@@ -733,3 +733,37 @@ class StationLocation(SQLModel, table=True):
     latitude: float
     longitude: float
     updated_at: datetime = _created()
+
+
+# --- reliability: the transactional inbox ---
+
+
+class InboxState:
+    RECEIVED = "received"  # stored and acknowledged; not handled yet
+    DONE = "done"  # its handling committed
+    FAILED = "failed"  # failed too often: set aside (PoisonUpdate), never run again
+
+
+class InboxUpdate(SQLModel, table=True):
+    """An inbound update, stored before the platform is told it arrived.
+
+    ``key`` is the platform's own id (Telegram ``update_id``, WeChat ``MsgId`` or
+    sender + time); the unique (platform, key) pair drops re-deliveries. ``chat`` is
+    the conversation it belongs to: one chat's rows are handled in ``id`` order.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("platform", "key", name="uq_inbox_platform_key"),
+        Index("ix_inbox_state_chat", "state", "platform", "chat", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=128)
+    chat: str = Field(max_length=128)
+    payload: dict[str, Any] = _json(dict)
+    state: str = Field(default=InboxState.RECEIVED, max_length=16)
+    attempts: int = 1  # the first attempt is the one that follows the insert
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _created()
+    updated_at: datetime | None = _ts()

@@ -16,12 +16,10 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -36,22 +34,15 @@ from handlers.telegram import render
 from handlers.telegram.convert import PLATFORM, actor_of, inbound_of, ref_of
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.polling import TolerantBot, requests
-from handlers.telegram.updates import PerChatUpdateProcessor
-from store import poison, updates
-from store.models import Person
+from handlers.telegram.updates import PerChatUpdateProcessor, arrival
+from store import inbox as inbox_rows
+from store import poison
+from store.models import InboxUpdate, Person
 
 log = logging.getLogger(__name__)
 
 ENGINE = "engine"
 DEPS = "deps"
-
-
-async def dedupe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Drop an update we already handled (a webhook re-send, a restart mid-batch)."""
-    deps: Deps = context.bot_data[DEPS]
-    if not await updates.first_time(deps.db, PLATFORM, update.update_id):
-        log.info("update %s already handled; skipped", update.update_id)
-        raise ApplicationHandlerStop
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -128,11 +119,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(err, BadRequest) and "not modified" in err.message.lower():
         return
     log.error("error handling update %s", update, exc_info=err)
+    # The inbox tries the update again, and sets it aside after JIANGXIN_INBOX_ATTEMPTS.
+    inbox_rows.report_failure(f"{type(err).__name__}: {err}")
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
-    """Order matters! Group -1 runs first for every update and may stop it."""
-    app.add_handler(TypeHandler(Update, dedupe), group=-1)
+    """Order matters! Re-sent updates never get here: the inbox stored each once."""
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(ChatMemberHandler(on_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # Everything else (commands included) goes to the core, which knows every command,
@@ -150,21 +142,31 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
                 session, platform=PLATFORM, update_id=update_id, raw=raw, error=error
             )
 
+    async def store_batch(batch: list[tuple[Update, dict]]) -> None:
+        await deps.inbox.receive([arrival(update, raw) for update, raw in batch])
+
     bot = TolerantBot(
         token=settings.token or "",
         base_url=settings.telegram_api_url,
         base_file_url=settings.telegram_file_url,
         rate_limiter=AIORateLimiter(max_retries=3),
         set_aside=set_aside,
+        store_batch=store_batch,
         **requests(),
     )
     app = (
         ApplicationBuilder()
         .bot(bot)
         # Chats run concurrently; one chat's updates in order (handlers/telegram/updates.py).
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(deps.inbox))
         .build()
     )
+
+    async def run(row: InboxUpdate) -> None:
+        """One stored update through the handlers below (errors reach ``on_error``)."""
+        await app.process_update(Update.de_json(row.payload, app.bot))
+
+    deps.inbox.add_runner(PLATFORM, run)
     app.bot_data[ENGINE] = engine
     app.bot_data[DEPS] = deps
     register_handlers(app)

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # (update_id, raw update, error) → None: keeps the update for admins to look at.
 SetAside = Callable[[int, JSONDict, str], Awaitable[None]]
+# [(parsed, raw), …] → None: stores a batch durably (the inbox) before the offset moves on.
+StoreBatch = Callable[[list[tuple[Update, JSONDict]]], Awaitable[None]]
 
 POOL_SIZE = 256  # concurrent Bot API calls, as python-telegram-bot's builder uses
 
@@ -32,9 +34,12 @@ POOL_SIZE = 256  # concurrent Bot API calls, as python-telegram-bot's builder us
 class TolerantBot(ExtBot):  # type: ignore[type-arg]
     """An ExtBot whose ``get_updates`` never fails because of one update's content."""
 
-    def __init__(self, *args: Any, set_aside: SetAside, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, set_aside: SetAside, store_batch: StoreBatch | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._set_aside = set_aside
+        self._store_batch = store_batch
 
     async def get_updates(  # type: ignore[override]
         self,
@@ -71,9 +76,17 @@ class TolerantBot(ExtBot):  # type: ignore[type-arg]
             pool_timeout=pool_timeout,
             api_kwargs=api_kwargs,
         )
-        return tuple([u for item in raw or () if (u := await self._parse(item)) is not None])
+        parsed = [(p, item) for item in raw or () if (p := await self._parse(item)) is not None]
+        readable = [(u, item) for (u, ok), item in parsed if ok]
+        if readable and self._store_batch is not None:
+            # Stored before python-telegram-bot sees them: the next getUpdates confirms the
+            # batch to Telegram, so a crash from here on loses nothing. If storing fails,
+            # this raises and the same batch is fetched again.
+            await self._store_batch(readable)
+        return tuple(u for (u, _), _ in parsed)
 
-    async def _parse(self, item: Any) -> Update | None:
+    async def _parse(self, item: Any) -> tuple[Update, bool] | None:
+        """The update and whether it could be read (False: an empty stand-in)."""
         update_id = item.get("update_id") if isinstance(item, dict) else None
         if not isinstance(update_id, int):
             log.error("getUpdates returned an update without an id; dropped: %r", item)
@@ -87,9 +100,9 @@ class TolerantBot(ExtBot):  # type: ignore[type-arg]
                 await self._set_aside(update_id, item, error)
             except Exception:
                 log.exception("could not record poison update %s", update_id)
-            return Update(update_id=update_id)  # empty: nothing handles it, the offset moves
+            return Update(update_id=update_id), False  # empty: nothing handles it, the offset moves
         self.insert_callback_data(update)
-        return update
+        return update, True
 
 
 def requests() -> dict[str, HTTPXRequest]:

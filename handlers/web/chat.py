@@ -15,6 +15,8 @@ import logging
 import mimetypes
 import re
 import time
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -23,17 +25,19 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot import photos, roles, signin
 from bot.deps import Deps
+from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience
 from bot.reply import MessageRef, Outcome
 from bot.texts import normalize_language, t
 from handlers.web import messages, wechat_oauth
 from handlers.web.convert import START_PAYLOAD, BadFrame, parse
-from handlers.web.hub import Connection
+from handlers.web.hub import Connection, Hub
 from handlers.web.identity import request_session, set_cookie
 from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS
 from handlers.web.notifier import PLATFORM
-from store.models import Person, WebMessage
+from store.inbox import Arrival
+from store.models import InboxUpdate, Person, WebMessage
 from store.people import person_by_id, person_by_platform_id
 
 log = logging.getLogger(__name__)
@@ -43,6 +47,9 @@ MAX_FRAME = 16 * 1024  # bytes; the longest text the engine accepts is 1000 char
 HEARTBEAT = 30.0  # seconds between pings, so dead mobile connections are noticed
 BURST, REFILL_PER_S = 8, 2.0  # frames a page may send at once, and per second after
 TEMPLATE = web.AppKey("chat_template", str)
+# The open pages by the inbox row of the frame they sent and wait for (its answer goes there).
+PAGES: web.AppKey[dict[int, ChatSession]] = web.AppKey("chat_pages")
+INBOX = "web"  # the inbox's platform for chat frames; a row's chat is the person's id
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 _PLACEHOLDER = re.compile(r"\{\{(t|static):([A-Za-z0-9_.\-]+)\}\}|\{\{(lang|texts)\}\}")
 
@@ -189,6 +196,7 @@ class ChatSession:
         self.actor = Actor(platform=platform, external_id=external_id, language=self.lang)
         self.person_id: int | None = None
         self.bucket = Bucket()
+        self.pages = app[PAGES]
 
     async def run(self, person: Person | None, start_payload: str | None) -> None:
         """Greet or follow a deep link, send the transcript, then serve frames until closed."""
@@ -282,9 +290,27 @@ class ChatSession:
         echo = parsed.echo
         if parsed.echo_key is not None:
             echo = t(self.lang, parsed.echo_key, **dict(parsed.echo_args))
+        # Stored before the page sees its message echoed (its acknowledgement): a crash
+        # from here on loses nothing, the inbox handles the frame after the restart.
+        assert self.person_id is not None
+        chat = str(self.person_id)
+        payload = {
+            "frame": frame,
+            "person_id": self.person_id,
+            "platform": self.actor.platform,
+            "external_id": self.actor.external_id,
+            "language": self.actor.language,
+        }
+        inbox = self.deps.inbox
+        [row] = await inbox.receive([Arrival(INBOX, uuid.uuid4().hex, chat, payload)])
         if echo is not None:
             await self._store_and_push(messages.user_payload(echo, shown))
-        await self.handle(parsed.inbound)
+        pages = self.pages
+        pages[row.id] = self  # type: ignore[index]
+        try:
+            await inbox.drain(INBOX, chat)
+        finally:
+            pages.pop(row.id, None)  # type: ignore[arg-type]
 
     async def handle(self, inbound: Inbound) -> None:
         outcome = await self.engine.handle(self.actor, inbound)
@@ -297,22 +323,9 @@ class ChatSession:
 
     async def deliver(self, outcome: Outcome, inbound: Inbound) -> None:
         assert self.person_id is not None
-        for reply in outcome.replies:
-            if reply.edit and inbound.message is not None:
-                try:
-                    message_id = int(inbound.message.message_id)
-                except ValueError:
-                    message_id = 0
-                row = await messages.replace(self.deps.db, self.person_id, message_id, reply)
-                if row is not None:
-                    await self.hub.push(
-                        self.person_id, {"type": "edit", "message": messages.view(row)}
-                    )
-                    await self.engine.delivered(self.actor, reply, inbound.message)
-                    continue
-            row = await self._store_and_push(messages.bot_payload(reply))
-            ref = MessageRef(PLATFORM, str(self.person_id), str(row.id))
-            await self.engine.delivered(self.actor, reply, ref)
+        await deliver(
+            self.deps, self.hub, self.person_id, outcome, inbound, engine=self.engine, actor=self.actor
+        )
         if outcome.toast:
             await self.toast(outcome.toast, alert=outcome.alert)
 
@@ -324,6 +337,54 @@ class ChatSession:
 
     async def toast(self, text: str, *, alert: bool = False) -> None:
         await self.conn.send({"type": "toast", "text": text[:200], "alert": alert})
+
+
+async def deliver(
+    deps: Deps,
+    hub: Hub,
+    person_id: int,
+    outcome: Outcome,
+    inbound: Inbound,
+    *,
+    engine: Engine,
+    actor: Actor,
+) -> None:
+    """The replies, stored then pushed to the person's open pages (toasts are the caller's);
+    the engine hears where each landed, so a step's buttons can be taken away later."""
+    for reply in outcome.replies:
+        if reply.edit and inbound.message is not None:
+            try:
+                message_id = int(inbound.message.message_id)
+            except ValueError:
+                message_id = 0
+            edited = await messages.replace(deps.db, person_id, message_id, reply)
+            if edited is not None:
+                await hub.push(person_id, {"type": "edit", "message": messages.view(edited)})
+                await engine.delivered(actor, reply, inbound.message)
+                continue
+        row = await messages.store(deps.db, person_id, messages.bot_payload(reply))
+        await hub.push(person_id, {"type": "message", "message": messages.view(row)})
+        await engine.delivered(actor, reply, MessageRef(PLATFORM, str(person_id), str(row.id)))
+
+
+async def run_frame(app: web.Application, row: InboxUpdate) -> None:
+    """A stored frame (the inbox calls this, in the person's order): the page that sent it
+    gets the answer, or, after a restart, whichever of the person's pages are open."""
+    p = row.payload
+    parsed = parse(p["frame"], p["person_id"])
+    if parsed is None:
+        return
+    actor = Actor(platform=p["platform"], external_id=p["external_id"], language=p["language"])
+    page = app[PAGES].get(row.id)  # type: ignore[arg-type]
+    engine, deps, hub = app[ENGINE], app[DEPS], app[HUB]
+    outcome = await engine.handle(actor, parsed.inbound)
+    if page is not None:
+        await page.deliver(outcome, parsed.inbound)
+        return
+    await deliver(deps, hub, p["person_id"], outcome, parsed.inbound, engine=engine, actor=actor)
+    if outcome.toast:
+        toast = {"type": "toast", "text": outcome.toast[:200], "alert": outcome.alert}
+        await hub.push(p["person_id"], toast)
 
 
 async def _person_by_sid(deps: Deps, sid: str, platform: str = PLATFORM) -> Person | None:
@@ -391,8 +452,21 @@ async def document(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    """Add the chat's routes to ``app``."""
+    """Add the chat's routes to ``app``; its frames go through the inbox (``bot.inbox``)."""
     app[TEMPLATE] = load_template()
+    app[PAGES] = {}
+    inbox = app[DEPS].inbox
+
+    async def run(row: InboxUpdate) -> None:
+        await run_frame(app, row)
+
+    async def frames(app: web.Application) -> AsyncIterator[None]:
+        inbox.open(INBOX)
+        yield
+        await inbox.close(INBOX)
+
+    inbox.add_runner(INBOX, run)
+    app.cleanup_ctx.append(frames)
     app.router.add_get("/", root, name="root")
     app.router.add_get("/chat", page, name="chat")
     app.router.add_get("/chat/ws", socket, name="chat_ws")

@@ -2,11 +2,12 @@
 
 Telegram sends the secret registered with ``setWebhook`` in the
 ``X-Telegram-Bot-Api-Secret-Token`` header; anything without it is refused
-(403) before the body is read. Accepted updates go onto the python-telegram-bot
-Application's update queue and the request is answered at once: a slow answer
-makes Telegram send the update again. Re-sent updates are dropped by the
-Application's first handler (``handlers.telegram.app.dedupe``, keyed on
-``update_id`` in the database), so each is processed once even across instances.
+(403) before the body is read. An accepted update is stored in the inbox
+(``bot.inbox``, one transaction) and only then answered 200, so a crash after the
+answer loses nothing: the row is handled after the restart, or by another
+instance. Then it goes onto the python-telegram-bot Application's update queue.
+A re-sent update (Telegram re-sends on a slow answer) has the same ``update_id``:
+the inbox drops it, so each is processed once even across instances.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from aiohttp import web
 from telegram import Update
 
 from bot.config import Settings
-from handlers.web.keys import TELEGRAM, WEBHOOK_SECRET
+from handlers.telegram.updates import arrival
+from handlers.web.keys import DEPS, TELEGRAM, WEBHOOK_SECRET
+from store import poison
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +82,24 @@ async def receive_update(request: web.Request) -> web.Response:
     if not application.running:
         # Starting or stopping: Telegram keeps the update and sends it again later.
         raise web.HTTPServiceUnavailable()
+    deps = request.app[DEPS]
     try:
         update = Update.de_json(data, application.bot)
-    except Exception:
+    except Exception as exc:
         # It came from Telegram (the secret matched): a re-send would fail the same way.
-        log.exception("webhook: could not read update %s", data.get("update_id"))
+        log.exception("webhook: could not read update %s; set aside", data["update_id"])
+        async with deps.db.session() as session:
+            await poison.set_aside(
+                session,
+                platform="telegram",
+                update_id=data["update_id"],
+                raw=data,
+                error=f"{type(exc).__name__}: {exc}",
+            )
         return web.Response(status=200)
+    # Stored before the answer (an error here is a 500: Telegram sends it again). A re-sent
+    # update is not stored twice; its chat is still run, in case its first instance died.
+    await deps.inbox.receive([arrival(update, data)])
     await application.update_queue.put(update)
     return web.Response(status=200)
 

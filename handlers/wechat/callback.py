@@ -1,18 +1,18 @@
 """The callback WeChat calls at ``/wechat``: URL check (GET) and messages (POST).
 
-WeChat waits 5 s for an answer and then re-delivers, up to three times. So a
-POST is checked (signature, safe-mode decryption), queued and answered
-``success`` at once, with no database round trip on the way (SQLite's single
-writer can keep a write waiting for seconds under load). The queue then records
-the message as taken (``store.wechat.first_time``: a re-delivery, to this
-instance or another, stops there), runs the engine and sends the replies
-through the customer-service API. One person's messages are processed strictly
-in arrival order, different people concurrently.
+WeChat waits 5 s for an answer and then re-delivers, up to three times, and
+never re-delivers a message it got ``success`` for. So a POST is checked
+(signature, safe-mode decryption), stored in the inbox (``bot.inbox``: one insert;
+a re-delivery, to this instance or another, has the same key and stops there) and
+only then answered ``success``; the work happens after the answer, and a crash
+in between loses nothing (the row is handled after the restart, or by another
+instance). The inbox runs the engine and the replies go out through the
+customer-service API. One person's messages are processed strictly in arrival
+order, different people concurrently.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -33,7 +33,8 @@ from handlers.wechat.api import WeChatApi
 from handlers.wechat.convert import PLATFORM, Incoming
 from handlers.wechat.notifier import WeChatNotifier
 from store import wechat as store
-from store.models import Person
+from store.inbox import Arrival
+from store.models import InboxUpdate, Person
 from store.people import person_by_platform_id
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,6 @@ class WeChatChannel:
         aes = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else ""
         self.crypto = WeChatCrypto(self.token, aes, api.app_id) if aes else None
         self.notifier = WeChatNotifier(api, settings)
-        self._last: dict[str, asyncio.Task[None]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -104,40 +103,25 @@ class WeChatChannel:
             log.info("WeChat: unreadable message body")
             raise web.HTTPBadRequest(text="unreadable message") from None
         if incoming is not None:
-            self._enqueue(incoming)
+            # Durable before the answer; an error here is a 500, and WeChat re-delivers.
+            payload = {"xml": body.decode("utf-8", "replace")}
+            arrival = Arrival(PLATFORM, incoming.key, incoming.openid, payload)
+            if not await self.deps.inbox.receive([arrival]):
+                log.info("WeChat re-delivered %s; already taken", incoming.key)
+            self.deps.inbox.kick(PLATFORM, incoming.openid)  # (in case its first taker died)
         return web.Response(text=ACK)
 
     # -- processing ----------------------------------------------------------------------
 
-    def _enqueue(self, incoming: Incoming) -> None:
-        previous = self._last.get(incoming.openid)
-        task = asyncio.create_task(self._after(previous, incoming))
-        self._last[incoming.openid] = task
-        self._tasks.add(task)
-
-        def done(t: asyncio.Task[None]) -> None:
-            self._tasks.discard(t)
-            if self._last.get(incoming.openid) is t:
-                del self._last[incoming.openid]
-
-        task.add_done_callback(done)
-
-    async def _after(self, previous: asyncio.Task[None] | None, incoming: Incoming) -> None:
-        if previous is not None:
-            # Whatever became of the previous message, this one comes after it.
-            await asyncio.wait([previous])
-        try:
-            if not await store.first_time(self.deps.db, key=incoming.key):
-                log.info("WeChat re-delivered %s; already taken", incoming.key)
-                return
+    async def run(self, row: InboxUpdate) -> None:
+        """One stored message (the inbox calls this, in the person's order)."""
+        incoming = convert.parse(row.payload["xml"])
+        if incoming is not None:
             await self.process(incoming)
-        except Exception:
-            log.exception("WeChat: failed to handle %s", incoming.key)
 
     async def settle(self) -> None:
-        """Wait until every accepted message has been handled (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait until every accepted message has been handled (tests)."""
+        await self.deps.inbox.settle(PLATFORM)
 
     async def process(self, incoming: Incoming) -> None:
         openid = incoming.openid
@@ -216,11 +200,18 @@ def setup(app: web.Application, deps: Deps, engine: Engine) -> None:
         deps.qrcodes = api  # /wechatqr in chat (bot.flows.wechat)
         mode = "safe mode" if channel.crypto is not None else "plaintext"
         log.info("WeChat Official Account %s: callback at /wechat (%s)", api.app_id, mode)
+        deps.inbox.open(PLATFORM)
         yield
-        await channel.settle()
+        await deps.inbox.close(PLATFORM)
         deps.notifier.channels.pop(PLATFORM, None)
         deps.qrcodes = None
         await api.close()
+
+    async def run(row: InboxUpdate) -> None:
+        await app[CHANNEL].run(row)
+
+    # Registered now, so rows a crash left are queued at start-up; they run once open.
+    deps.inbox.add_runner(PLATFORM, run)
 
     async def verify(request: web.Request) -> web.Response:
         return await request.app[CHANNEL].verify(request)

@@ -29,7 +29,7 @@ from handlers.web.webhook import SECRET_HEADER, WebhookConfigError, webhook_secr
 from jiangxin.app import serve
 from store import poison
 from store.engine import Database
-from store.models import Meta, Order, OrderStatus, Person, ProcessedUpdate
+from store.models import InboxUpdate, Meta, Order, OrderStatus, Person
 from tests.utils import tgrig, webrig
 from tests.utils.env import T0
 from tests.utils.fakebot import fixtures
@@ -513,10 +513,11 @@ def _hook_url(tg: TgRig) -> str:
 
 
 async def _processed(db: Database, update_id: int | None = None) -> int:
+    """Updates stored in the inbox (each once, whatever Telegram re-sent)."""
     async with db.session() as s:
-        stmt = select(func.count()).select_from(ProcessedUpdate)
+        stmt = select(func.count()).select_from(InboxUpdate)
         if update_id is not None:
-            stmt = stmt.where(ProcessedUpdate.update_id == update_id)
+            stmt = stmt.where(InboxUpdate.key == str(update_id))
         return int((await s.exec(stmt)).one())
 
 

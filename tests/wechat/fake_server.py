@@ -10,6 +10,7 @@ calls of a path fail with a chosen errcode (``fail_next``), expire every token
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ class FakeWeChat:
         self.errors: list[str] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
+        #: Seconds each call takes before WeChat acts on it; a call whose client went away
+        #: meanwhile (a killed bot) is dropped: it never reached WeChat.
+        self.latency = 0.0
 
     # -- test controls -----------------------------------------------------------------
 
@@ -150,6 +154,10 @@ class FakeWeChat:
 
     @web.middleware
     async def _record_errors(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)
         try:
             return await handler(request)
         except web.HTTPException:

@@ -13,6 +13,7 @@ Only one bot and private chats are modelled. Users' actions come from the driver
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import json
@@ -231,6 +232,9 @@ class FakeTelegramServer:
         #: Exceptions inside the fake server itself: a bug in the rig, never in the bot.
         self.internal_errors: list[str] = []
         self.count_429 = 0
+        #: Seconds every call but getUpdates takes before Telegram acts on it. A call whose
+        #: client went away meanwhile (a killed bot) is dropped: it never reached Telegram.
+        self.latency = 0.0
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
@@ -395,6 +399,11 @@ class FakeTelegramServer:
         Application is not polling (not started, crashed, or stopped)."""
         return sum(1 for u in self._pending if u["update_id"] > self._max_fetched_update_id)
 
+    @property
+    def unconfirmed_update_count(self) -> int:
+        """Updates Telegram would send again: not confirmed by a later getUpdates offset."""
+        return len(self._pending)
+
     # ------------------------------------------------------------------ user side (driver)
 
     def register_user(self, user: dict, *, started: bool) -> ChatState:
@@ -520,6 +529,10 @@ class FakeTelegramServer:
             params = await _read_params(request)
         except ApiFailure as failure:
             return self._failure_response(method, {}, failure)
+        if self.latency and method.lower() != "getupdates":
+            await asyncio.sleep(self.latency)
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)
         self.calls.append(ApiCall(method, params, time.monotonic()))
         handler = self._methods.get(method.lower())
         if handler is None:

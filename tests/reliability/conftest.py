@@ -1,0 +1,3 @@
+"""The reliability ring borrows the WeChat ring's fake WeChat API."""
+
+from tests.wechat.conftest import fake_wechat  # noqa: F401
