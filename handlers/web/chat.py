@@ -324,7 +324,13 @@ class ChatSession:
     async def deliver(self, outcome: Outcome, inbound: Inbound) -> None:
         assert self.person_id is not None
         await deliver(
-            self.deps, self.hub, self.person_id, outcome, inbound, engine=self.engine, actor=self.actor
+            self.deps,
+            self.hub,
+            self.person_id,
+            outcome,
+            inbound,
+            engine=self.engine,
+            actor=self.actor,
         )
         if outcome.toast:
             await self.toast(outcome.toast, alert=outcome.alert)
