@@ -1,12 +1,15 @@
 """One outgoing budget per bot token, two priorities, one retry policy for every Bot API call.
 
 Telegram allows a bot about 30 messages a second overall and about one a second
-per chat. :class:`SendLimiter` paces message-creating calls to those limits:
+per chat (short bursts tolerated in private chats). :class:`SendLimiter` paces
+message-creating calls to those limits:
 
 - **Two priorities.** A person's direct reply (the default) is granted before any
   bulk send (offers, broadcasts, reminders: :func:`bulk` marks them) that is
   waiting; bulk uses what is left. Neither waits while the total is under the
-  limit.
+  limit. The per-chat pace holds bulk sends; a direct reply (several parts of
+  a long answer) is counted in its chat's bucket but not held by it — it
+  answers the person's own message, so they set its pace.
 - **One budget per token, across instances.** The overall budget is a
   :class:`Budget`: in process (:class:`LocalBudget`), or a token bucket in
   PostgreSQL shared by every instance with the same bot (``store.ratebudget``).
@@ -210,7 +213,7 @@ class SendLimiter:
                 if waiter.future.done():  # cancelled
                     queue.remove(waiter)
                     continue
-                if waiter.chat is not None:
+                if waiter.chat is not None and waiter.priority == BULK:
                     if waiter.chat in blocked_chats:
                         continue  # keep one chat's sends in order
                     bucket = self._chat_bucket(waiter.chat, now)
