@@ -131,7 +131,7 @@ async def load(
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 async def cmd_cpu(args: argparse.Namespace) -> None:
@@ -143,7 +143,7 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
     rate = 1000.0 if args.no_limit else None
     bots = {k: Bot(k, api, db, rate) for k, api in apis.items()}
     try:
-        for k, bot in bots.items():
+        for bot in bots.values():
             await bot.ready(10)
             await load(bot, args.users, 4, 0, 1000)  # warm-up
         per: dict[str, list[float]] = {"echo": [], "jiangxin": []}
@@ -179,7 +179,7 @@ async def cmd_latency(args: argparse.Namespace) -> None:
     try:
         await bot.ready(10)
         await load(bot, args.users, 2, 0, 1000)
-        cpu, wall, lat = await load(bot, args.users, args.turns, 1.0, 5000)
+        _cpu, wall, lat = await load(bot, args.users, args.turns, 1.0, 5000)
         print(
             f"{'PostgreSQL' if args.pg else 'SQLite'} {args.users} users, 1 s pause: "
             f"{len(lat)} replies in {wall:.1f} s, p50 {pct(lat, 50) * 1000:.0f} ms, "
@@ -213,14 +213,14 @@ async def cmd_capacity(args: argparse.Namespace) -> None:
 
 
 async def cmd_fanout(args: argparse.Namespace) -> None:
-    from handlers.telegram.limiter import LocalBudget, SendLimiter, TelegramRateLimiter, bulk
+    from handlers.telegram.limiter import BURST, LocalBudget, SendLimiter, TelegramRateLimiter, bulk
 
     os.environ["PTB_TIMEDELTA"] = "1"
     api = FakeBotApi()
     await api.start()
     api.server.flood_limit(per_chat_per_sec=1, global_per_sec=30)
     users = [api.user(900_000 + i, f"志愿者{i}", started=True) for i in range(args.count)]
-    limiter = TelegramRateLimiter(SendLimiter(LocalBudget(28.0, 28.0, time.monotonic())))
+    limiter = TelegramRateLimiter(SendLimiter(LocalBudget(28.0, BURST, time.monotonic())))
     app = api.application_builder().rate_limiter(limiter).build()
     try:
         async with app.bot:
@@ -230,7 +230,7 @@ async def cmd_fanout(args: argparse.Namespace) -> None:
             wall = time.perf_counter() - t0
     finally:
         await api.stop()
-    ideal = (args.count - 28) / 28.0
+    ideal = (args.count - BURST) / 28.0
     print(
         f"fan-out of {args.count}: {wall:.1f} s ({args.count / wall:.1f}/s; at exactly 28/s after "
         f"the first second's burst {ideal:.1f} s), 429s {api.server.count_429}"

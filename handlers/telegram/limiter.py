@@ -44,6 +44,7 @@ from store.engine import Database
 log = logging.getLogger(__name__)
 
 REPLY, BULK = 0, 1
+BURST = 5.0  # sends the overall budget lets go at once
 _priority: contextvars.ContextVar[int] = contextvars.ContextVar("jx_send_priority", default=REPLY)
 
 # Bot API methods that create a message: the ones Telegram's flood limits count.
@@ -146,7 +147,9 @@ class SharedBudget:
 
 def make_budget(db: Database, bot_token: str, rate: float) -> Budget:
     """PostgreSQL: one bucket per bot shared by the instances; SQLite: this process's own."""
-    capacity = max(1.0, rate)  # a burst of one second's worth, as Telegram tolerates
+    # A small burst: requests granted on time still bunch up on their way to Telegram (a
+    # busy event loop, many connections), and Telegram counts them as they arrive.
+    capacity = min(max(1.0, rate), BURST)
     if db.is_postgres:
         return SharedBudget(db, f"telegram:{bot_token.split(':', 1)[0]}", rate, capacity)
     return LocalBudget(rate, capacity, time.monotonic())
