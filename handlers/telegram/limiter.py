@@ -16,7 +16,7 @@ message-creating calls to those limits:
   Bulk leaves a small reserve in the shared bucket, so another instance's
   direct reply is not queued behind this one's broadcast.
 - **One retry policy** (:class:`RetryPolicy`): a 429 waits its ``retry_after``
-  (and pauses every send of this instance meanwhile), a 5xx or network error
+  (and holds every send to that chat meanwhile), a 5xx or network error
   backs off exponentially, and the total wait is bounded.
 
 The scheduling core (:meth:`SendLimiter.pump_once`) takes the time as an
@@ -176,7 +176,7 @@ class SendLimiter:
         default_factory=lambda: (deque(), deque())
     )
     _chats: dict[str, TokenBucket] = field(default_factory=dict)
-    _paused_until: float = 0.0
+    _paused: dict[str, float] = field(default_factory=dict)  # chat → no send before
     _wake: asyncio.Event | None = None
     _pump: asyncio.Task[None] | None = None
     granted: list[tuple[str | None, int]] = field(default_factory=list)  # for tests: order
@@ -185,9 +185,14 @@ class SendLimiter:
     def waiting(self) -> int:
         return len(self._queues[REPLY]) + len(self._queues[BULK])
 
-    def pause(self, seconds: float) -> None:
-        """Telegram said 429: no send of this instance goes before ``seconds`` from now."""
-        self._paused_until = max(self._paused_until, self.clock() + seconds)
+    def pause(self, chat: str | None, seconds: float) -> None:
+        """Telegram said 429 for ``chat``: nothing goes there before ``seconds`` from now.
+
+        Other chats go on: the overall pace is the budget's, and a 429 that came from it
+        would show up in every chat's sends and pause each.
+        """
+        if chat is not None:
+            self._paused[chat] = max(self._paused.get(chat, 0.0), self.clock() + seconds)
 
     def enqueue(self, chat: str | None, priority: int) -> asyncio.Future[None]:
         waiter = _Waiter(chat, priority, asyncio.get_running_loop().create_future())
@@ -206,8 +211,8 @@ class SendLimiter:
 
     async def pump_once(self, now: float) -> float | None:
         """Grant what may go at ``now``; the seconds until the next grant may happen, or None."""
-        if now < self._paused_until:
-            return self._paused_until - now
+        for chat in [c for c, until in self._paused.items() if until <= now]:
+            del self._paused[chat]
         ready: list[_Waiter] = []
         next_chat = float("inf")
         blocked_chats: set[str] = set()
@@ -215,6 +220,9 @@ class SendLimiter:
             for waiter in list(queue):
                 if waiter.future.done():  # cancelled
                     queue.remove(waiter)
+                    continue
+                if waiter.chat is not None and waiter.chat in self._paused:
+                    next_chat = min(next_chat, self._paused[waiter.chat] - now)
                     continue
                 if waiter.chat is not None and waiter.priority == BULK:
                     if waiter.chat in blocked_chats:
@@ -247,7 +255,9 @@ class SendLimiter:
                 self.granted.append((waiter.chat, waiter.priority))
             waiter.future.set_result(None)
         if len(grant) == len(ready):
-            return 0.0 if self.waiting() else (None if next_chat == float("inf") else next_chat)
+            if not self.waiting():
+                return None
+            return 0.0 if next_chat == float("inf") else next_chat  # the rest wait on a chat
         return min(max(wait_budget, 0.001), next_chat)
 
     async def acquire(self, chat: str | None, priority: int | None = None) -> None:
@@ -352,7 +362,7 @@ class TelegramRateLimiter(BaseRateLimiter[None]):
                 if delay is None:
                     raise
                 if isinstance(exc, RetryAfter):
-                    self.limiter.pause(delay)
+                    self.limiter.pause(chat, delay)
                     log.warning("%s: 429, retrying after %.1f s", endpoint, delay)
                 else:
                     log.info("%s: %s; retrying in %.1f s", endpoint, exc, delay)

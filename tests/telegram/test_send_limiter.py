@@ -104,13 +104,15 @@ async def test_one_chat_gets_a_burst_then_one_message_a_second() -> None:
     assert [c for c, _ in lim.granted if c == "42"] == ["42"] * 6
 
 
-async def test_a_429_pauses_every_send_until_retry_after() -> None:
+async def test_a_429_holds_its_chat_until_retry_after_and_no_other() -> None:
     clock = [0.0]
     lim = SendLimiter(LocalBudget(30, 30, 0.0), clock=lambda: clock[0])
-    lim.pause(2.0)
+    lim.pause("1", 2.0)
     waiting = lim.enqueue("1", REPLY)
+    other = lim.enqueue("2", BULK)
     assert await lim.pump_once(1.0) == pytest.approx(1.0)
     assert not waiting.done()
+    assert other.done()
     await lim.pump_once(2.0)
     assert waiting.done()
 
