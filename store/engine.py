@@ -36,6 +36,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE_LOCK_TIMEOUT_S = 30.0  # a writer queued this long is stuck, not busy
 PG_POOL_RECYCLE_S = 1_800  # replaces a pre-ping round trip on every checkout
 READ_ONLY = "jx_read_only"  # execution option of the read engine (a plain BEGIN on SQLite)
 
@@ -176,13 +177,19 @@ class Database:
             async with self._sessions() as session, session.begin():
                 yield session
             return
-        async with self._write_lock:
-            self._writer = task
-            try:
-                async with self._sessions() as session, session.begin():
-                    yield session
-            finally:
-                self._writer = None
+        try:
+            await asyncio.wait_for(self._write_lock.acquire(), WRITE_LOCK_TIMEOUT_S)
+        except TimeoutError:
+            # As SQLite's busy handler would have said: better than waiting forever on a
+            # task that awaits, inside its own write session, another that wants to write.
+            raise sqlite3.OperationalError("database is locked (in-process writer queue)") from None
+        self._writer = task
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        finally:
+            self._writer = None
+            self._write_lock.release()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
