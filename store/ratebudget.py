@@ -42,12 +42,15 @@ async def ensure(session: AsyncSession, *, key: str, capacity: float) -> None:
 async def take(
     session: AsyncSession, *, key: str, want: int, reserve: int, rate: float, capacity: float
 ) -> tuple[int, float]:
-    """Take up to ``want`` sends, leaving ``reserve``; (granted, tokens left after)."""
+    """Take up to ``want`` sends, leaving ``reserve``; (granted, tokens left after).
+
+    (0, -1.0) when the bucket's row is missing (call :func:`ensure`).
+    """
     row = (
         await session.exec(  # type: ignore[call-overload]
             _TAKE.bindparams(key=key, want=want, reserve=reserve, rate=rate, capacity=capacity)
         )
     ).first()
     if row is None:
-        return 0, 0.0
+        return 0, -1.0
     return int(row[0]), float(row[1])

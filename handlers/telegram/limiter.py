@@ -142,6 +142,9 @@ class SharedBudget:
                 capacity=self.capacity,
             )
         self.round_trips += 1
+        if left < 0:  # the row is gone (a reset database): make it again next time
+            self._ready = False
+            return 0, 0.01
         return n, max(0.0, (reserve + 1.0 - left) / self.rate)
 
 
