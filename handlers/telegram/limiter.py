@@ -8,8 +8,8 @@ message-creating calls to those limits:
   bulk send (offers, broadcasts, reminders: :func:`bulk` marks them) that is
   waiting; bulk uses what is left. Neither waits while the total is under the
   limit. The per-chat pace holds bulk sends; a direct reply (several parts of
-  a long answer) is counted in its chat's bucket but not held by it — it
-  answers the person's own message, so they set its pace.
+  a long answer) uses its chat's token when there is one but is never held by
+  it — it answers the person's own message, so they set its pace.
 - **One budget per token, across instances.** The overall budget is a
   :class:`Budget`: in process (:class:`LocalBudget`), or a token bucket in
   PostgreSQL shared by every instance with the same bot (``store.ratebudget``).
@@ -253,7 +253,11 @@ class SendLimiter:
         for waiter in grant:
             self._queues[waiter.priority].remove(waiter)
             if waiter.chat is not None:
-                self._chat_bucket(waiter.chat, now).take(now)
+                bucket = self._chat_bucket(waiter.chat, now)
+                # A reply uses the chat's token if there is one, never goes into debt: a
+                # lively conversation must not hold the person's next offer for seconds.
+                if waiter.priority == BULK or bucket.tokens >= 1:
+                    bucket.take(now)
             if self.record:
                 self.granted.append((waiter.chat, waiter.priority))
             waiter.future.set_result(None)
