@@ -185,8 +185,9 @@ async def test_instances_on_one_postgresql_share_one_budget(
     assert fake_bot_api.server.count_429 == 0
     assert len(calls) == len(users)
     stamps = sorted(call.timestamp for call in calls)
-    # Counted by the fake Bot API: in any one second at most one burst plus a second's rate
-    # (and a little network jitter), never the per-instance sum.
+    # Counted by the fake Bot API: in any one second at most one burst plus a second's rate,
+    # give or take the arrival jitter the fake itself tolerates (0.25 s), never the
+    # per-instance sum (3 instances alone: 3 bursts + 3 × 20 = 120).
     for first in stamps:
         in_window = sum(first <= s < first + 1.0 for s in stamps)
-        assert in_window <= 2 * rate + 2
+        assert in_window <= rate + rate * (1.0 + 0.25)
