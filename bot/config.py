@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
     telegram_mode: Literal["polling", "webhook"] = "polling"
+    # Outgoing Telegram budget per bot token, shared by every instance on one PostgreSQL.
+    telegram_rate: float = Field(default=28.0, gt=0, le=30)  # messages/s overall
+    telegram_chat_rate: float = Field(default=1.0, gt=0)  # messages/s to one chat, sustained
+    telegram_chat_burst: int = Field(default=3, ge=1)  # a short burst one chat may get
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     # Super-admins: Telegram user ids, and web/WeChat people as phone:<mobile> (a phone

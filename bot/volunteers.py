@@ -24,7 +24,7 @@ from bot.phones import normalize_mobile
 from bot.reply import MessageRef, Reply
 from bot.stations import ancestors
 from bot.texts import choices, t
-from store import teams as teams_store
+from store import cache
 from store import volunteers as queries
 from store.models import (
     Order,
@@ -93,7 +93,8 @@ def team_label(team: Team, lang: str | None) -> str:
 
 
 async def active_teams(session: AsyncSession) -> list[Team]:
-    return await teams_store.teams(session, active_only=True)
+    """The active teams, from the in-process cache (store.cache); read-only rows."""
+    return await cache.active_teams(session)
 
 
 async def station_path(session: AsyncSession, station_id: int | None) -> str:

@@ -316,9 +316,26 @@ class BackgroundWork:
             log.warning("background sends still running after %.0fs; stopping", self.grace)
 
 
+class CacheInvalidation:
+    """Hears other instances' team changes (PostgreSQL LISTEN) and drops the cached teams."""
+
+    name = "cache"
+
+    def __init__(self, deps: Deps) -> None:
+        from store.cache import CacheListener
+
+        self.listener = CacheListener(deps.db)
+
+    async def start(self) -> None:
+        await self.listener.start()
+
+    async def stop(self) -> None:
+        await self.listener.stop()
+
+
 def assemble(deps: Deps, engine: Engine) -> list[Component]:
     """The components to run, in start order (stopped in reverse)."""
-    components: list[Component] = [InboxComponent(deps)]
+    components: list[Component] = [InboxComponent(deps), CacheInvalidation(deps)]
     settings = deps.settings
     run_telegram = bool(settings.token) and settings.has_role("telegram")
     telegram = TelegramComponent(deps, engine) if run_telegram else None

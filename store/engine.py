@@ -1,21 +1,81 @@
-"""The async engine and session factory for SQLite (embedded) and PostgreSQL (production)."""
+"""The async engine and session factory for SQLite (embedded) and PostgreSQL (production).
+
+Two kinds of session:
+
+- ``db.session()`` — one read-write transaction. On SQLite, writers of this
+  process queue on an asyncio lock (first come, first served) before
+  ``BEGIN IMMEDIATE``, so they never sleep in SQLite's busy handler; the lock
+  only waits for another *process* (a CLI command beside the bot).
+- ``db.read()`` — one read-only transaction: on SQLite a deferred ``BEGIN``
+  that, in WAL mode, never waits for a writer and never blocks one. A flush in
+  it raises :class:`ReadOnlyError`.
+
+SQLite statements run on the event loop's thread (``InlineConnection``): the
+library answers them in microseconds, while a hop to aiosqlite's worker
+thread costs far more under concurrency (``bench/README.md``). Only
+``BEGIN IMMEDIATE`` and ``COMMIT`` — the two that can wait on another process
+or on the disk — still go through the worker thread.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session as SyncSession
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+log = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE_LOCK_TIMEOUT_S = 30.0  # a writer queued this long is stuck, not busy
+PG_POOL_RECYCLE_S = 1_800  # replaces a pre-ping round trip on every checkout
+READ_ONLY = "jx_read_only"  # execution option of the read engine (a plain BEGIN on SQLite)
+
+
+class ReadOnlyError(RuntimeError):
+    """A write was attempted in a ``db.read()`` session."""
+
+
+class InlineConnection(aiosqlite.Connection):
+    """An aiosqlite connection that runs statements on the caller's thread.
+
+    ``BEGIN IMMEDIATE`` (may wait for another process's write lock) and ``COMMIT``
+    (may checkpoint the WAL to disk) still go to aiosqlite's worker thread.
+    """
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], str) and args[0][:6].upper() in ("BEGIN ", "COMMIT"):
+            return await super()._execute(fn, *args, **kwargs)
+        if fn.__name__ == "commit":
+            return await super()._execute(fn, *args, **kwargs)
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+
+def _inline_creator(path: str):  # type: ignore[no-untyped-def]
+    def connector() -> sqlite3.Connection:
+        return sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    async def create() -> InlineConnection:
+        conn = InlineConnection(connector, iter_chunk_size=64)
+        conn._thread.daemon = True
+        return await conn
+
+    return create
 
 
 def _sqlite_pragmas(engine: AsyncEngine) -> None:
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for every transaction.
+    """WAL, a busy timeout, foreign keys; BEGIN IMMEDIATE for writes, BEGIN for reads.
 
     BEGIN IMMEDIATE takes the write lock up front: a transaction that reads and
     then writes (claiming an offer, leasing tasks) would otherwise fail at once
@@ -34,21 +94,46 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def sqlite_path(url: str) -> str:
+    return url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create the engine for ``url``; SQLite files get their folder created."""
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
+        path = sqlite_path(url)
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        )
+            engine = create_async_engine(url, echo=echo, async_creator=_inline_creator(path))
+        else:
+            engine = create_async_engine(
+                url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            )
         _sqlite_pragmas(engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=False,
+        pool_recycle=PG_POOL_RECYCLE_S,
+        pool_size=10,
+        max_overflow=10,
+        # asyncpg prepares every statement and keeps the last 500 per connection:
+        # the hot path's statements are parsed and planned once per connection.
+        connect_args={"prepared_statement_cache_size": 500},
+    )
+
+
+def _refuse_writes(session: SyncSession, _ctx: Any, _instances: Any) -> None:
+    if session.info.get(READ_ONLY):
+        raise ReadOnlyError("a db.read() session cannot write; use db.session()")
+
+
+event.listen(SyncSession, "before_flush", _refuse_writes)
 
 
 class Database:
@@ -60,6 +145,15 @@ class Database:
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        self._reads = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}),
+            class_=AsyncSession,
+            expire_on_commit=False,
+            info={READ_ONLY: True},
+        )
+        # SQLite: this process's writers take turns here instead of in the busy handler.
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._writer: asyncio.Task[Any] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -72,7 +166,35 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
-        async with self._sessions() as session, session.begin():
+        if self._write_lock is None:
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        task = asyncio.current_task()
+        if task is not None and task is self._writer:
+            # Nested in this task's own write session: queueing would wait forever.
+            log.warning("nested write session on SQLite; it waits for the outer one's lock")
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        try:
+            await asyncio.wait_for(self._write_lock.acquire(), WRITE_LOCK_TIMEOUT_S)
+        except TimeoutError:
+            # As SQLite's busy handler would have said: better than waiting forever on a
+            # task that awaits, inside its own write session, another that wants to write.
+            raise sqlite3.OperationalError("database is locked (in-process writer queue)") from None
+        self._writer = task
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        finally:
+            self._writer = None
+            self._write_lock.release()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session: takes no write lock, waits for no writer."""
+        async with self._reads() as session, session.begin():
             yield session
 
     async def ping(self) -> bool:

@@ -767,3 +767,14 @@ class InboxUpdate(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _created()
     updated_at: datetime | None = _ts()
+
+
+# --- performance: the outgoing send budget shared by instances (store.ratebudget) ---
+
+
+class SendBudget(SQLModel, table=True):
+    """A token bucket per bot: every instance with that bot takes its sends from here."""
+
+    key: str = Field(primary_key=True, max_length=64)  # e.g. "telegram:<bot id>"
+    tokens: float = 0.0
+    updated_at: datetime = _created()

@@ -28,9 +28,10 @@ from bot import dialog, orders
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired
+from store import cache
 from store.engine import Session
 from store.models import Team
-from store.teams import team_by_slug, teams
+from store.teams import team_by_slug
 
 FLOW = "order"
 MAX_PHOTOS = 5
@@ -120,7 +121,8 @@ def other_dialog(ctx: Ctx) -> bool:
 
 
 async def active_teams(session: Session) -> list[Team]:
-    return await teams(session, active_only=True)
+    """The active teams, from the in-process cache (store.cache); read-only rows."""
+    return await cache.active_teams(session)
 
 
 async def active_team(session: Session, slug: str) -> Team | None:

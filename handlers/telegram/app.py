@@ -13,7 +13,6 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -32,6 +31,7 @@ from bot.reply import MessageRef, Outcome
 from bot.texts import LANGUAGES, t
 from handlers.telegram import render
 from handlers.telegram.convert import PLATFORM, actor_of, inbound_of, ref_of
+from handlers.telegram.limiter import SendLimiter, TelegramRateLimiter, make_budget
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.polling import TolerantBot, requests
 from handlers.telegram.updates import PerChatUpdateProcessor, arrival
@@ -149,7 +149,13 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
         token=settings.token or "",
         base_url=settings.telegram_api_url,
         base_file_url=settings.telegram_file_url,
-        rate_limiter=AIORateLimiter(max_retries=3),
+        rate_limiter=TelegramRateLimiter(
+            SendLimiter(
+                make_budget(deps.db, settings.token or "", settings.telegram_rate),
+                chat_rate=settings.telegram_chat_rate,
+                chat_burst=settings.telegram_chat_burst,
+            )
+        ),
         set_aside=set_aside,
         store_batch=store_batch,
         **requests(),

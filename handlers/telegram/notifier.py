@@ -1,8 +1,7 @@
-"""Delivering core messages to Telegram users, with flood-control retries."""
+"""Delivering core messages to Telegram users (bulk sends: offers, broadcasts, reminders)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
@@ -14,41 +13,37 @@ from bot.reply import MessageRef, Reply
 from bot.texts import t
 from handlers.telegram import render
 from handlers.telegram.convert import PLATFORM
+from handlers.telegram.limiter import bulk
 from store.models import Person
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 4
-MAX_RETRY_AFTER = 60.0  # seconds; longer floods are reported instead of waited out
-
 
 class TelegramNotifier:
+    """Sends to people other than the one being answered: bulk priority in the send limiter.
+
+    Retries (429, 5xx, network) happen once, in the limiter's policy
+    (``handlers/telegram/limiter.py``); what still fails here is reported.
+    """
+
     def __init__(self, bot: Bot, registry: Registry | None = None) -> None:
         self.bot = bot
         self.registry = registry
 
     async def _retrying(self, what: str, call):  # type: ignore[no-untyped-def]
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
+        try:
+            with bulk():
                 return await call()
-            except RetryAfter as exc:
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-                if seconds > MAX_RETRY_AFTER or attempt == MAX_ATTEMPTS:
-                    raise DeliveryError(f"{what}: flood control ({seconds}s)") from exc
-                log.warning("%s: 429, retrying after %.1fs", what, seconds)
-                await asyncio.sleep(seconds)
-            except Forbidden as exc:
+        except RetryAfter as exc:
+            raise DeliveryError(f"{what}: flood control ({exc.retry_after})") from exc
+        except Forbidden as exc:
+            raise Unreachable(f"{what}: {exc.message}") from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
                 raise Unreachable(f"{what}: {exc.message}") from exc
-            except BadRequest as exc:
-                if "chat not found" in exc.message.lower():
-                    raise Unreachable(f"{what}: {exc.message}") from exc
-                raise
-            except (TimedOut, NetworkError) as exc:
-                if attempt == MAX_ATTEMPTS:
-                    raise DeliveryError(f"{what}: {exc}") from exc
-                await asyncio.sleep(0.5 * attempt)
-        raise DeliveryError(what)  # pragma: no cover
+            raise
+        except (TimedOut, NetworkError) as exc:
+            raise DeliveryError(f"{what}: {exc}") from exc
 
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         chat_id = person.external_id

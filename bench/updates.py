@@ -1,0 +1,269 @@
+"""Per-update CPU against a bare echo bot, reply latency under load, capacity, fan-out, RSS.
+
+Two fake Bot API servers (tests/utils/fakebot, one per bot: the fake models one
+bot) run in this process; the bots under test run as subprocesses polling them —
+``bench/echo_bot.py`` (bare python-telegram-bot) and the real bot
+(``python -m jiangxin.cli run``). The bots' CPU and RSS are read from
+``/proc/<pid>``, so the load generator's own work is never counted.
+
+Workload per simulated person: a free-text need ("注塑件毛边太多怎么办", routed,
+confirmation asked) then ``/cancel``, again and again. A reply's latency is from
+the person's send until the bot's first message arrives at the fake server.
+
+    .venv/bin/python bench/updates.py cpu            # 5 interleaved runs, prints the ratio
+    .venv/bin/python bench/updates.py latency --users 20 [--pg]
+    .venv/bin/python bench/updates.py fanout         # 1,000 sends through the limiter
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.utils.fakebot import FakeBotApi  # noqa: E402
+
+CODE = ROOT  # the checkout whose bot runs (--code: measure another commit the same way)
+TEXTS = ("注塑件毛边太多怎么办", "/cancel")
+TICK = os.sysconf("SC_CLK_TCK")
+PG = os.environ.get("JIANGXIN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def pg_database() -> str:
+    import asyncpg
+
+    name = f"jx_bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(PG.replace("postgresql+asyncpg://", "postgresql://"))
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    return PG.rsplit("/", 1)[0] + "/" + name
+
+
+class Bot:
+    """One bot subprocess polling one fake server."""
+
+    def __init__(self, kind: str, api: FakeBotApi, db_url: str, rate: float | None) -> None:
+        env = dict(os.environ)
+        env.update(
+            JIANGXIN_TELEGRAM_TOKEN=api.token,
+            JIANGXIN_TELEGRAM_API_URL=api.base_url,
+            JIANGXIN_TELEGRAM_FILE_URL=api.base_file_url,
+            JIANGXIN_DATABASE_URL=db_url,
+            JIANGXIN_WEB_PORT="0",
+            JIANGXIN_LOG_LEVEL="WARNING",
+            PTB_TIMEDELTA="1",
+            PYTHONPATH=str(CODE),
+        )
+        if rate is not None:
+            env["JIANGXIN_TELEGRAM_RATE"] = str(rate)
+        cmd = (
+            [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
+            if kind == "echo"
+            else [sys.executable, "-m", "jiangxin.cli", "run"]
+        )
+        self.kind = kind
+        self.api = api
+        self.proc = subprocess.Popen(
+            cmd, cwd=CODE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    async def ready(self, user_id: int) -> None:
+        user = self.api.user(user_id, "预热")
+        for _ in range(600):
+            await user.send("/start")
+            try:
+                await user.next_message(timeout=1.0)
+                break
+            except Exception:
+                continue
+        await asyncio.sleep(1.0)
+        user.drain()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+async def person(api: FakeBotApi, uid: int, turns: int, pause: float, lat: list[float]) -> None:
+    user = api.user(uid, f"师傅{uid}", started=True)
+    for i in range(turns):
+        user.drain()
+        start = time.perf_counter()
+        await user.send(TEXTS[i % 2])
+        await user.next_message(timeout=30.0)
+        lat.append(time.perf_counter() - start)
+        if pause:
+            await asyncio.sleep(pause)
+
+
+async def load(
+    bot: Bot, users: int, turns: int, pause: float, base: int
+) -> tuple[float, float, list[float]]:
+    """(CPU seconds of the bot, wall seconds, latencies) for users × turns updates."""
+    lat: list[float] = []
+    cpu0, t0 = cpu_seconds(bot.proc.pid), time.perf_counter()
+    await asyncio.gather(*(person(bot.api, base + u, turns, pause, lat) for u in range(users)))
+    await asyncio.sleep(0.3)  # the last replies' trailing messages
+    return cpu_seconds(bot.proc.pid) - cpu0, time.perf_counter() - t0, lat
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+async def cmd_cpu(args: argparse.Namespace) -> None:
+    apis = {k: FakeBotApi() for k in ("echo", "jiangxin")}
+    for api in apis.values():
+        await api.start()
+    tmp = tempfile.mkdtemp()
+    db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    rate = 1000.0 if args.no_limit else None
+    bots = {k: Bot(k, api, db, rate) for k, api in apis.items()}
+    try:
+        for bot in bots.values():
+            await bot.ready(10)
+            await load(bot, args.users, 4, 0, 1000)  # warm-up
+        per: dict[str, list[float]] = {"echo": [], "jiangxin": []}
+        for run in range(args.runs):
+            for k in ("echo", "jiangxin") if run % 2 == 0 else ("jiangxin", "echo"):
+                cpu, wall, lat = await load(bots[k], args.users, args.turns, 0, 2000 + run * 100)
+                per[k].append(cpu / len(lat))
+                print(
+                    f"run {run + 1} {k:8s}: {len(lat)} updates, {cpu * 1000 / len(lat):.2f} ms CPU "
+                    f"per update, {len(lat) / wall:.0f} updates/s, p50 {pct(lat, 50) * 1000:.0f} ms"
+                )
+        e, j = statistics.median(per["echo"]), statistics.median(per["jiangxin"])
+        print(f"median CPU per update: echo {e * 1000:.2f} ms, Jiangxin {j * 1000:.2f} ms")
+        print(f"ratio {j / e:.2f}x (target ≤ 2.0x, stretch 1.5x)")
+        print(
+            f"RSS after the runs: Jiangxin {rss_mib(bots['jiangxin'].proc.pid):.0f} MiB, "
+            f"echo {rss_mib(bots['echo'].proc.pid):.0f} MiB"
+        )
+    finally:
+        for bot in bots.values():
+            bot.stop()
+        for api in apis.values():
+            await api.stop()
+
+
+async def cmd_latency(args: argparse.Namespace) -> None:
+    api = FakeBotApi()
+    await api.start()
+    api.server.flood_limit(global_per_sec=30)
+    tmp = tempfile.mkdtemp()
+    db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    bot = Bot("jiangxin", api, db, None)
+    try:
+        await bot.ready(10)
+        await load(bot, args.users, 2, 0, 1000)
+        _cpu, wall, lat = await load(bot, args.users, args.turns, 1.0, 5000)
+        print(
+            f"{'PostgreSQL' if args.pg else 'SQLite'} {args.users} users, 1 s pause: "
+            f"{len(lat)} replies in {wall:.1f} s, p50 {pct(lat, 50) * 1000:.0f} ms, "
+            f"p95 {pct(lat, 95) * 1000:.0f} ms, p99 {pct(lat, 99) * 1000:.0f} ms, "
+            f"max {max(lat) * 1000:.0f} ms; 429s {api.server.count_429}; "
+            f"RSS {rss_mib(bot.proc.pid):.0f} MiB"
+        )
+    finally:
+        bot.stop()
+        await api.stop()
+
+
+async def cmd_capacity(args: argparse.Namespace) -> None:
+    api = FakeBotApi()
+    await api.start()
+    tmp = tempfile.mkdtemp()
+    db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    bot = Bot("jiangxin", api, db, 1000.0)  # the limiter out of the way
+    try:
+        await bot.ready(10)
+        await load(bot, args.users, 4, 0, 1000)
+        cpu, wall, lat = await load(bot, args.users, args.turns, 0, 5000)
+        print(
+            f"capacity ({'PostgreSQL' if args.pg else 'SQLite'}, {args.users} users, no pause): "
+            f"{len(lat) / wall:.0f} updates/s, {cpu * 1000 / len(lat):.2f} ms CPU per update, "
+            f"bot busy {cpu / wall * 100:.0f} %"
+        )
+    finally:
+        bot.stop()
+        await api.stop()
+
+
+async def cmd_fanout(args: argparse.Namespace) -> None:
+    from handlers.telegram.limiter import BURST, LocalBudget, SendLimiter, TelegramRateLimiter, bulk
+
+    os.environ["PTB_TIMEDELTA"] = "1"
+    api = FakeBotApi()
+    await api.start()
+    api.server.flood_limit(per_chat_per_sec=1, global_per_sec=30)
+    users = [api.user(900_000 + i, f"志愿者{i}", started=True) for i in range(args.count)]
+    limiter = TelegramRateLimiter(SendLimiter(LocalBudget(28.0, BURST, time.monotonic())))
+    app = api.application_builder().rate_limiter(limiter).build()
+    try:
+        async with app.bot:
+            t0 = time.perf_counter()
+            with bulk():
+                await asyncio.gather(*(app.bot.send_message(u.id, "停水通知") for u in users))
+            wall = time.perf_counter() - t0
+    finally:
+        await api.stop()
+    ideal = (args.count - BURST) / 28.0
+    print(
+        f"fan-out of {args.count}: {wall:.1f} s ({args.count / wall:.1f}/s; at exactly 28/s after "
+        f"the first second's burst {ideal:.1f} s), 429s {api.server.count_429}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    p = sub.add_parser("cpu")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--users", type=int, default=20)
+    p.add_argument("--turns", type=int, default=10)
+    p.add_argument("--pg", action="store_true")
+    p.add_argument("--no-limit", action="store_true")
+    p = sub.add_parser("latency")
+    p.add_argument("--users", type=int, default=20)
+    p.add_argument("--turns", type=int, default=20)
+    p.add_argument("--pg", action="store_true")
+    p = sub.add_parser("capacity")
+    p.add_argument("--users", type=int, default=50)
+    p.add_argument("--turns", type=int, default=10)
+    p.add_argument("--pg", action="store_true")
+    p = sub.add_parser("fanout")
+    p.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose bot to run")
+    args = parser.parse_args()
+    global CODE
+    CODE = args.code.resolve()
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    run = {"cpu": cmd_cpu, "latency": cmd_latency, "capacity": cmd_capacity, "fanout": cmd_fanout}
+    asyncio.run(run[args.what](args))
+
+
+if __name__ == "__main__":
+    main()
