@@ -178,18 +178,25 @@ class WeChatApi:
     async def create_menu(self, menu: dict[str, Any]) -> None:
         await self.call("/cgi-bin/menu/create", json=menu)
 
-    async def create_qrcode(self, scene: str) -> str:
-        """A permanent parametric QR code for ``scene``; returns the URL of its image."""
+    async def _qrcode(self, scene: str) -> dict[str, Any]:
         if not 1 <= len(scene) <= 64:
             raise ValueError("a QR scene is 1 to 64 characters")
-        data = await self.call(
+        return await self.call(  # type: ignore[no-any-return]
             "/cgi-bin/qrcode/create",
             json={
                 "action_name": "QR_LIMIT_STR_SCENE",
                 "action_info": {"scene": {"scene_str": scene}},
             },
         )
+
+    async def create_qrcode(self, scene: str) -> str:
+        """A permanent parametric QR code for ``scene``; returns the URL of its image."""
+        data = await self._qrcode(scene)
         return SHOW_QRCODE + quote(str(data["ticket"]), safe="")
+
+    async def scene_url(self, scene: str) -> str:
+        """What the permanent QR code for ``scene`` encodes (its ``url``), to draw it ourselves."""
+        return str((await self._qrcode(scene))["url"])
 
     async def oauth_openid(self, code: str) -> str:
         """The openid behind an OAuth ``code`` (snsapi_base; no user consent screen)."""

@@ -26,7 +26,7 @@ MENU_COMMANDS = {
     "catalog": "order",  # 服务清单: browse the teams
     "help": "help",
 }
-SCENE_PREFIXES = ("team-", "station-")
+SCENE_PREFIXES = ("team-", "station-", "activity-")
 _MEDIA = {"video": "video", "shortvideo": "video", "link": "document", "file": "document"}
 
 
