@@ -48,7 +48,9 @@ async def _target(ctx: Ctx, usage: str) -> tuple[str, str, str, str]:
                 raise _Refused(ctx.t("reports.poster.unknown_activity", ref=ref))
             if found.station_id is not None:
                 await roles.require_scope(session, ctx, found.station_id)
-            when = date_text(ctx.lang, "date.when", found.starts_at.astimezone(ctx.deps.settings.tz))
+            when = date_text(
+                ctx.lang, "date.when", found.starts_at.astimezone(ctx.deps.settings.tz)
+            )
             sub = " · ".join(p for p in (when, found.place) if p)
             return f"activity-{found.id}", f"activity-{found.id}", found.title, sub
         if kind == "team":

@@ -11,8 +11,8 @@ from bot.flows.order_draft import active_team
 from bot.registry import Audience, Registry, Result
 from store import stations
 from store.activities import activity_by_id
-from store.models import ActivityStatus
 from store.engine import Session
+from store.models import ActivityStatus
 
 
 async def scene_exists(session: Session, scene: str) -> bool:

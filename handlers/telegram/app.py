@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import people
+from bot import people, photos
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.registry import Audience
@@ -91,7 +91,8 @@ async def _deliver(
                 and await render.edit(context.bot, chat_id, pressed.message_id, reply)
             ):
                 continue
-            await render.send(context.bot, chat_id, reply)
+            files = photos.loader(context.bot_data[DEPS].db)
+            await render.send(context.bot, chat_id, reply, files=files)
         except Forbidden:
             log.info("chat %s blocked the bot; reply dropped", chat_id)
             return
@@ -157,7 +158,7 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
     app.bot_data[ENGINE] = engine
     app.bot_data[DEPS] = deps
     register_handlers(app)
-    notifier = TelegramNotifier(app.bot, engine.routes)
+    notifier = TelegramNotifier(app.bot, engine.routes, files=photos.loader(deps.db))
     deps.notifier.add(PLATFORM, notifier)
     return app
 

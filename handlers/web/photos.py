@@ -18,21 +18,9 @@ from handlers.web.chat import origin_allowed, person_of_request
 from handlers.web.identity import request_session
 from handlers.web.keys import DEPS, SESSIONS
 from store import webchat
-from store.models import WebPhoto
 
 PER_DAY = 60  # uploads a person may make a day (an order takes 5)
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"RIFF", "image/webp"),
-)
-
-
-def sniff(content: bytes) -> str | None:
-    for magic, kind in _MAGIC:
-        if content.startswith(magic) and (kind != "image/webp" or content[8:12] == b"WEBP"):
-            return kind
-    return None
+sniff = photos.sniff
 
 
 async def _viewer(request: web.Request):  # type: ignore[no-untyped-def]
@@ -60,8 +48,7 @@ async def upload(request: web.Request) -> web.Response:
         if len(buffer) > photos.MAX_BYTES:
             raise web.HTTPRequestEntityTooLarge(max_size=photos.MAX_BYTES, actual_size=len(buffer))
     content = bytes(buffer)
-    kind = sniff(content)
-    if kind is None:
+    if sniff(content) is None:
         raise web.HTTPUnsupportedMediaType(text="JPEG, PNG or WebP only")
     now = deps.now()
     async with deps.db.session() as session:
@@ -70,11 +57,10 @@ async def upload(request: web.Request) -> web.Response:
             person_id=person.id,  # type: ignore[arg-type]
             since=now - timedelta(days=1),
         )
-        if today >= PER_DAY:
-            raise web.HTTPTooManyRequests(text="too many photos today")
-        row = WebPhoto(person_id=person.id, content_type=kind, content=content, created_at=now)  # type: ignore[arg-type]
-        photo_id = await webchat.add_photo(session, photo=row)
-    return web.json_response({"photo": photos.file_id(photo_id)})  # type: ignore[arg-type]
+    if today >= PER_DAY:
+        raise web.HTTPTooManyRequests(text="too many photos today")
+    file = await photos.keep(deps.db, person_id=person.id, content=content, now=now)  # type: ignore[arg-type]
+    return web.json_response({"photo": file})
 
 
 async def view(request: web.Request) -> web.Response:

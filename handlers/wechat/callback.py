@@ -13,6 +13,7 @@ in arrival order, different people concurrently.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -22,14 +23,15 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
-from bot import notify, people
+from bot import notify, people, photos
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Inbound, Kind
 from bot.lifecycle import emit
 from bot.reply import Outcome, Reply
+from bot.texts import t
 from handlers.wechat import convert, render
-from handlers.wechat.api import WeChatApi
+from handlers.wechat.api import WeChatApi, WeChatError
 from handlers.wechat.convert import PLATFORM, Incoming
 from handlers.wechat.notifier import WeChatNotifier
 from store import wechat as store
@@ -145,6 +147,8 @@ class WeChatChannel:
             await self._unfollowed(openid)
             return
         inbound = await self._resolve(incoming)
+        if inbound is not None and inbound.kind == Kind.PHOTO:
+            inbound = await self._kept_photo(openid, inbound)
         if inbound is None:
             return
         outcome = await self.engine.handle(convert.actor_of(openid), inbound)
@@ -182,6 +186,28 @@ class WeChatChannel:
                     return Inbound(Kind.TEXT, text=data.split(":", 1)[1])
                 return Inbound(Kind.BUTTON, data=data)
         return inbound
+
+    async def _kept_photo(self, openid: str, inbound: Inbound) -> Inbound | None:
+        """A photo arrives as a MediaId that WeChat keeps three days and only this account
+        can read: fetch it now and keep it (``web:<id>``), so volunteers on every channel
+        see it. None (the person was asked to send it again) when that fails."""
+        deps = self.deps
+        if inbound.photo is None or inbound.photo.startswith(photos.PREFIX):
+            return inbound
+        async with deps.db.session() as session:
+            person = await people.get_or_create(
+                session, convert.actor_of(openid), default_language=deps.settings.language
+            )
+        file = None
+        try:
+            content = await self.api.get_media(inbound.photo)
+            file = await photos.keep(deps.db, person_id=person.id, content=content, now=deps.now())  # type: ignore[arg-type]
+        except WeChatError as exc:
+            log.info("WeChat: could not fetch photo %s of %s: %s", inbound.photo, openid, exc)
+        if file is None:
+            await self.deliver(person, Outcome.of(Reply(t(person.language, "wxweb.photo_failed"))))
+            return None
+        return dataclasses.replace(inbound, photo=file)
 
     async def _person(self, openid: str) -> Person | None:
         """The person, reachable again: they just wrote, so the 48-hour window is open."""

@@ -114,9 +114,9 @@ class WeChatUser:
         )
         return await self.post(body)
 
-    async def send_image(self) -> PostResult:
+    async def send_image(self, media_id: str | None = None) -> PostResult:
         self.wechat.wrote(self.openid)
-        media_id = self.wechat.add_media()
+        media_id = media_id or self.wechat.add_media()
         body = self.message(
             "image", PicUrl="http://mmbiz.qpic.cn/fake.jpg", MediaId=media_id, MsgId=next(_MSG_IDS)
         )
