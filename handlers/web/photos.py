@@ -14,9 +14,10 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot import photos
-from handlers.web.chat import origin_allowed, person_of_request
+from handlers.web.chat import person_of_request, writing_person
+from handlers.web.guard import client_ip, origin_allowed
 from handlers.web.identity import request_session
-from handlers.web.keys import DEPS, SESSIONS
+from handlers.web.keys import DEPS, GUARD, SESSIONS
 from store import webchat
 
 PER_DAY = 60  # uploads a person may make a day (an order takes 5)
@@ -32,11 +33,14 @@ async def _viewer(request: web.Request):  # type: ignore[no-untyped-def]
 
 async def upload(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
-    if not origin_allowed(request, deps.settings.web_origins):
+    if not origin_allowed(request, deps.settings):
         raise web.HTTPForbidden(text="origin not allowed")
-    person = await _viewer(request)
-    if person is None:
+    sid = request_session(request, request.app[SESSIONS])
+    if sid is None:
         raise web.HTTPUnauthorized(text="open /chat first")
+    # Checked before the person is made: a refused upload writes no row.
+    if not request.app[GUARD].take(sid, client_ip(request)):
+        raise web.HTTPTooManyRequests(text="too many messages; wait a moment")
     if (request.content_length or 0) > photos.MAX_BYTES:
         raise web.HTTPRequestEntityTooLarge(
             max_size=photos.MAX_BYTES, actual_size=request.content_length or 0
@@ -50,6 +54,7 @@ async def upload(request: web.Request) -> web.Response:
     content = bytes(buffer)
     if sniff(content) is None:
         raise web.HTTPUnsupportedMediaType(text="JPEG, PNG or WebP only")
+    person = await writing_person(request, sid)  # uploading is writing: a visitor gets a row
     now = deps.now()
     async with deps.db.session() as session:
         today = await webchat.photos_since(
