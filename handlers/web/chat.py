@@ -200,12 +200,13 @@ class ChatSession:
 
     async def _become_person(self) -> None:
         """A visitor's first frame: now they get a row; the greeting opens their transcript."""
-        async with self.deps.db.session() as session:
-            person = await people.get_or_create(
-                session, self.actor, default_language=self.deps.settings.language
-            )
-        self.person_id, self.lang = person.id, person.language
-        self.hub.adopt(self.sid, self.person_id)  # this page and the session's other tabs
+        async with self.hub.lock(self.sid):  # the session's tabs may all write at once
+            if self.conn.person_id is not None:  # another tab made the person meanwhile
+                self.person_id = self.conn.person_id
+                return
+            person = await _made_person(self.deps, self.actor)
+            self.person_id, self.lang = person.id, person.language
+            self.hub.adopt(self.sid, self.person_id)  # this page and the session's other tabs
         await self.presence.opened(self.person_id)
         if not await messages.history(self.deps.db, self.person_id, limit=1):  # type: ignore[arg-type]
             greeting = messages.bot_payload(newcomer_greeting(self.lang))
@@ -338,8 +339,22 @@ async def writing_person(request: web.Request, sid: str) -> Person:
     deps = request.app[DEPS]
     platform, external_id = wechat_oauth.identity(request, sid)
     actor = Actor(platform=platform, external_id=external_id, language=language_of(request))
-    async with deps.db.session() as session:
-        return await people.get_or_create(session, actor, default_language=deps.settings.language)
+    return await _made_person(deps, actor)
+
+
+async def _made_person(deps: Deps, actor: Actor) -> Person:
+    """The actor's person, made if missing; a second try finds the one another instance
+    (or request) made at the same moment."""
+    for attempt in (1, 2):
+        try:
+            async with deps.db.session() as session:
+                return await people.get_or_create(
+                    session, actor, default_language=deps.settings.language
+                )
+        except Exception:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 async def socket(request: web.Request) -> web.WebSocketResponse:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -61,8 +62,16 @@ class Hub:
     def __init__(self) -> None:
         self._by_person: dict[int, set[Connection]] = {}
         self._waiting: dict[str, set[Connection]] = {}  # visitors' pages by session id
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         # Set by the app on PostgreSQL: announces pushes to the other instances.
         self.publish: Callable[[int, dict[str, Any]], Awaitable[None]] | None = None
+
+    def lock(self, sid: str) -> asyncio.Lock:
+        """One lock per session: its visitor becomes a person once, whichever tab writes."""
+        found = self._locks.get(sid)
+        if found is None:
+            found = self._locks[sid] = asyncio.Lock()
+        return found
 
     def wait(self, sid: str, conn: Connection) -> None:
         """A visitor's page (no person yet): it joins the person its session becomes."""
