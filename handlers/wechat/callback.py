@@ -8,6 +8,12 @@ the message as taken (``store.wechat.first_time``: a re-delivery, to this
 instance or another, stops there), runs the engine and sends the replies
 through the customer-service API. One person's messages are processed strictly
 in arrival order, different people concurrently.
+
+A subscription account (订阅号, ``JIANGXIN_WECHAT_MODE=subscription``) has no
+customer-service API, so there the POST waits for the work (up to 4 s of WeChat's 5)
+and answers with the replies as a passive text message; anything said to the person
+meanwhile (a volunteer's claim, a reminder) is kept and goes out with the answer to
+their next message, and so do replies whose work took too long.
 """
 
 from __future__ import annotations
@@ -16,11 +22,13 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot import notify, people, photos
@@ -35,7 +43,7 @@ from handlers.wechat.api import WeChatApi, WeChatError
 from handlers.wechat.convert import PLATFORM, Incoming
 from handlers.wechat.notifier import WeChatNotifier
 from store import wechat as store
-from store.models import Person
+from store.models import Person, WechatPending
 from store.people import person_by_platform_id
 
 log = logging.getLogger(__name__)
@@ -43,6 +51,8 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_SKEW = 600  # seconds; an older signed request is a replay, not a re-delivery
 ACK = "success"
+PASSIVE_WAIT = 4.0  # seconds a subscription account's answer may wait for the work
+PASSIVE_BYTES = 1800  # kept messages packed into one passive answer (WeChat allows 2048)
 
 
 class WeChatChannel:
@@ -60,6 +70,12 @@ class WeChatChannel:
         self.notifier = WeChatNotifier(api, settings)
         self._last: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # A subscription account (订阅号) answers in the response, within WeChat's 5 s.
+        self.passive = settings.wechat_mode == "subscription"
+        self.passive_wait = PASSIVE_WAIT
+        self._drain_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -105,13 +121,76 @@ class WeChatChannel:
         except Exception:
             log.info("WeChat: unreadable message body")
             raise web.HTTPBadRequest(text="unreadable message") from None
-        if incoming is not None:
-            self._enqueue(incoming)
-        return web.Response(text=ACK)
+        task = self._enqueue(incoming) if incoming is not None else None
+        if not self.passive or incoming is None:
+            return web.Response(text=ACK)
+        return await self._answer(incoming, task, q)
+
+    # -- subscription accounts: answers in the response ------------------------------------
+
+    async def _answer(
+        self, incoming: Incoming, task: asyncio.Task[None] | None, q: Mapping[str, str]
+    ) -> web.Response:
+        """What a subscription account says back: the replies, if the work finishes within
+        WeChat's 5 s (else they wait for the person's next message), and whatever was
+        kept for them since they last wrote."""
+        if task is not None:
+            await asyncio.wait([task], timeout=self.passive_wait)
+            if not task.done():
+                log.info(
+                    "WeChat: %s took too long; its replies wait for the next message", incoming.key
+                )
+                return web.Response(text=ACK)
+        text = await self._take_pending(incoming.openid)
+        if text is None:
+            return web.Response(text=ACK)
+        xml = TextReply(source=incoming.account, target=incoming.openid, content=text).render()
+        if q.get("encrypt_type") == "aes" and self.crypto is not None:
+            xml = self.crypto.encrypt_message(xml, q.get("nonce", ""), q.get("timestamp"))
+        return web.Response(text=xml, content_type="application/xml")
+
+    async def _take_pending(self, openid: str) -> str | None:
+        """The kept messages as one passive answer (as many as fit; a line says how many
+        more wait), and the numbered choices of the last one that offers any."""
+        async with self._draining(openid):
+            rows = await store.pending(self.deps.db, openid=openid)
+            taken: list[WechatPending] = []
+            size = 0
+            for row in rows:
+                need = len(row.text.encode()) + len(row.choices_text.encode()) + 4
+                if taken and size + need > PASSIVE_BYTES:
+                    break
+                taken.append(row)
+                size += need
+            if not taken:
+                return None
+            await store.drop_pending(self.deps.db, ids=[r.id for r in taken])  # type: ignore[misc]
+        with_choices = [r for r in taken if r.choices]
+        parts = [r.text for r in taken]
+        if with_choices:
+            last = with_choices[-1]
+            parts[taken.index(last)] += "\n\n" + last.choices_text
+            await store.put_choices(
+                self.deps.db, openid=openid, options=last.choices, now=self.deps.now()
+            )
+        text = "\n\n".join(parts)
+        if len(rows) > len(taken):
+            person = await self._person(openid)
+            lang = person.language if person is not None else self.deps.settings.language
+            text += "\n\n" + render.plain(t(lang, "wxweb.passive.more", n=len(rows) - len(taken)))
+        while len(text.encode()) > render.MAX_TEXT_BYTES:  # one very long message: cut
+            text = text[: len(text) * 9 // 10]
+        return text
+
+    def _draining(self, openid: str) -> asyncio.Lock:
+        lock = self._drain_locks.get(openid)
+        if lock is None:
+            lock = self._drain_locks[openid] = asyncio.Lock()
+        return lock
 
     # -- processing ----------------------------------------------------------------------
 
-    def _enqueue(self, incoming: Incoming) -> None:
+    def _enqueue(self, incoming: Incoming) -> asyncio.Task[None]:
         previous = self._last.get(incoming.openid)
         task = asyncio.create_task(self._after(previous, incoming))
         self._last[incoming.openid] = task
@@ -123,6 +202,7 @@ class WeChatChannel:
                 del self._last[incoming.openid]
 
         task.add_done_callback(done)
+        return task
 
     async def _after(self, previous: asyncio.Task[None] | None, incoming: Incoming) -> None:
         if previous is not None:

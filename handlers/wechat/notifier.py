@@ -6,6 +6,10 @@ to the account. Outside that window (45015), or when the day's quota is used up
 (``JIANGXIN_WECHAT_TEMPLATE_NOTICE``) linking to the web chat. A person who
 unfollowed the account (43004), or one no message type can reach, is reported
 ``Unreachable``, so the core marks them and the admins' views say so.
+
+A subscription account (订阅号, ``JIANGXIN_WECHAT_MODE=subscription``) has neither
+API: every message is kept (``store.wechat``) and goes out in the passive answer
+to the person's next message (``handlers.wechat.callback``).
 """
 
 from __future__ import annotations
@@ -45,6 +49,18 @@ class WeChatNotifier:
 
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         openid = person.external_id
+        if self.settings.wechat_mode == "subscription":
+            # No customer-service API: kept for the answer to the person's next message.
+            kept = render.passive(reply, person.language)
+            await store.keep_pending(
+                self.api.db,
+                openid=openid,
+                text=kept.text,
+                choices_text=kept.choices_text,
+                choices=kept.choices,
+                now=self.api.now(),
+            )
+            return MessageRef(PLATFORM, openid, "0")
         rendered = render.render(reply, person.language)
         for message in rendered.messages:
             try:

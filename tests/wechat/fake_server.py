@@ -27,6 +27,12 @@ WINDOW = 48 * 3600
 QUOTA = 5  # customer-service messages per message the person sends (48-hour window)
 TINY_JPEG = b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9"
 MEDIA_LIFETIME = 3 * 24 * 3600  # temporary media
+SERVICE_ACCOUNT_ONLY = (  # what an (unverified) subscription account may not call
+    "/cgi-bin/message/custom/send",
+    "/cgi-bin/message/template/send",
+    "/cgi-bin/menu/create",
+    "/cgi-bin/qrcode/create",
+)
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8")  # JPG, PNG, GIF
 
 
@@ -85,6 +91,8 @@ class FakeWeChatState:
     failures: dict[str, list[int]] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     offset: float = 0.0
+    # A subscription account (订阅号): no customer-service, template, menu or QR code API.
+    subscription: bool = False
 
 
 class FakeWeChat:
@@ -184,6 +192,8 @@ class FakeWeChat:
             return self._err(41001, "access_token missing")
         if token not in self.state.tokens:
             return self._err(40001, "invalid credential, access_token is invalid or not latest")
+        if self.state.subscription and request.path in SERVICE_ACCOUNT_ONLY:
+            return self._err(48001, "api unauthorized")
         return self._injected(request.path)
 
     def _issue(self) -> web.Response:
