@@ -205,12 +205,13 @@ class ChatSession:
                 self.person_id = self.conn.person_id
                 return
             person = await _made_person(self.deps, self.actor)
+            assert person.id is not None
             self.person_id, self.lang = person.id, person.language
-            self.hub.adopt(self.sid, self.person_id)  # this page and the session's other tabs
-        await self.presence.opened(self.person_id)
-        if not await messages.history(self.deps.db, self.person_id, limit=1):  # type: ignore[arg-type]
+            self.hub.adopt(self.sid, person.id)  # this page and the session's other tabs
+        await self.presence.opened(person.id)
+        if not await messages.history(self.deps.db, person.id, limit=1):
             greeting = messages.bot_payload(newcomer_greeting(self.lang))
-            await messages.store(self.deps.db, self.person_id, greeting)  # type: ignore[arg-type]
+            await messages.store(self.deps.db, person.id, greeting)
 
     async def _menu(self) -> dict[str, Any]:
         """The page's command menu, for the person's role (as Telegram's menus are)."""

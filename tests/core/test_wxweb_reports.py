@@ -103,9 +103,7 @@ async def test_activity_poster_qr_opens_the_activity(deps: Deps, engine: Engine)
 
 
 @pytest.mark.settings(telegram_username="@jiangxin_bot")
-async def test_poster_carries_the_wechat_scene_when_wechat_runs(
-    deps: Deps, engine: Engine
-) -> None:
+async def test_poster_carries_the_wechat_scene_when_wechat_runs(deps: Deps, engine: Engine) -> None:
     boss = Admin(engine, 1, "会长")
     await boss("/start")
     maker = FakeQrCodes()
