@@ -38,8 +38,9 @@ async def upload(request: web.Request) -> web.Response:
     sid = request_session(request, request.app[SESSIONS])
     if sid is None:
         raise web.HTTPUnauthorized(text="open /chat first")
-    # Checked before the person is made: a refused upload writes no row.
-    if not request.app[GUARD].take(sid, client_ip(request)):
+    # A visitor's upload makes their row: budgeted like a frame, and refused before it.
+    known = await person_of_request(request, sid)
+    if known is None and not request.app[GUARD].take(sid, client_ip(request)):
         raise web.HTTPTooManyRequests(text="too many messages; wait a moment")
     if (request.content_length or 0) > photos.MAX_BYTES:
         raise web.HTTPRequestEntityTooLarge(
