@@ -123,6 +123,14 @@ class Settings(BaseSettings):
     # often unfinished updates (left by a crashed instance) are looked for.
     inbox_attempts: int = Field(default=3, ge=1, le=20)
     inbox_sweep: Duration = timedelta(seconds=30)
+    # Web chat limits (issue 13): "burst,per-second" frames per session, per IP, in total;
+    # anonymous visitors who wrote once and never came back are forgotten after the TTL.
+    web_flood_session: Annotated[tuple[int, float], NoDecode] = (8, 2.0)
+    web_flood_ip: Annotated[tuple[int, float], NoDecode] = (40, 10.0)
+    web_flood_global: Annotated[tuple[int, float], NoDecode] = (400, 100.0)
+    web_anonymous_ttl: Duration = timedelta(days=30)
+    # WeChat subscription accounts (订阅号) have no customer-service API: passive replies only.
+    wechat_mode: Literal["service", "subscription"] = "service"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -151,6 +159,20 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, v: object) -> list[str]:
         return _split(v)
+
+    @field_validator("web_flood_session", "web_flood_ip", "web_flood_global", mode="before")
+    @classmethod
+    def _flood(cls, v: object) -> object:
+        if not isinstance(v, str):
+            return v
+        parts = _split(v)
+        try:
+            burst, rate = int(parts[0]), float(parts[1])
+        except (IndexError, ValueError):
+            raise ValueError(f"'{v}' must be 'burst,per-second', e.g. 8,2") from None
+        if len(parts) != 2 or burst < 1 or rate <= 0:
+            raise ValueError(f"'{v}' must be 'burst,per-second' with both above 0")
+        return (burst, rate)
 
     @field_validator("roles", mode="before")
     @classmethod
@@ -183,6 +205,7 @@ class Settings(BaseSettings):
         "activity_cutoff",
         "checkin_window",
         "inbox_sweep",
+        "web_anonymous_ttl",
         mode="before",
     )
     @classmethod

@@ -41,6 +41,10 @@ class QrCodes(Protocol):
         """A permanent QR code for ``scene``; the URL of its image."""
         ...
 
+    async def scene_url(self, scene: str) -> str:
+        """What the permanent QR code for ``scene`` encodes, to draw it on a poster."""
+        ...
+
 
 @dataclass
 class Deps:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, jobtext, orders
+from bot import photos as kept_photos
 from bot.activities_hours import SHORT_JOB
 from bot.deps import Deps
 from bot.lifecycle import emit
@@ -68,10 +69,10 @@ async def _people(
 
 
 def _same_platform_photos(photos: list[str], sender: Person | None, to: Person) -> tuple[str, ...]:
-    """File ids only mean something on the platform they came from."""
-    if not photos or sender is None or sender.platform != to.platform:
+    """Kept photos show everywhere; a platform's file ids only on the platform they came from."""
+    if not photos or sender is None:
         return ()
-    return tuple(photos[:MAX_PHOTOS])
+    return kept_photos.visible_on(photos[:MAX_PHOTOS], sender.platform, to.platform)
 
 
 async def set_appointment(

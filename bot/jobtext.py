@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, orders, timeparse
+from bot import photos as kept_photos
 from bot.reply import Button, Reply
 from bot.texts import choices, date_text, t
 from bot.volunteers import station_path
@@ -245,8 +246,8 @@ async def job_card(
         lines.append(t(lang, "jobs.card.photos", n=len(order.photos)))
     lines.append(t(lang, "jobs.card.status", status=orders.status_label(lang, order.status)))
     photos: tuple[str, ...] = ()
-    if with_photos and order.photos and requester is not None and requester.platform == platform:
-        photos = tuple(order.photos[:10])
+    if with_photos and order.photos and requester is not None and platform is not None:
+        photos = kept_photos.visible_on(order.photos[:10], requester.platform, platform)
     return Reply("\n".join(lines), buttons=job_buttons(lang, order), photos=photos)
 
 

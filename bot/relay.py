@@ -12,6 +12,7 @@ mangle part numbers and model codes people send for remote guidance.
 from __future__ import annotations
 
 from bot import callbacks, dialog, jobtext
+from bot import photos as kept_photos
 from bot.context import Ctx
 from bot.errors import Expired
 from bot.events import Kind
@@ -117,7 +118,7 @@ async def talk(ctx: Ctx) -> Result:
     else:
         body = t(lang, "jobs.relay.body", text=text) if text else t(lang, "jobs.relay.photo")
     photos: tuple[str, ...] = ()
-    if photo and other.platform == ctx.person.platform:
+    if photo and kept_photos.visible_on([photo], ctx.person.platform, other.platform):
         photos = (photo,)
     elif photo:
         body = (body + "\n" if text else "") + t(lang, "jobs.relay.photo_elsewhere")

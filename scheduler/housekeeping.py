@@ -2,7 +2,8 @@
 
 Idempotent and cheap, so it runs from a plain periodic job: a missed run is
 caught up by the next one. Failed tasks are kept longer than finished ones,
-for whoever investigates them.
+for whoever investigates them. Anonymous web visitors who wrote once and hold
+nothing are forgotten after ``JIANGXIN_WEB_ANONYMOUS_TTL``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.deps import Deps
-from store import inbox, tasks, updates, wechat
+from store import inbox, tasks, updates, webchat, wechat
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
             session,
             finished_before=now - KEEP_FINISHED_TASKS,
             failed_before=now - KEEP_FAILED_TASKS,
+        )
+        removed["visitors"] = await webchat.prune_anonymous(
+            session, idle_before=now - deps.settings.web_anonymous_ttl
         )
     if any(removed.values()):
         log.info("housekeeping removed %s", removed)

@@ -778,3 +778,18 @@ class SendBudget(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)  # e.g. "telegram:<bot id>"
     tokens: float = 0.0
     updated_at: datetime = _created()
+
+
+# ---------------------------------------------------------------- WeChat 订阅号 (issue 12)
+
+
+class WechatPending(SQLModel, table=True):
+    """A message for a person of a subscription account (订阅号), which can only answer
+    in the reply to the person's own message: kept until they next write."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    openid: str = Field(max_length=64, index=True)
+    text: str  # the message without its numbered choices
+    choices_text: str = ""  # its "回复 1 …" lines, shown only if it is the last with choices
+    choices: list[str] = _json(list)  # callback data behind those numbers
+    created_at: datetime = _created()

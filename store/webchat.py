@@ -1,16 +1,25 @@
 """Queries about the web chat: its transcript, uploaded photos (and who may see them),
-which instance has whose page open, and announcements to the other instances."""
+which instance has whose page open, announcements to the other instances, and
+forgetting anonymous visitors."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, text, update
-from sqlmodel import col, select
+from sqlalchemy import Column, String, Table, cast, delete, exists, func, or_, text, update
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.models import Order, OrderMessage, OrderStatus, WebMessage, WebPhoto, WebPresence
+from store.models import (
+    Order,
+    OrderMessage,
+    OrderStatus,
+    Person,
+    WebMessage,
+    WebPhoto,
+    WebPresence,
+)
 
 # ---------------------------------------------------------------- the transcript
 
@@ -144,3 +153,56 @@ async def pg_notify(session: AsyncSession, *, channel: str, payload: str) -> Non
         text("SELECT pg_notify(:channel, :payload)"),
         params={"channel": channel, "payload": payload},
     )
+
+
+# ---------------------------------------------------------------- anonymous visitors
+
+# A visitor's own rows, forgotten with them; any other row naming a person keeps them.
+_VISITOR_TABLES = ("webmessage", "webphoto", "webpresence", "dialogstate")
+
+
+def _person_references() -> list[tuple[Table, Column[Any]]]:
+    """Every (table, column) holding a foreign key to ``person.id``."""
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "person" and fk.column.name == "id":
+                found.append((table, fk.parent))
+    return found
+
+
+async def prune_anonymous(session: AsyncSession, *, idle_before: datetime, limit: int = 500) -> int:
+    """Forget web visitors who never gave a phone, hold nothing (no order, volunteer row,
+    sign-in, feedback …) and have written nothing since ``idle_before``; how many."""
+    refs = _person_references()
+    keep = [
+        exists().where(column == Person.id)
+        for table, column in refs
+        if table.name not in _VISITOR_TABLES
+    ]
+    recent = exists().where(
+        col(WebMessage.person_id) == Person.id, col(WebMessage.created_at) >= idle_before
+    )
+    open_page = exists().where(col(WebPresence.person_id) == Person.id)
+    stmt = (
+        select(Person.id)
+        .where(
+            Person.platform == "web",
+            col(Person.phone).is_(None),
+            col(Person.admin_station_id).is_(None),
+            cast(Person.roles, String) == "[]",
+            col(Person.created_at) < idle_before,
+            ~recent,
+            ~open_page,
+            *[~k for k in keep],
+        )
+        .limit(limit)
+    )
+    ids = list((await session.exec(stmt)).all())
+    if not ids:
+        return 0
+    for table, column in refs:
+        if table.name in _VISITOR_TABLES:
+            await session.exec(delete(table).where(column.in_(ids)))  # type: ignore[call-overload]
+    await session.exec(delete(Person).where(col(Person.id).in_(ids)))  # type: ignore[call-overload]
+    return len(ids)

@@ -1,4 +1,5 @@
-"""The WeChat channel's rows: the shared access token, accepted inbound keys, numbered choices."""
+"""The WeChat channel's rows: the shared access token, accepted inbound keys, numbered
+choices, and messages kept for subscription-account people until they next write."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col
+from sqlmodel import col, select
 
 from store.engine import Database
-from store.models import WechatChoice, WechatInbound, WechatToken
+from store.models import WechatChoice, WechatInbound, WechatPending, WechatToken
 
 
 async def first_time(db: Database, *, key: str) -> bool:
@@ -84,3 +85,36 @@ async def clear_choices(db: Database, *, openid: str) -> None:
         await session.exec(  # type: ignore[call-overload]
             delete(WechatChoice).where(col(WechatChoice.openid) == openid)
         )
+
+
+async def keep_pending(
+    db: Database, *, openid: str, text: str, choices_text: str, choices: list[str], now: datetime
+) -> None:
+    """Keep a message for a subscription account's person until they next write."""
+    async with db.session() as session:
+        session.add(
+            WechatPending(
+                openid=openid, text=text, choices_text=choices_text, choices=choices, created_at=now
+            )
+        )
+
+
+async def pending(db: Database, *, openid: str) -> list[WechatPending]:
+    """The messages kept for ``openid``, oldest first."""
+    async with db.session() as session:
+        stmt = (
+            select(WechatPending)
+            .where(col(WechatPending.openid) == openid)
+            .order_by(col(WechatPending.id))
+        )
+        return list((await session.exec(stmt)).all())
+
+
+async def drop_pending(db: Database, *, ids: list[int]) -> int:
+    """Forget messages once they went out; how many were still there (0: another request
+    of the same person took them first)."""
+    async with db.session() as session:
+        result = await session.exec(  # type: ignore[call-overload]
+            delete(WechatPending).where(col(WechatPending.id).in_(ids))
+        )
+        return int(result.rowcount or 0)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot import activities as acts
 from bot import activities_hours as hours
 from bot import callbacks, dialog, roles
 from bot.callbacks import encode, int_arg
 from bot.context import Ctx
+from bot.deps import Deps
 from bot.errors import Expired, Forbidden
 from bot.events import Kind
 from bot.people import volunteer_of
@@ -540,8 +541,17 @@ def register(reg: Registry) -> None:
     reg.task(acts.REMIND_TASK, acts.run_remind)
 
 
+class _Speaker(Protocol):
+    """What the activity lines need: a Ctx, or the monthly report's voice."""
+
+    @property
+    def deps(self) -> Deps: ...
+
+    def t(self, key: str, **kwargs: Any) -> str: ...
+
+
 async def activity_stats(
-    ctx: Ctx, start: datetime, end: datetime, within: set[int] | None
+    ctx: _Speaker, start: datetime, end: datetime, within: set[int] | None
 ) -> list[str]:
     """/stats lines for activities, kept apart from the one-to-one jobs above them."""
     async with ctx.deps.db.session() as session:

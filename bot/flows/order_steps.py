@@ -264,7 +264,9 @@ async def on_confirm_text(ctx: Ctx, data: dict[str, Any]) -> Reply | list[Reply]
 async def on_place(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
     kind = ctx.event.kind
     if kind == Kind.LOCATION and ctx.event.latitude is not None:
-        data.update(address=None, latitude=ctx.event.latitude, longitude=ctx.event.longitude)
+        # A channel that names the place (WeChat's Label) gives the address with the pin.
+        label = " ".join(ctx.event.text.split())[:MAX_ADDRESS] or None
+        data.update(address=label, latitude=ctx.event.latitude, longitude=ctx.event.longitude)
         await _name_location(ctx, data)
     elif kind == Kind.TEXT and is_label(ctx, "ordering.kb.skip"):
         data.update(address=None, latitude=None, longitude=None)

@@ -381,7 +381,9 @@ async def _monthly_for(deps: Deps, person: Person, period: Period, voice: _Voice
         root = await station_by_id(session, station_id=scope) if scope is not None else None
         within = await subtree_ids(session, scope) if scope is not None else None
         loaded = await load(session, period=period, tz=deps.settings.tz, within=within, root=root)
-    out = [Reply(stats_text(voice, loaded))]
+    # the month's activities (场次 · 人次 · 惠及), as /stats shows them under the jobs
+    acts = await activity_stats(voice, *period.bounds(deps.settings.tz), within)
+    out = [Reply("\n".join([stats_text(voice, loaded), *acts]))]
     if loaded.served or loaded.created:
         label = period_text(voice.lang, period)
         async with _DRAWING:

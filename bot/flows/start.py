@@ -6,7 +6,7 @@ from bot import dialog, roles
 from bot.context import Ctx
 from bot.registry import Audience, Registry, Result
 from bot.reply import Reply
-from bot.texts import choices
+from bot.texts import choices, t
 from store import volunteers
 
 
@@ -31,6 +31,13 @@ async def start(ctx: Ctx) -> Result:
         # silently answer the pending question (an address, a time …).
         return Reply(greeting + "\n\n" + ctx.t("common.dialog_pending"))
     return Reply(greeting, remove_keyboard=True)
+
+
+def newcomer_greeting(lang: str) -> Reply:
+    """What /start says to someone the bot does not know yet (a web visitor with no row)."""
+    return Reply(
+        t(lang, choices.START["worker"], name=t(lang, "common.friend")), remove_keyboard=True
+    )
 
 
 async def _name(ctx: Ctx) -> str:

@@ -10,11 +10,14 @@ from bot.context import Ctx
 from bot.flows.order_draft import active_team
 from bot.registry import Audience, Registry, Result
 from store import stations
+from store.activities import activity_by_id
 from store.engine import Session
+from store.models import ActivityStatus
 
 
 async def scene_exists(session: Session, scene: str) -> bool:
-    """Whether ``team-<slug>`` / ``station-<code>`` names an existing team or station."""
+    """Whether ``team-<slug>`` / ``station-<code>`` / ``activity-<id>`` names an existing
+    team, station or published activity."""
     prefix, _, rest = scene.partition("-")
     if not rest or len(scene) > 64:
         return False
@@ -23,6 +26,9 @@ async def scene_exists(session: Session, scene: str) -> bool:
     if prefix == "station":
         station = await stations.station_by_code(session, code=rest)
         return station is not None and station.active
+    if prefix == "activity":
+        found = await activity_by_id(session, activity_id=int(rest)) if rest.isdigit() else None
+        return found is not None and found.status == ActivityStatus.PUBLISHED
     return False
 
 

@@ -3,7 +3,8 @@
 A poster names the team or station, carries the call to action
 (扫码点单 · 劳模工匠为您服务) and one QR code per channel: the Telegram deep link
 (``https://t.me/<bot>?start=team-<slug>``) and, when configured, the web chat
-page with the same ``start`` payload. Drawn with Pillow and segno, both imported
+page with the same ``start`` payload, and the WeChat Official Account's QR scene
+when that channel runs. Drawn with Pillow and segno, both imported
 only when a poster is made.
 """
 
@@ -24,7 +25,7 @@ RED, INK, GREY = (190, 30, 45), (30, 30, 30), (110, 110, 110)
 
 @dataclass(frozen=True)
 class Link:
-    channel: str  # "telegram" | "web"
+    channel: str  # "telegram" | "web" | "wechat"
     url: str
 
 
@@ -79,7 +80,7 @@ def poster(
     codes: list[tuple[str, str]],
     footer: str,
 ) -> bytes:
-    """The poster as PNG. ``codes`` are (caption under the QR, URL), one or two."""
+    """The poster as PNG. ``codes`` are (caption under the QR, URL), one to three."""
     from PIL import Image, ImageDraw
 
     path = require_cjk_font()
@@ -92,7 +93,7 @@ def poster(
         y = _centered(draw, y, subtitle, _fit(path, subtitle, 54, WIDTH - 2 * MARGIN), GREY) + 50
     y = _centered(draw, y, call_to_action, _fit(path, call_to_action, 76, WIDTH - 2 * MARGIN), RED)
     slots = len(codes) or 1
-    size = 1000 if slots == 1 else 600
+    size = {1: 1000, 2: 600}.get(slots, 420)
     room = HEIGHT - 200 - y  # between the call to action and the footer
     y += max(60, (room - size - 90) // 2)  # the codes sit in the middle of it
     gap = (WIDTH - slots * size) // (slots + 1)

@@ -465,12 +465,14 @@ REPORT_FIGURE: Final = {
 LINK_LINE: Final = {
     "telegram": "reports.link.line.telegram",
     "web": "reports.link.line.web",
+    "wechat": "wxweb.link.line.wechat",
 }
 
 # The caption under one channel's QR code on a poster.
 POSTER_LABEL: Final = {
     "telegram": "reports.poster.label.telegram",
     "web": "reports.poster.label.web",
+    "wechat": "wxweb.poster.label.wechat",
 }
 
 # The heading of an /orders status group.

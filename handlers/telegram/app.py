@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import people, roles
+from bot import people, photos, roles
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor
@@ -92,7 +92,8 @@ async def _deliver(
                 ref = MessageRef(PLATFORM, str(chat_id), str(pressed.message_id))
                 await engine.delivered(actor, reply, ref)
                 continue
-            sent = await render.send(context.bot, chat_id, reply)
+            files = photos.loader(context.bot_data[DEPS].db)
+            sent = await render.send(context.bot, chat_id, reply, files=files)
             await engine.delivered(actor, reply, ref_of(sent))
         except Forbidden:
             log.info("chat %s blocked the bot; reply dropped", chat_id)
@@ -176,7 +177,7 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
     app.bot_data[ENGINE] = engine
     app.bot_data[DEPS] = deps
     register_handlers(app)
-    notifier = TelegramNotifier(app.bot, engine.routes)
+    notifier = TelegramNotifier(app.bot, engine.routes, files=photos.loader(deps.db))
     deps.notifier.add(PLATFORM, notifier)
     return app
 

@@ -26,9 +26,12 @@ class TelegramNotifier:
     (``handlers/telegram/limiter.py``); what still fails here is reported.
     """
 
-    def __init__(self, bot: Bot, registry: Registry | None = None) -> None:
+    def __init__(
+        self, bot: Bot, registry: Registry | None = None, *, files: render.Files | None = None
+    ) -> None:
         self.bot = bot
         self.registry = registry
+        self.files = files  # the photos we keep (web chat, WeChat), uploaded
 
     async def _retrying(self, what: str, call):  # type: ignore[no-untyped-def]
         try:
@@ -49,7 +52,11 @@ class TelegramNotifier:
         chat_id = person.external_id
         what = f"send to {chat_id}"
         msg = await render.send(
-            self.bot, chat_id, reply, attempt=lambda call: self._retrying(what, call)
+            self.bot,
+            chat_id,
+            reply,
+            attempt=lambda call: self._retrying(what, call),
+            files=self.files,
         )
         return MessageRef(PLATFORM, str(msg.chat_id), str(msg.message_id))
 

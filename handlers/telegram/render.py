@@ -27,6 +27,8 @@ from handlers.telegram.splitting import split_html
 
 log = logging.getLogger(__name__)
 
+KEPT_PHOTO = "web:"  # file ids of the photos we keep ourselves (bot.photos)
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
@@ -79,19 +81,42 @@ async def _direct(call: Callable[[], Awaitable[Any]]) -> Any:
     return await call()
 
 
-async def send(bot: Bot, chat_id: int | str, reply: Reply, *, attempt: Call = _direct) -> Message:
+# The bytes of a photo we keep (``web:<id>``, bot.photos), or None when it is gone.
+Files = Callable[[str], Awaitable[bytes | None]]
+
+
+async def _photos(reply: Reply, files: Files | None) -> list[str | InputFile]:
+    """Telegram file ids as they are; kept photos uploaded (skipped if gone or no loader)."""
+    out: list[str | InputFile] = []
+    for p in reply.photos[:10]:
+        if not p.startswith(KEPT_PHOTO):
+            out.append(p)
+        elif files is not None and (content := await files(p)) is not None:
+            out.append(InputFile(BytesIO(content), filename="photo.jpg"))
+    return out
+
+
+async def send(
+    bot: Bot,
+    chat_id: int | str,
+    reply: Reply,
+    *,
+    attempt: Call = _direct,
+    files: Files | None = None,
+) -> Message:
     """Send ``reply``; returns the message that carries its buttons (the last one).
 
     A reply can take several Bot API calls (photos, then text parts). ``attempt``
     wraps each call on its own, so a retry after a 429 repeats only the call that
-    failed, never the photos already delivered.
+    failed, never the photos already delivered. ``files`` loads the photos we keep
+    (web chat and WeChat photos), which go up as file uploads.
     """
-    if reply.photos:
-        if len(reply.photos) == 1:
-            await attempt(lambda: bot.send_photo(chat_id, reply.photos[0]))
-        else:
-            media = [InputMediaPhoto(p) for p in reply.photos[:10]]
-            await attempt(lambda: bot.send_media_group(chat_id, media))
+    photos = await _photos(reply, files) if reply.photos else []
+    if len(photos) == 1:
+        await attempt(lambda: bot.send_photo(chat_id, photos[0]))
+    elif photos:
+        media = [InputMediaPhoto(p) for p in photos]
+        await attempt(lambda: bot.send_media_group(chat_id, media))
     if reply.document is not None:
         doc = reply.document
         caption = split_html(doc.caption or reply.text, MessageLimit.CAPTION_LENGTH)[0]

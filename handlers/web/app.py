@@ -16,9 +16,19 @@ from bot.deps import Deps
 from bot.engine import Engine
 from handlers.web import chat, health, login, metrics, photos, webhook
 from handlers.web.fanout import Fanout
+from handlers.web.guard import FloodGuard
 from handlers.web.hub import Hub
 from handlers.web.identity import SessionSigner, load_key
-from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS, TELEGRAM, WEBHOOK_SECRET
+from handlers.web.keys import (
+    DEPS,
+    ENGINE,
+    GUARD,
+    HUB,
+    PRESENCE,
+    SESSIONS,
+    TELEGRAM,
+    WEBHOOK_SECRET,
+)
 from handlers.web.notifier import PLATFORM, WebNotifier
 from handlers.web.presence import SharedPresence
 
@@ -72,6 +82,7 @@ def make_app(deps: Deps, engine: Engine, *, telegram_app: Any = None) -> web.App
     app[DEPS] = deps
     app[ENGINE] = engine
     app[HUB] = Hub()
+    app[GUARD] = FloodGuard(deps.settings)
     app.cleanup_ctx.append(_sessions)
     app.cleanup_ctx.append(_web_channel)
     app.cleanup_ctx.append(_fanout)

@@ -14,27 +14,28 @@ import json
 import logging
 import mimetypes
 import re
-import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from bot import photos, roles, signin
+from bot import people, photos, roles, signin
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
+from bot.flows.start import newcomer_greeting
 from bot.registry import Audience
 from bot.reply import MessageRef, Outcome
 from bot.texts import normalize_language, t
 from handlers.web import messages, wechat_oauth
 from handlers.web.convert import START_PAYLOAD, BadFrame, parse
+from handlers.web.guard import client_ip, origin_allowed
 from handlers.web.hub import Connection, Hub
 from handlers.web.identity import request_session, set_cookie
-from handlers.web.keys import DEPS, ENGINE, HUB, PRESENCE, SESSIONS
+from handlers.web.keys import DEPS, ENGINE, GUARD, HUB, PRESENCE, SESSIONS
 from handlers.web.notifier import PLATFORM
 from store.inbox import Arrival
 from store.models import InboxUpdate, Person, WebMessage
@@ -45,7 +46,6 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_FRAME = 16 * 1024  # bytes; the longest text the engine accepts is 1000 characters
 HEARTBEAT = 30.0  # seconds between pings, so dead mobile connections are noticed
-BURST, REFILL_PER_S = 8, 2.0  # frames a page may send at once, and per second after
 TEMPLATE = web.AppKey("chat_template", str)
 # The open pages by the inbox row of the frame they sent and wait for (its answer goes there).
 PAGES: web.AppKey[dict[int, ChatSession]] = web.AppKey("chat_pages")
@@ -128,58 +128,6 @@ async def root(request: web.Request) -> web.Response:
     raise web.HTTPFound(request.app.router["chat"].url_for().with_query(request.query))
 
 
-def _netloc(scheme: str, netloc: str) -> str:
-    """Host and port with the scheme's default port dropped (Origin omits it; Host may not)."""
-    netloc = netloc.lower()
-    for default_scheme, port in (
-        ("http", ":80"),
-        ("https", ":443"),
-        ("ws", ":80"),
-        ("wss", ":443"),
-    ):
-        if scheme == default_scheme and netloc.endswith(port):
-            return netloc[: -len(port)]
-    return netloc
-
-
-def origin_allowed(request: web.Request, allowed: list[str]) -> bool:
-    """Same host as the request, or listed in JIANGXIN_WEB_ORIGINS; a missing Origin is not."""
-    origin = request.headers.get("Origin", "").strip().lower()
-    parts = urlsplit(origin)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return False
-    netloc = _netloc(parts.scheme, parts.netloc)
-    host = request.host.lower()
-    if netloc in (_netloc("http", host), _netloc("https", host)):
-        return True
-    for entry in allowed:
-        entry = entry.strip().lower().rstrip("/")
-        if "://" in entry:
-            e = urlsplit(entry)
-            if e.scheme == parts.scheme and _netloc(e.scheme, e.netloc) == netloc:
-                return True
-        elif entry == netloc:
-            return True
-    return False
-
-
-class Bucket:
-    """A token bucket: ``BURST`` frames at once, ``REFILL_PER_S`` per second after."""
-
-    def __init__(self) -> None:
-        self.tokens = float(BURST)
-        self.at = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(BURST, self.tokens + (now - self.at) * REFILL_PER_S)
-        self.at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
 class ChatSession:
     """One open page: turns its frames into core events and its outcomes into messages."""
 
@@ -189,40 +137,48 @@ class ChatSession:
         self.engine = app[ENGINE]
         self.hub = app[HUB]
         self.presence = app[PRESENCE]
+        self.guard = app[GUARD]
         self.ws = ws
         self.conn = Connection(ws)
         self.lang = language_of(request)
+        self.sid, self.ip = sid, client_ip(request)
         platform, external_id = wechat_oauth.identity(request, sid)
         self.actor = Actor(platform=platform, external_id=external_id, language=self.lang)
         self.person_id: int | None = None
-        self.bucket = Bucket()
         self.pages = app[PAGES]
 
     async def run(self, person: Person | None, start_payload: str | None) -> None:
-        """Greet or follow a deep link, send the transcript, then serve frames until closed."""
+        """Greet or follow a deep link, send the transcript, then serve frames until closed.
+
+        A visitor who has not written yet has no person row: the page shows the
+        greeting, and the row (with the greeting kept first in the transcript) is
+        made by their first frame, so visits alone write nothing.
+        """
         if person is not None:
             self.person_id, self.lang = person.id, person.language
             # A signed-in browser acts as its person, whichever channel that person came from.
             self.actor = Actor(
                 platform=person.platform, external_id=person.external_id, language=self.lang
             )
-        if person is None or start_payload:
-            # First visit (the page's greeting), or a deep link such as a station's QR code.
-            args = (start_payload,) if start_payload else ()
-            text = "/start" + (f" {start_payload}" if start_payload else "")
-            await self.handle(Inbound(Kind.COMMAND, text=text, command="start", args=args))
-        if self.person_id is None:  # the engine failed before it could record the person
-            await self.ws.close(code=WSCloseCode.INTERNAL_ERROR, message=b"try again")
-            return
-        self.hub.attach(self.person_id, self.conn)
-        await self.presence.opened(self.person_id)
-        try:
-            rows = await messages.history(self.deps.db, self.person_id)
-            last_id = rows[-1].id if rows else 0
-            await self.conn.open(
-                {"type": "history", "messages": [messages.view(r) for r in rows]},
-                last_id or 0,
+        if start_payload and (person is not None or self.guard.take(self.sid, self.ip)):
+            # A deep link such as a station's QR code: the flow it opens needs the person.
+            args = (start_payload,)
+            await self.handle(
+                Inbound(Kind.COMMAND, text=f"/start {start_payload}", command="start", args=args)
             )
+            if self.person_id is None:  # the engine failed before it could record the person
+                await self.ws.close(code=WSCloseCode.INTERNAL_ERROR, message=b"try again")
+                return
+        try:
+            if self.person_id is not None:
+                await self._attach()
+                rows = await messages.history(self.deps.db, self.person_id)
+                last_id = rows[-1].id if rows else 0
+                shown = [messages.view(r) for r in rows]
+            else:
+                self.hub.wait(self.sid, self.conn)
+                last_id, shown = 0, [self._greeting_view()]
+            await self.conn.open({"type": "history", "messages": shown}, last_id or 0)
             await self.conn.send(await self._menu())
             async for msg in self.ws:
                 if msg.type == WSMsgType.TEXT:
@@ -230,20 +186,53 @@ class ChatSession:
                 elif msg.type == WSMsgType.BINARY:
                     await self.toast(t(self.lang, "web.bad_message"))
         finally:
-            self.hub.detach(self.person_id, self.conn)
-            try:
-                # Shielded: a closing socket may cancel this handler, not the bookkeeping.
-                await asyncio.shield(self.presence.closed(self.person_id))
-            except Exception:  # shutting down; the row goes stale on its own
-                log.exception("could not record that a page of %s closed", self.person_id)
+            self.hub.stop_waiting(self.sid, self.conn)
+            person_id = self.person_id or self.conn.person_id
+            if person_id is not None:
+                self.hub.detach(person_id, self.conn)
+                try:
+                    # Shielded: a closing socket may cancel this handler, not the bookkeeping.
+                    await asyncio.shield(self.presence.closed(person_id))
+                except Exception:  # shutting down; the row goes stale on its own
+                    log.exception("could not record that a page of %s closed", person_id)
+
+    async def _attach(self) -> None:
+        assert self.person_id is not None
+        self.hub.attach(self.person_id, self.conn)
+        await self.presence.opened(self.person_id)
+
+    def _greeting_view(self) -> dict[str, Any]:
+        """The newcomer's greeting, shown but not stored (there is nobody to store it for)."""
+        view = messages.bot_payload(newcomer_greeting(self.lang))
+        return {**view, "id": 0, "at": int(self.deps.now().timestamp() * 1000), "images": []}
+
+    async def _become_person(self) -> None:
+        """A visitor's first frame: now they get a row; the greeting opens their transcript."""
+        async with self.hub.lock(self.sid):  # the session's tabs may all write at once
+            if self.conn.person_id is not None:  # another tab made the person meanwhile
+                self.person_id = self.conn.person_id
+                return
+            person = await _made_person(self.deps, self.actor)
+            assert person.id is not None
+            self.person_id, self.lang = person.id, person.language
+            self.hub.adopt(self.sid, person.id)  # this page and the session's other tabs
+        await self.presence.opened(person.id)
+        if not await messages.history(self.deps.db, person.id, limit=1):
+            greeting = messages.bot_payload(newcomer_greeting(self.lang))
+            await messages.store(self.deps.db, person.id, greeting)
 
     async def _menu(self) -> dict[str, Any]:
         """The page's command menu, for the person's role (as Telegram's menus are)."""
         audience = Audience.EVERYONE
+        if self.person_id is None:
+            return self._menu_of(audience)
         async with self.deps.db.session() as session:
             person = await person_by_id(session, person_id=self.person_id)
         if person is not None:
             audience = await roles.menu_audience(self.deps, person)
+        return self._menu_of(audience)
+
+    def _menu_of(self, audience: str) -> dict[str, Any]:
         specs = self.engine.routes.menu(audience)
         return {
             "type": "menu",
@@ -261,7 +250,7 @@ class ChatSession:
             await self.toast(t(self.lang, "common.error"))
 
     async def _on_frame(self, data: str) -> None:
-        if not self.bucket.take():
+        if not self.guard.take(self.sid, self.ip):
             await self.toast(t(self.lang, "web.busy"))
             return
         try:
@@ -269,14 +258,18 @@ class ChatSession:
         except ValueError:
             await self.toast(t(self.lang, "web.bad_message"))
             return
-        assert self.person_id is not None
         try:
-            parsed = parse(frame, self.person_id)
+            parsed = parse(frame, self.person_id or 0)
         except BadFrame as bad:
             await self.toast(t(self.lang, bad.key))
             return
         if parsed is None:
             return
+        if self.person_id is None:  # another tab of this session may have written first
+            self.person_id = self.conn.person_id
+        if self.person_id is None:
+            await self._become_person()
+        assert self.person_id is not None
         shown: tuple[str, ...] = ()
         if parsed.inbound.photo is not None:  # only a photo this person uploaded
             async with self.deps.db.session() as session:
@@ -406,10 +399,36 @@ async def person_of_request(request: web.Request, sid: str) -> Person | None:
     return await _person_by_sid(request.app[DEPS], external_id, platform)
 
 
-async def socket(request: web.Request) -> web.WebSocketResponse:
-    """The chat's WebSocket: same-origin pages with a valid session only."""
+async def writing_person(request: web.Request, sid: str) -> Person:
+    """The person of session ``sid``, made now if this visitor had not written before."""
+    found = await person_of_request(request, sid)
+    if found is not None:
+        return found
     deps = request.app[DEPS]
-    if not origin_allowed(request, deps.settings.web_origins):
+    platform, external_id = wechat_oauth.identity(request, sid)
+    actor = Actor(platform=platform, external_id=external_id, language=language_of(request))
+    return await _made_person(deps, actor)
+
+
+async def _made_person(deps: Deps, actor: Actor) -> Person:
+    """The actor's person, made if missing; a second try finds the one another instance
+    (or request) made at the same moment."""
+    for attempt in (1, 2):
+        try:
+            async with deps.db.session() as session:
+                return await people.get_or_create(
+                    session, actor, default_language=deps.settings.language
+                )
+        except Exception:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def socket(request: web.Request) -> web.WebSocketResponse:
+    """The chat's WebSocket: pages of our own origins with a valid session only."""
+    deps = request.app[DEPS]
+    if not origin_allowed(request, deps.settings):
         log.info(
             "web chat: refused Origin %r for host %r", request.headers.get("Origin"), request.host
         )
@@ -423,10 +442,16 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT, max_msg_size=MAX_FRAME)
     if not ws.can_prepare(request).ok:
         raise web.HTTPBadRequest(text="expected a WebSocket handshake")
-    await ws.prepare(request)
-    platform, external_id = wechat_oauth.identity(request, sid)
-    person = await _person_by_sid(deps, external_id, platform)
-    await ChatSession(request, ws, sid).run(person, payload)
+    guard = request.app[GUARD]
+    if not guard.open_tab(sid):
+        raise web.HTTPTooManyRequests(text="too many open chat pages for this browser")
+    try:
+        await ws.prepare(request)
+        platform, external_id = wechat_oauth.identity(request, sid)
+        person = await _person_by_sid(deps, external_id, platform)
+        await ChatSession(request, ws, sid).run(person, payload)
+    finally:
+        guard.close_tab(sid)
     return ws
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ class Connection:
         self.ws = ws
         self._ready = False
         self._held: list[dict[str, Any]] = []
+        self.person_id: int | None = None  # set when a visitor's page is adopted (Hub.adopt)
         self._lock = asyncio.Lock()  # one frame at a time, in the order they were sent
 
     async def send(self, event: dict[str, Any]) -> None:
@@ -59,8 +61,34 @@ class Connection:
 class Hub:
     def __init__(self) -> None:
         self._by_person: dict[int, set[Connection]] = {}
+        self._waiting: dict[str, set[Connection]] = {}  # visitors' pages by session id
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         # Set by the app on PostgreSQL: announces pushes to the other instances.
         self.publish: Callable[[int, dict[str, Any]], Awaitable[None]] | None = None
+
+    def lock(self, sid: str) -> asyncio.Lock:
+        """One lock per session: its visitor becomes a person once, whichever tab writes."""
+        found = self._locks.get(sid)
+        if found is None:
+            found = self._locks[sid] = asyncio.Lock()
+        return found
+
+    def wait(self, sid: str, conn: Connection) -> None:
+        """A visitor's page (no person yet): it joins the person its session becomes."""
+        self._waiting.setdefault(sid, set()).add(conn)
+
+    def stop_waiting(self, sid: str, conn: Connection) -> None:
+        conns = self._waiting.get(sid)
+        if conns is not None:
+            conns.discard(conn)
+            if not conns:
+                del self._waiting[sid]
+
+    def adopt(self, sid: str, person_id: int) -> None:
+        """The session ``sid`` wrote and became ``person_id``: all its open pages follow."""
+        for conn in self._waiting.pop(sid, set()):
+            conn.person_id = person_id
+            self.attach(person_id, conn)
 
     def attach(self, person_id: int, conn: Connection) -> None:
         self._by_person.setdefault(person_id, set()).add(conn)

@@ -17,7 +17,7 @@ from aiohttp import web
 from bot import signin
 from bot.phones import mask_phone, normalize_mobile
 from bot.sms import SmsError
-from handlers.web.chat import origin_allowed
+from handlers.web.guard import origin_allowed
 from handlers.web.identity import request_session, set_cookie
 from handlers.web.keys import DEPS, SESSIONS
 
@@ -32,7 +32,7 @@ def _json(status: int, **body: Any) -> web.Response:
 
 async def _body(request: web.Request) -> dict[str, Any]:
     """The JSON object posted by the page; same-origin only (no cross-site sign-ins)."""
-    if not origin_allowed(request, request.app[DEPS].settings.web_origins):
+    if not origin_allowed(request, request.app[DEPS].settings):
         raise web.HTTPForbidden(text='{"error": "origin"}', content_type="application/json")
     if (request.content_length or 0) > MAX_BODY:
         raise web.HTTPRequestEntityTooLarge(

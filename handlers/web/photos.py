@@ -14,25 +14,14 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot import photos
-from handlers.web.chat import origin_allowed, person_of_request
+from handlers.web.chat import person_of_request, writing_person
+from handlers.web.guard import client_ip, origin_allowed
 from handlers.web.identity import request_session
-from handlers.web.keys import DEPS, SESSIONS
+from handlers.web.keys import DEPS, GUARD, SESSIONS
 from store import webchat
-from store.models import WebPhoto
 
 PER_DAY = 60  # uploads a person may make a day (an order takes 5)
-_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"RIFF", "image/webp"),
-)
-
-
-def sniff(content: bytes) -> str | None:
-    for magic, kind in _MAGIC:
-        if content.startswith(magic) and (kind != "image/webp" or content[8:12] == b"WEBP"):
-            return kind
-    return None
+sniff = photos.sniff
 
 
 async def _viewer(request: web.Request):  # type: ignore[no-untyped-def]
@@ -44,11 +33,15 @@ async def _viewer(request: web.Request):  # type: ignore[no-untyped-def]
 
 async def upload(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
-    if not origin_allowed(request, deps.settings.web_origins):
+    if not origin_allowed(request, deps.settings):
         raise web.HTTPForbidden(text="origin not allowed")
-    person = await _viewer(request)
-    if person is None:
+    sid = request_session(request, request.app[SESSIONS])
+    if sid is None:
         raise web.HTTPUnauthorized(text="open /chat first")
+    # A visitor's upload makes their row: budgeted like a frame, and refused before it.
+    known = await person_of_request(request, sid)
+    if known is None and not request.app[GUARD].take(sid, client_ip(request)):
+        raise web.HTTPTooManyRequests(text="too many messages; wait a moment")
     if (request.content_length or 0) > photos.MAX_BYTES:
         raise web.HTTPRequestEntityTooLarge(
             max_size=photos.MAX_BYTES, actual_size=request.content_length or 0
@@ -60,9 +53,9 @@ async def upload(request: web.Request) -> web.Response:
         if len(buffer) > photos.MAX_BYTES:
             raise web.HTTPRequestEntityTooLarge(max_size=photos.MAX_BYTES, actual_size=len(buffer))
     content = bytes(buffer)
-    kind = sniff(content)
-    if kind is None:
+    if sniff(content) is None:
         raise web.HTTPUnsupportedMediaType(text="JPEG, PNG or WebP only")
+    person = await writing_person(request, sid)  # uploading is writing: a visitor gets a row
     now = deps.now()
     async with deps.db.session() as session:
         today = await webchat.photos_since(
@@ -70,11 +63,10 @@ async def upload(request: web.Request) -> web.Response:
             person_id=person.id,  # type: ignore[arg-type]
             since=now - timedelta(days=1),
         )
-        if today >= PER_DAY:
-            raise web.HTTPTooManyRequests(text="too many photos today")
-        row = WebPhoto(person_id=person.id, content_type=kind, content=content, created_at=now)  # type: ignore[arg-type]
-        photo_id = await webchat.add_photo(session, photo=row)
-    return web.json_response({"photo": photos.file_id(photo_id)})  # type: ignore[arg-type]
+    if today >= PER_DAY:
+        raise web.HTTPTooManyRequests(text="too many photos today")
+    file = await photos.keep(deps.db, person_id=person.id, content=content, now=now)  # type: ignore[arg-type]
+    return web.json_response({"photo": file})
 
 
 async def view(request: web.Request) -> web.Response:

@@ -27,8 +27,13 @@ REFRESH_MARGIN = timedelta(minutes=5)  # refresh this long before WeChat's expir
 TOKEN_ERRORS = (40001, 40014, 42001)  # invalid, malformed or expired access_token
 BUSY = -1  # 系统繁忙
 BUSY_DELAYS = (0.3, 1.0, 2.0)  # seconds between retries of a busy answer
+BAD_MEDIA = 40007  # invalid media_id (unknown, or a temporary one older than three days)
 SHOW_QRCODE = "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket="
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+# An uploaded file: (file name, content type, bytes).
+Upload = tuple[str, str, bytes]
 
 
 class WeChatError(Exception):
@@ -106,12 +111,17 @@ class WeChatApi:
         params: dict[str, str] | None = None,
         json: dict[str, Any] | None = None,
         raw: bool = False,
+        upload: Upload | None = None,
     ) -> Any:
         """One HTTP call; a busy answer (-1) is retried with back-off."""
         for delay in (*self.busy_delays, None):
+            form = None
+            if upload is not None:  # a form is spent once sent: a new one for each attempt
+                form = aiohttp.FormData()
+                form.add_field("media", upload[2], filename=upload[0], content_type=upload[1])
             try:
                 async with self.http.request(
-                    method, self.base + path, params=params, json=json
+                    method, self.base + path, params=params, json=json, data=form
                 ) as resp:
                     if resp.status >= 500:
                         raise WeChatError(BUSY, f"HTTP {resp.status}")
@@ -143,12 +153,18 @@ class WeChatApi:
         params: dict[str, str] | None = None,
         method: str = "POST",
         raw: bool = False,
+        upload: Upload | None = None,
     ) -> Any:
         """An API call with the access token; a refused token is refreshed and tried once more."""
         token = await self.access_token()
         try:
             return await self._request(
-                method, path, params={**(params or {}), "access_token": token}, json=json, raw=raw
+                method,
+                path,
+                params={**(params or {}), "access_token": token},
+                json=json,
+                raw=raw,
+                upload=upload,
             )
         except WeChatError as exc:
             if exc.errcode not in TOKEN_ERRORS:
@@ -156,7 +172,12 @@ class WeChatApi:
             log.info("WeChat refused the access token (%s); refreshing", exc.errcode)
         token = await self.access_token(stale=token)
         return await self._request(
-            method, path, params={**(params or {}), "access_token": token}, json=json, raw=raw
+            method,
+            path,
+            params={**(params or {}), "access_token": token},
+            json=json,
+            raw=raw,
+            upload=upload,
         )
 
     async def send_custom(self, message: dict[str, Any]) -> None:
@@ -171,25 +192,46 @@ class WeChatApi:
         await self.call("/cgi-bin/message/template/send", json=body)
 
     async def get_media(self, media_id: str) -> bytes:
-        return await self.call(  # type: ignore[no-any-return]
+        """A temporary media file (a person's photo: kept by WeChat for three days)."""
+        data = await self.call(
             "/cgi-bin/media/get", params={"media_id": media_id}, method="GET", raw=True
         )
+        if not isinstance(data, bytes):  # JSON without an errcode: a video's URL, not a file
+            raise WeChatError(BAD_MEDIA, "not a media file")
+        return data
+
+    async def upload_image(self, content: bytes, content_type: str) -> str:
+        """Upload an image as temporary media (three days); its ``media_id``."""
+        ext = {"image/png": "png", "image/gif": "gif"}.get(content_type, "jpg")
+        data = await self.call(
+            "/cgi-bin/media/upload",
+            params={"type": "image"},
+            upload=(f"photo.{ext}", content_type, content),
+        )
+        return str(data["media_id"])
 
     async def create_menu(self, menu: dict[str, Any]) -> None:
         await self.call("/cgi-bin/menu/create", json=menu)
 
-    async def create_qrcode(self, scene: str) -> str:
-        """A permanent parametric QR code for ``scene``; returns the URL of its image."""
+    async def _qrcode(self, scene: str) -> dict[str, Any]:
         if not 1 <= len(scene) <= 64:
             raise ValueError("a QR scene is 1 to 64 characters")
-        data = await self.call(
+        return await self.call(  # type: ignore[no-any-return]
             "/cgi-bin/qrcode/create",
             json={
                 "action_name": "QR_LIMIT_STR_SCENE",
                 "action_info": {"scene": {"scene_str": scene}},
             },
         )
+
+    async def create_qrcode(self, scene: str) -> str:
+        """A permanent parametric QR code for ``scene``; returns the URL of its image."""
+        data = await self._qrcode(scene)
         return SHOW_QRCODE + quote(str(data["ticket"]), safe="")
+
+    async def scene_url(self, scene: str) -> str:
+        """What the permanent QR code for ``scene`` encodes (its ``url``), to draw it ourselves."""
+        return str((await self._qrcode(scene))["url"])
 
     async def oauth_openid(self, code: str) -> str:
         """The openid behind an OAuth ``code`` (snsapi_base; no user consent screen)."""

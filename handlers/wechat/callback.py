@@ -9,32 +9,43 @@ in between loses nothing (the row is handled after the restart, or by another
 instance). The inbox runs the engine and the replies go out through the
 customer-service API. One person's messages are processed strictly in arrival
 order, different people concurrently.
+
+A subscription account (订阅号, ``JIANGXIN_WECHAT_MODE=subscription``) has no
+customer-service API, so there the POST waits for the work (up to 4 s of WeChat's 5)
+and answers with the replies as a passive text message; anything said to the person
+meanwhile (a volunteer's claim, a reminder) is kept and goes out with the answer to
+their next message, and so do replies whose work took too long.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Mapping
 
 from aiohttp import web
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot import notify, people
+from bot import notify, people, photos
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Inbound, Kind
 from bot.lifecycle import emit
 from bot.reply import Outcome, Reply
+from bot.texts import t
 from handlers.wechat import convert, render
-from handlers.wechat.api import WeChatApi
+from handlers.wechat.api import WeChatApi, WeChatError
 from handlers.wechat.convert import PLATFORM, Incoming
 from handlers.wechat.notifier import WeChatNotifier
 from store import wechat as store
 from store.inbox import Arrival
-from store.models import InboxUpdate, Person
+from store.models import InboxUpdate, Person, WechatPending
 from store.people import person_by_platform_id
 
 log = logging.getLogger(__name__)
@@ -42,6 +53,8 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_SKEW = 600  # seconds; an older signed request is a replay, not a re-delivery
 ACK = "success"
+PASSIVE_WAIT = 4.0  # seconds a subscription account's answer may wait for the work
+PASSIVE_BYTES = 1800  # kept messages packed into one passive answer (WeChat allows 2048)
 
 
 class WeChatChannel:
@@ -57,6 +70,12 @@ class WeChatChannel:
         aes = settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else ""
         self.crypto = WeChatCrypto(self.token, aes, api.app_id) if aes else None
         self.notifier = WeChatNotifier(api, settings)
+        # A subscription account (订阅号) answers in the response, within WeChat's 5 s.
+        self.passive = settings.wechat_mode == "subscription"
+        self.passive_wait = PASSIVE_WAIT
+        self._drain_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -102,14 +121,79 @@ class WeChatChannel:
         except Exception:
             log.info("WeChat: unreadable message body")
             raise web.HTTPBadRequest(text="unreadable message") from None
-        if incoming is not None:
-            # Durable before the answer; an error here is a 500, and WeChat re-delivers.
-            payload = {"xml": body.decode("utf-8", "replace")}
-            arrival = Arrival(PLATFORM, incoming.key, incoming.openid, payload)
-            if not await self.deps.inbox.receive([arrival]):
-                log.info("WeChat re-delivered %s; already taken", incoming.key)
-            self.deps.inbox.kick(PLATFORM, incoming.openid)  # (in case its first taker died)
-        return web.Response(text=ACK)
+        if incoming is None:
+            return web.Response(text=ACK)
+        # Durable before the answer; an error here is a 500, and WeChat re-delivers.
+        payload = {"xml": body.decode("utf-8", "replace")}
+        arrival = Arrival(PLATFORM, incoming.key, incoming.openid, payload)
+        if not await self.deps.inbox.receive([arrival]):
+            log.info("WeChat re-delivered %s; already taken", incoming.key)
+        task = self.deps.inbox.kick(PLATFORM, incoming.openid)  # (in case its first taker died)
+        if not self.passive:
+            return web.Response(text=ACK)
+        return await self._answer(incoming, task, q)
+
+    # -- subscription accounts: answers in the response ------------------------------------
+
+    async def _answer(
+        self, incoming: Incoming, task: asyncio.Task[None] | None, q: Mapping[str, str]
+    ) -> web.Response:
+        """What a subscription account says back: the replies, if the work finishes within
+        WeChat's 5 s (else they wait for the person's next message), and whatever was
+        kept for them since they last wrote."""
+        if task is not None:
+            await asyncio.wait([task], timeout=self.passive_wait)
+            if not task.done():
+                log.info(
+                    "WeChat: %s took too long; its replies wait for the next message", incoming.key
+                )
+                return web.Response(text=ACK)
+        text = await self._take_pending(incoming.openid)
+        if text is None:
+            return web.Response(text=ACK)
+        xml = TextReply(source=incoming.account, target=incoming.openid, content=text).render()
+        if q.get("encrypt_type") == "aes" and self.crypto is not None:
+            xml = self.crypto.encrypt_message(xml, q.get("nonce", ""), q.get("timestamp"))
+        return web.Response(text=xml, content_type="application/xml")
+
+    async def _take_pending(self, openid: str) -> str | None:
+        """The kept messages as one passive answer (as many as fit; a line says how many
+        more wait), and the numbered choices of the last one that offers any."""
+        async with self._draining(openid):
+            rows = await store.pending(self.deps.db, openid=openid)
+            taken: list[WechatPending] = []
+            size = 0
+            for row in rows:
+                need = len(row.text.encode()) + len(row.choices_text.encode()) + 4
+                if taken and size + need > PASSIVE_BYTES:
+                    break
+                taken.append(row)
+                size += need
+            if not taken:
+                return None
+            await store.drop_pending(self.deps.db, ids=[r.id for r in taken])  # type: ignore[misc]
+        with_choices = [r for r in taken if r.choices]
+        parts = [r.text for r in taken]
+        if with_choices:
+            last = with_choices[-1]
+            parts[taken.index(last)] += "\n\n" + last.choices_text
+            await store.put_choices(
+                self.deps.db, openid=openid, options=last.choices, now=self.deps.now()
+            )
+        text = "\n\n".join(parts)
+        if len(rows) > len(taken):
+            person = await self._person(openid)
+            lang = person.language if person is not None else self.deps.settings.language
+            text += "\n\n" + render.plain(t(lang, "wxweb.passive.more", n=len(rows) - len(taken)))
+        while len(text.encode()) > render.MAX_TEXT_BYTES:  # one very long message: cut
+            text = text[: len(text) * 9 // 10]
+        return text
+
+    def _draining(self, openid: str) -> asyncio.Lock:
+        lock = self._drain_locks.get(openid)
+        if lock is None:
+            lock = self._drain_locks[openid] = asyncio.Lock()
+        return lock
 
     # -- processing ----------------------------------------------------------------------
 
@@ -129,6 +213,8 @@ class WeChatChannel:
             await self._unfollowed(openid)
             return
         inbound = await self._resolve(incoming)
+        if inbound is not None and inbound.kind == Kind.PHOTO:
+            inbound = await self._kept_photo(openid, inbound)
         if inbound is None:
             return
         outcome = await self.engine.handle(convert.actor_of(openid), inbound)
@@ -166,6 +252,28 @@ class WeChatChannel:
                     return Inbound(Kind.TEXT, text=data.split(":", 1)[1])
                 return Inbound(Kind.BUTTON, data=data)
         return inbound
+
+    async def _kept_photo(self, openid: str, inbound: Inbound) -> Inbound | None:
+        """A photo arrives as a MediaId that WeChat keeps three days and only this account
+        can read: fetch it now and keep it (``web:<id>``), so volunteers on every channel
+        see it. None (the person was asked to send it again) when that fails."""
+        deps = self.deps
+        if inbound.photo is None or inbound.photo.startswith(photos.PREFIX):
+            return inbound
+        async with deps.db.session() as session:
+            person = await people.get_or_create(
+                session, convert.actor_of(openid), default_language=deps.settings.language
+            )
+        file = None
+        try:
+            content = await self.api.get_media(inbound.photo)
+            file = await photos.keep(deps.db, person_id=person.id, content=content, now=deps.now())  # type: ignore[arg-type]
+        except WeChatError as exc:
+            log.info("WeChat: could not fetch photo %s of %s: %s", inbound.photo, openid, exc)
+        if file is None:
+            await self.deliver(person, Outcome.of(Reply(t(person.language, "wxweb.photo_failed"))))
+            return None
+        return dataclasses.replace(inbound, photo=file)
 
     async def _person(self, openid: str) -> Person | None:
         """The person, reachable again: they just wrote, so the 48-hour window is open."""

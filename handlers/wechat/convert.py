@@ -8,7 +8,9 @@ and ``unsubscribe``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import xmltodict
 from wechatpy import parse_message
@@ -26,7 +28,7 @@ MENU_COMMANDS = {
     "catalog": "order",  # 服务清单: browse the teams
     "help": "help",
 }
-SCENE_PREFIXES = ("team-", "station-")
+SCENE_PREFIXES = ("team-", "station-", "activity-")
 _MEDIA = {"video": "video", "shortvideo": "video", "link": "document", "file": "document"}
 
 
@@ -40,6 +42,7 @@ class Incoming:
     subscribed: bool | None = None  # True: (re)subscribed; False: unsubscribed
     menu_tap: str | None = None  # a msgmenu option id (callback data, or the keyboard marker)
     digits: int | None = None  # a bare number: perhaps a numbered choice ("回复 1 …")
+    account: str = ""  # the Official Account it was sent to (ToUserName), for a passive answer
 
 
 def actor_of(openid: str) -> Actor:
@@ -60,6 +63,11 @@ def parse(xml: str | bytes) -> Incoming | None:
     """The meaning of one message; None for what the bot ignores (template receipts …)."""
     raw = xmltodict.parse(xml)["xml"]
     msg: BaseMessage = parse_message(xml)
+    found = _meaning(raw, msg)
+    return dataclasses.replace(found, account=str(msg.target)) if found is not None else None
+
+
+def _meaning(raw: dict[str, Any], msg: BaseMessage) -> Incoming | None:
     openid = str(msg.source)
     msg_id = raw.get("MsgId") or raw.get("MsgID")
     if msg.type == "event":

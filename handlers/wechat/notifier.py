@@ -6,13 +6,19 @@ to the account. Outside that window (45015), or when the day's quota is used up
 (``JIANGXIN_WECHAT_TEMPLATE_NOTICE``) linking to the web chat. A person who
 unfollowed the account (43004), or one no message type can reach, is reported
 ``Unreachable``, so the core marks them and the admins' views say so.
+
+A subscription account (订阅号, ``JIANGXIN_WECHAT_MODE=subscription``) has neither
+API: every message is kept (``store.wechat``) and goes out in the passive answer
+to the person's next message (``handlers.wechat.callback``).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot import photos
 from bot.config import Settings
 from bot.notifier import DeliveryError, Unreachable
 from bot.reply import MessageRef, Reply
@@ -29,6 +35,9 @@ NOT_SUBSCRIBED = 43004
 WINDOW_CLOSED = 45015
 QUOTA_USED = 45047
 BAD_MEDIA = 40007
+# A photo WeChat cannot take: unknown media id, or a file type (WebP) or size it refuses.
+BAD_FILE = (BAD_MEDIA, 40005, 40006, 40009)
+MEDIA_LIFETIME = timedelta(days=2, hours=12)  # WeChat keeps temporary media for three days
 TEMPLATE_FIELD = 200  # characters shown in one template field
 
 
@@ -36,15 +45,30 @@ class WeChatNotifier:
     def __init__(self, api: WeChatApi, settings: Settings) -> None:
         self.api = api
         self.settings = settings
+        self._media: dict[str, tuple[str, datetime]] = {}  # kept photo → (media id, reuse until)
 
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         openid = person.external_id
+        if self.settings.wechat_mode == "subscription":
+            # No customer-service API: kept for the answer to the person's next message.
+            kept = render.passive(reply, person.language)
+            await store.keep_pending(
+                self.api.db,
+                openid=openid,
+                text=kept.text,
+                choices_text=kept.choices_text,
+                choices=kept.choices,
+                now=self.api.now(),
+            )
+            return MessageRef(PLATFORM, openid, "0")
         rendered = render.render(reply, person.language)
         for message in rendered.messages:
             try:
+                if message["msgtype"] == "image":
+                    message = await self._uploaded(message)
                 await self.api.send_custom({"touser": openid, **message})
             except WeChatError as exc:
-                if exc.errcode == BAD_MEDIA and message["msgtype"] == "image":
+                if exc.errcode in BAD_FILE and message["msgtype"] == "image":
                     log.info("photo %s is not a WeChat media id; skipped", message["image"])
                     continue
                 if exc.errcode in (WINDOW_CLOSED, QUOTA_USED):
@@ -58,6 +82,23 @@ class WeChatNotifier:
         elif rendered.menu:  # "回复 1" now means nothing: the newest choices are a menu
             await store.clear_choices(self.api.db, openid=openid)
         return MessageRef(PLATFORM, openid, "0")
+
+    async def _uploaded(self, message: dict[str, Any]) -> dict[str, Any]:
+        """An image message whose photo is one we keep (``web:<id>``) gets a WeChat media id;
+        an upload lasts three days, so it is reused for a little less than that."""
+        file = str(message["image"]["media_id"])
+        if not file.startswith(photos.PREFIX):
+            return message
+        now = self.api.now()
+        cached = self._media.get(file)
+        if cached is None or cached[1] <= now:
+            found = await photos.content(self.api.db, file)
+            if found is None:
+                raise WeChatError(BAD_MEDIA, f"{file} is gone")
+            media_id = await self.api.upload_image(found[1], found[0])
+            cached = (media_id, now + MEDIA_LIFETIME)
+            self._media[file] = cached
+        return {"msgtype": "image", "image": {"media_id": cached[0]}}
 
     async def _template(self, person: Person, reply: Reply, why: WeChatError) -> None:
         template = self.settings.wechat_template_notice

@@ -67,7 +67,34 @@ def _split(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
     return parts
 
 
-def render(reply: Reply, lang: str) -> Rendered:
+@dataclass
+class Passive:
+    """A reply as a subscription account can send it: text in the answer to the person's
+    next message, with its choices as numbered lines kept apart."""
+
+    text: str
+    choices_text: str = ""
+    choices: list[str] = field(default_factory=list)
+
+
+def passive(reply: Reply, lang: str) -> Passive:
+    text, options = _text_and_options(reply, lang)
+    if reply.photos:  # a passive answer is one message: photos stay on the other channels
+        text += "\n" + plain(t(lang, "wxweb.passive.photos", n=len(reply.photos)))
+    if not options:
+        return Passive(text)
+    lines = [plain(t(lang, "wechat.choice_hint"))]
+    lines += [
+        plain(t(lang, "wechat.choice", n=i, label=label)) for i, (_, label) in enumerate(options, 1)
+    ]
+    return Passive(text, "\n".join(lines), _choice_data(options))
+
+
+def _choice_data(options: list[tuple[str, str]]) -> list[str]:
+    return [ident if ident != KEYBOARD_ID else f"{KEYBOARD_ID}:{label}" for ident, label in options]
+
+
+def _text_and_options(reply: Reply, lang: str) -> tuple[str, list[tuple[str, str]]]:
     text = plain(reply.text)
     options: list[tuple[str, str]] = []  # (id, label)
     links: list[str] = []
@@ -90,11 +117,16 @@ def render(reply: Reply, lang: str) -> Rendered:
         text = "\n".join([text, *links])
     if hints:
         text = "\n".join([text, *hints])
+    if reply.document is not None:
+        text += f"\n（{reply.document.filename}）"
+    return text, options
+
+
+def render(reply: Reply, lang: str) -> Rendered:
+    text, options = _text_and_options(reply, lang)
     out = Rendered()
     for media_id in reply.photos:
         out.messages.append({"msgtype": "image", "image": {"media_id": media_id}})
-    if reply.document is not None:
-        text += f"\n（{reply.document.filename}）"
     if not options:
         out.messages += [{"msgtype": "text", "text": {"content": p}} for p in _split(text)]
         return out
@@ -115,8 +147,6 @@ def render(reply: Reply, lang: str) -> Rendered:
     lines += [
         plain(t(lang, "wechat.choice", n=i, label=label)) for i, (_, label) in enumerate(options, 1)
     ]
-    out.choices = [
-        ident if ident != KEYBOARD_ID else f"{KEYBOARD_ID}:{label}" for ident, label in options
-    ]
+    out.choices = _choice_data(options)
     out.messages += [{"msgtype": "text", "text": {"content": p}} for p in _split("\n".join(lines))]
     return out

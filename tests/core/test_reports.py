@@ -435,7 +435,7 @@ async def test_poster_qr_decodes_to_the_deep_link_that_starts_an_order(
     assert "https://t.me/jiangxin_bot?start=station-p1" in text
     assert "https://jx.example.cn/chat?start=station-p1" in text
     assert "没有代码为 nope 的服务队" in await boss("/poster team nope")
-    assert "暂不可用" in await boss("/poster activity 3")
+    assert "没有编号为 3 的已发布活动" in await boss("/poster activity 3")
     assert "用法" in await boss("/link team")
     assert "无权限" in await worker("/poster team tech")
     await add_person(deps, 71, "东乡站长")

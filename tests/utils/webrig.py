@@ -158,15 +158,21 @@ class Browser:
         return None
 
     async def connect(
-        self, *, origin: str | None = "same", query: str = "", history: bool = True
+        self,
+        *,
+        origin: str | None = "same",
+        query: str = "",
+        history: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> Socket:
         """Open the chat socket (loading the page first if there is no cookie yet).
 
-        With ``history`` the history and menu events are read before returning.
+        With ``history`` the history and menu events are read before returning;
+        ``headers`` are sent with the handshake (a proxy's X-Forwarded-For, a Host …).
         """
         if self.cookie is None:
             await self.open_page()
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"headers": headers} if headers else {}
         if origin is not None:
             kwargs["origin"] = self.origin if origin == "same" else origin
         ws = await self.session.ws_connect(self.url("/chat/ws" + query), **kwargs)

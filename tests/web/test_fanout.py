@@ -62,6 +62,7 @@ async def test_a_page_on_one_instance_gets_what_another_sends(
     other, _ = second
     b = web.browser()
     sock = await b.connect()  # on instance A
+    await sock.say("/help")  # a visitor who wrote: now a person
     person = await _person(web.deps)
     ref = await notify(other, person, Reply("来自另一台服务器的消息"))  # sent by instance B
     assert ref is not None
@@ -101,6 +102,7 @@ async def test_every_instance_knows_a_page_is_open_on_another(
     other, _ = second
     b = web.browser()
     sock = await b.connect()  # on instance A
+    await sock.say("/help")  # a visitor who wrote: now a person
     person = await _person(web.deps)
     assert await other.presence.online(person.id)  # type: ignore[arg-type]
     # An instance that died without cleaning up stops counting after a while.

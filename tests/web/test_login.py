@@ -219,7 +219,7 @@ async def test_a_phone_already_used_on_telegram_links_to_that_person(web: WebRig
         verified = await s.get(VerifiedPhone, PHONE)
         web_people = (await s.exec(select(Person).where(Person.platform == "web"))).all()
     assert verified is not None and verified.person_id == tg_id
-    assert len(web_people) == 1  # only the anonymous visitor, not a second phone person
+    assert web_people == []  # no second phone person (and the visitor never wrote as one)
 
 
 async def test_volunteer_application_asks_for_sign_in_on_the_web(web: WebRig) -> None:

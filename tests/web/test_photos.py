@@ -33,7 +33,7 @@ async def _get(b: Browser, url: str) -> int:
 
 async def test_upload_checks_type_and_size_and_only_the_uploader_sees_it(web: WebRig) -> None:
     b = web.browser()
-    await b.connect()  # the page's socket makes the person
+    await b.connect()  # a visitor: the upload (writing) makes the person
     status, body = await _upload(b, JPEG)
     assert (status, body) == (200, {"photo": "web:1"})
     async with b.session.get(b.url("/chat/photo/1")) as resp:

@@ -113,14 +113,20 @@ async def test_listed_origin_is_allowed(web: WebRig) -> None:
 
 
 async def test_first_visit_is_greeted_by_the_core(web: WebRig) -> None:
-    sock = await web.browser().connect()
+    b = web.browser()
+    sock = await b.connect()
     history = sock.seen[0]["messages"]
     assert len(history) == 1 and "匠心点单" in history[0]["text"]
     menu = sock.seen[1]["commands"]
     assert {"command": "help", "label": "帮助"} in menu
-    async with web.deps.db.session() as s:
-        people = (await s.exec(select(Person).where(Person.platform == "web"))).all()
-    assert len(people) == 1 and people[0].language == "zh"
+    # A visit writes nothing (issue 13): the person is made when they first write.
+    assert await _web_people(web.deps.db) == []
+    await sock.say("/help")
+    [person] = await _web_people(web.deps.db)
+    assert person.language == "zh"
+    again = await b.connect()  # the greeting opens the stored transcript
+    assert [m["role"] for m in again.seen[0]["messages"]] == ["bot", "user", "bot"]
+    assert "匠心点单" in again.seen[0]["messages"][0]["text"]
 
 
 async def test_commands_and_text_go_to_the_same_flows_as_telegram(web: WebRig) -> None:
@@ -149,6 +155,7 @@ async def test_reconnecting_page_receives_the_whole_transcript(web: WebRig) -> N
 async def test_messages_sent_while_offline_arrive_on_reconnect(web: WebRig) -> None:
     b = web.browser()
     sock = await b.connect()
+    await sock.say("/help")
     await sock.close()
     person = await _web_person(web.deps.db)
     offer = Reply("订单 <b>JX-000001</b> 有新进展", buttons=((Button("查看", data="xview:1"),),))
@@ -165,6 +172,8 @@ async def test_live_delivery_and_edits_reach_every_open_tab(web: WebRig) -> None
     b = web.browser()
     tab1 = await b.connect()
     tab2 = await b.connect()
+    await tab2.say("/help")  # the visitor writes in one tab: both tabs are theirs
+    assert "/myorders" in (await tab1.bot_message())["text"]
     person = await _web_person(web.deps.db)
     ref = await notify(
         web.deps,
@@ -189,8 +198,9 @@ async def test_live_delivery_and_edits_reach_every_open_tab(web: WebRig) -> None
 
 async def test_one_person_cannot_edit_or_download_anothers_messages(web: WebRig) -> None:
     alice, bob = web.browser(), web.browser()
-    await alice.connect()
+    await (await alice.connect()).say("/help")
     bob_sock = await bob.connect()
+    await bob_sock.say("/help")
     a, b = await _web_people(web.deps.db)
     ref = await notify(web.deps, a, Reply("导出", document=Document("订单.csv", b"code\nJX-1\n")))
     assert ref is not None

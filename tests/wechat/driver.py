@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 import aiohttp
+import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 from tests.wechat.fake_server import APP_ID, FakeWeChat, Sent
@@ -80,6 +81,29 @@ class WeChatUser:
         ):
             return PostResult(r.status, await r.text())
 
+    async def ask(self, body: str) -> str:
+        """POST as a subscription account's follower: the passive answer's text ("" if none)."""
+        result = await self.post_raw(body)
+        assert result.status == 200, (result.status, result.text)
+        if result.text in ("", "success"):
+            return ""
+        xml = xmltodict.parse(result.text)["xml"]
+        if "Encrypt" in xml:
+            assert self.safe, "an encrypted answer to a plaintext message"
+            crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
+            plain = crypto.decrypt_message(
+                result.text, xml["MsgSignature"], xml["TimeStamp"], xml["Nonce"]
+            )
+            xml = xmltodict.parse(plain)["xml"]
+        assert xml["ToUserName"] == self.openid and xml["FromUserName"] == ACCOUNT, xml
+        assert xml["MsgType"] == "text", xml
+        return str(xml["Content"])
+
+    async def say(self, text: str) -> str:
+        """Type ``text`` to a subscription account; its passive answer."""
+        self.wechat.wrote(self.openid)
+        return await self.ask(self.message("text", Content=text, MsgId=next(_MSG_IDS)))
+
     def message(self, msg_type: str, **fields: Any) -> str:
         base: dict[str, Any] = {
             "ToUserName": ACCOUNT,
@@ -114,9 +138,9 @@ class WeChatUser:
         )
         return await self.post(body)
 
-    async def send_image(self) -> PostResult:
+    async def send_image(self, media_id: str | None = None) -> PostResult:
         self.wechat.wrote(self.openid)
-        media_id = self.wechat.add_media()
+        media_id = media_id or self.wechat.add_media()
         body = self.message(
             "image", PicUrl="http://mmbiz.qpic.cn/fake.jpg", MediaId=media_id, MsgId=next(_MSG_IDS)
         )

@@ -1,11 +1,12 @@
 """A fake WeChat Official Account API on 127.0.0.1, following the documented endpoints.
 
 Tokens (``/cgi-bin/token``, ``/cgi-bin/stable_token``), customer-service messages
-with the 48-hour window and a per-window quota, template messages, media,
-menu, parametric QR codes and ``snsapi_base`` OAuth, each answering the
-documented ``errcode`` when a rule is broken. Tests can also make the next
-calls of a path fail with a chosen errcode (``fail_next``), expire every token
-(``expire_tokens``) and move the fake's clock (``advance``).
+with the 48-hour window and a per-window quota, template messages, temporary
+media (get and upload, kept three days), menu, parametric QR codes and
+``snsapi_base`` OAuth, each answering the documented ``errcode`` when a rule is
+broken. Tests can also make the next calls of a path fail with a chosen errcode
+(``fail_next``), expire every token (``expire_tokens``) and move the fake's clock
+(``advance``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ TEMPLATE_ID = "tmpl-service-progress"
 WINDOW = 48 * 3600
 QUOTA = 5  # customer-service messages per message the person sends (48-hour window)
 TINY_JPEG = b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9"
+MEDIA_LIFETIME = 3 * 24 * 3600  # temporary media
+SERVICE_ACCOUNT_ONLY = (  # what an (unverified) subscription account may not call
+    "/cgi-bin/message/custom/send",
+    "/cgi-bin/message/template/send",
+    "/cgi-bin/menu/create",
+    "/cgi-bin/qrcode/create",
+)
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8")  # JPG, PNG, GIF
 
 
 @dataclass
@@ -76,10 +85,15 @@ class FakeWeChatState:
     menus: list[dict[str, Any]] = field(default_factory=list)
     qrcodes: dict[str, str] = field(default_factory=dict)  # ticket → scene
     media: dict[str, bytes] = field(default_factory=dict)
+    media_at: dict[str, float] = field(default_factory=dict)  # when each media id was made
+    uploads: list[str] = field(default_factory=list)  # media ids the bot uploaded
+    scene_urls: dict[str, str] = field(default_factory=dict)  # a QR code's url → its scene
     oauth_codes: dict[str, str] = field(default_factory=dict)  # code → openid
     failures: dict[str, list[int]] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     offset: float = 0.0
+    # A subscription account (订阅号): no customer-service, template, menu or QR code API.
+    subscription: bool = False
 
 
 class FakeWeChat:
@@ -118,6 +132,7 @@ class FakeWeChat:
     def add_media(self, content: bytes = TINY_JPEG) -> str:
         media_id = "media-" + secrets.token_hex(8)
         self.state.media[media_id] = content
+        self.state.media_at[media_id] = self.now()
         return media_id
 
     def oauth_code(self, openid: str) -> str:
@@ -138,6 +153,7 @@ class FakeWeChat:
         r.add_post("/cgi-bin/message/custom/send", self.custom_send)
         r.add_post("/cgi-bin/message/template/send", self.template_send)
         r.add_get("/cgi-bin/media/get", self.media_get)
+        r.add_post("/cgi-bin/media/upload", self.media_upload)
         r.add_post("/cgi-bin/menu/create", self.menu_create)
         r.add_post("/cgi-bin/qrcode/create", self.qrcode_create)
         r.add_get("/sns/oauth2/access_token", self.oauth)
@@ -184,6 +200,8 @@ class FakeWeChat:
             return self._err(41001, "access_token missing")
         if token not in self.state.tokens:
             return self._err(40001, "invalid credential, access_token is invalid or not latest")
+        if self.state.subscription and request.path in SERVICE_ACCOUNT_ONLY:
+            return self._err(48001, "api unauthorized")
         return self._injected(request.path)
 
     def _issue(self) -> web.Response:
@@ -241,7 +259,7 @@ class FakeWeChat:
             ):
                 return self._err(40008, "invalid message type")
         elif kind == "image":
-            if body["image"].get("media_id") not in self.state.media:
+            if self._media(str(body["image"].get("media_id", ""))) is None:
                 return self._err(40007, "invalid media_id")
         else:
             return self._err(40008, "invalid message type")
@@ -265,13 +283,48 @@ class FakeWeChat:
         self.changes.notify()
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": len(self.state.sent)})
 
+    def _media(self, media_id: str) -> bytes | None:
+        """A temporary media file; WeChat keeps one three days."""
+        content = self.state.media.get(media_id)
+        made = self.state.media_at.get(media_id, self.now())
+        return content if content is not None and self.now() - made <= MEDIA_LIFETIME else None
+
     async def media_get(self, request: web.Request) -> web.Response:
         if (refused := self._check_token(request)) is not None:
             return refused
-        content = self.state.media.get(request.query.get("media_id", ""))
+        media_id = request.query.get("media_id", "")
+        content = self._media(media_id)
         if content is None:
             return self._err(40007, "invalid media_id")
-        return web.Response(body=content, content_type="image/jpeg")
+        kind = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+        disposition = f'attachment; filename="{media_id}.{kind.split("/")[1]}"'
+        return web.Response(
+            body=content, content_type=kind, headers={"Content-disposition": disposition}
+        )
+
+    async def media_upload(self, request: web.Request) -> web.Response:
+        """Temporary media: images are JPG/PNG/GIF up to 10 MB, in a form field ``media``."""
+        if (refused := self._check_token(request)) is not None:
+            return refused
+        kind = request.query.get("type", "")
+        if kind not in ("image", "voice", "video", "thumb"):
+            return self._err(40004, "invalid media type")
+        if not request.content_type.startswith("multipart/"):
+            return self._err(41005, "media data missing")
+        form = await request.post()
+        item = form.get("media")
+        if not isinstance(item, web.FileField):
+            return self._err(41005, "media data missing")
+        content = item.file.read()
+        if kind == "image" and not content.startswith(IMAGE_MAGIC):
+            return self._err(40005, "invalid file type")
+        if not content or len(content) > 10 * 1024 * 1024:
+            return self._err(40006, "invalid meida size")
+        media_id = self.add_media(content)
+        self.state.uploads.append(media_id)
+        return web.json_response(
+            {"type": kind, "media_id": media_id, "created_at": int(self.now())}
+        )
 
     async def menu_create(self, request: web.Request) -> web.Response:
         if (refused := self._check_token(request)) is not None:
@@ -301,7 +354,9 @@ class FakeWeChat:
             return self._err(40097, "invalid args")
         ticket = "gQ" + secrets.token_urlsafe(24)
         self.state.qrcodes[ticket] = scene
-        return web.json_response({"ticket": ticket, "url": f"http://weixin.qq.com/q/{ticket[:12]}"})
+        url = f"http://weixin.qq.com/q/{ticket[2:24]}"
+        self.state.scene_urls[url] = scene
+        return web.json_response({"ticket": ticket, "url": url})
 
     async def oauth(self, request: web.Request) -> web.Response:
         q = request.query

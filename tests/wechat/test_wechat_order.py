@@ -87,6 +87,7 @@ async def test_order_by_wechat_and_claim_by_telegram(wx: WxRig) -> None:
     admin = Browser(_Server(wx.web.port))  # type: ignore[arg-type]
     try:
         page = await admin.connect()
+        await page.say("/help")  # a visitor who wrote: now a person, who can be made admin
         async with wx.db.session() as s:
             web_admin = (await s.exec(select(Person).where(Person.platform == "web"))).one()
             web_admin.roles = ["admin"]
