@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     activity_cutoff: Duration = timedelta(hours=2)  # 取消报名 closes this long before the start
     checkin_window: Duration = timedelta(minutes=30)  # 签到 opens this long before the start
     job_hours_cap: int = Field(default=12, ge=1, le=24)  # most hours one job may count
+    # 名师带徒 (issue 20): how often both sides of a pairing are asked for progress.
+    mentor_checkin_interval: Duration = timedelta(days=14)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -156,6 +158,7 @@ class Settings(BaseSettings):
         "stale_claim_after",
         "activity_cutoff",
         "checkin_window",
+        "mentor_checkin_interval",
         mode="before",
     )
     @classmethod

@@ -424,6 +424,7 @@ HOURS_SOURCE: Final = {
     "activity": "hours.source.activity",
     "job": "hours.source.job",
     "offline": "hours.source.offline",
+    "mentor": "mentors.hours.source",
 }
 
 # ---------------------------------------------------------------- reports (issue 19)
@@ -522,4 +523,33 @@ AUDIT_TARGET: Final = {
     "station": "reports.audit.target.station",
     "team": "reports.audit.target.team",
     "volunteer": "reports.audit.target.volunteer",
+}
+
+# Campaign stages (bot/campaigns.py; issue 20): their names, and what admins do on entering one.
+CAMPAIGN_STAGE: Final = {
+    "collect": "campaigns.stage.collect",
+    "match": "campaigns.stage.match",
+    "serve": "campaigns.stage.serve",
+    "evaluate": "campaigns.stage.evaluate",
+    "select": "campaigns.stage.select",
+    "closed": "campaigns.stage.closed",
+}
+CAMPAIGN_STAGE_NEXT: Final = {
+    "collect": "campaigns.stage.next.collect",
+    "match": "campaigns.stage.next.match",
+    "serve": "campaigns.stage.next.serve",
+    "evaluate": "campaigns.stage.next.evaluate",
+    "select": "campaigns.stage.next.select",
+    "closed": "campaigns.stage.next.closed",
+}
+CASE_STATUS: Final = {
+    "nominated": "campaigns.case.status.nominated",
+    "selected": "campaigns.case.status.selected",
+    "published": "campaigns.case.status.published",
+}
+PAIRING_STATUS: Final = {
+    "invited": "mentors.status.invited",
+    "active": "mentors.status.active",
+    "completed": "mentors.status.completed",
+    "cancelled": "mentors.status.cancelled",
 }
