@@ -189,16 +189,17 @@ async def _answer_dates(ctx: Ctx, data: dict[str, Any]) -> Result:
 async def _answer_teams(ctx: Ctx, data: dict[str, Any]) -> Result:
     words = ctx.event.text.replace("，", " ").replace(",", " ").split()
     ids: list[int] = []
+    unknown = None
     if not (len(words) == 1 and words[0].lower() in ALL_WORDS):
         async with ctx.deps.db.session() as session:
             for word in words:
                 team = await team_by_slug(session, slug=word.lower())
                 if team is None:
-                    return [
-                        ctx.reply("campaigns.new.bad_team", slug=word),
-                        await NEW.ask(ctx, data, "teams"),
-                    ]
+                    unknown = word
+                    break
                 ids.append(team.id)  # type: ignore[arg-type]
+    if unknown is not None:
+        return [ctx.reply("campaigns.new.bad_team", slug=unknown), await NEW.ask(ctx, data, "teams")]
     data["team_ids"] = ids
     return await _after(ctx, NEW, data, "teams")
 
@@ -206,16 +207,20 @@ async def _answer_teams(ctx: Ctx, data: dict[str, Any]) -> Result:
 async def _answer_stations(ctx: Ctx, data: dict[str, Any]) -> Result:
     words = ctx.event.text.replace("，", " ").replace(",", " ").split()
     ids: list[int] = []
+    unknown = None
     if not (len(words) == 1 and words[0].lower() in ALL_WORDS):
         async with ctx.deps.db.session() as session:
             for word in words:
                 station = await station_by_code(session, code=word)
                 if station is None:
-                    return [
-                        ctx.reply("campaigns.new.bad_station", code=word),
-                        await NEW.ask(ctx, data, "stations"),
-                    ]
+                    unknown = word
+                    break
                 ids.append(station.id)  # type: ignore[arg-type]
+    if unknown is not None:
+        return [
+            ctx.reply("campaigns.new.bad_station", code=unknown),
+            await NEW.ask(ctx, data, "stations"),
+        ]
     data["station_ids"] = ids
     return await _after(ctx, NEW, data, "stations")
 
