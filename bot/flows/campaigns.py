@@ -199,7 +199,10 @@ async def _answer_teams(ctx: Ctx, data: dict[str, Any]) -> Result:
                     break
                 ids.append(team.id)  # type: ignore[arg-type]
     if unknown is not None:
-        return [ctx.reply("campaigns.new.bad_team", slug=unknown), await NEW.ask(ctx, data, "teams")]
+        return [
+            ctx.reply("campaigns.new.bad_team", slug=unknown),
+            await NEW.ask(ctx, data, "teams"),
+        ]
     data["team_ids"] = ids
     return await _after(ctx, NEW, data, "teams")
 

@@ -101,7 +101,11 @@ def offers_to(notifier: RecordingNotifier, external_id: str) -> list[str]:
 async def serve(deps: Deps, order: Order, volunteer_id: int) -> None:
     assert await jobs.start_service(deps, order.id, volunteer_id)  # type: ignore[arg-type]
     done = await jobs.finish_service(
-        deps, order.id, volunteer_id, summary="现场调整了模具温度和保压", photos=[]  # type: ignore[arg-type]
+        deps,
+        order.id,
+        volunteer_id,
+        summary="现场调整了模具温度和保压",
+        photos=[],  # type: ignore[arg-type]
     )
     assert done is not None and done.status == OrderStatus.DONE
 
@@ -269,9 +273,13 @@ async def test_a_campaign_runs_through_every_stage(
     assert [c.order_id for c in cases] == [order_a.id, order_b.id]
     assert cases[0].volunteers == "张工" and cases[0].action == "现场调整了模具温度和保压"
     for case in cases:
-        admin.last = await press(engine, admin.actor, callbacks.encode(callbacks.CASE_SELECT, case.id))
+        admin.last = await press(
+            engine, admin.actor, callbacks.encode(callbacks.CASE_SELECT, case.id)
+        )
         assert "已选定" in admin.last.replies[0].text
-    admin.last = await press(engine, admin.actor, callbacks.encode(callbacks.CASE_EDIT, cases[0].id))
+    admin.last = await press(
+        engine, admin.actor, callbacks.encode(callbacks.CASE_EDIT, cases[0].id)
+    )
     assert "标题（当前：注塑件毛边太多怎么办）" in admin.last.replies[0].text
     admin.last = await say(engine, admin.actor, "劳模巧手除毛边，良品率提至98%")
     for _ in range(4):  # problem, action, result, volunteers kept
@@ -279,7 +287,9 @@ async def test_a_campaign_runs_through_every_stage(
     admin.last = await press(engine, admin.actor, admin.data("完成"))
     assert "案例 #" in admin.last.replies[0].text and "已保存" in admin.last.replies[0].text
     for case in cases:
-        admin.last = await press(engine, admin.actor, callbacks.encode(callbacks.CASE_PUBLISH, case.id))
+        admin.last = await press(
+            engine, admin.actor, callbacks.encode(callbacks.CASE_PUBLISH, case.id)
+        )
         assert "已发布" in admin.last.replies[0].text
     visitor = Chat(engine, Actor("telegram", "1009", "路人"))
     await visitor.command("cases")
@@ -316,7 +326,13 @@ def button_data_of(reply, label: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def admin_card_next(_: str, admin: Admin) -> str:
-    return [b.data for r in admin.last.replies for row in r.buttons for b in row if "下一阶段" in b.label][0]  # type: ignore[return-value]
+    return [
+        b.data
+        for r in admin.last.replies
+        for row in r.buttons
+        for b in row
+        if "下一阶段" in b.label
+    ][0]  # type: ignore[return-value]
 
 
 async def person_of(deps: Deps, external_id: str) -> Person:
@@ -372,7 +388,9 @@ async def test_an_order_outside_the_campaign_teams_is_dispatched_as_usual(
     await chat.press("尽快")
     await chat.say("13812345678")
     await chat.press("跳过")
-    assert "纳入" not in " ".join(b.label for r in chat.last.replies for row in r.buttons for b in row)
+    assert "纳入" not in " ".join(
+        b.label for r in chat.last.replies for row in r.buttons for b in row
+    )
     await chat.press("确认提交")
     await settle(deps)
     assert any("注塑件毛边" in t for t in offers_to(notifier, "301"))
