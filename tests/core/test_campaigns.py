@@ -37,7 +37,7 @@ from tests.utils import volunteers as f
 from tests.utils.admin import Admin, settle
 from tests.utils.engine import press, say
 from tests.utils.notifier import RecordingNotifier
-from tests.utils.ordering import Chat, button_data
+from tests.utils.ordering import Chat
 
 NAME = "2026年劳模工匠志愿服务月"
 # Local midnights (Asia/Shanghai) of the five stage dates and the end, as UTC instants.
@@ -202,7 +202,7 @@ async def test_a_campaign_runs_through_every_stage(
     # ---- the deadline: the admins see the two applicants and pick one
     notifier.clear()
     await run_due(deps, clock, MATCH_AT + timedelta(hours=6))
-    applicants = [r for r in notifier.to("1") if "揭榜 2 人" in r.text][0]
+    applicants = next(r for r in notifier.to("1") if "揭榜 2 人" in r.text)
     assert "李工（浙江工匠）" in applicants.text
     admin.last = await press(engine, admin.actor, button_data_of(applicants, "选定 李工"))
     await settle(deps)
@@ -326,13 +326,13 @@ def button_data_of(reply, label: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def admin_card_next(_: str, admin: Admin) -> str:
-    return [
+    return next(
         b.data
         for r in admin.last.replies
         for row in r.buttons
         for b in row
         if "下一阶段" in b.label
-    ][0]  # type: ignore[return-value]
+    )  # type: ignore[return-value]
 
 
 async def person_of(deps: Deps, external_id: str) -> Person:

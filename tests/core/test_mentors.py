@@ -131,15 +131,15 @@ async def test_a_pairing_runs_from_invitation_to_completion_with_hours_counted(
     p = await pairing(deps)
     shown = await cmd(engine, MENTOR, "mentor", str(p.id))
     assert "打卡 5/6" in shown.replies[0].text
-    milestone = [
+    milestone = next(
         b.data for row in shown.replies[0].buttons for b in row if b.label == "记录里程碑"
-    ][0]
+    )
     await press(engine, MENTOR, milestone or "")
     await say(engine, MENTOR, "独立完成平焊试件，探伤合格")
     assert any("里程碑：独立完成平焊试件" in t for t in notifier.texts_to("2001"))
 
     # ---- completion: a closing note, then both rate
-    finish = [b.data for row in shown.replies[0].buttons for b in row if b.label == "结业"][0]
+    finish = next(b.data for row in shown.replies[0].buttons for b in row if b.label == "结业")
     await press(engine, MENTOR, finish or "")
     done = await say(engine, MENTOR, "已掌握平焊和立焊，可以报考中级工")
     assert "已结业" in done.replies[0].text
@@ -191,7 +191,7 @@ async def test_a_wish_to_learn_from_a_master_becomes_a_mentorship_request(
         assert not (await s.exec(select(Order))).all()  # not a one-off job
         request = (await s.exec(select(MentorRequest))).one()
     assert request.text == "想拜劳模为师，长期跟着学焊接手艺"
-    notice = [r for r in notifier.to("1") if "名师带徒申请" in r.text][0]
+    notice = next(r for r in notifier.to("1") if "名师带徒申请" in r.text)
     admin.last = await press(engine, admin.actor, notice.buttons[0][0].data or "")
     assert "师傅是哪位志愿者" in admin.last.replies[-1].text
     for answer in ("张工", "焊接", "三个月入门", "2026-11-23 2027-02-28"):
@@ -223,7 +223,7 @@ async def test_a_volunteer_proposes_a_pairing_as_its_mentor(
     out = await press(
         engine,
         MENTOR,
-        [b.data for row in out.replies[0].buttons for b in row if b.label == "创建"][0] or "",
+        next(b.data for row in out.replies[0].buttons for b in row if b.label == "创建") or "",
     )
     assert "/start mentor-" in out.replies[0].text
     stranger = await cmd(engine, Actor("telegram", "2009", "路人"), "mentor", "new")
