@@ -200,6 +200,21 @@ async def evaluate(
     return need
 
 
+async def campaign_names(
+    session: AsyncSession, *, order_ids: Sequence[int | None]
+) -> dict[int, str]:
+    """The name of the campaign each of ``order_ids`` is tagged with (those that are)."""
+    ids = [i for i in order_ids if i is not None]
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(CampaignNeed.order_id, Campaign.name)
+        .join(Campaign, col(Campaign.id) == col(CampaignNeed.campaign_id))
+        .where(col(CampaignNeed.order_id).in_(ids))
+    )
+    return {oid: name for oid, name in rows.all()}
+
+
 async def rated_order_ids(session: AsyncSession, *, order_ids: Sequence[int]) -> dict[int, int]:
     """The requester's rating of each of ``order_ids`` that has one."""
     if not order_ids:

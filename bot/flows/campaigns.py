@@ -673,3 +673,21 @@ def register(reg: Registry) -> None:
     reg.task(campaigns.BOUNTY_TASK, campaigns.run_bounty)
     reg.listen("order_created", campaigns.on_order_created)
     reg.listen("activity_published", campaigns.on_activity_published)
+
+
+async def stats_lines(ctx: Ctx) -> list[str]:
+    """The /stats line for the current campaign (needs, served, cases), if one runs."""
+    campaign = await campaigns.current(ctx.deps)
+    if campaign is None:
+        return []
+    figures = await campaigns.report(ctx.deps, campaign, ctx.lang)
+    return [
+        ctx.t(
+            "campaigns.stats.line",
+            name=campaign.name,
+            stage=campaigns.stage_name(ctx.lang, campaign.stage),
+            collected=figures.total.collected,
+            served=figures.total.served,
+            cases=figures.total.cases,
+        )
+    ]

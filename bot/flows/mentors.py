@@ -540,3 +540,19 @@ def register(reg: Registry) -> None:
     reg.task(mentors.CHECKIN_TASK, mentors.run_checkin)
     reg.task(mentors.NUDGE_TASK, mentors.run_nudge)
     reg.task(mentors.ALERT_TASK, mentors.run_alert)
+
+
+async def stats_lines(ctx: Ctx, within: set[int] | None) -> list[str]:
+    """The /stats line for 名师带徒 (pairs active and completed, hours together), if any."""
+    async with ctx.deps.db.session() as session:
+        found = await store.pairings(session, stations=within)
+    if not found:
+        return []
+    return [
+        ctx.t(
+            "mentors.stats.line",
+            active=sum(1 for p in found if p.status == PairingStatus.ACTIVE),
+            completed=sum(1 for p in found if p.status == PairingStatus.COMPLETED),
+            hours=hours_label(ctx.lang, sum(p.minutes for p in found)),
+        )
+    ]

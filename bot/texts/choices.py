@@ -249,12 +249,27 @@ EXPORT_KIND: Final = {
     "activities": "reports.export.kind.activities",
     "feedback": "reports.export.kind.feedback",
     "hours": "reports.export.kind.hours",
+    "mentors": "mentors.export.kind",
     "orders": "reports.export.kind.orders",
     "volunteers": "reports.export.kind.volunteers",
 }
 
 # A CSV export's column header.
 CSV_COLUMN: Final = {
+    "campaign": "campaigns.csv.campaign",
+    "pair_id": "mentors.csv.id",
+    "pair_mentor": "mentors.csv.mentor",
+    "pair_apprentice": "mentors.csv.apprentice",
+    "pair_skill": "mentors.csv.skill",
+    "pair_status": "mentors.csv.status",
+    "pair_start": "mentors.csv.start",
+    "pair_end": "mentors.csv.end",
+    "pair_hours": "mentors.csv.hours",
+    "pair_checkins": "mentors.csv.checkins",
+    "pair_milestones": "mentors.csv.milestones",
+    "pair_completed": "mentors.csv.completed",
+    "pair_mentor_rating": "mentors.csv.mentor_rating",
+    "pair_apprentice_rating": "mentors.csv.apprentice_rating",
     "act_id": "admin.csv.act_id",
     "act_title": "admin.csv.act_title",
     "act_team": "admin.csv.act_team",

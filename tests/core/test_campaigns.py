@@ -10,9 +10,11 @@ against the hand count.
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import col, select
 
 from bot import activities as acts
@@ -313,6 +315,18 @@ async def test_a_campaign_runs_through_every_stage(
     await admin("/campaign report xlsx")
     workbook = admin.last.replies[-1].document
     assert workbook is not None and workbook.content[:2] == b"PK"
+    # /stats and /export orders carry the campaign too
+    assert f"服务月：{NAME}（选树优秀案例）征集 4 · 服务 3 · 案例 2" in await admin(
+        "/stats 2026-11"
+    )
+    await admin("/export orders 2026-11")
+    exported = admin.last.replies[0].document
+    assert exported is not None
+    sheet = load_workbook(io.BytesIO(exported.content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("服务月")
+    tagged = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=2)}
+    assert tagged[order_a.code] == NAME and tagged[order_e.code] == NAME
 
     # ---- and the campaign closes on its end date
     await run_due(deps, clock, SELECT_AT + timedelta(days=2))

@@ -8,8 +8,10 @@ like "想拜劳模为师，长期跟着学焊接手艺" becomes a 名师带徒 r
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+from openpyxl import load_workbook
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
@@ -172,6 +174,17 @@ async def test_a_pairing_runs_from_invitation_to_completion_with_hours_counted(
     assert "名师带徒" in hours_text.replies[0].text
     listing = await admin("/mentors")
     assert "带徒中 0 对 · 已结业 1 对 · 待确认 0 对 · 共同学习 15小时" in listing
+    assert "名师带徒：带徒中 0 对 · 已结业 1 对 · 共同学习 15小时" in await admin("/stats 2026-11")
+    await admin("/export mentors 2026-11")
+    exported = admin.last.replies[0].document
+    assert exported is not None
+    sheet = load_workbook(io.BytesIO(exported.content)).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    [row] = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    record = dict(zip(header, row, strict=True))
+    assert record["师傅"] == "张工" and record["徒弟"] == "小李" and record["共同学习小时"] == 15
+    assert record["打卡（已填/已发）"] == "5/6" and record["里程碑"] == 1
+    assert (record["师傅评分"], record["徒弟评分"]) == (5, 4)
     mine = await cmd(engine, APPRENTICE, "mentors")
     assert "张工 → 小李（焊接，已结业）" in mine.replies[0].text
 
