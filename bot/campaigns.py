@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot import audit, dispatch, orders
+from bot import audit, callbacks, dispatch, orders
 from bot.deps import Deps
-from bot.lifecycle import emit
 from bot.notify import notify, notify_admins
 from bot.reply import Button, Reply
 from bot.stations import ancestors
@@ -235,28 +234,20 @@ async def hold(session: Session, campaign_id: int | None, order: Order, now: dat
     safety net, since dispatch must not start until it is published.
     """
     campaign = await store.campaign_by_id(session, campaign_id=campaign_id)
-    if campaign is None or order.id is None:
+    if campaign is None or campaign.id is None or order.id is None:
         return False
-    if campaign.stage in HOLDING:
-        await store.tag_order(
-            session,
-            campaign_id=campaign.id,
-            order_id=order.id,
-            stage=campaign.stage,
-            held=True,
-            now=now,  # type: ignore[arg-type]
-        )
-        return True
-    if campaign.stage == CampaignStage.SERVE:
-        await store.tag_order(
-            session,
-            campaign_id=campaign.id,
-            order_id=order.id,
-            stage=campaign.stage,
-            held=False,
-            now=now,  # type: ignore[arg-type]
-        )
-    return False
+    if campaign.stage not in (*HOLDING, CampaignStage.SERVE):
+        return False  # over (or not begun): an ordinary order
+    held = campaign.stage in HOLDING
+    await store.tag_order(
+        session,
+        campaign_id=campaign.id,
+        order_id=order.id,
+        stage=campaign.stage,
+        held=held,
+        now=now,
+    )
+    return held
 
 
 async def on_order_created(deps: Deps, order_id: int, **_: Any) -> None:
@@ -401,17 +392,13 @@ async def publish_bounty(
             text=order.text,
             until=_local(deps, until),
         )
-        button = Button(t(lang, "campaigns.btn.bid"), _cb("CAMPAIGN_BID", order.id))
+        button = Button(
+            t(lang, "campaigns.btn.bid"), callbacks.encode(callbacks.CAMPAIGN_BID, order.id)
+        )
         if await notify(deps, person, Reply(text, buttons=((button,),))) is not None:
             told += 1
     await _tell_requester(deps, order, "campaigns.requester.matching", campaign.name)
     return told
-
-
-def _cb(verb_name: str, *args: object) -> str:
-    from bot import callbacks
-
-    return callbacks.encode(getattr(callbacks, verb_name), *args)
 
 
 def _local(deps: Deps, moment: datetime) -> str:
@@ -473,7 +460,7 @@ async def applicants_reply(deps: Deps, order: Order, lang: str | None) -> Reply:
             (
                 Button(
                     t(lang, "campaigns.btn.pick", name=volunteer.name),
-                    _cb("CAMPAIGN_PICK", order.id, volunteer.id),
+                    callbacks.encode(callbacks.CAMPAIGN_PICK, order.id, volunteer.id),
                 ),
             )
         )
@@ -577,7 +564,8 @@ async def record_evaluation(
 async def _volunteer_names(session: Session, order: Order) -> list[str]:
     from store.team_jobs import members
 
-    ids = [v.id for _, v in await members(session, order_id=order.id)]  # type: ignore[arg-type]
+    assert order.id is not None
+    ids = [v.id for _, v in await members(session, order_id=order.id) if v.id is not None]
     if order.volunteer_id is not None and order.volunteer_id not in ids:
         ids = [order.volunteer_id, *ids]
     found = await volunteers_by_id(session, ids=ids)
@@ -674,12 +662,3 @@ async def report(deps: Deps, campaign: Campaign, lang: str | None) -> Report:
         by_station=sorted(by_station.values(), key=lambda f: (-f.collected, f.label)),
         activities=len(acts),
     )
-
-
-async def requester_of(deps: Deps, order: Order) -> Person | None:
-    async with deps.db.session() as session:
-        return await person_by_id(session, person_id=order.requester_id)
-
-
-async def emit_created(deps: Deps, order: Order) -> None:
-    await emit(deps, "order_created", order_id=order.id)

@@ -17,7 +17,7 @@ import secrets
 import unicodedata
 from datetime import datetime
 
-from bot import audit
+from bot import audit, callbacks
 from bot.deps import Deps
 from bot.notify import notify, notify_admins
 from bot.reply import Button, Reply
@@ -57,12 +57,6 @@ def looks_like_mentorship(text: str) -> bool:
 
 def new_code() -> str:
     return secrets.token_hex(5)
-
-
-def _cb(verb_name: str, *args: object) -> str:
-    from bot import callbacks
-
-    return callbacks.encode(getattr(callbacks, verb_name), *args)
 
 
 def _key(pairing_id: int, what: str) -> str:
@@ -151,12 +145,12 @@ async def _tell_apprentice_paired(
         "mentors.apprentice.paired",
         mentor=mentor.name,
         skill=pairing.skill,
-        every=_every(deps, apprentice.language),
+        every=every_text(deps, apprentice.language),
     )
     await notify(deps, apprentice, Reply(text))
 
 
-def _every(deps: Deps, lang: str | None) -> str:
+def every_text(deps: Deps, lang: str | None) -> str:
     days = deps.settings.mentor_checkin_interval.total_seconds() / 86400
     if days >= 1:
         return t(lang, "mentors.every.days", n=round(days))
@@ -271,7 +265,9 @@ def checkin_prompt(
     lang: str | None, pairing: MentorPairing, checkin_id: int, round_no: int
 ) -> Reply:
     text = t(lang, "mentors.checkin.ask", skill=pairing.skill, round=round_no)
-    button = Button(t(lang, "mentors.btn.checkin"), _cb("MENTOR_CHECKIN", checkin_id))
+    button = Button(
+        t(lang, "mentors.btn.checkin"), callbacks.encode(callbacks.MENTOR_CHECKIN, checkin_id)
+    )
     return Reply(text, buttons=((button,),))
 
 
@@ -279,7 +275,10 @@ async def _tell_planned_end(deps: Deps, pairing: MentorPairing, mentor: Voluntee
     async with deps.db.session() as session:
         person = await person_by_id(session, person_id=mentor.person_id)
     if person is not None:
-        button = Button(t(person.language, "mentors.btn.finish"), _cb("MENTOR_FINISH", pairing.id))
+        button = Button(
+            t(person.language, "mentors.btn.finish"),
+            callbacks.encode(callbacks.MENTOR_FINISH, pairing.id),
+        )
         text = t(person.language, "mentors.checkin.planned_end", apprentice=pairing.apprentice_name)
         await notify(deps, person, Reply(text, buttons=((button,),)))
 
@@ -427,7 +426,10 @@ async def finish(deps: Deps, pairing: MentorPairing, note: str, *, by: Person) -
 
 
 def rate_prompt(lang: str | None, pairing: MentorPairing, note: str) -> Reply:
-    stars = tuple(Button("★" * n, _cb("MENTOR_RATE", pairing.id, n)) for n in range(5, 0, -1))
+    stars = tuple(
+        Button("★" * n, callbacks.encode(callbacks.MENTOR_RATE, pairing.id, n))
+        for n in range(5, 0, -1)
+    )
     text = t(lang, "mentors.finish.rate", skill=pairing.skill, note=note)
     return Reply(text, buttons=tuple((b,) for b in stars))
 
@@ -438,12 +440,8 @@ async def rate(deps: Deps, pairing: MentorPairing, person: Person, stars: int) -
         as_mentor = mentor is not None and mentor.person_id == person.id
         if not as_mentor and pairing.apprentice_id != person.id:
             return False
-        return await store.rate(
-            session,
-            pairing_id=pairing.id,
-            as_mentor=as_mentor,
-            stars=stars,  # type: ignore[arg-type]
-        )
+        assert pairing.id is not None
+        return await store.rate(session, pairing_id=pairing.id, as_mentor=as_mentor, stars=stars)
 
 
 # ---------------------------------------------------------------- requests
@@ -458,6 +456,8 @@ async def request(deps: Deps, person: Person, text: str) -> MentorRequest:
         )
     lang = deps.settings.language
     notice = t(lang, "mentors.request.admin", name=person.display_name or "—", text=text)
-    button = Button(t(lang, "mentors.btn.from_request"), _cb("MENTOR_FROM_REQUEST", req.id))
+    button = Button(
+        t(lang, "mentors.btn.from_request"), callbacks.encode(callbacks.MENTOR_FROM_REQUEST, req.id)
+    )
     await notify_admins(deps, Reply(notice, buttons=((button,),)))
     return req

@@ -132,7 +132,6 @@ async def mentors_cmd(ctx: Ctx) -> Result:
                 hours=hours_label(ctx.lang, totals["minutes"]),
             )
         )
-    buttons = []
     for p in found[:30]:
         mentor = names.get(p.mentor_id)
         lines.append(
@@ -146,7 +145,7 @@ async def mentors_cmd(ctx: Ctx) -> Result:
             )
         )
     lines.append(ctx.t("mentors.list.hint"))
-    return Reply("\n".join(lines), buttons=tuple(buttons))
+    return Reply("\n".join(lines))
 
 
 async def mentor_cmd(ctx: Ctx) -> Result:
@@ -347,7 +346,7 @@ async def accept_button(ctx: Ctx) -> Result:
             "mentors.invite.accepted",
             mentor=mentor.name if mentor else "—",
             skill=pairing.skill,
-            every=mentors._every(ctx.deps, ctx.lang),
+            every=mentors.every_text(ctx.deps, ctx.lang),
         ),
         edit=True,
     )

@@ -441,3 +441,31 @@ def test_short_dates_in_december_mean_next_year() -> None:
         "evaluate": "2027-06-01",
         "select": "2027-06-20",
     }
+
+
+async def test_a_collected_need_is_rerouted_and_stays_held_until_published(
+    deps: Deps, engine: Engine, notifier: RecordingNotifier
+) -> None:
+    admin = Admin(engine, 1)
+    await f.volunteer(deps, 301, "张工", teams=("tech",))
+    await f.volunteer(deps, 302, "刘律师", teams=("legal",))
+    await admin("/campaign new")
+    for answer in ("维权服务月", DATES, "全部", "全部"):
+        admin.last = await say(engine, admin.actor, answer)
+    admin.last = await press(engine, admin.actor, admin.data("创建"))
+    link = admin.last.replies[-1].text.split("/start ")[1].split()[0]
+    a = Chat(engine, Actor("telegram", "1001", "王师傅"))
+    await a.command("start", link)
+    await order_need(a, "注塑件毛边太多怎么办")
+    await settle(deps)
+    order = (await orders_by_text(deps))["注塑件毛边太多怎么办"]
+    out = await admin(f"/reroute {order.code} legal")
+    assert order.code in out
+    await settle(deps)
+    assert (await get_need(deps, order.id)).held  # type: ignore[arg-type]
+    assert not notifier.to("301") and not notifier.to("302")
+    assert "<b>法律维权服务队</b>（1）" in await admin("/campaign needs")
+    assert "已发布 1 条需求" in await admin(f"/campaign publish {order.code}")
+    await settle(deps)
+    assert any("注塑件毛边" in r.text for r in notifier.to("302"))
+    assert not notifier.to("301")
