@@ -20,7 +20,7 @@ from bot.texts import t
 from store.models import Campaign, CampaignCase
 
 A4 = (8.27, 11.69)  # inches
-LINE_WIDTH = 64  # display columns per line (a CJK character is two)
+LINE_WIDTH = 76  # display columns per line (a CJK character is two)
 
 
 def _row(f: Figures) -> list[object]:
@@ -147,7 +147,7 @@ def cases_pdf(
 
 def _page(pdf, plt, heading: str, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
     fig = plt.figure(figsize=A4)
-    fig.text(0.08, 0.94, heading, fontsize=16, weight="bold", va="top")
+    fig.text(0.08, 0.94, heading, fontsize=17, va="top")
     y = 0.89
     for line in lines[:60]:  # one page; a longer write-up is cut at the foot of the page
         fig.text(0.08, y, line, fontsize=10.5, va="top")

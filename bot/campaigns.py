@@ -15,6 +15,8 @@ During 服务 new orders within the campaign's teams and stations are tagged wit
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -64,15 +66,16 @@ def stage_name(lang: str | None, stage: str) -> str:
 # ---------------------------------------------------------------- schedule
 
 
-def parse_dates(text: str, today: date) -> list[date] | None:
-    """Dates like ``2027-03-01``, ``3-1``, ``3/1`` or ``3月1日``, in order; None if one is not."""
-    import re
-    import unicodedata
-
+def parse_dates(text: str, today: date) -> list[date | None] | None:
+    """Dates like ``2027-03-01``, ``3-1``, ``3/1`` or ``3月1日`` in order, ``-`` for none;
+    None if a part is neither."""
     s = unicodedata.normalize("NFKC", text)
-    out: list[date] = []
+    out: list[date | None] = []
     for part in re.split(r"[\s,，、;；]+", s.strip()):
         if not part:
+            continue
+        if part in ("-", "—"):
+            out.append(None)
             continue
         m = re.fullmatch(r"(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?", part)
         if m is None:
@@ -88,13 +91,18 @@ def parse_dates(text: str, today: date) -> list[date] | None:
     return out
 
 
-def schedule_from(days: list[date]) -> dict[str, str] | None:
-    """Five start dates (and an optional end) → ``{stage: ISO date}``; None unless increasing."""
-    if len(days) not in (len(STAGES), len(STAGES) + 1) or days != sorted(set(days)):
+def schedule_from(days: list[date | None]) -> dict[str, str] | None:
+    """Five stage start dates (and an optional end) → ``{stage: ISO date}``.
+
+    ``-`` leaves a stage without a date: it starts only when an admin presses 下一阶段
+    (so a stage can run late). The first stage needs a date; the dates must increase.
+    """
+    if len(days) not in (len(STAGES), len(STAGES) + 1) or days[0] is None:
         return None
-    out = {stage: d.isoformat() for stage, d in zip(STAGES, days, strict=False)}
-    if len(days) > len(STAGES):
-        out[CampaignStage.CLOSED] = days[-1].isoformat()
+    given = [d for d in days if d is not None]
+    if given != sorted(set(given)):
+        return None
+    out = {stage: d.isoformat() for stage, d in zip(CampaignStage.ORDER, days, strict=False) if d}
     return out
 
 
@@ -297,7 +305,9 @@ async def publish_needs(
         for need, order in rows:
             if order_ids is not None and order.id not in order_ids:
                 continue
-            if await store.publish(session, order_id=need.order_id, now=now):
+            if not await store.publish(session, order_id=need.order_id, now=now):
+                continue
+            if order.status == OrderStatus.NEW:  # not cancelled by its requester meanwhile
                 await orders.guard_dispatch(session, order, now)
                 released.append(order)
         if released and by is not None:

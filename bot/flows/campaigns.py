@@ -39,7 +39,7 @@ from bot.registry import Audience, Registry, Result
 from bot.reply import Button, Document, Reply, rows
 from bot.texts import choices
 from store import campaigns as store
-from store.models import Campaign, CampaignStage
+from store.models import Campaign, CampaignStage, OrderStatus
 from store.orders import order_by_id
 from store.stations import station_by_code, stations_by_id
 from store.teams import team_by_slug, teams
@@ -78,7 +78,7 @@ async def card(ctx: Ctx, campaign: Campaign, *, edit: bool = False) -> Reply:
                 "campaigns.card.date",
                 mark=mark,
                 stage=campaigns.stage_name(ctx.lang, stage),
-                day=day or "—",
+                day=day or ctx.t("campaigns.card.by_hand"),
             )
         )
     every = ctx.t("campaigns.card.every")
@@ -152,7 +152,7 @@ async def next_button(ctx: Ctx) -> Result:
 
 
 async def start_new(ctx: Ctx) -> Result:
-    if other_dialog(ctx) and ctx.dialog is not None:
+    if ctx.dialog is not None:
         return ctx.reply("ordering.busy_elsewhere")
     return await _go(ctx, NEW, {}, "name")
 
@@ -258,7 +258,7 @@ async def _ask_confirm(ctx: Ctx, data: dict[str, Any]) -> Reply:
                 "campaigns.card.date",
                 mark="·",
                 stage=campaigns.stage_name(ctx.lang, stage),
-                day=data["schedule"][stage],
+                day=data["schedule"].get(stage) or ctx.t("campaigns.card.by_hand"),
             )
         )
     lines.append(
@@ -333,7 +333,7 @@ async def needs_cmd(ctx: Ctx) -> Result:
     for need, order in rows:
         if need.merged_into is not None:
             continue
-        if need.held:
+        if need.held and order.status == OrderStatus.NEW:
             state = ctx.t("campaigns.needs.held")
         elif need.bounty_until is not None and need.bounty_closed_at is None:
             state = ctx.t("campaigns.needs.bounty")
@@ -411,7 +411,7 @@ def _deadline(ctx: Ctx, text: str) -> datetime | None:
     except ValueError:
         pass
     days = campaigns.parse_dates(text, now.astimezone(tz).date())
-    if not days or len(days) != 1:
+    if not days or len(days) != 1 or days[0] is None:
         return None
     end = datetime.combine(days[0] + timedelta(days=1), time(0), tzinfo=tz)
     return end if end > now else None

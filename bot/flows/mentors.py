@@ -5,6 +5,7 @@ requests like "想拜师学焊接" that admins turn into pairings.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, time
 from typing import Any
 
@@ -211,9 +212,10 @@ async def _answer_dates(ctx: Ctx, data: dict[str, Any]) -> Result:
     tz = ctx.deps.settings.tz
     today = ctx.deps.now().astimezone(tz).date()
     days = parse_dates(ctx.event.text, today)
-    if not days or len(days) != 2 or days[0] >= days[1]:
+    start, end = (days[0], days[1]) if days and len(days) == 2 else (None, None)
+    if start is None or end is None or start >= end:
         return [ctx.reply("mentors.new.bad_dates"), await NEW.ask(ctx, data, "dates")]
-    data["starts"], data["ends"] = days[0].isoformat(), days[1].isoformat()
+    data["starts"], data["ends"] = start.isoformat(), end.isoformat()
     return await _after(ctx, NEW, data, "dates")
 
 
@@ -494,7 +496,7 @@ async def on_ask_dialog(ctx: Ctx) -> Result:
     """Text while the 名师带徒 question is open: the question stands (buttons answer it)."""
     await clear(ctx)
     handler = ctx.routes.text_fallback
-    return await handler(ctx) if handler is not None else None
+    return await handler(dataclasses.replace(ctx, dialog=None)) if handler is not None else None
 
 
 async def from_request_button(ctx: Ctx) -> Result:

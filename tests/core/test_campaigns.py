@@ -443,6 +443,21 @@ def test_short_dates_in_december_mean_next_year() -> None:
     }
 
 
+def test_a_stage_without_a_date_waits_for_the_button() -> None:
+    from datetime import date
+
+    from bot.campaigns import parse_dates, schedule_from
+
+    days = parse_dates(
+        "2027-03-01 2027-04-01 - 2027-06-01 2027-06-20 2027-07-10", date(2026, 12, 1)
+    )
+    assert days is not None
+    schedule = schedule_from(days)
+    assert schedule is not None and "serve" not in schedule
+    assert schedule["closed"] == "2027-07-10"
+    assert schedule_from([None, *days[1:]]) is None  # the first stage needs its date
+
+
 async def test_a_collected_need_is_rerouted_and_stays_held_until_published(
     deps: Deps, engine: Engine, notifier: RecordingNotifier
 ) -> None:

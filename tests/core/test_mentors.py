@@ -241,3 +241,11 @@ async def test_a_volunteer_proposes_a_pairing_as_its_mentor(
     assert "/start mentor-" in out.replies[0].text
     stranger = await cmd(engine, Actor("telegram", "2009", "路人"), "mentor", "new")
     assert "只有管理员和志愿者" in stranger.replies[0].text
+
+
+async def test_typing_on_after_the_mentorship_question_starts_an_order(engine: Engine) -> None:
+    worker = Chat(engine, Actor("telegram", "2001", "小李"))
+    await worker.say("想拜师学焊接")
+    assert "申请名师带徒" in str(worker.last.replies[0].buttons)
+    await worker.say("注塑件毛边太多怎么办")
+    assert "技术攻关服务队" in worker.text
