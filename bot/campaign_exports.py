@@ -12,7 +12,7 @@ import io
 import unicodedata
 from datetime import datetime
 
-from bot.campaigns import Figures, Report
+from bot.campaign_review import Figures, Report
 from bot.deps import Deps
 from bot.reports.fonts import require_cjk_font
 from bot.reports.xlsx import workbook

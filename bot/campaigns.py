@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot import audit, callbacks, dispatch, orders
+from bot import audit, dispatch, orders
 from bot.deps import Deps
 from bot.notify import notify, notify_admins
-from bot.reply import Button, Reply
+from bot.reply import Reply
 from bot.stations import ancestors
 from bot.texts import choices, t
 from store import campaigns as store
@@ -32,21 +31,15 @@ from store import tasks
 from store.engine import Session
 from store.models import (
     Campaign,
-    CampaignCase,
-    CampaignNeed,
     CampaignStage,
-    CaseStatus,
     Order,
     OrderStatus,
     Person,
     Task,
-    Volunteer,
 )
 from store.people import person_by_id
-from store.volunteers import volunteers_by_id
 
 STAGE_TASK = "campaign_stage"
-BOUNTY_TASK = "campaign_bounty"
 STAGES = CampaignStage.ORDER[:-1]  # the five stages with dates (closed has none)
 HOLDING = (CampaignStage.COLLECT, CampaignStage.MATCH)  # needs are collected, not dispatched
 SERVED = (OrderStatus.DONE, OrderStatus.CONFIRMED, OrderStatus.RATED)
@@ -321,11 +314,11 @@ async def publish_needs(
             )
     for order in released:
         dispatch.spawn(deps, dispatch.start(deps, order.id))  # type: ignore[arg-type]
-        await _tell_requester(deps, order, "campaigns.requester.matching", campaign.name)
+        await tell_requester(deps, order, "campaigns.requester.matching", campaign.name)
     return released
 
 
-async def _tell_requester(deps: Deps, order: Order, key: str, name: str) -> None:
+async def tell_requester(deps: Deps, order: Order, key: str, name: str) -> None:
     async with deps.db.session() as session:
         requester = await person_by_id(session, person_id=order.requester_id)
     if requester is not None:
@@ -356,319 +349,5 @@ async def merge(deps: Deps, order: Order, into: Order, *, by: Person) -> bool:
             target_id=order.id,
             after={"into": into.code},
         )
-    await _tell_requester(deps, order, "campaigns.requester.merged", into.code or "")
+    await tell_requester(deps, order, "campaigns.requester.merged", into.code or "")
     return True
-
-
-# ---------------------------------------------------------------- 揭榜
-
-
-async def publish_bounty(
-    deps: Deps, campaign: Campaign, order: Order, until: datetime, *, by: Person
-) -> int | None:
-    """Publish a hard need as 揭榜 until ``until``; returns how many volunteers were told."""
-    now = deps.now()
-    async with deps.db.session() as session:
-        if not await store.publish(session, order_id=order.id, now=now, bounty_until=until):  # type: ignore[arg-type]
-            return None
-        await tasks.enqueue(
-            session,
-            BOUNTY_TASK,
-            until,
-            {"order_id": order.id},
-            key=f"order:{order.id}:bounty",
-        )
-        await audit.record(
-            session,
-            actor_id=by.id,
-            action="campaign.bounty",
-            target_type="order",
-            target_id=order.id,
-            after={"until": until.isoformat()},
-        )
-        qualified = await _qualified(session, order)
-        people = {v.id: await person_by_id(session, person_id=v.person_id) for v in qualified}
-    told = 0
-    for volunteer in qualified:
-        person = people.get(volunteer.id)
-        if person is None:
-            continue
-        lang = person.language
-        text = t(
-            lang,
-            "campaigns.bounty.offer",
-            name=campaign.name,
-            code=order.code,
-            text=order.text,
-            until=_local(deps, until),
-        )
-        button = Button(
-            t(lang, "campaigns.btn.bid"), callbacks.encode(callbacks.CAMPAIGN_BID, order.id)
-        )
-        if await notify(deps, person, Reply(text, buttons=((button,),))) is not None:
-            told += 1
-    await _tell_requester(deps, order, "campaigns.requester.matching", campaign.name)
-    return told
-
-
-def _local(deps: Deps, moment: datetime) -> str:
-    return moment.astimezone(deps.settings.tz).strftime("%Y-%m-%d %H:%M")
-
-
-async def _qualified(session: Session, order: Order) -> list[Volunteer]:
-    """Every working volunteer of the order's team, whatever their station."""
-    from store.activities import invitees
-
-    if order.team_id is None:
-        return []
-    ids = [vid for vid, _ in await invitees(session, team_id=order.team_id, stations=None)]
-    found = await volunteers_by_id(session, ids=ids)
-    return [found[i] for i in ids if i in found]
-
-
-async def bid(deps: Deps, volunteer: Volunteer, order_id: int) -> str:
-    """A volunteer applies (揭榜); the text key of what they are told."""
-    now = deps.now()
-    async with deps.db.session() as session:
-        need = await store.need_of(session, order_id=order_id)
-        order = await session.get(Order, order_id)
-        if (
-            need is None
-            or order is None
-            or need.bounty_until is None
-            or need.bounty_closed_at is not None
-            or need.bounty_until <= now
-            or order.status not in OrderStatus.OPEN
-        ):
-            return "campaigns.bid.closed"
-        qualified = {v.id for v in await _qualified(session, order)}
-        if volunteer.id not in qualified:
-            return "campaigns.bid.not_qualified"
-        if not await store.add_bid(session, order_id=order_id, volunteer_id=volunteer.id, now=now):  # type: ignore[arg-type]
-            return "campaigns.bid.again"
-    return "campaigns.bid.done"
-
-
-async def applicants_reply(deps: Deps, order: Order, lang: str | None) -> Reply:
-    """The admins' list of who applied, with a 选定 button for each."""
-    async with deps.db.session() as session:
-        bids = await store.bids_of(session, order_id=order.id)  # type: ignore[arg-type]
-    if not bids:
-        return Reply(t(lang, "campaigns.bounty.nobody", code=order.code))
-    lines = [t(lang, "campaigns.bounty.applicants", code=order.code, n=len(bids))]
-    buttons = []
-    for _, volunteer in bids:
-        lines.append(
-            t(
-                lang,
-                "campaigns.bounty.applicant",
-                name=volunteer.name,
-                honours=volunteer.honours or "—",
-            )
-        )
-        buttons.append(
-            (
-                Button(
-                    t(lang, "campaigns.btn.pick", name=volunteer.name),
-                    callbacks.encode(callbacks.CAMPAIGN_PICK, order.id, volunteer.id),
-                ),
-            )
-        )
-    return Reply("\n".join(lines), buttons=tuple(buttons))
-
-
-async def run_bounty(deps: Deps, task: Task) -> None:
-    """The ``campaign_bounty`` task: the deadline passed; the admins pick (or it is dispatched)."""
-    order_id = int(task.payload["order_id"])
-    async with deps.db.session() as session:
-        closed = await store.close_bounty(session, order_id=order_id, now=deps.now())
-        order = await session.get(Order, order_id)
-    if not closed or order is None:
-        return
-    reply = await applicants_reply(deps, order, deps.settings.language)
-    await notify_admins(deps, reply, station_id=order.station_id)
-    async with deps.db.session() as session:
-        nobody = not await store.bids_of(session, order_id=order_id)
-    if nobody:  # nobody applied: the team's volunteers get it the usual way
-        await dispatch.start(deps, order_id)
-
-
-async def pick(deps: Deps, order_id: int, volunteer_id: int, *, by: Person) -> bool:
-    """The admin's choice among the applicants: the order is assigned to them."""
-    async with deps.db.session() as session:
-        bids = await store.bids_of(session, order_id=order_id)
-        if volunteer_id not in {v.id for _, v in bids}:
-            return False
-        await store.close_bounty(session, order_id=order_id, now=deps.now())
-    if not await dispatch.assign(deps, order_id, volunteer_id, by=by):
-        return False
-    async with deps.db.session() as session:
-        await store.mark_picked(session, order_id=order_id, volunteer_id=volunteer_id)
-        order = await session.get(Order, order_id)
-        others = [
-            await person_by_id(session, person_id=v.person_id)
-            for _, v in bids
-            if v.id != volunteer_id
-        ]
-    for person in others:
-        if person is not None and order is not None:
-            await notify(
-                deps, person, Reply(t(person.language, "campaigns.bid.not_picked", code=order.code))
-            )
-    return True
-
-
-# ---------------------------------------------------------------- evaluation and cases
-
-
-async def to_evaluate(deps: Deps, campaign: Campaign) -> list[tuple[CampaignNeed, Order]]:
-    """Finished campaign jobs no admin has evaluated yet."""
-    async with deps.db.session() as session:
-        rows = await store.needs_with_orders(session, campaign_id=campaign.id)  # type: ignore[arg-type]
-    return [(n, o) for n, o in rows if o.status in SERVED and n.evaluated_at is None]
-
-
-async def record_evaluation(
-    deps: Deps, order_id: int, *, effect: str, benefit: str, nominated: bool, by: Person
-) -> CampaignCase | None:
-    """The admin's evaluation; 推荐为优秀案例 makes a nominated case from the job's record."""
-    now = deps.now()
-    async with deps.db.session() as session:
-        need = await store.evaluate(
-            session,
-            order_id=order_id,
-            effect=effect,
-            benefit=benefit,
-            nominated=nominated,
-            by=by.id,
-            now=now,
-        )
-        order = await session.get(Order, order_id)
-        if need is None or order is None or not nominated:
-            return None
-        case = await store.case_of_order(session, order_id=order_id)
-        if case is not None:
-            return case
-        names = await _volunteer_names(session, order)
-        return await store.add_case(
-            session,
-            case=CampaignCase(
-                campaign_id=need.campaign_id,
-                order_id=order_id,
-                status=CaseStatus.NOMINATED,
-                title=order.text[:40],
-                problem=order.text[:1000],
-                action=(order.summary or "")[:1000],
-                result=effect[:1000],
-                volunteers="、".join(names)[:200],
-                photos=list(order.result_photos or order.photos or [])[:5],
-                station_id=order.station_id,
-                team_id=order.team_id,
-                updated_by=by.id,
-                created_at=now,
-                updated_at=now,
-            ),
-        )
-
-
-async def _volunteer_names(session: Session, order: Order) -> list[str]:
-    from store.team_jobs import members
-
-    assert order.id is not None
-    ids = [v.id for _, v in await members(session, order_id=order.id) if v.id is not None]
-    if order.volunteer_id is not None and order.volunteer_id not in ids:
-        ids = [order.volunteer_id, *ids]
-    found = await volunteers_by_id(session, ids=ids)
-    return [found[i].name for i in ids if i in found]
-
-
-# ---------------------------------------------------------------- figures
-
-
-@dataclass
-class Figures:
-    """One row of the campaign report."""
-
-    label: str
-    collected: int = 0
-    matched: int = 0
-    served: int = 0
-    rated: int = 0
-    cases: int = 0
-
-    def add(self, other: Figures) -> None:
-        self.collected += other.collected
-        self.matched += other.matched
-        self.served += other.served
-        self.rated += other.rated
-        self.cases += other.cases
-
-
-@dataclass
-class Report:
-    total: Figures
-    by_team: list[Figures] = field(default_factory=list)
-    by_station: list[Figures] = field(default_factory=list)
-    activities: int = 0
-
-
-async def report(deps: Deps, campaign: Campaign, lang: str | None) -> Report:
-    """Needs collected, matched, served, rated and cases published, per team and station.
-
-    A merged duplicate is not a need of its own; "matched" counts needs a volunteer
-    took (claimed or later), "served" those finished, "rated" those the requester rated.
-    """
-    from store.stations import stations_by_id
-    from store.teams import teams
-
-    async with deps.db.session() as session:
-        rows = await store.needs_with_orders(session, campaign_id=campaign.id)  # type: ignore[arg-type]
-        ratings = await store.rated_order_ids(session, order_ids=[o.id for _, o in rows])  # type: ignore[misc]
-        published = await store.cases(
-            session, statuses=(CaseStatus.PUBLISHED,), campaign_id=campaign.id
-        )
-        team_names = {
-            tm.id: tm.name_en if lang == "en" and tm.name_en else tm.name
-            for tm in await teams(session)
-        }
-        station_names = {sid: s.name for sid, s in (await stations_by_id(session)).items()}
-        acts = await store.activity_ids(session, campaign_id=campaign.id)  # type: ignore[arg-type]
-    none_team, none_station = (
-        t(lang, "campaigns.report.no_team"),
-        t(lang, "campaigns.report.no_station"),
-    )
-    by_team: dict[Any, Figures] = {}
-    by_station: dict[Any, Figures] = {}
-    total = Figures(t(lang, "campaigns.report.total"))
-    for need, order in rows:
-        if need.merged_into is not None:
-            continue
-        one = Figures(
-            "",
-            collected=1,
-            matched=int(order.status in MATCHED),
-            served=int(order.status in SERVED),
-            rated=int(order.id in ratings),
-        )
-        team = by_team.setdefault(order.team_id, Figures(team_names.get(order.team_id, none_team)))
-        station = by_station.setdefault(
-            order.station_id,
-            Figures(station_names.get(order.station_id, none_station)),  # type: ignore[arg-type]
-        )
-        for bucket in (team, station, total):
-            bucket.add(one)
-    for case in published:
-        one = Figures("", cases=1)
-        team = by_team.setdefault(case.team_id, Figures(team_names.get(case.team_id, none_team)))
-        station = by_station.setdefault(
-            case.station_id,
-            Figures(station_names.get(case.station_id, none_station)),  # type: ignore[arg-type]
-        )
-        for bucket in (team, station, total):
-            bucket.add(one)
-    return Report(
-        total=total,
-        by_team=sorted(by_team.values(), key=lambda f: (-f.collected, f.label)),
-        by_station=sorted(by_station.values(), key=lambda f: (-f.collected, f.label)),
-        activities=len(acts),
-    )

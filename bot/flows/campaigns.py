@@ -5,9 +5,7 @@
 - ``/campaign needs``: collected needs grouped by team; ``/campaign merge <code> <into>``
   drops a duplicate, ``/reroute <code> <slug>`` re-routes, ``/campaign publish [code…]``
   releases them, ``/campaign bounty <code> <deadline>`` publishes one as 揭榜;
-- ``/campaign evaluate``: finished jobs, each with 评估 (effect, benefit, 推荐为优秀案例?);
-- ``/campaign report [xlsx]``: needs collected, matched, served, rated, cases per team
-  and station.
+- ``/campaign evaluate`` and ``/campaign report [xlsx]``: in ``campaign_review``.
 
 Requesters come in by ``?start=campaign-<id>`` or by the order summary's 纳入 button.
 """
@@ -17,15 +15,17 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from bot import callbacks, campaigns, roles
+from bot import callbacks, campaign_bounty, campaigns, roles
 from bot.callbacks import encode, int_arg, str_arg
 from bot.context import Ctx
-from bot.dialog import Dialog, Step, clear, save
+from bot.dialog import Dialog, Step, clear
 from bot.durations import parse_duration
-from bot.errors import Expired, Refusal
+from bot.errors import Expired
+from bot.flows import campaign_review
 from bot.flows import order_prompts as prompts
 from bot.flows.admin_common import args as admin_args
 from bot.flows.admin_common import order_in_scope, short
+from bot.flows.campaign_review import after, current_campaign, go
 from bot.flows.order_draft import Step as OrderStep
 from bot.flows.order_draft import (
     limit_reached,
@@ -36,7 +36,7 @@ from bot.flows.order_draft import (
 from bot.flows.order_draft import save as save_draft
 from bot.people import volunteer_of
 from bot.registry import Audience, Registry, Result
-from bot.reply import Button, Document, Reply, rows
+from bot.reply import Button, Reply
 from bot.texts import choices
 from store import campaigns as store
 from store.models import Campaign, CampaignStage, OrderStatus
@@ -45,7 +45,6 @@ from store.stations import station_by_code, stations_by_id
 from store.teams import team_by_slug, teams
 
 NEW_FLOW = "campaign_new"
-EVAL_FLOW = "campaign_eval"
 ALL_WORDS = ("全部", "所有", "all", "-")
 
 
@@ -108,13 +107,6 @@ async def card(ctx: Ctx, campaign: Campaign, *, edit: bool = False) -> Reply:
     return Reply("\n".join(lines), buttons=buttons, edit=edit)
 
 
-async def _current(ctx: Ctx) -> Campaign:
-    campaign = await campaigns.current(ctx.deps)
-    if campaign is None:
-        raise Refusal("campaigns.none")
-    return campaign
-
-
 async def campaign_cmd(ctx: Ctx) -> Result:
     """/campaign [new|needs|publish|merge|bounty|evaluate|report]."""
     words = admin_args(ctx)
@@ -125,11 +117,11 @@ async def campaign_cmd(ctx: Ctx) -> Result:
         "publish": publish_cmd,
         "merge": merge_cmd,
         "bounty": bounty_cmd,
-        "evaluate": evaluate_cmd,
-        "report": report_cmd,
+        "evaluate": campaign_review.evaluate_cmd,
+        "report": campaign_review.report_cmd,
     }
     if not sub:
-        return await card(ctx, await _current(ctx))
+        return await card(ctx, await current_campaign(ctx))
     handler = handlers.get(sub)
     if handler is None:
         return ctx.reply("campaigns.usage")
@@ -154,18 +146,7 @@ async def next_button(ctx: Ctx) -> Result:
 async def start_new(ctx: Ctx) -> Result:
     if ctx.dialog is not None:
         return ctx.reply("ordering.busy_elsewhere")
-    return await _go(ctx, NEW, {}, "name")
-
-
-async def _go(ctx: Ctx, table: Dialog, data: dict[str, Any], step: str) -> Reply:
-    await save(ctx, table.flow, step, data)
-    return await table.ask(ctx, data, step)
-
-
-async def _after(ctx: Ctx, table: Dialog, data: dict[str, Any], done: str) -> Result:
-    following = await table.next_after(ctx, data, done)
-    assert following is not None
-    return await _go(ctx, table, data, following)
+    return await go(ctx, NEW, {}, "name")
 
 
 async def _answer_name(ctx: Ctx, data: dict[str, Any]) -> Result:
@@ -173,7 +154,7 @@ async def _answer_name(ctx: Ctx, data: dict[str, Any]) -> Result:
     if not name or len(name) > 64:
         return [ctx.reply("campaigns.new.bad_name"), await NEW.ask(ctx, data, "name")]
     data["name"] = name
-    return await _after(ctx, NEW, data, "name")
+    return await after(ctx, NEW, data, "name")
 
 
 async def _answer_dates(ctx: Ctx, data: dict[str, Any]) -> Result:
@@ -183,7 +164,7 @@ async def _answer_dates(ctx: Ctx, data: dict[str, Any]) -> Result:
     if schedule is None:
         return [ctx.reply("campaigns.new.bad_dates"), await NEW.ask(ctx, data, "dates")]
     data["schedule"] = schedule
-    return await _after(ctx, NEW, data, "dates")
+    return await after(ctx, NEW, data, "dates")
 
 
 async def _answer_teams(ctx: Ctx, data: dict[str, Any]) -> Result:
@@ -204,7 +185,7 @@ async def _answer_teams(ctx: Ctx, data: dict[str, Any]) -> Result:
             await NEW.ask(ctx, data, "teams"),
         ]
     data["team_ids"] = ids
-    return await _after(ctx, NEW, data, "teams")
+    return await after(ctx, NEW, data, "teams")
 
 
 async def _answer_stations(ctx: Ctx, data: dict[str, Any]) -> Result:
@@ -225,7 +206,7 @@ async def _answer_stations(ctx: Ctx, data: dict[str, Any]) -> Result:
             await NEW.ask(ctx, data, "stations"),
         ]
     data["station_ids"] = ids
-    return await _after(ctx, NEW, data, "stations")
+    return await after(ctx, NEW, data, "stations")
 
 
 async def _answer_confirm(ctx: Ctx, data: dict[str, Any]) -> Result:
@@ -308,10 +289,9 @@ async def create_button(ctx: Ctx) -> Result:
 
 
 async def on_dialog(ctx: Ctx) -> Result:
-    """Messages inside /campaign new or an evaluation: each goes to its step."""
+    """Messages inside /campaign new: each goes to its step."""
     assert ctx.dialog is not None
-    table = NEW if ctx.dialog.flow == NEW_FLOW else EVALUATE
-    step = table.step(ctx.dialog.step)
+    step = NEW.step(ctx.dialog.step)
     if step is None:
         await clear(ctx)
         return ctx.reply("campaigns.lost")
@@ -323,7 +303,7 @@ async def on_dialog(ctx: Ctx) -> Result:
 
 async def needs_cmd(ctx: Ctx) -> Result:
     """The campaign's needs grouped by team: held ones first, then what became of the rest."""
-    campaign = await _current(ctx)
+    campaign = await current_campaign(ctx)
     async with ctx.deps.db.session() as session:
         rows = await store.needs_with_orders(session, campaign_id=campaign.id)  # type: ignore[arg-type]
         names = {tm.id: tm.name for tm in await teams(session)}
@@ -379,7 +359,7 @@ async def _publish(ctx: Ctx, campaign: Campaign, codes: list[str] | None) -> Rep
 
 
 async def publish_cmd(ctx: Ctx) -> Result:
-    return await _publish(ctx, await _current(ctx), admin_args(ctx)[1:])
+    return await _publish(ctx, await current_campaign(ctx), admin_args(ctx)[1:])
 
 
 async def publish_button(ctx: Ctx) -> Result:
@@ -422,7 +402,7 @@ async def bounty_cmd(ctx: Ctx) -> Result:
     words = admin_args(ctx)
     if len(words) != 3:
         return ctx.reply("campaigns.bounty.usage")
-    campaign = await _current(ctx)
+    campaign = await current_campaign(ctx)
     async with ctx.deps.db.session() as session:
         order = await order_in_scope(session, ctx, words[1])
         need = await store.need_of(session, order_id=order.id)  # type: ignore[arg-type]
@@ -431,7 +411,7 @@ async def bounty_cmd(ctx: Ctx) -> Result:
         return ctx.reply("campaigns.bounty.usage")
     if need is None or need.campaign_id != campaign.id or not need.held or order.team_id is None:
         return ctx.reply("campaigns.bounty.refused", code=order.code)
-    told = await campaigns.publish_bounty(ctx.deps, campaign, order, until, by=ctx.person)
+    told = await campaign_bounty.publish_bounty(ctx.deps, campaign, order, until, by=ctx.person)
     if told is None:
         return ctx.reply("campaigns.bounty.refused", code=order.code)
     when = until.astimezone(ctx.deps.settings.tz).strftime("%Y-%m-%d %H:%M")
@@ -445,7 +425,7 @@ async def bid_button(ctx: Ctx) -> Result:
         volunteer = await volunteer_of(session, ctx.person)
     if volunteer is None:
         raise Expired()
-    key = await campaigns.bid(ctx.deps, volunteer, order_id)
+    key = await campaign_bounty.bid(ctx.deps, volunteer, order_id)
     return ctx.reply(key)
 
 
@@ -456,158 +436,9 @@ async def pick_button(ctx: Ctx) -> Result:
         if order is None:
             raise Expired()
         await roles.require_scope(session, ctx, order.station_id)
-    if not await campaigns.pick(ctx.deps, order_id, volunteer_id, by=ctx.person):
+    if not await campaign_bounty.pick(ctx.deps, order_id, volunteer_id, by=ctx.person):
         raise Expired()
     return ctx.reply("campaigns.bounty.picked", code=order.code)
-
-
-# ---------------------------------------------------------------- evaluation
-
-
-async def evaluate_cmd(ctx: Ctx) -> Result:
-    campaign = await _current(ctx)
-    pending = await campaigns.to_evaluate(ctx.deps, campaign)
-    if not pending:
-        return ctx.reply("campaigns.evaluate.none")
-    async with ctx.deps.db.session() as session:
-        ratings = await store.rated_order_ids(session, order_ids=[o.id for _, o in pending])  # type: ignore[misc]
-    lines = [ctx.t("campaigns.evaluate.title", n=len(pending))]
-    buttons = []
-    for _, order in pending:
-        stars = ratings.get(order.id)  # type: ignore[arg-type]
-        lines.append(
-            ctx.t(
-                "campaigns.evaluate.item",
-                code=order.code,
-                text=short(order.text, 30),
-                rating=f"★{stars}" if stars else ctx.t("campaigns.evaluate.unrated"),
-            )
-        )
-        label = ctx.t("campaigns.btn.evaluate", code=order.code)
-        buttons.append(Button(label, encode(callbacks.CAMPAIGN_EVALUATE, order.id)))
-    return Reply("\n".join(lines), buttons=rows(*buttons, per_row=2))
-
-
-async def evaluate_button(ctx: Ctx) -> Result:
-    order_id = int_arg(ctx.args, 0)
-    async with ctx.deps.db.session() as session:
-        need = await store.need_of(session, order_id=order_id)
-        order = await order_by_id(session, order_id=order_id) if need is not None else None
-        if order is None or order.status not in campaigns.SERVED:
-            raise Expired()
-        await roles.require_scope(session, ctx, order.station_id)
-    return await _go(ctx, EVALUATE, {"order_id": order_id, "code": order.code}, "effect")
-
-
-def _ask_effect(ctx: Ctx, data: dict[str, Any]) -> Reply:
-    return ctx.reply("campaigns.evaluate.ask_effect", code=data["code"])
-
-
-def _ask_benefit(ctx: Ctx, data: dict[str, Any]) -> Reply:
-    return ctx.reply("campaigns.evaluate.ask_benefit")
-
-
-def _ask_nominate(ctx: Ctx, data: dict[str, Any]) -> Reply:
-    buttons = (
-        (
-            Button(ctx.t("campaigns.btn.nominate_yes"), encode(callbacks.CAMPAIGN_NOMINATE, 1)),
-            Button(ctx.t("campaigns.btn.nominate_no"), encode(callbacks.CAMPAIGN_NOMINATE, 0)),
-        ),
-    )
-    return Reply(ctx.t("campaigns.evaluate.ask_nominate"), buttons=buttons)
-
-
-async def _answer_text(ctx: Ctx, data: dict[str, Any], field_name: str) -> Result:
-    text = ctx.event.text.strip()
-    if not text:
-        return await EVALUATE.ask(ctx, data, field_name)
-    data[field_name] = text[:500]
-    return await _after(ctx, EVALUATE, data, field_name)
-
-
-async def _answer_effect(ctx: Ctx, data: dict[str, Any]) -> Result:
-    return await _answer_text(ctx, data, "effect")
-
-
-async def _answer_benefit(ctx: Ctx, data: dict[str, Any]) -> Result:
-    return await _answer_text(ctx, data, "benefit")
-
-
-async def _answer_nominate(ctx: Ctx, data: dict[str, Any]) -> Result:
-    return _ask_nominate(ctx, data)  # a button answers this step
-
-
-EVALUATE = Dialog(
-    EVAL_FLOW,
-    (
-        Step("effect", ask=_ask_effect, answer=_answer_effect, next="benefit"),
-        Step("benefit", ask=_ask_benefit, answer=_answer_benefit, next="nominate"),
-        Step("nominate", ask=_ask_nominate, answer=_answer_nominate),
-    ),
-)
-
-
-async def nominate_button(ctx: Ctx) -> Result:
-    nominated = str_arg(ctx.args, 0, ("1", "0")) == "1"
-    if ctx.dialog is None or ctx.dialog.flow != EVAL_FLOW or ctx.dialog.step != "nominate":
-        raise Expired()
-    data = dict(ctx.dialog.data or {})
-    await clear(ctx)
-    case = await campaigns.record_evaluation(
-        ctx.deps,
-        int(data["order_id"]),
-        effect=data["effect"],
-        benefit=data["benefit"],
-        nominated=nominated,
-        by=ctx.person,
-    )
-    if case is not None:
-        return Reply(
-            ctx.t("campaigns.evaluate.nominated", code=data["code"], case=case.id), edit=True
-        )
-    return Reply(ctx.t("campaigns.evaluate.done", code=data["code"]), edit=True)
-
-
-# ---------------------------------------------------------------- report
-
-
-def _figure_line(ctx: Ctx, f: campaigns.Figures) -> str:
-    return ctx.t(
-        "campaigns.report.line",
-        label=f.label,
-        collected=f.collected,
-        matched=f.matched,
-        served=f.served,
-        rated=f.rated,
-        cases=f.cases,
-    )
-
-
-async def report_cmd(ctx: Ctx) -> Result:
-    """/campaign report [xlsx]: the figures per team and station (and as a workbook)."""
-    campaign = await _current(ctx)
-    figures = await campaigns.report(ctx.deps, campaign, ctx.lang)
-    lines = [
-        ctx.t(
-            "campaigns.report.title",
-            name=campaign.name,
-            stage=campaigns.stage_name(ctx.lang, campaign.stage),
-        ),
-        _figure_line(ctx, figures.total),
-        ctx.t("campaigns.report.activities", n=figures.activities),
-        ctx.t("campaigns.report.by_team"),
-        *(_figure_line(ctx, f) for f in figures.by_team),
-        ctx.t("campaigns.report.by_station"),
-        *(_figure_line(ctx, f) for f in figures.by_station),
-    ]
-    reply = Reply("\n".join(lines))
-    if "xlsx" not in [w.lower() for w in admin_args(ctx)[1:]]:
-        return reply
-    from bot.campaign_exports import report_xlsx
-
-    content = report_xlsx(ctx.deps, campaign, figures, ctx.lang)
-    doc = Document(f"campaign-{campaign.id}-report.xlsx", content, ctx.t("campaigns.report.file"))
-    return [reply, Reply(ctx.t("campaigns.report.file"), document=doc)]
 
 
 # ---------------------------------------------------------------- requesters
@@ -659,35 +490,14 @@ async def order_campaign_button(ctx: Ctx) -> Result:
 def register(reg: Registry) -> None:
     reg.command("campaign", campaign_cmd, audience=Audience.ADMIN, menu="menu.campaign")
     reg.dialog(NEW_FLOW, on_dialog)
-    reg.dialog(EVAL_FLOW, on_dialog)
     reg.start_payload("campaign", link_campaign)
     reg.button(callbacks.CAMPAIGN_NEXT, next_button, admin=True)
     reg.button(callbacks.CAMPAIGN_CREATE, create_button, admin=True)
     reg.button(callbacks.CAMPAIGN_PUBLISH, publish_button, admin=True)
     reg.button(callbacks.CAMPAIGN_BID, bid_button)
     reg.button(callbacks.CAMPAIGN_PICK, pick_button, admin=True)
-    reg.button(callbacks.CAMPAIGN_EVALUATE, evaluate_button, admin=True)
-    reg.button(callbacks.CAMPAIGN_NOMINATE, nominate_button, admin=True)
     reg.button(callbacks.ORDER_CAMPAIGN, order_campaign_button)
     reg.task(campaigns.STAGE_TASK, campaigns.run_stage)
-    reg.task(campaigns.BOUNTY_TASK, campaigns.run_bounty)
+    reg.task(campaign_bounty.BOUNTY_TASK, campaign_bounty.run_bounty)
     reg.listen("order_created", campaigns.on_order_created)
     reg.listen("activity_published", campaigns.on_activity_published)
-
-
-async def stats_lines(ctx: Ctx) -> list[str]:
-    """The /stats line for the current campaign (needs, served, cases), if one runs."""
-    campaign = await campaigns.current(ctx.deps)
-    if campaign is None:
-        return []
-    figures = await campaigns.report(ctx.deps, campaign, ctx.lang)
-    return [
-        ctx.t(
-            "campaigns.stats.line",
-            name=campaign.name,
-            stage=campaigns.stage_name(ctx.lang, campaign.stage),
-            collected=figures.total.collected,
-            served=figures.total.served,
-            cases=figures.total.cases,
-        )
-    ]

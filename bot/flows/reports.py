@@ -17,7 +17,7 @@ from bot import audit, callbacks, roles
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired
-from bot.flows import campaigns as campaign_flows
+from bot.flows import campaign_review as campaign_flows
 from bot.flows import mentors as mentor_flows
 from bot.flows import posters, requester, services
 from bot.flows.activities import activity_stats
