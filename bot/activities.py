@@ -16,6 +16,7 @@ from typing import Any
 from bot import callbacks, roles
 from bot.deps import Deps
 from bot.dispatch.work import spawn
+from bot.lifecycle import emit
 from bot.notify import edit, notify
 from bot.reply import Button, MessageRef, Reply
 from bot.texts import t
@@ -150,6 +151,7 @@ async def publish(deps: Deps, draft: Draft, *, by: Person, wait: bool = True) ->
                     {"activity_id": aid, "starts_at": draft.starts_at.isoformat()},
                     key=f"{key_prefix(aid)}remind:{int(offset.total_seconds())}",
                 )
+    await emit(deps, "activity_published", activity_id=aid)  # e.g. tagged with a campaign
     if wait:
         await _offer_now(deps, aid)
     else:

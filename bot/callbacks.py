@@ -163,8 +163,59 @@ HOURS_EDIT = "hours_edit"  # entry id: type another duration
 TEAM_SIZE_MENU = "team_size_menu"  # order id: the 需要人数 choices (admins, under /order)
 TEAM_SIZE_SET = "team_size_set"  # order id, n (admins)
 
+# Campaigns, cases and 名师带徒 (bot/campaigns.py, bot/mentors.py, their flows; issue 20)
+ORDER_CAMPAIGN = "order_campaign"  # token, campaign id or 0: put the order in a campaign or not
+CAMPAIGN_NEXT = "campaign_next"  # campaign id, its current stage: 下一阶段 (admins)
+CAMPAIGN_CREATE = "campaign_create"  # "ok" | "no": the /campaign new summary (admins)
+CAMPAIGN_PUBLISH = "campaign_publish"  # campaign id: publish every collected need (admins)
+CAMPAIGN_BID = "campaign_bid"  # order id: 我要揭榜 (volunteers)
+CAMPAIGN_PICK = "campaign_pick"  # order id, volunteer id: the admin picks an applicant
+CAMPAIGN_EVALUATE = "campaign_evaluate"  # order id: evaluate a finished job (admins)
+CAMPAIGN_NOMINATE = "campaign_nominate"  # 1 | 0: 推荐为优秀案例? (the evaluation dialog)
+CASE_VIEW = "case_view"  # case id
+CASE_SELECT = "case_select"  # case id: 选定 (admins)
+CASE_EDIT = "case_edit"  # case id: edit the write-up (admins)
+CASE_PUBLISH = "case_publish"  # case id: 发布 (admins)
+CASE_SKIP = "case_skip"  # keep this field of the write-up as it is
+CASE_EXPORT = "case_export"  # xlsx | pdf: the published cases as one document
+MENTOR_CREATE = "mentor_create"  # "ok" | "no": the /mentor new summary
+MENTOR_ACCEPT = "mentor_accept"  # pairing id: the apprentice's 确认拜师
+MENTOR_CHECKIN = "mentor_checkin"  # check-in id: 填写进展
+MENTOR_MILESTONE = "mentor_milestone"  # pairing id: 记录里程碑 (the mentor)
+MENTOR_FINISH = "mentor_finish"  # pairing id: 结业 (the mentor or an admin)
+MENTOR_RATE = "mentor_rate"  # pairing id, stars
+MENTOR_REQUEST = "mentor_request"  # "yes" (a 名师带徒 request) | "order" (a one-off order)
+MENTOR_FROM_REQUEST = "mentor_from_request"  # request id: pair the requester (admins)
+
 # Verbs added after the rename: no button with an older verb was ever sent for them.
-SINCE_RENAME: frozenset[str] = frozenset({ORDER_PICK_CHOICE, ORDER_TIME_GUESS})
+SINCE_RENAME: frozenset[str] = frozenset(
+    {
+        ORDER_PICK_CHOICE,
+        ORDER_TIME_GUESS,
+        ORDER_CAMPAIGN,
+        CAMPAIGN_NEXT,
+        CAMPAIGN_CREATE,
+        CAMPAIGN_PUBLISH,
+        CAMPAIGN_BID,
+        CAMPAIGN_PICK,
+        CAMPAIGN_EVALUATE,
+        CAMPAIGN_NOMINATE,
+        CASE_VIEW,
+        CASE_SELECT,
+        CASE_EDIT,
+        CASE_PUBLISH,
+        CASE_SKIP,
+        CASE_EXPORT,
+        MENTOR_CREATE,
+        MENTOR_ACCEPT,
+        MENTOR_CHECKIN,
+        MENTOR_MILESTONE,
+        MENTOR_FINISH,
+        MENTOR_RATE,
+        MENTOR_REQUEST,
+        MENTOR_FROM_REQUEST,
+    }
+)
 
 # Buttons already sent carry the verbs of before December 2026: old verb → new.
 LEGACY_VERBS: dict[str, str] = {

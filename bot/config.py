@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     web_anonymous_ttl: Duration = timedelta(days=30)
     # WeChat subscription accounts (订阅号) have no customer-service API: passive replies only.
     wechat_mode: Literal["service", "subscription"] = "service"
+    # 名师带徒 (issue 20): how often both sides of a pairing are asked for progress.
+    mentor_checkin_interval: Duration = timedelta(days=14)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -206,6 +208,7 @@ class Settings(BaseSettings):
         "checkin_window",
         "inbox_sweep",
         "web_anonymous_ttl",
+        "mentor_checkin_interval",
         mode="before",
     )
     @classmethod

@@ -14,6 +14,7 @@ Events and their payloads (all carry ``order_id`` unless noted):
 - ``order_rerouted``: an admin moved it to another team (``team_id``).
 - ``volunteer_approved``: ``volunteer_id`` (no order).
 - ``month_started``: the monthly star review ran on the 1st (no payload).
+- ``activity_published``: ``activity_id`` (no order).
 - ``person_unreachable``: a channel can no longer reach ``person_id`` on ``platform``
   (no order).
 """

@@ -616,6 +616,7 @@ class HoursSource:
     JOB = "job"
     ACTIVITY = "activity"
     OFFLINE = "offline"  # recorded by an admin (/addhours)
+    MENTOR = "mentor"  # 名师带徒: time together, from the mentor's check-ins (issue 20)
 
 
 class HoursEntry(SQLModel, table=True):
@@ -792,4 +793,165 @@ class WechatPending(SQLModel, table=True):
     text: str  # the message without its numbered choices
     choices_text: str = ""  # its "回复 1 …" lines, shown only if it is the last with choices
     choices: list[str] = _json(list)  # callback data behind those numbers
+
+
+# ---------------------------------------------------------------- campaigns and 名师带徒 (issue 20)
+
+
+class CampaignStage:
+    """The stages of a service-month campaign (劳模工匠志愿服务月), in order."""
+
+    COLLECT = "collect"  # 需求征集: needs are collected, not dispatched
+    MATCH = "match"  # 对接认领: sorted, merged, published, claimed; 揭榜
+    SERVE = "serve"  # 服务: normal jobs and activities, tagged with the campaign
+    EVALUATE = "evaluate"  # 评估: the admins' evaluation of every finished job
+    SELECT = "select"  # 选树优秀案例: cases selected, written up, published
+    CLOSED = "closed"
+
+    ORDER = (COLLECT, MATCH, SERVE, EVALUATE, SELECT, CLOSED)
+
+
+class Campaign(SQLModel, table=True):
+    """A campaign; ``schedule`` maps each stage to the local date it starts (ISO)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    stage: str = Field(default=CampaignStage.COLLECT, max_length=16, index=True)
+    schedule: dict[str, Any] = _json(dict)
+    team_ids: list[int] = _json(list)  # empty: every team
+    station_ids: list[int] = _json(list)  # empty: every station (else these subtrees)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _created()
+    stage_at: datetime = _created()  # when the current stage began
+    closed_at: datetime | None = _ts()
+
+
+class CampaignNeed(SQLModel, table=True):
+    """An order tagged with a campaign: collected (held from dispatch), published, evaluated."""
+
+    order_id: int = Field(foreign_key="service_order.id", primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    stage: str = Field(max_length=16)  # the stage it was tagged in
+    held: bool = False  # collected: dispatch waits until it is published
+    published_at: datetime | None = _ts()
+    merged_into: int | None = Field(default=None, foreign_key="service_order.id")
+    bounty_until: datetime | None = _ts()  # 揭榜: open to every qualified volunteer until then
+    bounty_closed_at: datetime | None = _ts()
+    effect: str | None = Field(default=None, max_length=500)  # the admin's evaluation
+    benefit: str | None = Field(default=None, max_length=500)
+    nominated: bool | None = None  # 推荐为优秀案例
+    evaluated_by: int | None = Field(default=None, foreign_key="person.id")
+    evaluated_at: datetime | None = _ts()
+    created_at: datetime = _created()
+
+
+class CampaignBid(SQLModel, table=True):
+    """A volunteer's application (揭榜) for a bounty need; the admin picks one."""
+
+    order_id: int = Field(foreign_key="service_order.id", primary_key=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id", primary_key=True)
+    picked: bool = False
+    created_at: datetime = _created()
+
+
+class CampaignActivity(SQLModel, table=True):
+    """An activity held under a campaign."""
+
+    activity_id: int = Field(foreign_key="activity.id", primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+
+
+class CaseStatus:
+    NOMINATED = "nominated"  # 推荐: from the evaluation
+    SELECTED = "selected"  # 选定: being written up
+    PUBLISHED = "published"  # everyone sees it (/cases)
+
+
+class CampaignCase(SQLModel, table=True):
+    """An excellent case (优秀案例) and its write-up."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    order_id: int | None = Field(default=None, foreign_key="service_order.id", unique=True)
+    status: str = Field(default=CaseStatus.NOMINATED, max_length=16, index=True)
+    title: str = Field(default="", max_length=100)
+    problem: str = Field(default="", max_length=1000)
+    action: str = Field(default="", max_length=1000)  # what was done
+    result: str = Field(default="", max_length=1000)
+    volunteers: str = Field(default="", max_length=200)
+    photos: list[str] = _json(list)
+    station_id: int | None = Field(default=None, foreign_key="station.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    updated_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    published_at: datetime | None = _ts()
+
+
+class PairingStatus:
+    INVITED = "invited"  # the apprentice has not accepted yet
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class MentorPairing(SQLModel, table=True):
+    """名师带徒: a model worker (a volunteer) and an apprentice, for months."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)  # the invitation deep link: mentor-<code>
+    mentor_id: int = Field(foreign_key="volunteer.id", index=True)
+    apprentice_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    apprentice_name: str = Field(max_length=64)
+    skill: str = Field(max_length=100)
+    goals: str = Field(default="", max_length=500)
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    status: str = Field(default=PairingStatus.INVITED, max_length=16, index=True)
+    station_id: int | None = Field(default=None, foreign_key="station.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    minutes: int = 0  # time together, as the mentor reported it (credited as service hours)
+    completion_note: str | None = Field(default=None, max_length=1000)
+    mentor_rating: int | None = None  # the mentor's rating of the pairing, 1-5
+    apprentice_rating: int | None = None
+    created_at: datetime = _created()
+    accepted_at: datetime | None = _ts()
+    completed_at: datetime | None = _ts()
+
+
+class MentorCheckin(SQLModel, table=True):
+    """One person's periodic check-in of a pairing: a progress note and hours together."""
+
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "round", "person_id", name="uq_checkin_round_person"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    pairing_id: int = Field(foreign_key="mentorpairing.id", index=True)
+    round: int
+    person_id: int = Field(foreign_key="person.id")
+    mentor: bool = False  # asked of the mentor (whose hours count) or of the apprentice
+    asked_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # type: ignore[call-overload]
+    note: str | None = Field(default=None, max_length=500)
+    minutes: int | None = None
+    answered_at: datetime | None = _ts()
+    nudged_at: datetime | None = _ts()
+    alerted_at: datetime | None = _ts()
+
+
+class MentorMilestone(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    pairing_id: int = Field(foreign_key="mentorpairing.id", index=True)
+    text: str = Field(max_length=300)
+    recorded_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _created()
+
+
+class MentorRequest(SQLModel, table=True):
+    """Someone asked to learn from a master (想拜师学焊接); admins turn it into a pairing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    text: str = Field(max_length=500)
+    pairing_id: int | None = Field(default=None, foreign_key="mentorpairing.id")
     created_at: datetime = _created()

@@ -10,6 +10,7 @@ from bot.dispatch.candidates import candidates
 from bot.dispatch.common import WAVE_TASK, wave_key
 from bot.dispatch.expiry import announce_expired, expire_in
 from bot.dispatch.offers import _deliver, fill, put_offers, redeliver_stale
+from store import campaigns as campaign_queries
 from store import orders as order_queries
 from store import tasks
 from store.models import (
@@ -39,6 +40,8 @@ async def start(deps: Deps, order_id: int) -> None:
         order = await session.get(Order, order_id)
         if order is None or order.team_id is None or order.status != OrderStatus.NEW:
             return
+        if await campaign_queries.is_held(session, order_id=order_id):
+            return  # a campaign's collected need (or 揭榜): published later (bot.campaigns)
         if not await order_queries.advance_wave(
             session, order_id=order_id, status=OrderStatus.NEW, wave=1, now=now
         ):

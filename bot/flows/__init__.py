@@ -12,8 +12,12 @@ def build_registry() -> Registry:
         activities,
         activities_hours,
         admin,
+        campaign_review,
+        campaigns,
+        cases,
         feedback,
         jobs,
+        mentors,
         ordering,
         reconfirm,
         start,
@@ -44,4 +48,8 @@ def build_registry() -> Registry:
     activities.register(reg)  # activities, check-in, attendance (issue 18)
     activities_hours.register(reg)  # /hours, /addhours, the short-job question (issue 18)
     team_jobs.register(reg)  # 组队式服务: several volunteers on one job (issue 18)
+    campaigns.register(reg)  # /campaign: service-month stages, needs, 揭榜 (issue 20)
+    campaign_review.register(reg)  # /campaign evaluate and report (issue 20)
+    cases.register(reg)  # /cases: 优秀案例, their write-ups and the booklet (issue 20)
+    mentors.register(reg)  # /mentor, /mentors: 名师带徒 pairings and check-ins (issue 20)
     return reg

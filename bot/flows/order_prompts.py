@@ -16,6 +16,7 @@ from bot import callbacks, phones, timeparse
 from bot.callbacks import encode
 from bot.context import Ctx
 from bot.deps import Deps
+from bot.flows import campaign_summary
 from bot.flows.order_draft import (
     EDIT_FIELDS,
     MAX_PHOTOS,
@@ -218,6 +219,7 @@ async def detail_lines(deps: Deps, lang: str | None, data: dict[str, Any]) -> li
 
 async def summary_text(ctx: Ctx, data: dict[str, Any]) -> str:
     lines = await detail_lines(ctx.deps, ctx.lang, data)
+    lines += await campaign_summary.lines(ctx, data)  # 纳入服务月需求征集 (issue 20)
     return "\n".join([ctx.t("ordering.summary.title"), *lines])
 
 
@@ -229,6 +231,7 @@ async def prompt_summary(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) 
             Button(ctx.t("ordering.btn.edit"), encode(callbacks.ORDER_SUMMARY, tok, "edit")),
             close_button(ctx, data),
         ),
+        *await campaign_summary.buttons(ctx, data),
     )
     return Reply(await summary_text(ctx, data), buttons=buttons, edit=edit)
 

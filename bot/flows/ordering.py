@@ -16,13 +16,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot import callbacks, dispatch, order_actions, orders
+from bot import callbacks, campaigns, dispatch, order_actions, orders
 from bot.callbacks import encode, str_arg
 from bot.context import Ctx
 from bot.dialog import clear
 from bot.errors import Expired
 from bot.events import Kind
 from bot.flows import activities, service_menu
+from bot.flows import mentors as mentor_flows
 from bot.flows import order_prompts as prompts
 from bot.flows import order_steps as steps
 from bot.flows.order_draft import (
@@ -42,6 +43,7 @@ from bot.flows.order_draft import (
 )
 from bot.flows.order_words import is_chitchat, is_label
 from bot.lifecycle import emit
+from bot.mentors import looks_like_mentorship
 from bot.notify import notify, notify_admins
 from bot.registry import Handler, Registry, Result
 from bot.reply import Button, Reply, rows
@@ -95,6 +97,8 @@ async def free_text(ctx: Ctx) -> Result:
         return ctx.reply("ordering.chitchat")
     if activities.looks_like_signup(text):  # "我想报名参加义诊活动" is not a service order
         return await activities.signup_hint(ctx)
+    if looks_like_mentorship(text) and not other_dialog(ctx):  # "想拜师学焊接": 名师带徒
+        return await mentor_flows.offer_request(ctx, text)
     refusal = await _cannot_start(ctx)
     if refusal is not None:
         return refusal
@@ -328,7 +332,10 @@ async def _create(ctx: Ctx, session: Session, data: dict[str, Any]) -> tuple[Ord
         volunteer_service_id=data.get("volunteer_service_id"),
         preferred_volunteer_id=data.get("preferred_volunteer_id"),
     )
-    await orders.guard_dispatch(session, order, now)
+    # An order for a campaign collecting needs waits to be published (issue 20).
+    data["held"] = await campaigns.hold(session, data.get("campaign_id"), order, now)
+    if not data["held"]:
+        await orders.guard_dispatch(session, order, now)
     await clear_dialog(session, person_id=person_id)  # type: ignore[arg-type]
     person = await person_by_id(session, person_id=person_id)
     if person is not None and data.get("phone") and person.phone != data["phone"]:
@@ -351,11 +358,13 @@ async def _announce(
         after = ctx.t("ordering.next.team", team=team_label(team, ctx.lang))
     else:  # nobody in the team can take it now: dispatch hands it to the admins at once
         after = ctx.t("worker.next.unstaffed", team=team_label(team, ctx.lang))
+    if data.get("held"):
+        after = ctx.t("campaigns.requester.collected")
     # Sent before the event, so it comes ahead of anything dispatch tells the worker next.
     confirmation = Reply(ctx.t("ordering.submitted", code=order.code) + "\n" + after)
     delivered = await notify(deps, ctx.person, confirmation) is not None
     await emit(deps, "order_created", order_id=order.id)
-    triage = order.team_id is None
+    triage = order.team_id is None and not data.get("held")  # held: sorted in /campaign needs
     # An order with a team is dispatch's to announce (offers, or admins when nobody serves it).
     if triage:
         notice = await _admin_notice(ctx, data, order.code, triage)

@@ -17,6 +17,8 @@ from bot import audit, callbacks, roles
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Expired
+from bot.flows import campaign_review as campaign_flows
+from bot.flows import mentors as mentor_flows
 from bot.flows import posters, requester, services
 from bot.flows.activities import activity_stats
 from bot.flows.admin_common import args
@@ -201,6 +203,8 @@ async def stats(ctx: Ctx) -> Result:
     )
     # issue 18: activities' 场次 · 人次 · 惠及, apart from the one-to-one jobs above them
     acts = await activity_stats(ctx, *period.bounds(ctx.deps.settings.tz), within)
+    # issue 20: the current campaign and 名师带徒 pairings
+    acts += await campaign_flows.stats_lines(ctx) + await mentor_flows.stats_lines(ctx, within)
     return Reply("\n".join([stats_text(ctx, loaded), *acts]), buttons=buttons)
 
 

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.reports.csvfile import PRIVATE_COLUMNS, to_csv
 from bot.texts import choices, t
 from store import reports as queries
+from store.campaigns import campaign_names
 from store.models import Station, Team
 from store.stations import stations_by_id
 from store.teams import teams_by_id
@@ -30,6 +31,7 @@ ORDER_COLUMNS = (
     "expected_people", "served_people", "text", "contact_name", "contact_phone", "address",
     "latitude", "longitude", "volunteer", "created_at", "claimed_at", "appointment_at",
     "done_at", "service_minutes", "resolved", "rating", "comment", "cancel_reason",
+    "campaign",
 )  # fmt: skip
 VOLUNTEER_COLUMNS = (
     "id", "name", "phone", "station", "teams", "status", "star_level", "total_hours",
@@ -97,6 +99,7 @@ async def orders(
     )
     teams, stations = await _lookups(session)
     names = await volunteer_names(session)
+    tagged = await campaign_names(session, order_ids=[o.id for o, _, _ in found])  # issue 20
     rows = []
     for o, rating, comment in found:
         team = teams.get(o.team_id)  # type: ignore[arg-type]
@@ -129,6 +132,7 @@ async def orders(
                 rating,
                 comment,
                 o.cancel_reason,
+                tagged.get(o.id, ""),  # type: ignore[arg-type]
             ]
         )
     return Table("orders", ORDER_COLUMNS, rows)
@@ -248,6 +252,16 @@ async def activities(
     return Table("activities", columns, rows)
 
 
+async def mentors(
+    session: AsyncSession, start: datetime, end: datetime, lang: str | None, within: set[int] | None
+) -> Table:
+    """名师带徒 pairings under way in the period (issue 20)."""
+    from bot import mentors_export
+
+    columns, rows = await mentors_export.rows(session, start, end, lang, within)
+    return Table("mentors", columns, rows)
+
+
 # Kinds /export offers.
 BUILDERS: dict[str, Builder] = {
     "orders": orders,
@@ -255,5 +269,6 @@ BUILDERS: dict[str, Builder] = {
     "feedback": feedback,
     "activities": activities,
     "hours": hours,
+    "mentors": mentors,
 }
 KINDS: Sequence[str] = tuple(BUILDERS)

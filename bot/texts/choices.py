@@ -250,12 +250,27 @@ EXPORT_KIND: Final = {
     "activities": "reports.export.kind.activities",
     "feedback": "reports.export.kind.feedback",
     "hours": "reports.export.kind.hours",
+    "mentors": "mentors.export.kind",
     "orders": "reports.export.kind.orders",
     "volunteers": "reports.export.kind.volunteers",
 }
 
 # A CSV export's column header.
 CSV_COLUMN: Final = {
+    "campaign": "campaigns.csv.campaign",
+    "pair_id": "mentors.csv.id",
+    "pair_mentor": "mentors.csv.mentor",
+    "pair_apprentice": "mentors.csv.apprentice",
+    "pair_skill": "mentors.csv.skill",
+    "pair_status": "mentors.csv.status",
+    "pair_start": "mentors.csv.start",
+    "pair_end": "mentors.csv.end",
+    "pair_hours": "mentors.csv.hours",
+    "pair_checkins": "mentors.csv.checkins",
+    "pair_milestones": "mentors.csv.milestones",
+    "pair_completed": "mentors.csv.completed",
+    "pair_mentor_rating": "mentors.csv.mentor_rating",
+    "pair_apprentice_rating": "mentors.csv.apprentice_rating",
     "act_id": "admin.csv.act_id",
     "act_title": "admin.csv.act_title",
     "act_team": "admin.csv.act_team",
@@ -425,6 +440,7 @@ HOURS_SOURCE: Final = {
     "activity": "hours.source.activity",
     "job": "hours.source.job",
     "offline": "hours.source.offline",
+    "mentor": "mentors.hours.source",
 }
 
 # ---------------------------------------------------------------- reports (issue 19)
@@ -525,4 +541,33 @@ AUDIT_TARGET: Final = {
     "station": "reports.audit.target.station",
     "team": "reports.audit.target.team",
     "volunteer": "reports.audit.target.volunteer",
+}
+
+# Campaign stages (bot/campaigns.py; issue 20): their names, and what admins do on entering one.
+CAMPAIGN_STAGE: Final = {
+    "collect": "campaigns.stage.collect",
+    "match": "campaigns.stage.match",
+    "serve": "campaigns.stage.serve",
+    "evaluate": "campaigns.stage.evaluate",
+    "select": "campaigns.stage.select",
+    "closed": "campaigns.stage.closed",
+}
+CAMPAIGN_STAGE_NEXT: Final = {
+    "collect": "campaigns.stage.next.collect",
+    "match": "campaigns.stage.next.match",
+    "serve": "campaigns.stage.next.serve",
+    "evaluate": "campaigns.stage.next.evaluate",
+    "select": "campaigns.stage.next.select",
+    "closed": "campaigns.stage.next.closed",
+}
+CASE_STATUS: Final = {
+    "nominated": "campaigns.case.status.nominated",
+    "selected": "campaigns.case.status.selected",
+    "published": "campaigns.case.status.published",
+}
+PAIRING_STATUS: Final = {
+    "invited": "mentors.status.invited",
+    "active": "mentors.status.active",
+    "completed": "mentors.status.completed",
+    "cancelled": "mentors.status.cancelled",
 }

@@ -307,7 +307,7 @@ async def test_xlsx_export_is_office_ready(
     # /export alone offers the tables as buttons
     await boss("/export")
     labels = [b.label for r in boss.last.replies for row in r.buttons for b in row]
-    assert labels == ["订单", "志愿者", "评价", "活动", "服务时长"]
+    assert labels == ["订单", "志愿者", "评价", "活动", "服务时长", "名师带徒"]
     out = await boss.press(boss.data("志愿者"))
     assert out.replies[0].document is not None
     assert out.replies[0].document.filename.startswith("jiangxin-volunteers-2026-11")

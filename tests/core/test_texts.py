@@ -221,6 +221,12 @@ def test_choice_tables_cover_every_value() -> None:
     assert set(choices.APPOINTMENT_UNCLEAR) == reasons
     assert set(choices.SMS_TEXT) == set(sms.TEMPLATES)
     assert set(choices.SMS_STATUS) == {*webnotice.EVENTS.values(), webnotice.REMINDER}
+    from store.models import CampaignStage, CaseStatus, PairingStatus
+
+    assert set(choices.CAMPAIGN_STAGE) == set(CampaignStage.ORDER)
+    assert set(choices.CAMPAIGN_STAGE_NEXT) == set(CampaignStage.ORDER)
+    assert set(choices.CASE_STATUS) == values(CaseStatus)
+    assert set(choices.PAIRING_STATUS) == values(PairingStatus)
 
 
 # ---------------------------------------------------------------- dates
