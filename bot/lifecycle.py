@@ -16,6 +16,8 @@ Events and their payloads (all carry ``order_id`` unless noted):
 - ``month_started``: the monthly star review ran on the 1st (no payload).
 - ``person_unreachable``: a channel can no longer reach ``person_id`` on ``platform``
   (no order).
+- ``instance_started``: this process's scheduler started; work a crashed predecessor
+  left half-done (offers in flight) is picked up (no payload).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.deps import Deps
+
+STARTED = "instance_started"
 
 
 async def emit(deps: Deps, event: str, **payload: Any) -> None:
