@@ -9,7 +9,8 @@ from bot.instance import new_holder as _new_holder
 
 TASK_KIND = "broadcast"
 RATE_PER_SECOND = 20.0  # steady pace of sends; Telegram allows about 30/s for the whole bot
-CONCURRENCY = 8  # sends in flight at once, so a slow answer does not stall the pace
+CONCURRENCY = 3  # sends in flight at once: keeps the pace at ~100 ms a call, and bounds
+# the copies a crash can leave ambiguous (resent once after a restart, see bot.notify)
 EDIT_EVERY = 1.5  # seconds between edits of the admin's progress message
 PERSIST_EVERY = 1.0  # seconds between saves of the cursor (and lease renewals)
 # A run renews its lease every PERSIST_EVERY; one that stops renewing (its process died on

@@ -13,6 +13,7 @@ Only one bot and private chats are modelled. Users' actions come from the driver
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import json
@@ -249,6 +250,10 @@ class FakeTelegramServer:
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)  # files, queries, media groups
         self._files_by_path: dict[str, StoredFile] = {}
+        #: Seconds a call waits before the API handles it (``latency(method, params)``): a
+        #: slow Telegram. The call is handled even if the bot died meanwhile, as a request
+        #: that reached Telegram is, so a kill -9 mid-call leaves its outcome unknown to the bot.
+        self.latency: Callable[[str, Params], float] | None = None
         self._injected_429: list[dict] = []
         self._flood_per_chat: float | None = None
         self._global_bucket: _TokenBucket | None = None
@@ -521,6 +526,9 @@ class FakeTelegramServer:
         except ApiFailure as failure:
             return self._failure_response(method, {}, failure)
         self.calls.append(ApiCall(method, params, time.monotonic()))
+        delay = self.latency(method, params) if self.latency is not None else 0.0
+        if delay > 0:
+            await asyncio.sleep(delay)
         handler = self._methods.get(method.lower())
         if handler is None:
             not_found = ApiFailure(404, "Not Found")
