@@ -11,13 +11,16 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.deps import Deps
-from store import tasks, updates, wechat
+from store import outbox, tasks, updates, wechat
 
 log = logging.getLogger(__name__)
 
 KEEP_UPDATE_IDS = timedelta(days=7)  # Telegram re-sends within minutes, never days
 KEEP_FINISHED_TASKS = timedelta(days=30)
 KEEP_FAILED_TASKS = timedelta(days=90)
+# Outbox rows (bot.notify.send_once) guard against repeats after a crash: minutes matter,
+# the rest is a record of what went out (offers of orders long closed).
+KEEP_OUTBOX = timedelta(days=30)
 
 
 async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
@@ -30,6 +33,7 @@ async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
             finished_before=now - KEEP_FINISHED_TASKS,
             failed_before=now - KEEP_FAILED_TASKS,
         )
+        removed["outbox"] = await outbox.prune(session, before=now - KEEP_OUTBOX)
     if any(removed.values()):
         log.info("housekeeping removed %s", removed)
     return removed

@@ -31,12 +31,12 @@ async def test_prune_keeps_what_still_matters(deps: Deps, clock: FixedClock) -> 
             ]
         ):
             s.add(Task(kind="k", key=f"t{i}", due_at=created, status=status, created_at=created))
-    assert await prune(deps, now) == {"updates": 1, "wechat": 1, "tasks": 3}
+    assert await prune(deps, now) == {"updates": 1, "wechat": 1, "tasks": 3, "outbox": 0}
     async with deps.db.session() as s:
         ids = (await s.exec(select(ProcessedUpdate.update_id))).all()
         keys = sorted((await s.exec(select(Task.key).order_by(col(Task.key)))).all())
     assert ids == [2]
     assert keys == ["t2", "t3", "t4"]  # recent done, pending, failed under 90 days
-    assert await prune(deps, now) == {"updates": 0, "wechat": 0, "tasks": 0}
+    assert await prune(deps, now) == {"updates": 0, "wechat": 0, "tasks": 0, "outbox": 0}
     async with deps.db.session() as s:
         assert (await s.exec(select(WechatInbound.key))).all() == ["m:2"]
