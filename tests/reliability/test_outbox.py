@@ -213,11 +213,16 @@ async def test_a_follow_up_killed_after_its_sends_sends_one_card_and_one_notice(
 ) -> None:
     api = fake_bot_api
     await _team(deps, api, 2)
-    await _order_due_now(deps, api)
+    oid = await _order_due_now(deps, api)
     bot = _bot(api, db, tmp_path, offer_wave_size="2")
     await bot.start()
     volunteer = api.user(V0, "师傅0")
     offer = await volunteer.next_message(timeout=30)
+
+    async def recorded() -> bool:  # so the claim has offer messages to edit
+        return all(o.message_id for o in await _offers(db, oid))
+
+    await until(recorded, 30, "the offers recorded")
 
     # The follow-up's edits hang, so the kill lands after the card and the notice went out
     # and before the follow-up finished (its safety-net task is still pending).
