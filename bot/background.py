@@ -11,6 +11,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.instance import new_holder
+
 
 @dataclass
 class LiveCounts:
@@ -42,3 +44,5 @@ class Background:
     progress: dict[int, ProgressSlot] = field(default_factory=dict)
     # The latest routing re-teach from stored labels (bot.routing_feedback.schedule_refresh).
     learning: asyncio.Task[bool | None] | None = None
+    # Who makes this process's outbox calls (bot.notify.send_once; see bot.instance).
+    holder: str = field(default_factory=new_holder)

@@ -17,6 +17,8 @@ Events and their payloads (all carry ``order_id`` unless noted):
 - ``activity_published``: ``activity_id`` (no order).
 - ``person_unreachable``: a channel can no longer reach ``person_id`` on ``platform``
   (no order).
+- ``instance_started``: this process's scheduler started; work a crashed predecessor
+  left half-done (offers in flight) is picked up (no payload).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.deps import Deps
+
+STARTED = "instance_started"
 
 
 async def emit(deps: Deps, event: str, **payload: Any) -> None:

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.deps import Deps
-from store import inbox, tasks, updates, webchat, wechat
+from store import inbox, outbox, tasks, updates, webchat, wechat
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,9 @@ KEEP_UPDATE_IDS = timedelta(days=7)  # Telegram re-sends within minutes, never d
 KEEP_FAILED_UPDATES = timedelta(days=30)  # their PoisonUpdate copy stays
 KEEP_FINISHED_TASKS = timedelta(days=30)
 KEEP_FAILED_TASKS = timedelta(days=90)
+# Outbox rows (bot.notify.send_once) guard against repeats after a crash: minutes matter,
+# the rest is a record of what went out (offers of orders long closed).
+KEEP_OUTBOX = timedelta(days=30)
 
 
 async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
@@ -40,6 +43,7 @@ async def prune(deps: Deps, now: datetime | None = None) -> dict[str, int]:
         removed["visitors"] = await webchat.prune_anonymous(
             session, idle_before=now - deps.settings.web_anonymous_ttl
         )
+        removed["outbox"] = await outbox.prune(session, before=now - KEEP_OUTBOX)
     if any(removed.values()):
         log.info("housekeeping removed %s", removed)
     return removed

@@ -14,9 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import secrets
-import socket
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,6 +22,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
 from bot.flows import webnotice
+from bot.instance import dead, new_holder
+from bot.lifecycle import STARTED, emit
 from scheduler import calendar, housekeeping
 from store import tasks
 from store.models import Task
@@ -38,8 +37,21 @@ STOP_GRACE = 10.0  # seconds a running tick may take to finish when the service 
 
 
 def default_worker_id() -> str:
-    """Unique per process: host, pid and a random suffix (a restarted pid gets a new id)."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+    """Unique per process: host, pid and a random part (a restarted pid gets a new id)."""
+    return new_holder()
+
+
+async def take_over_the_dead(deps: Deps) -> int:
+    """At start-up: leases held by processes of this host that died (a kill -9, a crash)
+    run out now, so the first tick resumes their work (a broadcast fan-out) at once
+    instead of after the lease; returns how many. Other hosts' leases run their course."""
+    async with deps.db.session() as session:
+        holders = dead(await tasks.running_holders(session))
+        if not holders:
+            return 0
+        taken = await tasks.expire_leases(session, holders=holders, now=deps.now())
+    log.info("took over %s task(s) of %s dead process(es) on this host", taken, len(holders))
+    return taken
 
 
 async def tick(
@@ -148,9 +160,11 @@ class SchedulerService:
         """Make sure the calendar rows exist, then tick at once and every tick_interval."""
         settings = self.deps.settings
         tz = settings.tz
+        await take_over_the_dead(self.deps)
         if not self.outbox_only:
             await calendar.ensure_next(self.deps)
             await webnotice.ensure_sweep(self.deps)  # SMS the web chat owes (issue 15)
+            await emit(self.deps, STARTED)  # work a crashed predecessor left in flight
         sched = AsyncIOScheduler(timezone=tz)
         # One tick runs at a time (kick() coalesces too); a tick that fell behind —
         # the loop was blocked, the machine slept — still runs, once.

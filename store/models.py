@@ -955,3 +955,34 @@ class MentorRequest(SQLModel, table=True):
     text: str = Field(max_length=500)
     pairing_id: int | None = Field(default=None, foreign_key="mentorpairing.id")
     created_at: datetime = _created()
+
+
+# ---------------------------------------------------------- outbox: idempotent sends (issue 13)
+
+
+class OutboxState:
+    PENDING = "pending"  # written, no API call started yet
+    SENDING = "sending"  # an API call started (durably) and has not reported back
+    SENT = "sent"  # delivered; chat_id / message_id say where
+    FAILED = "failed"  # the platform refused it (blocked, flood beyond retries …)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One outgoing message that matters (an offer, a job card, a requester notice, a broadcast,
+    a reminder), keyed so it goes out once in effect. ``sending`` is committed before the API
+    call and ``sent`` with the message id after it, so a crash leaves at most the calls that
+    were in flight ambiguous (see ``bot.outbox``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=128, unique=True)  # e.g. offer:12:…, broadcast:3:44
+    kind: str = Field(max_length=16, index=True)  # offer | card | notice | broadcast | reminder
+    person_id: int = Field(foreign_key="person.id")
+    state: str = Field(default=OutboxState.PENDING, max_length=8, index=True)
+    calls: int = 0  # API calls started: 1, or 2 after one resend of an ambiguous call
+    holder: str | None = Field(default=None, max_length=80)  # the process making the call
+    sending_at: datetime | None = _ts()
+    chat_id: str | None = Field(default=None, max_length=64)
+    message_id: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _created()
+    done_at: datetime | None = _ts()

@@ -179,6 +179,21 @@ async def stale_pending(session: AsyncSession, *, order_id: int, before: datetim
     return [i for i in (await session.exec(stmt)).all() if i is not None]
 
 
+async def orders_of(session: AsyncSession, *, offer_ids: list[int]) -> dict[int, list[int]]:
+    """Those of ``offer_ids`` still PENDING with no message recorded, by order."""
+    if not offer_ids:
+        return {}
+    stmt = select(col(Offer.order_id), col(Offer.id)).where(
+        col(Offer.id).in_(offer_ids),
+        col(Offer.status) == OfferStatus.PENDING,
+        col(Offer.message_id).is_(None),
+    )
+    out: dict[int, list[int]] = {}
+    for order_id, offer_id in (await session.exec(stmt)).all():
+        out.setdefault(order_id, []).append(offer_id)
+    return out
+
+
 async def candidate_rows(session: AsyncSession, *, order: Order) -> Sequence[Any]:
     """Who may be offered ``order`` now (unranked): volunteer id, station, last job,
     open jobs, mean rating.

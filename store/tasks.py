@@ -299,6 +299,23 @@ async def release(session: AsyncSession, worker_id: str) -> int:
     return len((await session.exec(stmt)).all())  # type: ignore[call-overload]
 
 
+async def running_holders(session: AsyncSession) -> list[str]:
+    """Who holds the running tasks' leases (to find holders whose process died)."""
+    stmt = select(col(Task.leased_by)).where(col(Task.status) == TaskStatus.RUNNING).distinct()
+    return sorted(h for h in (await session.exec(stmt)).all() if h)
+
+
+async def expire_leases(session: AsyncSession, *, holders: Collection[str], now: datetime) -> int:
+    """End the leases of ``holders`` (their process died): due at the next lease."""
+    stmt = (
+        update(Task)
+        .where(col(Task.status) == TaskStatus.RUNNING, col(Task.leased_by).in_(list(holders)))
+        .values(lease_until=now - timedelta(microseconds=1))
+        .returning(col(Task.id))
+    )
+    return len((await session.exec(stmt)).all())  # type: ignore[call-overload]
+
+
 # --- added by restructure-flows ---
 
 

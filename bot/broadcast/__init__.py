@@ -15,10 +15,14 @@ then:
 
 Surviving a restart: the recipients (fixed when the broadcast starts) and a
 cursor live in a durable task of kind ``broadcast``, held by the running
-process with a lease it renews every second. The cursor only moves past
-recipients whose send finished, so after a crash the scheduler leases the
-task again once the lease runs out and ``resume`` continues from the cursor:
-nobody is skipped, and at most the sends of the last second or so are repeated.
+process with a short lease (``LEASE``) it renews every second, and each
+recipient's copy is an outbox row (``bot.notify.send_once``: sending before the
+call, sent with the message id after it). After a crash the restarted process
+takes the dead run's lease over at once (``scheduler.runner.take_over_the_dead``;
+on another host the lease runs out within ``LEASE``) and ``resume`` continues
+from the cursor, skipping every recipient whose copy is recorded as sent:
+nobody is skipped, and only the calls in flight at the crash (at most
+``CONCURRENCY``) are ambiguous and resent once.
 """
 
 from __future__ import annotations

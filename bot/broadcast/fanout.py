@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ from bot.broadcast import common
 from bot.broadcast.common import CONCURRENCY, ERROR_STREAK, LEASE, PAUSE_RETRY, ROLL_VERB
 from bot.broadcast.progress import poke, progress_slot
 from bot.deps import Deps
-from bot.notifier import DeliveryError, Unreachable
-from bot.people import mark_unreachable
+from bot.notifier import DeliveryError
+from bot.notify import send_once
 from bot.reply import Button, Reply
 from bot.texts import choices, t
 from store import broadcasts, tasks
@@ -133,6 +134,7 @@ async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> N
         # Stopping, not crashing: save the cursor and hand the task back for a resume.
         run.stop.set()
         keeping.cancel()
+        await _finish_calls(run)
         run.advance(final=False)
         with contextlib.suppress(Exception):
             await asyncio.shield(
@@ -144,6 +146,11 @@ async def _fanout(deps: Deps, broadcast_id: int, task_id: int, holder: str) -> N
         poke(deps, broadcast_id)
 
 
+async def _finish_calls(run: _Run) -> None:
+    """Let the calls in flight finish (each records itself): a stop, not a crash."""
+    await asyncio.gather(*list(run.calls), return_exceptions=True)
+
+
 async def _send_some(fan: _Fan) -> None:
     """One of the concurrent senders: the next recipient in the queue, paced, until done."""
     run = fan.run
@@ -152,8 +159,17 @@ async def _send_some(fan: _Fan) -> None:
         if run.stop.is_set():
             return
         person = fan.people.get(fan.people_ids[i])
-        result = await _send(fan.deps, person, fan.replies) if person else _FAILED
-        run.record(i, result)
+        if person is None:
+            result = _FAILED
+            run.record(i, result)
+        else:
+            call = asyncio.ensure_future(_send(fan.deps, fan.broadcast_id, person, fan.replies))
+            # Stopping does not cut a call short: the run waits for its calls (``_fanout``),
+            # and each records its outcome as it ends, so a clean stop leaves none in flight
+            # (ambiguous) and the saved cursor covers them.
+            run.calls.add(call)
+            call.add_done_callback(functools.partial(run.recorded, i))
+            result = await asyncio.shield(call)
         if run.streak >= ERROR_STREAK and not run.stop.is_set():
             log.warning(
                 "broadcast %s: %s send errors in a row; pausing it until the scheduler resumes it",
@@ -230,6 +246,13 @@ class _Run:
         self.outcome: dict[int, str] = {}
         self.stop = asyncio.Event()
         self.workers_done = False
+        self.calls: set[asyncio.Future[str]] = set()  # sends in flight
+
+    def recorded(self, index: int, call: asyncio.Future[str]) -> None:
+        """A call ended: its outcome (an unexpected exception counts as an error)."""
+        self.calls.discard(call)
+        failed = call.cancelled() or call.exception() is not None
+        self.record(index, _ERROR if failed else call.result())
 
     def record(self, index: int, result: str) -> None:
         self.outcome[index] = result
@@ -288,23 +311,37 @@ async def finish(session: AsyncSession, broadcast_id: int, now: Any) -> None:
     await broadcasts.finish(session, broadcast_id=broadcast_id, now=now)
 
 
-async def _send(deps: Deps, person: Person, replies: _ReplyCache) -> str:
-    """One delivery: sent, failed (blocked, flood beyond retries) or error (unexpected)."""
+def recipient_key(broadcast_id: int, person_id: int) -> str:
+    """The outbox key of one recipient's copy: a resumed fan-out skips those already sent."""
+    return f"broadcast:{broadcast_id}:{person_id}"
+
+
+async def _send(deps: Deps, broadcast_id: int, person: Person, replies: _ReplyCache) -> str:
+    """One delivery: sent, failed (blocked, flood beyond retries) or error (unexpected).
+
+    An outbox send: a recipient whose copy went out before (a run that crashed after
+    it) is not sent another. This run holds the broadcast's lease, so a call the
+    previous run left in flight is ambiguous and resent once (``take_over``):
+    duplicates are at most the sends in flight when that run died.
+    """
     if not person.reachable:
         return _FAILED
     try:
-        await deps.notifier.send(person, replies.for_lang(person.language))
-        return _SENT
-    except Unreachable:
-        async with deps.db.session() as session:
-            await mark_unreachable(session, person.id)  # type: ignore[arg-type]
-        return _FAILED
+        ref = await send_once(
+            deps,
+            person,
+            replies.for_lang(person.language),
+            key=recipient_key(broadcast_id, person.id),  # type: ignore[arg-type]
+            kind="broadcast",
+            take_over=True,
+        )
     except DeliveryError as exc:
         log.info("broadcast to person %s failed: %s", person.id, exc)
         return _FAILED
     except Exception:
         log.exception("broadcast to person %s raised", person.id)
         return _ERROR
+    return _FAILED if ref is None else _SENT
 
 
 class _ReplyCache:

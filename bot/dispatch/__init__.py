@@ -49,6 +49,7 @@ from bot.dispatch.offers import (
     _deliver,
     _put_offer,
     offer_delivered,
+    recover,
 )
 from bot.dispatch.release import decline, release, withdraw_offers
 from bot.dispatch.waves import run_wave, start
@@ -80,6 +81,7 @@ __all__ = [
     "on_order_created",
     "on_order_rerouted",
     "open_orders_for",
+    "recover",
     "redispatch",
     "release",
     "released_by",

@@ -171,9 +171,12 @@ async def _after_claim(
             session, order, lang, tz, header=header, with_photos=True, platform=holder.platform
         )
         own_facts = await jobtext.facts(session, order, lang, tz)
+    # Outbox sends under the claim's keys: a follow-up run again (the safety net after a
+    # crash) sends no second job card or requester notice.
+    claim_key = _claim_key(order, volunteer_id)
     sends: list[Coroutine[Any, Any, Any]] = [
         edit_closed(deps, order, others, "dispatch.offer.taken"),
-        notify(deps, holder, card),
+        notify(deps, holder, card, key=f"{claim_key}:card", kind="card"),
     ]
     if own is not None:
         sends.append(edit(deps, own, jobtext.closed_offer(lang, own_facts, "dispatch.offer.mine")))
@@ -194,6 +197,8 @@ async def _after_claim(
                     text + honours + "\n\n" + t(rl, "dispatch.claimed.requester_tail"),
                     buttons=jobtext.relay_button(rl, order_id, "jobs.btn.relay_volunteer"),
                 ),
+                key=f"{claim_key}:notice",
+                kind="notice",
             )
         )
     if late and not assigned:
@@ -217,6 +222,12 @@ async def _after_claim(
     async with deps.db.session() as session:
         await tasks.cancel(session, key=followup_key(order_id))
     await emit(deps, "order_claimed", order_id=order_id, volunteer_id=volunteer_id)
+
+
+def _claim_key(order: Order, volunteer_id: int) -> str:
+    """One claim of an order (a release and a new claim are another)."""
+    at = order.claimed_at or order.updated_at
+    return f"claim:{order.id}:{volunteer_id}:{int(at.timestamp() * 1000)}"
 
 
 async def run_followup(deps: Deps, task: Task) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,16 +14,19 @@ from bot.deps import Deps
 from bot.dispatch.candidates import Candidate, candidates
 from bot.dispatch.common import STALE_PENDING
 from bot.dispatch.expiry import expire_if_exhausted
-from bot.notify import edit, notify
+from bot.instance import dead
+from bot.notifier import DeliveryError
+from bot.notify import Send, claim_sends, edit, make_send
 from bot.reply import MessageRef
 from bot.stations import ancestors, nearness
-from store import offers
+from store import offers, outbox
 from store.models import (
     Offer,
     OfferStatus,
     Order,
     OrderStatus,
 )
+from store.outbox import Claim
 from store.volunteers import languages_of, volunteers_by_id
 
 log = logging.getLogger(__name__)
@@ -33,9 +36,12 @@ async def _put_offer(
     session: AsyncSession, order_id: int, volunteer_id: int, wave: int, now: datetime
 ) -> int | None:
     """A new PENDING offer (or a re-offer of a taken/withdrawn one); None if it is taken."""
-    return await offers.put_offer(
+    offer_id = await offers.put_offer(
         session, order_id=order_id, volunteer_id=volunteer_id, wave=wave, now=now
     )
+    if offer_id is not None:  # a re-offer (a release, a re-route) is a new message
+        await outbox.forget(session, prefixes=[f"{OFFER_PREFIX}{offer_id}:"])
+    return offer_id
 
 
 async def put_offers(
@@ -129,8 +135,23 @@ CLOSED_KEY = {
 }
 
 
+def offer_key(offer: Offer) -> str:
+    """The outbox key of an offer's message: one per offer row and offering (a re-offer
+    of a taken or withdrawn offer resets ``created_at``, so it is a new message)."""
+    return f"{OFFER_PREFIX}{offer.id}:{int(offer.created_at.timestamp() * 1000)}"
+
+
+OFFER_PREFIX = "offer:"
+OFFER_KIND = "offer"
+
+
 async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
     """Send PENDING offers concurrently; returns how many could not be delivered.
+
+    Each offer is an outbox send (``bot.notify.send_once``) recorded on its Offer row
+    as soon as its own call returns, so a crash mid-wave leaves at most the calls in
+    flight unrecorded, and delivering the same offers again (a resumed wave, the
+    start-up recovery) reuses the messages already sent instead of sending copies.
 
     A volunteer who blocked the bot is marked unreachable by ``notify`` (and so
     is no candidate any more); their offer becomes FAILED. An offer that was
@@ -147,53 +168,67 @@ async def _deliver(deps: Deps, offer_ids: list[int]) -> int:
         assert order is not None
         facts = await _facts_by_lang(deps, session, order, {p.language for _, p in rows})
         rings = await rings_from(session, order, [o.volunteer_id for o, _ in rows])
-    replies = [
-        jobtext.offer_reply(
-            p.language,
-            jobtext.with_band(p.language, facts[p.language], rings.get(o.volunteer_id)),
-            order.id,  # type: ignore[arg-type]
-            o.id,  # type: ignore[arg-type]
+    sends = [
+        Send(
+            person,
+            jobtext.offer_reply(
+                person.language,
+                jobtext.with_band(
+                    person.language, facts[person.language], rings.get(offer.volunteer_id)
+                ),
+                order.id,  # type: ignore[arg-type]
+                offer.id,  # type: ignore[arg-type]
+            ),
+            offer_key(offer),
+            OFFER_KIND,
+            (OFFER_DELIVERED, {"offer_id": offer.id}),
         )
-        for o, p in rows
+        for offer, person in rows
     ]
-    refs = await asyncio.gather(
+    # In rank order, before any call. An offer's call a crash left ambiguous is never
+    # made again (max_calls=1): no volunteer gets the same offer twice.
+    claims = await claim_sends(deps, sends, max_calls=1)
+    outcomes = await asyncio.gather(
         *(
-            notify(deps, p, r, after=(OFFER_DELIVERED, {"offer_id": o.id}))
-            for (o, p), r in zip(rows, replies, strict=True)
+            _deliver_one(deps, offer, send, claim)
+            for (offer, _), send, claim in zip(rows, sends, claims, strict=True)
         )
     )
-    failed = 0
-    late: list[tuple[int, MessageRef, str]] = []
-    async with deps.db.session() as session:
-        for (offer, _), ref in zip(rows, refs, strict=True):
-            if ref is None:
-                assert offer.id is not None
-                failed += await offers.mark_failed(session, offer_id=offer.id, now=deps.now())
-                continue
-            if ref.queued:  # another instance sends it; offer_delivered records the message
-                assert offer.id is not None
-                await offers.set_message(
-                    session,
-                    offer_id=offer.id,
-                    platform=ref.platform,
-                    chat_id=ref.chat_id,
-                    message_id="",
-                )
-                continue
-            deps.metrics.offers_sent.inc()
-            values = {
-                "platform": ref.platform,
-                "chat_id": ref.chat_id,
-                "message_id": ref.message_id,
-            }
-            assert offer.id is not None
-            if not await offers.mark_sent(session, offer_id=offer.id, **values):
-                status = await offers.set_message(session, offer_id=offer.id, **values)
-                if status in CLOSED_KEY:
-                    late.append((offer.volunteer_id, ref, CLOSED_KEY[status]))
+    late = [o for o in outcomes if isinstance(o, tuple)]
     for key in {k for _, _, k in late}:
         await edit_closed(deps, order, [(v, r) for v, r, k in late if k == key], key)
-    return failed
+    return sum(1 for o in outcomes if o is False)
+
+
+async def _deliver_one(
+    deps: Deps, offer: Offer, send: Send, claim: Claim | None
+) -> bool | tuple[int, MessageRef, str]:
+    """One offer: False if undeliverable, a (volunteer, ref, key) to edit closed if it was
+    taken meanwhile, True otherwise."""
+    assert offer.id is not None
+    try:
+        ref = await make_send(deps, send, claim)
+    except DeliveryError as exc:
+        log.warning("could not deliver offer %s: %s", offer.id, exc)
+        ref = None
+    except Exception:
+        log.exception("failed to deliver offer %s", offer.id)
+        ref = None
+    async with deps.db.session() as session:
+        if ref is None:
+            return not await offers.mark_failed(session, offer_id=offer.id, now=deps.now())
+        if ref.queued:  # on its way elsewhere; offer_delivered records the message
+            where = {"platform": ref.platform, "chat_id": ref.chat_id, "message_id": ""}
+            await offers.set_message(session, offer_id=offer.id, **where)
+            return True
+        values = {"platform": ref.platform, "chat_id": ref.chat_id, "message_id": ref.message_id}
+        if await offers.mark_sent(session, offer_id=offer.id, **values):
+            deps.metrics.offers_sent.inc()
+            return True
+        status = await offers.set_message(session, offer_id=offer.id, **values)
+    if status in CLOSED_KEY:
+        return offer.volunteer_id, ref, CLOSED_KEY[status]
+    return True
 
 
 OFFER_DELIVERED = "offer_delivered"  # an offer another instance sent from the outbox
@@ -236,12 +271,36 @@ async def fill(deps: Deps, order_id: int, count: int, wave: int) -> None:
 
 
 async def redeliver_stale(deps: Deps, order_id: int) -> None:
-    """Resend offers whose sender died between writing the row and sending (at least once)."""
+    """Send offers whose sender died between writing the row and sending (their outbox
+    row was never written, so nobody has them); offers whose call went out are only
+    recorded (``_deliver`` reuses their outbox row), never sent again."""
     cutoff = deps.now() - STALE_PENDING
     async with deps.db.session() as session:
         stale = await offers.stale_pending(session, order_id=order_id, before=cutoff)
         order = await session.get(Order, order_id)
     if stale and order is not None:
-        log.info("order %s: resending %d stale offers", order_id, len(stale))
+        log.info("order %s: delivering %d stale offers", order_id, len(stale))
         failed = await _deliver(deps, stale)
         await fill(deps, order_id, failed, max(order.dispatch_wave, 1))
+
+
+UNSETTLED_SINCE = timedelta(days=1)  # offers older than this are long closed
+
+
+async def recover(deps: Deps, **_: Any) -> None:
+    """At start-up: settle the offers a crashed process left half-done, without copies.
+
+    An offer whose call went out but whose Offer row never learned the message gets it
+    from the outbox row (so a claim can edit it); one whose call was in flight when its
+    process died is ambiguous and, being an offer, not resent (see ``bot.notify``).
+    """
+    async with deps.db.session() as session:
+        holders = await outbox.sending_holders(session, kind=OFFER_KIND)
+        keys = await outbox.unsettled(
+            session, kind=OFFER_KIND, since=deps.now() - UNSETTLED_SINCE, dead=dead(holders)
+        )
+        ids = sorted({int(k.split(":")[1]) for k in keys})
+        by_order = await offers.orders_of(session, offer_ids=ids)
+    for order_id, offer_ids in by_order.items():
+        log.info("order %s: settling %d offers a crash left unrecorded", order_id, len(offer_ids))
+        await _deliver(deps, offer_ids)

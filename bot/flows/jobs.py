@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import callbacks, dialog, dispatch, jobs, jobtext, orders, relay, timeparse, volunteers
+from bot import (
+    callbacks,
+    dialog,
+    dispatch,
+    jobs,
+    jobtext,
+    lifecycle,
+    orders,
+    relay,
+    timeparse,
+    volunteers,
+)
 from bot.context import Ctx
 from bot.errors import Expired, Refusal
 from bot.events import Kind
@@ -133,6 +144,10 @@ async def _claim_lost(ctx: Ctx, order_id: int, volunteer_id: int) -> Result:
         if order.volunteer_id == volunteer_id:  # a double press that won the first time
             return Outcome(toast=ctx.t("jobs.claim.yours"))
         facts = await jobtext.facts(session, order, ctx.lang, ctx.deps.settings.tz)
+    if await _pressed_offer(ctx, order_id, volunteer_id):
+        # The winner's claim edits every offer message it closed (bot.dispatch.claim), this
+        # one included: a second, identical edit here is only "message is not modified".
+        return Outcome(toast=ctx.t("jobs.claim.lost"))
     key = (
         "dispatch.offer.withdrawn"
         if order.status == OrderStatus.CANCELLED
@@ -434,6 +449,7 @@ def register(reg: Registry) -> None:
     reg.listen("order_cancelled", dispatch.on_order_cancelled)
     reg.listen("order_rerouted", dispatch.on_order_rerouted)
     reg.listen(dispatch.OFFER_DELIVERED, dispatch.offer_delivered)  # sent from the outbox
+    reg.listen(lifecycle.STARTED, dispatch.recover)  # offers a crash left in flight
     reg.task(dispatch.WAVE_TASK, dispatch.run_wave)
     reg.task(orders.DISPATCH_START, dispatch.run_start)
     reg.task(dispatch.FOLLOWUP_TASK, dispatch.run_followup)

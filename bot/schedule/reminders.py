@@ -170,6 +170,12 @@ def _details(deps: Deps, ps: parties.Parties, lang: str, now: datetime) -> dict[
     }
 
 
+def reminder_key(task: Task) -> str:
+    """The outbox key of a reminder: one per task row and due time (a moved appointment
+    re-schedules the same row for another time, which is another reminder)."""
+    return f"task:{task.id}:{int(task.due_at.timestamp())}"
+
+
 async def remind(deps: Deps, task: Task) -> None:
     """Task ``remind``: tell the requester or the volunteer the appointment is near."""
     now = deps.now()
@@ -182,7 +188,11 @@ async def remind(deps: Deps, task: Task) -> None:
         return
     key = "schedule.remind.requester" if to_requester else "schedule.remind.volunteer"
     await deliver(
-        deps, person, Reply(t(person.language, key, **_details(deps, ps, person.language, now)))
+        deps,
+        person,
+        Reply(t(person.language, key, **_details(deps, ps, person.language, now))),
+        key=reminder_key(task),
+        kind="reminder",
     )
 
 
@@ -215,7 +225,13 @@ async def reconfirm(deps: Deps, task: Task) -> None:
         )
     person, lang = ps.volunteer_person, ps.volunteer_person.language
     text = t(lang, "schedule.reconfirm.ask", **_details(deps, ps, lang, now))
-    await deliver(deps, person, Reply(text, buttons=reconfirm_buttons(lang, p["order_id"])))
+    await deliver(
+        deps,
+        person,
+        Reply(text, buttons=reconfirm_buttons(lang, p["order_id"])),
+        key=reminder_key(task),
+        kind="reminder",
+    )
 
 
 async def reconfirm_timeout(deps: Deps, task: Task) -> None:

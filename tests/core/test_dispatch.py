@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete
 from sqlmodel import col, select
 
 from bot import dispatch
@@ -22,6 +23,7 @@ from store.models import (
     OfferStatus,
     Order,
     OrderStatus,
+    OutboxMessage,
     Person,
     Task,
     TaskStatus,
@@ -359,11 +361,39 @@ async def test_the_next_wave_resends_offers_whose_sender_died(
             None,
         )
         s.add(offer)
+        # … so its outbox row was never written either (issue 13)
+        await s.exec(delete(OutboxMessage))  # type: ignore[call-overload]
     notifier.clear()
     clock.advance(deps.settings.offer_wave_interval)
     await f.run_waves(deps)
     assert _offered_to(notifier) == ["10"]
     assert (await _offers(deps, oid))[v.id].status == OfferStatus.SENT
+
+
+async def test_the_next_wave_does_not_resend_an_offer_whose_recording_died(
+    deps: Deps, notifier: RecordingNotifier, clock: FixedClock
+) -> None:
+    """Sent, then the process died before the Offer row learned its message (issue 13)."""
+    requester = await f.person(deps, 500)
+    v = await f.volunteer(deps, 10, "师傅")
+    oid = await f.order(deps, requester)
+    await dispatch.start(deps, oid)
+    [first] = notifier.sent
+    async with deps.db.session() as s:
+        offer = (await s.exec(select(Offer))).one()
+        offer.status, offer.message_id, offer.chat_id, offer.platform = (
+            OfferStatus.PENDING,
+            None,
+            None,
+            None,
+        )
+        s.add(offer)
+    notifier.clear()
+    clock.advance(deps.settings.offer_wave_interval)
+    await f.run_waves(deps)
+    assert _offered_to(notifier) == []  # no second copy
+    offer = (await _offers(deps, oid))[v.id]
+    assert offer.status == OfferStatus.SENT and offer.message_id == first.ref.message_id
 
 
 # ---------------------------------------------------------------- claim, assign, release

@@ -47,6 +47,7 @@ async def test_prune_keeps_what_still_matters(deps: Deps, clock: FixedClock) -> 
         "inbox": 2,
         "tasks": 3,
         "visitors": 0,
+        "outbox": 0,
     }
     async with deps.db.session() as s:
         ids = (await s.exec(select(ProcessedUpdate.update_id))).all()
@@ -59,6 +60,7 @@ async def test_prune_keeps_what_still_matters(deps: Deps, clock: FixedClock) -> 
         "inbox": 0,
         "tasks": 0,
         "visitors": 0,
+        "outbox": 0,
     }
     async with deps.db.session() as s:
         assert (await s.exec(select(WechatInbound.key))).all() == ["m:2"]

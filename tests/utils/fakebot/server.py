@@ -253,6 +253,10 @@ class FakeTelegramServer:
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)  # files, queries, media groups
         self._files_by_path: dict[str, StoredFile] = {}
+        #: Seconds a call waits before the API handles it (``latency(method, params)``): a
+        #: slow Telegram. The call is handled even if the bot died meanwhile, as a request
+        #: that reached Telegram is, so a kill -9 mid-call leaves its outcome unknown to the bot.
+        self.latency: Callable[[str, Params], float] | None = None
         self._injected_429: list[dict] = []
         self._flood_per_chat: float | None = None
         self._global_bucket: _TokenBucket | None = None
@@ -534,6 +538,9 @@ class FakeTelegramServer:
             if request.transport is None or request.transport.is_closing():
                 return web.Response(status=499)
         self.calls.append(ApiCall(method, params, time.monotonic()))
+        delay = self.latency(method, params) if self.latency is not None else 0.0
+        if delay > 0:
+            await asyncio.sleep(delay)
         handler = self._methods.get(method.lower())
         if handler is None:
             not_found = ApiFailure(404, "Not Found")
