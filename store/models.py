@@ -793,6 +793,7 @@ class WechatPending(SQLModel, table=True):
     text: str  # the message without its numbered choices
     choices_text: str = ""  # its "回复 1 …" lines, shown only if it is the last with choices
     choices: list[str] = _json(list)  # callback data behind those numbers
+    created_at: datetime = _created()
 
 
 # ---------------------------------------------------------------- campaigns and 名师带徒 (issue 20)

@@ -524,7 +524,7 @@ async def on_dialog(ctx: Ctx) -> Result:
 
 
 def register(reg: Registry) -> None:
-    reg.command("mentor", mentor_cmd, menu="menu.mentor")
+    reg.command("mentor", mentor_cmd)  # reached from /mentors; the admin menu stays short
     reg.command("mentors", mentors_cmd, menu="menu.mentors")
     reg.dialog(NEW_FLOW, on_dialog)
     reg.dialog(NOTE_FLOW, on_dialog)

@@ -11,6 +11,7 @@ import asyncio
 import random
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer
@@ -236,10 +237,10 @@ async def test_a_telegram_update_failing_every_time_is_set_aside_and_the_next_ar
     sick, other = tg.user(3101, "甲"), tg.user(3102, "乙")
     real_send = render.send
 
-    async def send(bot: object, chat_id: int, reply: object) -> object:
+    async def send(bot: object, chat_id: int, reply: object, **kwargs: Any) -> object:
         if chat_id == sick.id:
             raise RuntimeError("the reply cannot be sent")
-        return await real_send(bot, chat_id, reply)  # type: ignore[arg-type]
+        return await real_send(bot, chat_id, reply, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "send", send)
     await sick.send("/help")
