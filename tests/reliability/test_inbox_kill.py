@@ -47,7 +47,7 @@ async def test_polling_kill_9_after_the_ack_loses_nothing_and_repeats_nothing(
     try:
         await bot.wait_for("polling", lambda: any(c.method == "getUpdates" for c in server.calls))
         user = fake_bot_api.user(1001, "王师傅")
-        server.latency = LATENCY
+        server.drop_latency = LATENCY
         await user.send("/help")
         await user.send("/myorders")
         # Acknowledged: the bot asked for updates past both, Telegram will not send them again.
@@ -55,7 +55,7 @@ async def test_polling_kill_9_after_the_ack_loses_nothing_and_repeats_nothing(
         await asyncio.sleep(KILL_AFTER)
         bot.kill()
         assert user.messages() == []  # nothing answered before the crash
-        server.latency = 0.0
+        server.drop_latency = 0.0
 
         bot.start()
         await bot.wait_for("both answers", lambda: len(user.messages()) >= 2)
@@ -84,7 +84,7 @@ async def test_webhook_kill_9_after_the_200_loses_nothing_and_repeats_nothing(
     try:
         await bot.wait_for("setWebhook", lambda: server.webhook is not None)
         user = fake_bot_api.user(1002, "李阿姨")
-        server.latency = LATENCY
+        server.drop_latency = LATENCY
         async with aiohttp.ClientSession() as http:
             for text in ("/help", "/myorders"):
                 await user.send(text)
@@ -94,7 +94,7 @@ async def test_webhook_kill_9_after_the_200_loses_nothing_and_repeats_nothing(
             await asyncio.sleep(KILL_AFTER)
             bot.kill()
             assert user.messages() == []
-            server.latency = 0.0
+            server.drop_latency = 0.0
             server.webhook = None
 
             bot.start()

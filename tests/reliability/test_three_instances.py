@@ -79,7 +79,7 @@ async def test_round_robin_webhooks_keep_each_chats_order(
     instances: list[TgRig], fake_bot_api: FakeBotApi
 ) -> None:
     server = fake_bot_api.server
-    server.latency = 0.1  # every reply takes a while: instances overlap
+    server.drop_latency = 0.1  # every reply takes a while: instances overlap
     users = [fake_bot_api.user(2001 + i, f"用户{i}") for i in range(PEOPLE)]
     hooks = cycle(_hook(rig) for rig in instances)
 

@@ -234,7 +234,7 @@ class FakeTelegramServer:
         self.count_429 = 0
         #: Seconds every call but getUpdates takes before Telegram acts on it. A call whose
         #: client went away meanwhile (a killed bot) is dropped: it never reached Telegram.
-        self.latency = 0.0
+        self.drop_latency = 0.0
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
@@ -533,8 +533,8 @@ class FakeTelegramServer:
             params = await _read_params(request)
         except ApiFailure as failure:
             return self._failure_response(method, {}, failure)
-        if self.latency and method.lower() != "getupdates":
-            await asyncio.sleep(self.latency)
+        if self.drop_latency and method.lower() != "getupdates":
+            await asyncio.sleep(self.drop_latency)
             if request.transport is None or request.transport.is_closing():
                 return web.Response(status=499)
         self.calls.append(ApiCall(method, params, time.monotonic()))
