@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.routing.english import with_english
 from bot.routing.evaluate import Example, Report, evaluate
 from bot.routing.fusion import fuse, keyword_choices
@@ -138,7 +140,7 @@ class Router:
 
     def measure(self, corpus: Sequence[Example]) -> Future[Report]:
         """Evaluate the current state on ``corpus`` on the worker thread (nightly retrain)."""
-        return self._executor.submit(evaluate, tuple(corpus), self.route)
+        return self._executor.submit(self._measure, self._state, tuple(corpus))
 
     def close(self) -> None:
         """Stop the worker thread (tests and shutdown)."""
@@ -146,7 +148,21 @@ class Router:
 
     # ------------------------------------------------------------------ internals
 
-    def _route_with(self, state: _State, text: str) -> RouteResult:
+    def _measure(self, state: _State, corpus: tuple[Example, ...]) -> Report:
+        """Evaluate ``state``; the query vectors of a corpus are embedded once per process."""
+        if state.vectors is None or self._cache is None:
+            return evaluate(corpus, lambda text: self._route_with(state, text))
+        queries = self._cache.evaluation_queries(
+            example.text[:SEMANTIC_MAX_CHARS] for example in corpus
+        )
+        return evaluate(
+            corpus,
+            lambda text: self._route_with(state, text, queries.get(text[:SEMANTIC_MAX_CHARS])),
+        )
+
+    def _route_with(
+        self, state: _State, text: str, query: np.ndarray | None = None
+    ) -> RouteResult:
         keyword = apply_owner_rules(text, route(text, state.index))
         remembered = state.memory.get(normalize(text))
         if remembered in state.active:
@@ -156,7 +172,9 @@ class Router:
             )
         if state.vectors is None or self._cache is None:
             return keyword_choices(keyword)
-        sims = state.vectors.similarities(self._cache.model.query(text[:SEMANTIC_MAX_CHARS]))
+        if query is None:
+            query = self._cache.model.query(text[:SEMANTIC_MAX_CHARS])
+        sims = state.vectors.similarities(query)
         return fuse(keyword, sims, active=state.active)
 
     def _keyword_state(
@@ -189,8 +207,8 @@ class Router:
         current = self._state
         candidate = self._keyword_state(current.teams, learned, None)
         candidate = dataclasses.replace(candidate, vectors=self._build_vectors(candidate))
-        before = evaluate(corpus, lambda text: self._route_with(current, text)).top1
-        after = evaluate(corpus, lambda text: self._route_with(candidate, text)).top1
+        before = self._measure(current, corpus).top1
+        after = self._measure(candidate, corpus).top1
         if after < before:
             return False
         with self._rebuild_lock:

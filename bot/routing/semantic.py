@@ -61,6 +61,13 @@ class Model:
         with self._lock:
             return np.asarray(self._e5.query(text), dtype=np.float32)
 
+    def queries(self, texts: list[str]) -> np.ndarray:
+        """Several queries in one call (evaluations)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._e5.query(texts), dtype=np.float32).reshape(len(texts), -1)
+
     def passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -139,6 +146,7 @@ class VectorCache:
     def __init__(self, model: Model, *, seed: Path | None = SHIPPED_VECTORS) -> None:
         self.model = model
         self._vectors: dict[str, np.ndarray] = {}
+        self._queries: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         if seed is not None and seed.exists():
             with np.load(seed) as data:
@@ -162,6 +170,27 @@ class VectorCache:
         for text, vector in zip(missing, self.model.passages(missing), strict=True):
             self._vectors[_key(text)] = vector
 
+    def evaluation_queries(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """Query vectors for an evaluation corpus, each text embedded once per process.
+
+        The nightly retrain and the learned-update check route the same corpus
+        (templates, the check corpus, stored labels) before and after a change;
+        only the team vectors differ, so the query side is kept. Live requests
+        never come through here. Bounded: the memo is dropped when it grows past
+        ``EVALUATION_MEMO`` texts.
+        """
+        wanted = list(dict.fromkeys(texts))
+        with self._lock:
+            if len(self._queries) + len(wanted) > EVALUATION_MEMO:
+                self._queries.clear()
+            missing = [text for text in wanted if text not in self._queries]
+        if missing:
+            vectors = np.asarray(self.model.queries(missing), dtype=np.float32)
+            with self._lock:
+                self._queries.update(zip(missing, vectors, strict=True))
+        with self._lock:
+            return {text: self._queries[text] for text in wanted if text in self._queries}
+
     def build(
         self,
         teams: Iterable[TeamSpec],
@@ -184,6 +213,7 @@ class VectorCache:
 
 
 _cache: VectorCache | None = None
+EVALUATION_MEMO = 20_000  # query vectors kept for evaluations (~30 MB at 384 float32)
 
 
 def shared_cache() -> VectorCache:
