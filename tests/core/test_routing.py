@@ -79,6 +79,9 @@ HOLDOUT_5 = ROOT / "tests" / "core" / "routing_holdout5.jsonl"
 # Written and frozen before the third pass (bench/README.md), measured in aggregate only;
 # its chit-chat is 12 lines, 10 kept.
 HOLDOUT_6 = ROOT / "tests" / "core" / "routing_holdout6.jsonl"
+# Written and frozen before the fourth pass, measured in aggregate only: 90.8 % top-1,
+# 97.3 % routed or offered; its chit-chat is 10 lines, 6 kept (a known weakness).
+HOLDOUT_7 = ROOT / "tests" / "core" / "routing_holdout7.jsonl"
 
 
 def _routed_or_offered(examples: list, router: Router, results: dict | None = None) -> float:
@@ -102,6 +105,7 @@ def _routed_or_offered(examples: list, router: Router, results: dict | None = No
         (HOLDOUT_4, 93.0, 97.0, 2.0, 85.0),
         (HOLDOUT_5, 85.0, 90.0, 4.0, 85.0),
         (HOLDOUT_6, 92.0, 95.0, 3.0, 80.0),
+        (HOLDOUT_7, 88.0, 95.0, 3.0, 55.0),
     ],
 )
 def test_held_out_sentences_meet_the_floors(
