@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, orders, timeparse
 from bot import photos as kept_photos
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, Track
 from bot.texts import choices, date_text, t
 from bot.volunteers import station_path
 from store.models import Order, OrderStatus, Person
@@ -171,10 +171,26 @@ def closed_offer(lang: str | None, f: Facts, key: str) -> Reply:
     return Reply(t(lang, key, code=f.code) + "\n\n" + f.body(lang))
 
 
-def board_reply(lang: str | None, f: Facts, order_id: int, ring_label: str) -> Reply:
+def board_reply(lang: str | None, f: Facts, order: Order, ring_label: str) -> Reply:
     text = t(lang, "jobs.board.item", code=f.code, ring=ring_label) + "\n" + f.body(lang)
-    buttons = ((Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order_id)),),)
-    return Reply(text, buttons=buttons)
+    buttons = ((Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order.id)),),)
+    return Reply(text, buttons=buttons, track=board_track(order))
+
+
+def card_state(order: Order) -> str:
+    """What a job card shows that can change: status, holder, appointment (bot.tracked)."""
+    at = int(order.appointment_at.timestamp()) if order.appointment_at else ""
+    return f"{order.status}:{order.volunteer_id or ''}:{at}"
+
+
+def talk_track(order: Order) -> Track:
+    """A requester's notice with 联系志愿者: its button holds while this volunteer has the job."""
+    return Track("talk", order.id, str(order.volunteer_id or ""))  # type: ignore[arg-type]
+
+
+def board_track(order: Order) -> Track:
+    """A /board item: its 认领 holds while the order is open in this team."""
+    return Track("board", order.id, str(order.team_id or ""))  # type: ignore[arg-type]
 
 
 def job_buttons(lang: str | None, order: Order) -> tuple[tuple[Button, ...], ...]:
@@ -248,7 +264,12 @@ async def job_card(
     photos: tuple[str, ...] = ()
     if with_photos and order.photos and requester is not None and platform is not None:
         photos = kept_photos.visible_on(order.photos[:10], requester.platform, platform)
-    return Reply("\n".join(lines), buttons=job_buttons(lang, order), photos=photos)
+    return Reply(
+        "\n".join(lines),
+        buttons=job_buttons(lang, order),
+        photos=photos,
+        track=Track("card", order.id, card_state(order)),  # type: ignore[arg-type]
+    )
 
 
 def relay_button(lang: str | None, order_id: int, key: str) -> tuple[tuple[Button, ...], ...]:

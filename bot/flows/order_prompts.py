@@ -217,10 +217,15 @@ async def detail_lines(deps: Deps, lang: str | None, data: dict[str, Any]) -> li
     return lines
 
 
-async def summary_text(ctx: Ctx, data: dict[str, Any]) -> str:
+async def summary_lines(ctx: Ctx, data: dict[str, Any]) -> list[str]:
+    """The draft as the worker checks it (and reads it again once submitted)."""
     lines = await detail_lines(ctx.deps, ctx.lang, data)
     lines += await campaign_summary.lines(ctx, data)  # 纳入服务月需求征集 (issue 20)
-    return "\n".join([ctx.t("ordering.summary.title"), *lines])
+    return lines
+
+
+async def summary_text(ctx: Ctx, data: dict[str, Any]) -> str:
+    return "\n".join([ctx.t("ordering.summary.title"), *await summary_lines(ctx, data)])
 
 
 async def prompt_summary(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) -> Reply:

@@ -332,7 +332,9 @@ async def test_an_order_placed_on_the_web_is_listed_in_myorders(web: WebRig) -> 
     assert "请核对" in summary["text"] and "13800138000" in summary["text"]
     sock, summary = await sign_in_at_summary(web, b, "13800138000")  # submitting needs it
     await sock.press("确认提交", summary)
-    await sock.shows("✅ 已提交", "订单号：<b>JX-000001</b>")
+    submitted = await sock.edited()  # the summary itself becomes the submitted order
+    assert submitted["id"] == summary["id"] and submitted["buttons"] == []
+    assert "订单号：<b>JX-000001</b>" in submitted["text"] and "接下来" in submitted["text"]
 
     await sock.send({"type": "text", "text": "/myorders"})
     await sock.bot_message_with("JX-000001")  # the listing, with the new order in it
@@ -370,7 +372,9 @@ async def test_typed_address_and_phone_work_too_and_survive_a_reconnect(web: Web
     assert "&lt;b&gt;文一西路&lt;/b&gt;" in summary["text"]  # typed markup stays text
     sock, summary = await sign_in_at_summary(web, b, "13900139000")
     await sock.press("确认提交", summary)
-    await sock.shows("✅ 已提交", "订单号：<b>JX-000001</b>")
+    submitted = await sock.edited()  # the summary itself becomes the submitted order
+    assert submitted["id"] == summary["id"] and submitted["buttons"] == []
+    assert "订单号：<b>JX-000001</b>" in submitted["text"] and "接下来" in submitted["text"]
 
 
 async def test_poster_deep_link_opens_the_order_dialog(web: WebRig) -> None:
