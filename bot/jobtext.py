@@ -92,6 +92,21 @@ class Facts:
         )
 
 
+def coords_label(lang: str | None, latitude: float, longitude: float, digits: int = 3) -> str:
+    """A shared location people can read: "北纬28.136° 东经121.235°" (3 decimals ≈ 100 m;
+    offers use 2, ≈ 1 km, which says the area without the door)."""
+    if latitude < 0 or longitude < 0:  # outside China's quadrant: plain signed numbers
+        return t(
+            lang,
+            "staff.place.coords_signed",
+            lat=f"{latitude:.{digits}f}",
+            lon=f"{longitude:.{digits}f}",
+        )
+    return t(
+        lang, "staff.place.coords", lat=f"{latitude:.{digits}f}", lon=f"{longitude:.{digits}f}"
+    )
+
+
 def is_remote(order: Order) -> bool:
     """无需上门: the requester gave neither an address nor a location."""
     return not order.address and order.latitude is None
@@ -109,14 +124,22 @@ def area_of(address: str | None) -> str | None:
 
 async def district_of(session: AsyncSession, order: Order, lang: str | None) -> str:
     """Where the order is, as far as an offer may say: its station (a poster's, or the one
-    nearest its shared location), else the area its address names, 远程指导 when nobody
-    needs to come, or "认领后可见" (issue 17: never "未指定" when something is known)."""
+    nearest its shared location), else a shared location as rough coordinates (with the
+    area its description names), else the area its address names, 远程指导 when nobody
+    needs to come, or "认领后可见" (issue 17: never "未指定" when something is known).
+    The door number stays for the volunteer who claims it."""
     path = await station_path(session, order.station_id)
     if path:
         return path
     if is_remote(order):
         return t(lang, "staff.place.remote")
-    return area_of(order.address) or t(lang, "staff.place.hidden")
+    area = area_of(order.address)
+    if order.latitude is not None and order.longitude is not None:
+        rough = coords_label(lang, order.latitude, order.longitude, digits=2)
+        if area:
+            return t(lang, "staff.place.area_around", area=area, place=rough)
+        return t(lang, "staff.place.around", place=rough)
+    return area or t(lang, "staff.place.hidden")
 
 
 def with_band(lang: str | None, f: Facts, ring: int | None) -> Facts:

@@ -22,6 +22,9 @@ async def details(u: FakeUser, *, place: str | None = "北仑区大碶街道1号
     """From the place prompt to the summary: place (or location), 尽快, shared phone, a photo."""
     if place is None:
         await u.tap("📍 发送当前位置", location=(29.87, 121.84))
+        house = await u.next_message()  # asked once for the door number (issue 17.10)
+        assert "门牌号" in house.text and u.reply_keyboard == [["不用了", "取消"]]
+        await u.send("不用了")
     else:
         await u.send(place)
     saved = await u.next_message()
