@@ -3,14 +3,14 @@ their order (see ``bot.tracked``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.models import TrackedMessage, utcnow
 
 
-def _at(platform: str, chat_id: str, message_id: str) -> tuple[object, ...]:
+def _at(platform: str, chat_id: str, message_id: str) -> tuple[ColumnElement[bool], ...]:
     return (
         col(TrackedMessage.platform) == platform,
         col(TrackedMessage.chat_id) == chat_id,
@@ -48,21 +48,20 @@ async def put_tracked(
     older = [
         r for r in older if (r.platform, r.chat_id, r.message_id) != (platform, chat_id, message_id)
     ]
-    for row in older:
-        await session.delete(row)
-    row = (
+    for gone in older:
+        await session.delete(gone)
+    found = (
         await session.exec(select(TrackedMessage).where(*_at(platform, chat_id, message_id)))
     ).first()
-    if row is None:
-        row = TrackedMessage(
-            order_id=order_id,
-            person_id=person_id,
-            kind=kind,
-            platform=platform,
-            chat_id=chat_id,
-            message_id=message_id,
-            text="",
-        )
+    row = found or TrackedMessage(
+        order_id=order_id,
+        person_id=person_id,
+        kind=kind,
+        platform=platform,
+        chat_id=chat_id,
+        message_id=message_id,
+        text="",
+    )
     row.order_id, row.person_id, row.kind = order_id, person_id, kind
     row.shown, row.text, row.created_at = shown, text, utcnow()
     session.add(row)
