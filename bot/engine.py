@@ -13,7 +13,7 @@ import re
 import unicodedata
 import weakref
 
-from bot import callbacks, live, people
+from bot import callbacks, live, people, tracked
 from bot.context import Ctx
 from bot.deps import Deps
 from bot.errors import Forbidden, Refusal
@@ -65,8 +65,9 @@ class Engine:
                 return _refusal(event, t(normalize_language(actor.language), "common.error"), False)
 
     async def delivered(self, actor: Actor, reply: Reply, ref: MessageRef) -> None:
-        """The channel put ``reply`` at ``ref`` (see ``bot.live``); never raises."""
-        if not (reply.transient or reply.edit):
+        """The channel put ``reply`` at ``ref`` (see ``bot.live`` and ``bot.tracked``);
+        never raises."""
+        if not (reply.transient or reply.edit or reply.track):
             return
         try:
             async with self.deps.db.session() as session:
@@ -75,6 +76,7 @@ class Engine:
                 )
             if person is not None:
                 await live.delivered(self.deps, person.id, reply, ref)  # type: ignore[arg-type]
+                await tracked.noted(self.deps, person.id, reply, ref)
         except Exception:
             log.exception("could not note the live message of %s", actor.external_id)
 

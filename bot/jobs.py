@@ -107,6 +107,7 @@ async def set_appointment(
                     at=jobtext.fmt_time(at, deps.settings.tz, lang),
                 ),
                 buttons=jobtext.relay_button(lang, order_id, "jobs.btn.relay_volunteer"),
+                track=jobtext.talk_track(order),  # the claim notice's button moves here
             ),
         )
     await emit(deps, "appointment_set", order_id=order_id, appointment_at=at)

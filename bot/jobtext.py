@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import callbacks, orders, timeparse
 from bot import photos as kept_photos
-from bot.reply import Button, Reply
+from bot.reply import Button, Reply, Track
 from bot.texts import choices, date_text, t
 from bot.volunteers import station_path
 from store.models import Order, OrderStatus, Person
@@ -92,6 +92,21 @@ class Facts:
         )
 
 
+def coords_label(lang: str | None, latitude: float, longitude: float, digits: int = 3) -> str:
+    """A shared location people can read: "北纬28.136° 东经121.235°" (3 decimals ≈ 100 m;
+    offers use 2, ≈ 1 km, which says the area without the door)."""
+    if latitude < 0 or longitude < 0:  # outside China's quadrant: plain signed numbers
+        return t(
+            lang,
+            "staff.place.coords_signed",
+            lat=f"{latitude:.{digits}f}",
+            lon=f"{longitude:.{digits}f}",
+        )
+    return t(
+        lang, "staff.place.coords", lat=f"{latitude:.{digits}f}", lon=f"{longitude:.{digits}f}"
+    )
+
+
 def is_remote(order: Order) -> bool:
     """无需上门: the requester gave neither an address nor a location."""
     return not order.address and order.latitude is None
@@ -109,14 +124,22 @@ def area_of(address: str | None) -> str | None:
 
 async def district_of(session: AsyncSession, order: Order, lang: str | None) -> str:
     """Where the order is, as far as an offer may say: its station (a poster's, or the one
-    nearest its shared location), else the area its address names, 远程指导 when nobody
-    needs to come, or "认领后可见" (issue 17: never "未指定" when something is known)."""
+    nearest its shared location), else a shared location as rough coordinates (with the
+    area its description names), else the area its address names, 远程指导 when nobody
+    needs to come, or "认领后可见" (issue 17: never "未指定" when something is known).
+    The door number stays for the volunteer who claims it."""
     path = await station_path(session, order.station_id)
     if path:
         return path
     if is_remote(order):
         return t(lang, "staff.place.remote")
-    return area_of(order.address) or t(lang, "staff.place.hidden")
+    area = area_of(order.address)
+    if order.latitude is not None and order.longitude is not None:
+        rough = coords_label(lang, order.latitude, order.longitude, digits=2)
+        if area:
+            return t(lang, "staff.place.area_around", area=area, place=rough)
+        return t(lang, "staff.place.around", place=rough)
+    return area or t(lang, "staff.place.hidden")
 
 
 def with_band(lang: str | None, f: Facts, ring: int | None) -> Facts:
@@ -171,10 +194,26 @@ def closed_offer(lang: str | None, f: Facts, key: str) -> Reply:
     return Reply(t(lang, key, code=f.code) + "\n\n" + f.body(lang))
 
 
-def board_reply(lang: str | None, f: Facts, order_id: int, ring_label: str) -> Reply:
+def board_reply(lang: str | None, f: Facts, order: Order, ring_label: str) -> Reply:
     text = t(lang, "jobs.board.item", code=f.code, ring=ring_label) + "\n" + f.body(lang)
-    buttons = ((Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order_id)),),)
-    return Reply(text, buttons=buttons)
+    buttons = ((Button(t(lang, "dispatch.btn.claim"), callbacks.encode(CLAIM, order.id)),),)
+    return Reply(text, buttons=buttons, track=board_track(order))
+
+
+def card_state(order: Order) -> str:
+    """What a job card shows that can change: status, holder, appointment (bot.tracked)."""
+    at = int(order.appointment_at.timestamp()) if order.appointment_at else ""
+    return f"{order.status}:{order.volunteer_id or ''}:{at}"
+
+
+def talk_track(order: Order) -> Track:
+    """A requester's notice with 联系志愿者: its button holds while this volunteer has the job."""
+    return Track("talk", order.id, str(order.volunteer_id or ""))  # type: ignore[arg-type]
+
+
+def board_track(order: Order) -> Track:
+    """A /board item: its 认领 holds while the order is open in this team."""
+    return Track("board", order.id, str(order.team_id or ""))  # type: ignore[arg-type]
 
 
 def job_buttons(lang: str | None, order: Order) -> tuple[tuple[Button, ...], ...]:
@@ -248,7 +287,12 @@ async def job_card(
     photos: tuple[str, ...] = ()
     if with_photos and order.photos and requester is not None and platform is not None:
         photos = kept_photos.visible_on(order.photos[:10], requester.platform, platform)
-    return Reply("\n".join(lines), buttons=job_buttons(lang, order), photos=photos)
+    return Reply(
+        "\n".join(lines),
+        buttons=job_buttons(lang, order),
+        photos=photos,
+        track=Track("card", order.id, card_state(order)),  # type: ignore[arg-type]
+    )
 
 
 def relay_button(lang: str | None, order_id: int, key: str) -> tuple[tuple[Button, ...], ...]:

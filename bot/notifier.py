@@ -46,6 +46,11 @@ class MultiNotifier:
     def add(self, platform: str, notifier: Notifier) -> None:
         self.channels[platform] = notifier
 
+    def can_edit(self, platform: str) -> bool:
+        """Whether a message sent on ``platform`` can be changed later (WeChat's cannot:
+        its notifier says ``edits = False``)."""
+        return bool(getattr(self.channels.get(platform), "edits", True))
+
     async def send(self, person: Person, reply: Reply) -> MessageRef | None:
         channel = self.channels.get(person.platform)
         if channel is None:

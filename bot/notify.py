@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bot import tracked
 from bot.deps import Deps
 from bot.instance import alive
 from bot.lifecycle import emit
@@ -68,13 +69,15 @@ async def deliver(
     if key is not None:
         return await send_once(deps, person, reply, key=key, kind=kind, after=after)
     try:
-        return await deps.notifier.send(person, reply)
+        ref = await deps.notifier.send(person, reply)
     except NoChannel:
         await hand_over(deps, person, reply, after)
         return MessageRef(person.platform, person.external_id, "")
     except Unreachable as exc:
         await _unreachable(deps, person, exc)
         return None
+    await tracked.noted(deps, person.id, reply, ref)
+    return ref
 
 
 async def _unreachable(deps: Deps, person: Person, exc: Exception) -> None:
@@ -199,6 +202,7 @@ async def make_send(deps: Deps, send: Send, claim: outbox.Claim | None) -> Messa
         raise
     # Cancelled or killed from here on, the call stays ``sending``: ambiguous, resent once.
     await asyncio.shield(_record_sent(deps, key, holder, ref))
+    await tracked.noted(deps, person.id, send.reply, ref)
     return ref
 
 

@@ -41,6 +41,17 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Track:
+    """This message is about ``order_id`` and its buttons follow the order (bot.tracked):
+    ``kind`` "card" (the holder's job card), "board" (a /board item) or "talk" (a
+    requester's notice with 联系志愿者); ``shown`` is the state of the order it shows."""
+
+    kind: str
+    order_id: int
+    shown: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -53,6 +64,7 @@ class Reply:
     # (bot.live); the text stays.
     transient: bool = False
     hint: str | None = None  # what to type next: the input field's placeholder (web, Telegram)
+    track: Track | None = None  # edited when its order moves on (bot.tracked)
 
 
 @dataclass
@@ -103,6 +115,9 @@ def reply_to_data(reply: Reply) -> dict[str, Any]:
         "remove_keyboard": reply.remove_keyboard,
         "photos": list(reply.photos),
         "hint": reply.hint,
+        "track": None
+        if reply.track is None
+        else [reply.track.kind, reply.track.order_id, reply.track.shown],
         "document": None
         if document is None
         else [document.filename, base64.b64encode(document.content).decode(), document.caption],
@@ -112,6 +127,7 @@ def reply_to_data(reply: Reply) -> dict[str, Any]:
 def reply_from_data(data: dict[str, Any]) -> Reply:
     """The Reply :func:`reply_to_data` kept."""
     document = data.get("document")
+    track = data.get("track")
     return Reply(
         data["text"],
         buttons=tuple(tuple(Button(*b) for b in row) for row in data.get("buttons", ())),
@@ -119,6 +135,7 @@ def reply_from_data(data: dict[str, Any]) -> Reply:
         remove_keyboard=bool(data.get("remove_keyboard")),
         photos=tuple(data.get("photos", ())),
         hint=data.get("hint"),
+        track=None if track is None else Track(*track),
         document=None
         if document is None
         else Document(document[0], base64.b64decode(document[1]), document[2]),

@@ -724,6 +724,30 @@ class LiveMessage(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+class TrackedMessage(SQLModel, table=True):
+    """A message about one order whose buttons hold only while the order stays as it was:
+    a volunteer's job card, a /board item, a requester's notice with 联系志愿者.
+
+    When the order moves on, the message is edited to what still applies and says the
+    new status (``bot.tracked``); ``shown`` is what it showed when last written.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id", "message_id", name="uq_tracked_message"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="service_order.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    kind: str = Field(max_length=8)  # card | board | talk
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    message_id: str = Field(max_length=64)
+    shown: str = Field(default="", max_length=64)
+    text: str = Field(max_length=4096)  # as sent: what stays when only the buttons go
+    created_at: datetime = _created()
+
+
 # ---------------------------------------------------------------- journeys (issue 17)
 
 

@@ -196,6 +196,7 @@ async def _after_claim(
                 Reply(
                     text + honours + "\n\n" + t(rl, "dispatch.claimed.requester_tail"),
                     buttons=jobtext.relay_button(rl, order_id, "jobs.btn.relay_volunteer"),
+                    track=jobtext.talk_track(order),  # 联系志愿者 goes when the job ends
                 ),
                 key=f"{claim_key}:notice",
                 kind="notice",

@@ -9,12 +9,14 @@ bot.jobs; this module checks who may press what and says what happened.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from bot import (
     callbacks,
     dialog,
     dispatch,
+    jobcards,
     jobs,
     jobtext,
     lifecycle,
@@ -32,6 +34,7 @@ from bot.texts import choices
 from store.models import Order, OrderStatus, Volunteer
 from store.offers import offer_by_id, offer_on_message
 from store.orders import order_by_id, orders_held_by
+from store.tracked import has_card
 
 APPOINT_FLOW = "jobappt"
 FINISH_FLOW = "jobdone"
@@ -57,7 +60,7 @@ async def _card(
         fresh = await order_by_id(session, order_id=order.id)
         assert fresh is not None
         card = await jobtext.job_card(session, fresh, ctx.lang, ctx.deps.settings.tz, header=header)
-    return Reply(card.text, buttons=card.buttons, edit=edit)
+    return dataclasses.replace(card, edit=edit)
 
 
 async def _held(ctx: Ctx, allowed: tuple[str, ...]) -> tuple[Order, Volunteer]:
@@ -195,7 +198,7 @@ async def board(ctx: Ctx) -> Result:
             jobtext.board_reply(
                 ctx.lang,
                 await jobtext.facts(session, order, ctx.lang, tz),
-                order.id,  # type: ignore[arg-type]
+                order,
                 ctx.t(choices.JOB_RING[ring]),
             )
             for order, ring in ranked[:BOARD_LIMIT]
@@ -266,7 +269,11 @@ async def appointment_input(ctx: Ctx) -> Result:
     if order is None:
         return ctx.reply("jobs.moved_on")
     when = jobtext.fmt_time(window.start, ctx.deps.settings.tz, ctx.lang)
-    return [ctx.reply("jobs.appointment.done", code=order.code, at=when), await _card(ctx, order)]
+    done = ctx.reply("jobs.appointment.done", code=order.code, at=when)
+    async with ctx.deps.db.read() as session:
+        shown = await has_card(session, order_id=order.id, person_id=ctx.person.id)  # type: ignore[arg-type]
+    # The job card already shows the time and 修改时间 (bot.jobcards): no second card.
+    return done if shown else [done, await _card(ctx, order)]
 
 
 # ---------------------------------------------------------------- 开始服务
@@ -443,6 +450,7 @@ def register(reg: Registry) -> None:
     reg.dialog(FINISH_FLOW, finish_input)
     reg.dialog(QUIT_FLOW, quit_input)
     relay.register(reg)
+    jobcards.register(reg)  # cards, board items and 联系志愿者 notices follow the order
     # Dispatch follows the order's life: new → offer it; cancelled → withdraw the offers;
     # moved to another team → withdraw and offer it to the new team.
     reg.listen("order_created", dispatch.on_order_created)

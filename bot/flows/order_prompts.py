@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import callbacks, phones, timeparse
+from bot import callbacks, jobtext, phones, timeparse
 from bot.callbacks import encode
 from bot.context import Ctx
 from bot.deps import Deps
@@ -217,10 +217,15 @@ async def detail_lines(deps: Deps, lang: str | None, data: dict[str, Any]) -> li
     return lines
 
 
-async def summary_text(ctx: Ctx, data: dict[str, Any]) -> str:
+async def summary_lines(ctx: Ctx, data: dict[str, Any]) -> list[str]:
+    """The draft as the worker checks it (and reads it again once submitted)."""
     lines = await detail_lines(ctx.deps, ctx.lang, data)
     lines += await campaign_summary.lines(ctx, data)  # 纳入服务月需求征集 (issue 20)
-    return "\n".join([ctx.t("ordering.summary.title"), *lines])
+    return lines
+
+
+async def summary_text(ctx: Ctx, data: dict[str, Any]) -> str:
+    return "\n".join([ctx.t("ordering.summary.title"), *await summary_lines(ctx, data)])
 
 
 async def prompt_summary(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) -> Reply:
@@ -250,21 +255,23 @@ async def prompt_edit(ctx: Ctx, data: dict[str, Any], *, edit: bool = False) -> 
 # ---------------------------------------------------------------- showing values
 
 
+def located_at(lang: str | None, data: dict[str, Any]) -> str | None:
+    """A shared location in words: its nearest station, else readable coordinates."""
+    if data.get("latitude") is None or data.get("longitude") is None:
+        return None
+    return data.get("near") or jobtext.coords_label(lang, data["latitude"], data["longitude"])
+
+
 def place_display(lang: str | None, data: dict[str, Any]) -> str:
-    located = data.get("latitude") is not None and data.get("longitude") is not None
+    located = located_at(lang, data)
     if data.get("address"):
-        if located and data.get("near"):  # a door number added to a shared location
-            return t(lang, "staff.place.with_house", house=data["address"], place=data["near"])
+        if located and data.get("house_asked"):  # a door number added to a shared location
+            return t(lang, "staff.place.with_house", house=data["address"], place=located)
         return str(data["address"])
     if located and data.get("near"):
-        return t(lang, "staff.place.near", place=data["near"])
+        return t(lang, "staff.place.near", place=located)
     if located:
-        return t(
-            lang,
-            "ordering.place.location",
-            lat=f"{data['latitude']:.5f}",
-            lon=f"{data['longitude']:.5f}",
-        )
+        return t(lang, "ordering.place.location", place=located)
     return t(lang, "ordering.place.none")
 
 

@@ -44,6 +44,7 @@ from bot.flows.order_prompts import (
     ack,
     close_button,
     example_day,
+    located_at,
     photo_buttons,
     place_display,
     prompt_confirm,
@@ -288,8 +289,11 @@ async def on_place(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
         data.update(address=address, latitude=None, longitude=None)
     else:
         return await hint(ctx, data, Step.PLACE)
+    following = await advance(ctx, data, Step.PLACE)
+    if following.keyboard:  # the door number: its question names the place, its keyboard
+        return following  # replaces this one, so no acknowledgement is needed before it
     saved = ack(ctx.t("ordering.place.saved", place=place_display(ctx.lang, data)))
-    return [saved, await advance(ctx, data, Step.PLACE)]
+    return [saved, following]
 
 
 async def _name_location(ctx: Ctx, data: dict[str, Any]) -> None:
@@ -300,20 +304,20 @@ async def _name_location(ctx: Ctx, data: dict[str, Any]) -> None:
     data["near"] = near.name if near is not None else None
     if near is not None and not data.get("station_id"):
         data["station_id"] = near.id
-    data["house_asked"] = False
 
 
 async def _after_place(ctx: Ctx, data: dict[str, Any]) -> str:
-    """After a location named by a known station (the deployment set station locations
-    with /stationloc), the door number is asked, once; otherwise on to the time."""
-    if data.get("near") and not data.get("address") and not data.get("house_asked"):
+    """After a shared location that came without words (a channel's place name), the door
+    number is asked — once for the order, whether a known station is near or not; a
+    typed address or 跳过 (无需上门) goes on to the time."""
+    if data.get("latitude") is not None and not data.get("address") and not data.get("house_asked"):
+        data["house_asked"] = True
         return Step.HOUSE
     return Step.TIME
 
 
 async def on_house(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
     """The door number after a shared location (or 不用了): kept beside the location."""
-    data["house_asked"] = True
     if ctx.event.kind != Kind.TEXT or is_chitchat(ctx.event.text):
         return await hint(ctx, data, Step.HOUSE)
     if not is_label(ctx, "staff.place.house_skip"):
@@ -325,13 +329,9 @@ async def on_house(ctx: Ctx, data: dict[str, Any]) -> list[Reply] | Reply:
     return [saved, await advance(ctx, data, Step.HOUSE)]
 
 
-def _near(ctx: Ctx, data: dict[str, Any]) -> str:
-    return str(data.get("near") or place_display(ctx.lang, {**data, "address": None}))
-
-
 def prompt_house(ctx: Ctx, data: dict[str, Any]) -> Reply:
     return Reply(
-        ctx.t("staff.place.house_ask", place=_near(ctx, data)),
+        ctx.t("staff.place.house_ask", place=located_at(ctx.lang, data) or "—"),
         keyboard=(
             (
                 KeyButton(ctx.t("staff.place.house_skip")),

@@ -360,9 +360,25 @@ async def _announce(
         after = ctx.t("worker.next.unstaffed", team=team_label(team, ctx.lang))
     if data.get("held"):
         after = ctx.t("campaigns.requester.collected")
-    # Sent before the event, so it comes ahead of anything dispatch tells the worker next.
     confirmation = Reply(ctx.t("ordering.submitted", code=order.code) + "\n" + after)
+    if ctx.event.message is not None:
+        # The pressed summary becomes the submitted order in place (Telegram, web chat): its
+        # code, what happens next and the details, with no buttons left (issue 17.5).
+        details = "\n".join(await prompts.summary_lines(ctx, data))
+        await _created(ctx, data, order)
+        return [Reply(confirmation.text + "\n\n" + details, edit=True)]
+    # No message to change (WeChat): sent before the event, so it comes ahead of anything
+    # dispatch tells the worker next, and the summary is repeated marked as submitted.
     delivered = await notify(deps, ctx.person, confirmation) is not None
+    await _created(ctx, data, order)
+    stamped = await prompts.summary_text(ctx, data) + "\n\n" + ctx.t("ordering.submitted.stamp")
+    replies = [Reply(stamped, edit=True)]
+    return replies if delivered else [*replies, confirmation]
+
+
+async def _created(ctx: Ctx, data: dict[str, Any], order: Order) -> None:
+    """The order is in: dispatch, the survey … react; admins sort one without a team."""
+    deps = ctx.deps
     await emit(deps, "order_created", order_id=order.id)
     triage = order.team_id is None and not data.get("held")  # held: sorted in /campaign needs
     # An order with a team is dispatch's to announce (offers, or admins when nobody serves it).
@@ -372,9 +388,6 @@ async def _announce(
             notice, buttons=order_actions.admin_buttons(deps.settings.language, order)
         )
         await notify_admins(deps, notice, station_id=order.station_id)
-    stamped = await prompts.summary_text(ctx, data) + "\n\n" + ctx.t("ordering.submitted.stamp")
-    replies = [Reply(stamped, edit=True)]
-    return replies if delivered else [*replies, confirmation]
 
 
 async def _admin_notice(ctx: Ctx, data: dict[str, Any], code: str | None, triage: bool) -> Reply:

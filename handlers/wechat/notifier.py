@@ -42,6 +42,8 @@ TEMPLATE_FIELD = 200  # characters shown in one template field
 
 
 class WeChatNotifier:
+    edits = False  # a message once sent cannot change (bot.tracked leaves WeChat alone)
+
     def __init__(self, api: WeChatApi, settings: Settings) -> None:
         self.api = api
         self.settings = settings

@@ -72,8 +72,12 @@ async def test_the_whole_job_from_claim_to_confirmation(
     assert "具体时刻" in text(await say(engine, MASTER, "明天下午"))
     assert "文字" in text(await engine.handle(MASTER, Inbound(Kind.PHOTO, photo="p1")))
     out = await say(engine, MASTER, "明天下午3点")
-    assert "11月24日(周二) 15:00" in out.replies[0].text
-    assert buttons(out.replies[1])[0] == "修改时间"
+    assert "11月24日(周二) 15:00" in out.replies[0].text and len(out.replies) == 1
+    # No second card: the one sent on the claim shows the time and 修改时间 now.
+    card_ref = next(s.ref for s in notifier.sent if s.reply is card)
+    ref, shown = notifier.edits[-1]
+    assert ref == card_ref and "11月24日(周二) 15:00" in shown.text
+    assert buttons(shown)[0] == "修改时间"
     order = await _order(deps, oid)
     assert order.status == OrderStatus.SCHEDULED
     assert order.appointment_at == clock.now() + timedelta(hours=29)

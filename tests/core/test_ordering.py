@@ -159,10 +159,14 @@ async def test_alternatives_and_triage(
     out = await chat.press("都不是，请人工分配")
     assert "管理员" in out.replies[0].text
     await chat.send(kind=Kind.LOCATION, latitude=28.1, longitude=121.3)
+    # No station near it: the door number is asked all the same, the place read as a label.
+    assert "门牌号" in chat.text and "北纬28.100° 东经121.300°" in chat.text
+    await chat.say("不用了")
     await chat.press("尽快")
     await chat.say("+86 139-1234-5678")
     out = await chat.press("跳过")
-    assert "待人工分配" in out.replies[-1].text and "28.10000" in out.replies[-1].text
+    assert "待人工分配" in out.replies[-1].text
+    assert "地点：已发送的位置（北纬28.100° 东经121.300°）" in out.replies[-1].text
     await chat.press("确认提交")
     assert "管理员" in notifier.texts_to("1001")[0]
     [order] = await all_orders(no_dispatch)

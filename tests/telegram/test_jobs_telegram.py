@@ -110,8 +110,8 @@ async def test_the_whole_loop(tg: TgRig) -> None:
     assert "上午还是下午" in (await master.next_message()).text
     await master.send("明天下午3点")
     assert "已约定" in (await master.next_message()).text
-    card = await master.next_message()
-    assert card.buttons[0] == ["修改时间", "开始服务"]
+    card = await master.next_edit(card)  # the card itself shows the time (no second card)
+    assert "15:00" in card.text and card.buttons[0] == ["修改时间", "开始服务"]
     assert "15:00" in (await requester.next_message()).text
     assert (await _status(tg, oid)).status == OrderStatus.SCHEDULED
     # 开始服务, 完成服务

@@ -258,6 +258,74 @@ async def test_item14_alerts_and_order_views_carry_the_admins_actions(tg: TgRig)
     assert any("取消" in m.text for m in requester.drain())
 
 
+# ---------------------------------------------------------------- item 5, the volunteer's side
+
+
+async def _held_card(tg: TgRig, master: FakeUser, oid: int) -> BotMessage:
+    """The volunteer claims order ``oid`` from its offer; their job card."""
+    await dispatch.start(tg.deps, oid)
+    offer = await master.next_message()
+    await master.press("认领", message=offer)
+    await master.next_edit(offer)
+    card = await master.next_message()
+    assert card.has_button("开始服务")
+    return card
+
+
+async def test_item5_a_job_card_says_when_the_job_is_cancelled_or_given_up(tg: TgRig) -> None:
+    admin, _ = await _started(tg, 1, "会长")
+    master = tg.user(3001, "李建国", started=True)
+    await f.volunteer(tg.deps, 3001, "李建国")
+    tg.user(2001, "王女士", started=True)
+    person = await f.person(tg.deps, 2001, "王女士", phone=PHONE)
+    first = await f.order(tg.deps, person, address="解放路88号", contact_phone=PHONE)
+    card = await _held_card(tg, master, first)
+    await admin.send("/cancelorder JX-000001 求助人自己修好了")
+    await admin.next_message()
+    closed = await master.next_edit(card)  # the card itself, not only a new notice
+    assert closed.buttons == [] and "JX-000001 已取消" in closed.text
+    assert "解放路" not in closed.text  # what remains is the public part
+    assert "求助人自己修好了" in (await master.next_message()).text
+    # Given up: the card says it is no longer theirs.
+    second = await f.order(tg.deps, person, text="空压机异响", contact_phone=PHONE)
+    card = await _held_card(tg, master, second)
+    await master.press("放弃", message=card)
+    await master.next_message()  # why?
+    await master.send("临时出差")
+    assert "重新派给" in (await master.next_message()).text
+    closed = await master.next_edit(card)
+    assert closed.buttons == [] and "JX-000002 已不由您负责" in closed.text
+
+
+@pytest.mark.settings(offer_wave_size=1)
+async def test_item5_a_board_item_loses_claim_once_an_admin_assigns_the_order(
+    tg: TgRig,
+) -> None:
+    admin, _ = await _started(tg, 1, "会长")
+    users = {
+        3001: tg.user(3001, "李建国", started=True),
+        3002: tg.user(3002, "赵师傅", started=True),
+    }
+    await f.volunteer(tg.deps, 3001, "李建国")
+    await f.volunteer(tg.deps, 3002, "赵师傅")
+    tg.user(2001, "王女士", started=True)
+    person = await f.person(tg.deps, 2001, "王女士", phone=PHONE)
+    oid = await f.order(tg.deps, person, contact_phone=PHONE)
+    await dispatch.start(tg.deps, oid)
+    await dispatch.settle(tg.deps)
+    offered = next(uid for uid, u in users.items() if u.drain())  # one offer: wave size 1
+    other = users[3001 if offered == 3002 else 3002]
+    await other.send("/board")
+    await other.next_message()  # the heading
+    item = await other.next_message()
+    assert item.buttons == [["认领"]]
+    name = "李建国" if offered == 3001 else "赵师傅"
+    await admin.send(f"/assign JX-000001 {name}")
+    assert "指派" in (await admin.next_message()).text
+    taken = await other.next_edit(item)
+    assert taken.buttons == [] and "已被其他志愿者认领" in taken.text
+
+
 # ---------------------------------------------------------------- item 10
 
 
@@ -272,12 +340,12 @@ async def test_item10_offers_say_where_and_how_far_and_a_location_gets_a_door_nu
     worker = tg.user(2001, "王女士")
     await worker.send("注塑件毛边太多，良品率低，想请师傅来厂里看看")
     confirm = await worker.next_message()
-    label = next(b for row in confirm.buttons for b in row if b.startswith("✅"))
+    label = next((b for row in confirm.buttons for b in row if b.startswith("✅")), None)
+    assert label is not None, worker.format_transcript()
     await worker.press(label, message=confirm)
     await worker.next_edit(confirm)
     await worker.next_message()  # where?
     await worker.tap("📍 发送当前位置", location=(28.1360, 121.2345))
-    assert "城中村服务点附近" in (await worker.next_message()).text  # not raw coordinates
     house = await worker.next_message()
     assert "城中村服务点" in house.text and "门牌号" in house.text  # a place, not coordinates
     assert "28.13" not in house.text and worker.reply_keyboard == [["不用了", "取消"]]
@@ -342,3 +410,75 @@ async def test_item11_a_team_leads_real_time_reaches_the_other_members(tg: TgRig
     await lead.next_edit(question)
     member.drain()
     assert "1小时" in (await _ask(member, "/hours")).text
+
+
+async def _need_to_place(worker: FakeUser) -> None:
+    """A need for the tech team, up to the place question."""
+    await worker.send("注塑件毛边太多，良品率低，想请师傅来厂里看看")
+    confirm = await worker.next_message()
+    label = next((b for row in confirm.buttons for b in row if b.startswith("✅")), None)
+    assert label is not None, worker.format_transcript()
+    await worker.press(label, message=confirm)
+    await worker.next_edit(confirm)
+    await worker.next_message()  # where?
+
+
+async def _place_to_summary(worker: FakeUser) -> BotMessage:
+    time_prompt = await worker.next_message()
+    await worker.press("尽快", message=time_prompt)
+    await worker.next_edit(time_prompt)
+    await worker.next_message()  # phone?
+    await worker.tap("📱 分享我的手机号")
+    await worker.next_message()
+    photos = await worker.next_message()
+    await worker.press("跳过", message=photos)
+    return await worker.next_edit(photos)
+
+
+async def test_item10_a_location_near_no_station_gets_one_door_number_question(
+    tg: TgRig,
+) -> None:
+    master = tg.user(3001, "李建国", started=True)
+    await f.volunteer(tg.deps, 3001, "李建国")
+    worker = tg.user(2001, "王女士", phone_number="8613812345678")
+    await _need_to_place(worker)
+    await worker.tap("📍 发送当前位置", location=(28.2, 121.3))  # no station is known near it
+    house = await worker.next_message()
+    assert "门牌号" in house.text and "北纬28.200° 东经121.300°" in house.text
+    assert worker.reply_keyboard == [["不用了", "取消"]]
+    await worker.send("城东工业区5号3幢")
+    saved = await worker.next_message()
+    assert "城东工业区5号3幢（定位：北纬28.200° 东经121.300°）" in saved.text
+    summary = await _place_to_summary(worker)
+    await worker.press("确认提交", message=summary)
+    await worker.next_edit(summary)
+    assert "身份" in (await worker.next_message()).text  # the one-time survey
+    await dispatch.settle(tg.deps)
+    offer = await master.next_message()
+    # Rough coordinates and the area the description names; the door number stays private.
+    assert "区域：城东工业区（北纬28.20° 东经121.30°附近）" in offer.text
+    assert "5号" not in offer.text and "未指定" not in offer.text
+    # Asked once per order: 修改 → 地点 → another location goes back to the summary.
+    await _need_to_place(worker)
+    await worker.tap("📍 发送当前位置", location=(28.2, 121.3))
+    await worker.next_message()  # the door number?
+    await worker.send("不用了")
+    assert "北纬28.200° 东经121.300°" in (await worker.next_message()).text  # noted
+    summary = await _place_to_summary(worker)
+    await worker.press("修改", message=summary)
+    fields = await worker.next_edit(summary)
+    await worker.press("地点", message=fields)
+    await worker.next_edit(fields)
+    await worker.next_message()  # where?
+    await worker.tap("📍 发送当前位置", location=(28.21, 121.31))
+    await worker.next_message()  # the place noted
+    summary = await worker.next_message()
+    assert summary.has_button("确认提交") and "北纬28.210° 东经121.310°" in summary.text
+    await worker.send("/cancel")
+    await worker.next_message()
+    assert not any("门牌号" in (m.text or "") for m in worker.drain())
+    # A remote order (跳过 = 无需上门) is never asked.
+    await _need_to_place(worker)
+    await worker.send("跳过")
+    noted, asked = await worker.next_messages(2)
+    assert "无需上门" in noted.text and "什么时候" in asked.text and "门牌号" not in asked.text

@@ -313,7 +313,7 @@ async def test_a_restart_at_every_step_loses_nothing(tg: TgRig) -> None:
     await tg.restart()
     # Two quick presses of 确认提交: one order.
     presses = [await u.press("确认提交", message=summary) for _ in range(2)]
-    assert "提交成功" in (await u.next_message()).text
+    assert "提交成功" in (await u.next_edit(summary)).text  # the summary became the order
     answers = sorted([str((await u.callback_answer(q)).text) for q in presses])
     assert answers == ["None", "已过期"]  # whichever the bot took first submitted
     [order] = await _orders(tg)
@@ -421,7 +421,7 @@ async def test_phone_and_address_reach_only_the_claimer(
 
 async def submit_summary(tg: TgRig, u: FakeUser, summary: BotMessage) -> None:
     await u.press("确认提交", message=summary)
-    assert "提交成功" in (await u.next_message()).text
+    assert "提交成功" in (await u.next_edit(summary)).text
     await dispatch.settle(tg.deps)
 
 

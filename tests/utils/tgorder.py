@@ -8,20 +8,23 @@ from tests.utils.tgrig import TgRig
 
 
 async def submit(tg: TgRig, u: FakeUser, summary: BotMessage) -> BotMessage:
-    """Press 确认提交; returns the confirmation, once dispatch has had its say."""
+    """Press 确认提交; returns the summary as it became the submitted order (edited in place:
+    its code, what happens next, no buttons), once dispatch has had its say."""
     await u.press("确认提交", message=summary)
-    confirmation = await u.next_message()  # sent ahead of anything dispatch says
-    stamped = await u.next_edit(summary)
-    assert "✅ 已提交" in stamped.text and stamped.buttons == []
+    submitted = await u.next_edit(summary)
+    assert "提交成功" in submitted.text and submitted.buttons == []
     await dispatch.settle(tg.deps)
     u.drain()  # e.g. "无人认领" when no volunteer serves the team yet
-    return confirmation
+    return submitted
 
 
 async def details(u: FakeUser, *, place: str | None = "北仑区大碶街道1号") -> BotMessage:
     """From the place prompt to the summary: place (or location), 尽快, shared phone, a photo."""
     if place is None:
         await u.tap("📍 发送当前位置", location=(29.87, 121.84))
+        house = await u.next_message()  # asked once for the door number (issue 17.10)
+        assert "门牌号" in house.text and u.reply_keyboard == [["不用了", "取消"]]
+        await u.send("不用了")
     else:
         await u.send(place)
     saved = await u.next_message()

@@ -72,6 +72,7 @@ async def test_order_placed_in_the_browser_is_listed(
             keyboard = page.locator("#keyboard")
             await keyboard.get_by_role("button", name="📍 发送当前位置").click()
             await expect(log.locator(".msg-user").last).to_contain_text("30.27410")
+            await keyboard.get_by_role("button", name="不用了").click()  # the door number
 
             await log.get_by_role("button", name="明天", exact=True).click()
 

@@ -168,8 +168,10 @@ async def test_anonymous_order_asks_for_sign_in_at_submit_and_then_goes_through(
     await sign_in(web, b, PHONE)
     await sock.close()
     sock = await b.connect()  # the page reconnects after signing in
-    await sock.press("确认提交", _summary_in(sock))  # the same summary, carried over
-    await sock.shows("✅ 已提交", "JX-000001")
+    summary = _summary_in(sock)
+    await sock.press("确认提交", summary)  # the same summary, carried over
+    submitted = await sock.edited()
+    assert submitted["id"] == summary["id"] and "JX-000001" in submitted["text"]
     async with web.deps.db.session() as s:
         order = (await s.exec(select(Order))).one()
         owner = await s.get(VerifiedPhone, PHONE)

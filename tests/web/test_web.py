@@ -318,6 +318,9 @@ async def test_an_order_placed_on_the_web_is_listed_in_myorders(web: WebRig) -> 
     place = await sock.bot_message()
     assert ("📍 发送当前位置", "location") in _keys(place)
     await sock.send({"type": "location", "latitude": 30.2741, "longitude": 120.1551})
+    house = await sock.bot_message()  # the door number, asked once (issue 17.10)
+    assert "门牌号" in house["text"] and ("不用了", None) in _keys(house)
+    await sock.send({"type": "text", "text": "不用了"})
     assert (await sock.bot_message())["remove_keyboard"]  # the place is acknowledged
     when = await sock.bot_message()
     await sock.press("明天", when)
@@ -332,7 +335,9 @@ async def test_an_order_placed_on_the_web_is_listed_in_myorders(web: WebRig) -> 
     assert "请核对" in summary["text"] and "13800138000" in summary["text"]
     sock, summary = await sign_in_at_summary(web, b, "13800138000")  # submitting needs it
     await sock.press("确认提交", summary)
-    await sock.shows("✅ 已提交", "订单号：<b>JX-000001</b>")
+    submitted = await sock.edited()  # the summary itself becomes the submitted order
+    assert submitted["id"] == summary["id"] and submitted["buttons"] == []
+    assert "订单号：<b>JX-000001</b>" in submitted["text"] and "接下来" in submitted["text"]
 
     await sock.send({"type": "text", "text": "/myorders"})
     await sock.bot_message_with("JX-000001")  # the listing, with the new order in it
@@ -370,7 +375,9 @@ async def test_typed_address_and_phone_work_too_and_survive_a_reconnect(web: Web
     assert "&lt;b&gt;文一西路&lt;/b&gt;" in summary["text"]  # typed markup stays text
     sock, summary = await sign_in_at_summary(web, b, "13900139000")
     await sock.press("确认提交", summary)
-    await sock.shows("✅ 已提交", "订单号：<b>JX-000001</b>")
+    submitted = await sock.edited()  # the summary itself becomes the submitted order
+    assert submitted["id"] == summary["id"] and submitted["buttons"] == []
+    assert "订单号：<b>JX-000001</b>" in submitted["text"] and "接下来" in submitted["text"]
 
 
 async def test_poster_deep_link_opens_the_order_dialog(web: WebRig) -> None:

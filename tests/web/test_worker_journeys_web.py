@@ -1,7 +1,14 @@
-"""Issue 17.5 in the web chat: a step's buttons go quiet once the person moves on."""
+"""Issue 17.5 in the web chat: a step's buttons go quiet once the person moves on, and a
+volunteer's job card follows the job."""
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from bot import dispatch, orders
+from bot.lifecycle import emit
+from store.models import OrderStatus, Person, Volunteer, VolunteerStatus, VolunteerTeam
+from tests.utils import volunteers as f
 from tests.utils import webrig
 from tests.utils.webrig import WebRig
 
@@ -25,3 +32,43 @@ async def test_typing_instead_of_pressing_takes_the_old_buttons_away(web: WebRig
     await sock.send({"type": "text", "text": "明天上午"})
     quiet = await sock.edited()
     assert quiet["id"] == times["id"] and quiet["buttons"] == []
+
+
+async def test_a_web_volunteers_job_card_follows_the_job_to_its_cancellation(
+    web: WebRig,
+) -> None:
+    sock = await web.browser().connect()
+    await sock.say("/start")
+    tech = await f.team_id(web.deps, "tech")
+    async with web.deps.db.session() as s:
+        person = (await s.exec(select(Person).where(Person.platform == "web"))).one()
+        person.roles = ["volunteer"]
+        s.add(person)
+        volunteer = Volunteer(
+            person_id=person.id,  # type: ignore[arg-type]
+            name="李师傅",
+            phone="13900000000",
+            status=VolunteerStatus.ACTIVE,
+        )
+        s.add(volunteer)
+        await s.flush()
+        s.add(VolunteerTeam(volunteer_id=volunteer.id, team_id=tech))  # type: ignore[arg-type]
+    requester = await f.person(web.deps, 5001, "王女士", phone="13812345678")
+    oid = await f.order(web.deps, requester, address="解放路88号")
+    await dispatch.start(web.deps, oid)
+    offer = await sock.bot_message_with("认领")
+    await sock.press("认领", offer)
+    card = await sock.bot_message_with("开始服务")
+    await sock.press("开始服务", card)
+    started = await sock.edited()
+    assert started["id"] == card["id"] and started["buttons"][0][0]["label"] == "完成服务"
+    # Staff cancel it: the same card says so and offers nothing any more.
+    async with web.deps.db.session() as s:
+        assert await orders.transition(
+            s, oid, OrderStatus.CANCELLED, web.deps.now(), expect=OrderStatus.ACTIVE
+        )
+    await emit(web.deps, "order_cancelled", order_id=oid, by=None, reason="重复下单")
+    while (closed := await sock.edited())["id"] != card["id"]:
+        pass
+    assert closed["buttons"] == [] and "JX-000001 已取消" in closed["text"]
+    assert "解放路" not in closed["text"]
