@@ -26,7 +26,6 @@ from bot.routing.semantic import (
     load_templates,
     shared_cache,
 )
-from bot.routing.stopwords import is_thanks_for_past_help
 
 LEARNED = "(learned)"
 # The model reads only the head of a message: the need is stated early, and a pasted
@@ -161,7 +160,9 @@ class Router:
             lambda text: self._route_with(state, text, queries.get(text[:SEMANTIC_MAX_CHARS])),
         )
 
-    def _route_with(self, state: _State, text: str, query: np.ndarray | None = None) -> RouteResult:
+    def _route_with(
+        self, state: _State, text: str, query: np.ndarray | None = None
+    ) -> RouteResult:
         keyword = apply_owner_rules(text, route(text, state.index))
         remembered = state.memory.get(normalize(text))
         if remembered in state.active:
@@ -171,10 +172,6 @@ class Router:
             )
         if state.vectors is None or self._cache is None:
             return keyword_choices(keyword)
-        if is_thanks_for_past_help(normalize(text)):
-            # Thanks for a past visit names a trade but asks for nothing: no team,
-            # whatever the meaning vectors say.
-            return keyword
         if query is None:
             query = self._cache.model.query(text[:SEMANTIC_MAX_CHARS])
         sims = state.vectors.similarities(query)

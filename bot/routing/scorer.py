@@ -41,12 +41,7 @@ from bot.routing import segment
 from bot.routing.index import RoutingIndex, Term
 from bot.routing.normalize import is_ascii_word_char, normalize
 from bot.routing.phonetic import text_keys
-from bot.routing.stopwords import (
-    STOPWORDS,
-    is_contentless,
-    is_thanks_for_past_help,
-    strip_meta_chat,
-)
+from bot.routing.stopwords import STOPWORDS, is_contentless, strip_meta_chat
 
 EXACT = 1.0
 SOUND_ALIKE = 0.8
@@ -102,7 +97,7 @@ def route(text: str, index: RoutingIndex) -> RouteResult:
     if not norm.strip():
         return NO_TEAM
     tokens = segment.cut(norm)
-    if is_contentless(tokens) or is_thanks_for_past_help(norm):
+    if is_contentless(tokens):
         return NO_TEAM
     hits = _find_hits(norm, index)
     if not hits:

@@ -71,30 +71,3 @@ _META_CHAT = re.compile(
 def strip_meta_chat(normalized_text: str) -> str:
     """Blank out questions about the bot itself (``你是机器人吗``, ``转人工``)."""
     return _META_CHAT.sub(" ", normalized_text)
-
-
-# Thanks or praise for help already given ("电工师傅上次修得很快，点赞", "替我谢谢那天来的
-# 师傅"): such a remark names a trade but asks for nothing. It counts only with a word
-# of praise, a word pointing back at the past visit, and no sign of a new need
-# (another fault, a question, a wish).
-_PRAISE = re.compile(
-    r"点赞|点个赞|感谢|谢谢|多谢|谢了|真不错|真好|很好|挺好|不赖|好评|真棒|太棒|靠谱|给力|"
-    r"真行|厉害|辛苦|热情|耐心|满意|夸"
-)
-_PAST_HELP = re.compile(
-    r"上次|上回|那次|那天|上周|上个月|前几天|前两天|之前来|来过|修好了|弄好了|"
-    r"[做干教讲修弄]得|手艺"
-)
-_NEW_NEED = re.compile(
-    r"又|还是|还能|还可以|再|坏|漏|不(?!错|赖|客气|容易)|没(?!话说|得说)|能不能|可不可以|"
-    r"可以吗|想|要|请|吗|[?？]|怎么|问题|故障|一下|帮我|给我"
-)
-
-
-def is_thanks_for_past_help(normalized_text: str) -> bool:
-    """True for a remark praising or thanking for help already given, with no new need."""
-    return bool(
-        _PRAISE.search(normalized_text)
-        and _PAST_HELP.search(normalized_text)
-        and not _NEW_NEED.search(normalized_text)
-    )
