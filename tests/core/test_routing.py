@@ -82,6 +82,9 @@ HOLDOUT_6 = ROOT / "tests" / "core" / "routing_holdout6.jsonl"
 # Written and frozen before the fourth pass, measured in aggregate only: 90.8 % top-1,
 # 97.3 % routed or offered; its chit-chat is 10 lines, 6 kept (a known weakness).
 HOLDOUT_7 = ROOT / "tests" / "core" / "routing_holdout7.jsonl"
+# Written and frozen before the fifth pass, measured in aggregate only: 83.3 % top-1
+# (every real need routed or offered), but only 28 of its 42 chit-chat lines kept.
+HOLDOUT_8 = ROOT / "tests" / "core" / "routing_holdout8.jsonl"
 
 
 def _routed_or_offered(examples: list, router: Router, results: dict | None = None) -> float:
@@ -106,6 +109,7 @@ def _routed_or_offered(examples: list, router: Router, results: dict | None = No
         (HOLDOUT_5, 85.0, 90.0, 4.0, 85.0),
         (HOLDOUT_6, 92.0, 95.0, 3.0, 80.0),
         (HOLDOUT_7, 88.0, 95.0, 3.0, 55.0),
+        (HOLDOUT_8, 80.0, 97.0, 3.0, 60.0),
     ],
 )
 def test_held_out_sentences_meet_the_floors(
