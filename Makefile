@@ -22,7 +22,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n 3 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
