@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
@@ -14,6 +16,10 @@ async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
+    # The same start-up fix Jiangxin applies (jiangxin.app.skip_sniffio_probe), so the
+    # floor is python-telegram-bot's cost, not a failing import's.
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
     app = (
         ApplicationBuilder()
         .token(os.environ["JIANGXIN_TELEGRAM_TOKEN"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -64,7 +65,9 @@ async def pg_database() -> str:
 class Bot:
     """One bot subprocess polling one fake server."""
 
-    def __init__(self, kind: str, api: FakeBotApi, db_url: str, rate: float | None) -> None:
+    def __init__(
+        self, kind: str, api: FakeBotApi, db_url: str, limit: bool, profile: str | None = None
+    ) -> None:
         env = dict(os.environ)
         env.update(
             JIANGXIN_TELEGRAM_TOKEN=api.token,
@@ -76,13 +79,14 @@ class Bot:
             PTB_TIMEDELTA="1",
             PYTHONPATH=str(CODE),
         )
-        if rate is not None:
-            env["JIANGXIN_TELEGRAM_RATE"] = str(rate)
-        cmd = (
-            [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
-            if kind == "echo"
-            else [sys.executable, "-m", "jiangxin.cli", "run"]
-        )
+        if not limit:  # the send limiter out of the way (bench/run_bot.py)
+            env["JX_BENCH_NO_LIMIT"] = "1"
+        if profile:  # FILE.prof: cProfile, else stack samples (bench/run_bot.py)
+            env["JX_BENCH_PROFILE" if profile.endswith(".prof") else "JX_BENCH_SAMPLE"] = profile
+        cmd = [
+            sys.executable,
+            str(ROOT / "bench" / ("echo_bot.py" if kind == "echo" else "run_bot.py")),
+        ]
         self.kind = kind
         self.api = api
         self.proc = subprocess.Popen(
@@ -140,12 +144,16 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
         await api.start()
     tmp = tempfile.mkdtemp()
     db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-    rate = 1000.0 if args.no_limit else None
-    bots = {k: Bot(k, api, db, rate) for k, api in apis.items()}
+    bots = {
+        k: Bot(k, api, db, not args.no_limit, args.profile if k == "jiangxin" else None)
+        for k, api in apis.items()
+    }
     try:
         for bot in bots.values():
             await bot.ready(10)
             await load(bot, args.users, 4, 0, 1000)  # warm-up
+        if args.profile:  # from here on (bench/run_bot.py)
+            os.kill(bots["jiangxin"].proc.pid, signal.SIGUSR1)
         per: dict[str, list[float]] = {"echo": [], "jiangxin": []}
         for run in range(args.runs):
             for k in ("echo", "jiangxin") if run % 2 == 0 else ("jiangxin", "echo"):
@@ -175,7 +183,7 @@ async def cmd_latency(args: argparse.Namespace) -> None:
     api.server.flood_limit(global_per_sec=30)
     tmp = tempfile.mkdtemp()
     db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-    bot = Bot("jiangxin", api, db, None)
+    bot = Bot("jiangxin", api, db, True)
     try:
         await bot.ready(10)
         await load(bot, args.users, 2, 0, 1000)
@@ -197,7 +205,7 @@ async def cmd_capacity(args: argparse.Namespace) -> None:
     await api.start()
     tmp = tempfile.mkdtemp()
     db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-    bot = Bot("jiangxin", api, db, 1000.0)  # the limiter out of the way
+    bot = Bot("jiangxin", api, db, False)  # the limiter out of the way
     try:
         await bot.ready(10)
         await load(bot, args.users, 4, 0, 1000)
@@ -246,6 +254,10 @@ def main() -> None:
     p.add_argument("--turns", type=int, default=10)
     p.add_argument("--pg", action="store_true")
     p.add_argument("--no-limit", action="store_true")
+    p.add_argument(
+        "--profile",
+        help="profile Jiangxin's measured runs to FILE (.prof: cProfile, else stack samples)",
+    )
     p = sub.add_parser("latency")
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--turns", type=int, default=20)

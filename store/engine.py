@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,29 @@ PG_POOL_RECYCLE_S = 1_800  # replaces a pre-ping round trip on every checkout
 READ_ONLY = "jx_read_only"  # execution option of the read engine (a plain BEGIN on SQLite)
 
 
+class Prebuilt:
+    """A hot statement built once per SQL dialect and executed with parameters.
+
+    Building a SQLAlchemy statement (and its cache key's first pass) costs more CPU than
+    SQLite takes to run it; the ones every update runs are built once (bench/README.md).
+    """
+
+    def __init__(self, build: Callable[[str], Any]) -> None:
+        self._build = build
+        self._built: dict[str, Any] = {}
+
+    def __call__(self, dialect: str) -> Any:
+        stmt = self._built.get(dialect)
+        if stmt is None:
+            stmt = self._built[dialect] = self._build(dialect)
+        return stmt
+
+    def of(self, session: AsyncSession) -> Any:
+        """The statement for the database ``session`` talks to."""
+        bind = session.bind
+        return self(bind.dialect.name if bind is not None else "sqlite")
+
+
 class ReadOnlyError(RuntimeError):
     """A write was attempted in a ``db.read()`` session."""
 
@@ -48,15 +71,25 @@ class ReadOnlyError(RuntimeError):
 class InlineConnection(aiosqlite.Connection):
     """An aiosqlite connection that runs statements on the caller's thread.
 
-    ``BEGIN IMMEDIATE`` (may wait for another process's write lock) and ``COMMIT``
-    (may checkpoint the WAL to disk) still go to aiosqlite's worker thread.
+    ``BEGIN IMMEDIATE`` (may wait for another process's write lock) and a write
+    transaction's ``COMMIT`` (may checkpoint the WAL to disk) still go to aiosqlite's
+    worker thread; a read transaction's end never waits, so it stays here.
     """
 
+    _reading = False  # the open transaction began with a plain BEGIN (db.read())
+
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        if args and isinstance(args[0], str) and args[0][:6].upper() in ("BEGIN ", "COMMIT"):
-            return await super()._execute(fn, *args, **kwargs)
-        if fn.__name__ == "commit":
-            return await super()._execute(fn, *args, **kwargs)
+        if args and isinstance(args[0], str) and args[0][:5].upper() == "BEGIN":
+            self._reading = args[0].strip().upper() == "BEGIN"
+            if not self._reading:
+                return await super()._execute(fn, *args, **kwargs)
+        elif args and isinstance(args[0], str) and args[0][:6].upper() == "COMMIT":
+            if not self._reading:
+                return await super()._execute(fn, *args, **kwargs)
+        elif fn.__name__ in ("commit", "rollback"):
+            reading, self._reading = self._reading, False
+            if fn.__name__ == "commit" and not reading:
+                return await super()._execute(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
