@@ -7,6 +7,8 @@
   millisecond (from the first ``SIGUSR1``) and write the stacks, collapsed
   (``frame;frame;… count``, idle waits included), to FILE on exit: unlike
   cProfile it does not inflate code made of many small calls (SQLAlchemy).
+- ``JX_BENCH_GC=FILE``: the time spent in garbage collections, per generation,
+  from the first ``SIGUSR1`` on, written to FILE on exit.
 - ``JX_BENCH_NO_LIMIT=1``: the send limiter's overall budget out of the way
   (the product refuses ``JIANGXIN_TELEGRAM_RATE`` above Telegram's 30/s), for the
   capacity figure "with the limiter off"; the per-chat limit is lifted the same way
@@ -44,14 +46,20 @@ class Sampler:
             threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self) -> None:
+        me = threading.get_ident()
         while self.running.is_set():
-            frame = sys._current_frames().get(self._main)  # type: ignore[arg-type]
-            names = []
-            while frame is not None:
-                code = frame.f_code
-                names.append(f"{code.co_filename}:{code.co_name}")
-                frame = frame.f_back
-            self.stacks[";".join(reversed(names))] += 1
+            threads = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in sys._current_frames().items():
+                if ident == me:
+                    continue
+                names = []
+                while frame is not None:
+                    code = frame.f_code
+                    names.append(f"{code.co_filename}:{code.co_name}")
+                    frame = frame.f_back
+                if ident != self._main:  # other threads' stacks start with their name
+                    names.append(f"[thread {threads.get(ident, ident)}]")
+                self.stacks[";".join(reversed(names))] += 1
             time.sleep(self.interval)
 
     def dump(self, path: str) -> None:
@@ -59,6 +67,30 @@ class Sampler:
         with open(path, "w") as f:
             for stack, n in self.stacks.most_common():
                 f.write(f"{stack} {n}\n")
+
+
+class GcTimer:
+    """Counts collections and their time per generation (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.counting = False
+        self.started = 0.0
+        self.time = [0.0, 0.0, 0.0]
+        self.count = [0, 0, 0]
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if not self.counting:
+            return
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.time[info["generation"]] += time.perf_counter() - self.started
+            self.count[info["generation"]] += 1
+
+    def dump(self, path: str) -> None:
+        with open(path, "w") as f:
+            for gen in range(3):
+                f.write(f"gen{gen} {self.count[gen]} {self.time[gen]:.4f}\n")
 
 
 def main() -> int:
@@ -75,6 +107,17 @@ def main() -> int:
 
     from jiangxin.cli import main as cli
 
+    gc_out = os.environ.get("JX_BENCH_GC")
+    if gc_out:
+        import gc
+
+        timer = GcTimer()
+        gc.callbacks.append(timer)
+        signal.signal(signal.SIGUSR1, lambda *_: setattr(timer, "counting", True))
+        try:
+            return cli(["run"])
+        finally:
+            timer.dump(gc_out)
     sample = os.environ.get("JX_BENCH_SAMPLE")
     if sample:
         sampler = Sampler()

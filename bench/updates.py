@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,14 +82,16 @@ class Bot:
         )
         if not limit:  # the send limiter out of the way (bench/run_bot.py)
             env["JX_BENCH_NO_LIMIT"] = "1"
-        if profile:  # FILE.prof: cProfile, else stack samples (bench/run_bot.py)
-            env["JX_BENCH_PROFILE" if profile.endswith(".prof") else "JX_BENCH_SAMPLE"] = profile
+        if profile:  # FILE.prof: cProfile, FILE.gc: collections, else stack samples (run_bot.py)
+            kind = {".prof": "PROFILE", ".gc": "GC"}.get(Path(profile).suffix, "SAMPLE")
+            env[f"JX_BENCH_{kind}"] = profile
         cmd = [
             sys.executable,
             str(ROOT / "bench" / ("echo_bot.py" if kind == "echo" else "run_bot.py")),
         ]
         self.kind = kind
         self.api = api
+        self.calls: Counter[str] = Counter()  # Bot API calls of the last load, by method
         self.proc = subprocess.Popen(
             cmd, cwd=CODE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -127,10 +130,13 @@ async def load(
 ) -> tuple[float, float, list[float]]:
     """(CPU seconds of the bot, wall seconds, latencies) for users × turns updates."""
     lat: list[float] = []
+    calls = len(bot.api.server.calls)
     cpu0, t0 = cpu_seconds(bot.proc.pid), time.perf_counter()
     await asyncio.gather(*(person(bot.api, base + u, turns, pause, lat) for u in range(users)))
     await asyncio.sleep(0.3)  # the last replies' trailing messages
-    return cpu_seconds(bot.proc.pid) - cpu0, time.perf_counter() - t0, lat
+    cpu, wall = cpu_seconds(bot.proc.pid) - cpu0, time.perf_counter() - t0
+    bot.calls = Counter(c.method for c in bot.api.server.calls[calls:])
+    return cpu, wall, lat
 
 
 def pct(values: list[float], p: float) -> float:
@@ -159,9 +165,12 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
             for k in ("echo", "jiangxin") if run % 2 == 0 else ("jiangxin", "echo"):
                 cpu, wall, lat = await load(bots[k], args.users, args.turns, 0, 2000 + run * 100)
                 per[k].append(cpu / len(lat))
+                calls = bots[k].calls
+                api = ", ".join(f"{m} {n / len(lat):.2f}" for m, n in sorted(calls.items()))
                 print(
                     f"run {run + 1} {k:8s}: {len(lat)} updates, {cpu * 1000 / len(lat):.2f} ms CPU "
                     f"per update, {len(lat) / wall:.0f} updates/s, p50 {pct(lat, 50) * 1000:.0f} ms"
+                    f"; Bot API calls per update: {api}"
                 )
         e, j = statistics.median(per["echo"]), statistics.median(per["jiangxin"])
         print(f"median CPU per update: echo {e * 1000:.2f} ms, Jiangxin {j * 1000:.2f} ms")
@@ -256,7 +265,8 @@ def main() -> None:
     p.add_argument("--no-limit", action="store_true")
     p.add_argument(
         "--profile",
-        help="profile Jiangxin's measured runs to FILE (.prof: cProfile, else stack samples)",
+        help="profile Jiangxin's measured runs to FILE (.prof: cProfile, .gc: collections, "
+        "else stack samples)",
     )
     p = sub.add_parser("latency")
     p.add_argument("--users", type=int, default=20)
