@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import ssl
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from urllib.request import getproxies, proxy_bypass_environment
 
 import aiohttp
@@ -26,6 +26,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -117,7 +119,11 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        data: Any = fields
+        data: Any = None
+        headers = None
+        if fields and not files:  # encoded here: aiohttp's FormData makes a multipart writer
+            data = urlencode(fields).encode()
+            headers = _FORM
         if files:
             form = aiohttp.FormData()
             for name, value in (fields or {}).items():
@@ -127,7 +133,9 @@ class AiohttpRequest(BaseRequest):
             data = form
         try:
             proxy = self._proxy(url)
-            request = self._session.request(method, url, data=data, timeout=timeout, proxy=proxy)
+            request = self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout, proxy=proxy
+            )
             async with request as res:
                 return res.status, await res.read()
         except TimeoutError as err:
