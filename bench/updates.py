@@ -150,6 +150,8 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
         await api.start()
     tmp = tempfile.mkdtemp()
     db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    if args.paced_floor:  # the echo floor's replies paced as Jiangxin's limiter paces its own
+        os.environ["JX_ECHO_PACE"] = "28"
     bots = {
         k: Bot(k, api, db, not args.no_limit, args.profile if k == "jiangxin" else None)
         for k, api in apis.items()
@@ -262,7 +264,10 @@ def main() -> None:
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--turns", type=int, default=10)
     p.add_argument("--pg", action="store_true")
-    p.add_argument("--no-limit", action="store_true")
+    p.add_argument("--no-limit", action="store_true", help="Jiangxin's send limiter off")
+    p.add_argument(
+        "--paced-floor", action="store_true", help="the echo floor paced to 28 replies/s"
+    )
     p.add_argument(
         "--profile",
         help="profile Jiangxin's measured runs to FILE (.prof: cProfile, .gc: collections, "
