@@ -20,12 +20,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +66,9 @@ async def pg_database() -> str:
 class Bot:
     """One bot subprocess polling one fake server."""
 
-    def __init__(self, kind: str, api: FakeBotApi, db_url: str, rate: float | None) -> None:
+    def __init__(
+        self, kind: str, api: FakeBotApi, db_url: str, limit: bool, profile: str | None = None
+    ) -> None:
         env = dict(os.environ)
         env.update(
             JIANGXIN_TELEGRAM_TOKEN=api.token,
@@ -76,15 +80,18 @@ class Bot:
             PTB_TIMEDELTA="1",
             PYTHONPATH=str(CODE),
         )
-        if rate is not None:
-            env["JIANGXIN_TELEGRAM_RATE"] = str(rate)
-        cmd = (
-            [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
-            if kind == "echo"
-            else [sys.executable, "-m", "jiangxin.cli", "run"]
-        )
+        if not limit:  # the send limiter out of the way (bench/run_bot.py)
+            env["JX_BENCH_NO_LIMIT"] = "1"
+        if profile:  # FILE.prof: cProfile, FILE.gc: collections, else stack samples (run_bot.py)
+            kind = {".prof": "PROFILE", ".gc": "GC"}.get(Path(profile).suffix, "SAMPLE")
+            env[f"JX_BENCH_{kind}"] = profile
+        cmd = [
+            sys.executable,
+            str(ROOT / "bench" / ("echo_bot.py" if kind == "echo" else "run_bot.py")),
+        ]
         self.kind = kind
         self.api = api
+        self.calls: Counter[str] = Counter()  # Bot API calls of the last load, by method
         self.proc = subprocess.Popen(
             cmd, cwd=CODE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -123,10 +130,13 @@ async def load(
 ) -> tuple[float, float, list[float]]:
     """(CPU seconds of the bot, wall seconds, latencies) for users × turns updates."""
     lat: list[float] = []
+    calls = len(bot.api.server.calls)
     cpu0, t0 = cpu_seconds(bot.proc.pid), time.perf_counter()
     await asyncio.gather(*(person(bot.api, base + u, turns, pause, lat) for u in range(users)))
     await asyncio.sleep(0.3)  # the last replies' trailing messages
-    return cpu_seconds(bot.proc.pid) - cpu0, time.perf_counter() - t0, lat
+    cpu, wall = cpu_seconds(bot.proc.pid) - cpu0, time.perf_counter() - t0
+    bot.calls = Counter(c.method for c in bot.api.server.calls[calls:])
+    return cpu, wall, lat
 
 
 def pct(values: list[float], p: float) -> float:
@@ -140,20 +150,29 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
         await api.start()
     tmp = tempfile.mkdtemp()
     db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-    rate = 1000.0 if args.no_limit else None
-    bots = {k: Bot(k, api, db, rate) for k, api in apis.items()}
+    if args.paced_floor:  # the echo floor's replies paced as Jiangxin's limiter paces its own
+        os.environ["JX_ECHO_PACE"] = "28"
+    bots = {
+        k: Bot(k, api, db, not args.no_limit, args.profile if k == "jiangxin" else None)
+        for k, api in apis.items()
+    }
     try:
         for bot in bots.values():
             await bot.ready(10)
             await load(bot, args.users, 4, 0, 1000)  # warm-up
+        if args.profile:  # from here on (bench/run_bot.py)
+            os.kill(bots["jiangxin"].proc.pid, signal.SIGUSR1)
         per: dict[str, list[float]] = {"echo": [], "jiangxin": []}
         for run in range(args.runs):
             for k in ("echo", "jiangxin") if run % 2 == 0 else ("jiangxin", "echo"):
                 cpu, wall, lat = await load(bots[k], args.users, args.turns, 0, 2000 + run * 100)
                 per[k].append(cpu / len(lat))
+                calls = bots[k].calls
+                api = ", ".join(f"{m} {n / len(lat):.2f}" for m, n in sorted(calls.items()))
                 print(
                     f"run {run + 1} {k:8s}: {len(lat)} updates, {cpu * 1000 / len(lat):.2f} ms CPU "
                     f"per update, {len(lat) / wall:.0f} updates/s, p50 {pct(lat, 50) * 1000:.0f} ms"
+                    f"; Bot API calls per update: {api}"
                 )
         e, j = statistics.median(per["echo"]), statistics.median(per["jiangxin"])
         print(f"median CPU per update: echo {e * 1000:.2f} ms, Jiangxin {j * 1000:.2f} ms")
@@ -175,7 +194,7 @@ async def cmd_latency(args: argparse.Namespace) -> None:
     api.server.flood_limit(global_per_sec=30)
     tmp = tempfile.mkdtemp()
     db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-    bot = Bot("jiangxin", api, db, None)
+    bot = Bot("jiangxin", api, db, True)
     try:
         await bot.ready(10)
         await load(bot, args.users, 2, 0, 1000)
@@ -197,7 +216,7 @@ async def cmd_capacity(args: argparse.Namespace) -> None:
     await api.start()
     tmp = tempfile.mkdtemp()
     db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-    bot = Bot("jiangxin", api, db, 1000.0)  # the limiter out of the way
+    bot = Bot("jiangxin", api, db, False)  # the limiter out of the way
     try:
         await bot.ready(10)
         await load(bot, args.users, 4, 0, 1000)
@@ -245,7 +264,15 @@ def main() -> None:
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--turns", type=int, default=10)
     p.add_argument("--pg", action="store_true")
-    p.add_argument("--no-limit", action="store_true")
+    p.add_argument("--no-limit", action="store_true", help="Jiangxin's send limiter off")
+    p.add_argument(
+        "--paced-floor", action="store_true", help="the echo floor paced to 28 replies/s"
+    )
+    p.add_argument(
+        "--profile",
+        help="profile Jiangxin's measured runs to FILE (.prof: cProfile, .gc: collections, "
+        "else stack samples)",
+    )
     p = sub.add_parser("latency")
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--turns", type=int, default=20)

@@ -21,10 +21,9 @@ from bot.events import Actor, Inbound, Kind
 from bot.registry import Audience, Registry
 from bot.reply import MessageRef, Outcome, Reply
 from bot.texts import choices, normalize_language, t
-from store import dialogs
 from store import inbox as inbox_rows
-from store.live import live_of
-from store.people import person_by_platform_id
+from store.people import Seen, person_by_platform_id
+from store.people import seen as person_seen
 
 log = logging.getLogger(__name__)
 
@@ -70,28 +69,26 @@ class Engine:
         if not (reply.transient or reply.edit or reply.track):
             return
         try:
-            async with self.deps.db.session() as session:
-                person = await person_by_platform_id(
-                    session, platform=actor.platform, external_id=actor.external_id
-                )
-            if person is not None:
-                await live.delivered(self.deps, person.id, reply, ref)  # type: ignore[arg-type]
-                await tracked.noted(self.deps, person.id, reply, ref)
+            if reply.transient or reply.edit:
+                await live.delivered(self.deps, actor.platform, actor.external_id, reply, ref)
+            person_id = None
+            if reply.track is not None:  # only a tracked message needs to know whose it is
+                async with self.deps.db.read() as session:
+                    person = await person_by_platform_id(
+                        session, platform=actor.platform, external_id=actor.external_id
+                    )
+                person_id = person.id if person is not None else None
+            await tracked.noted(self.deps, person_id, reply, ref)
         except Exception:
             log.exception("could not note the live message of %s", actor.external_id)
 
     async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
         deps = self.deps
         event = as_command(event)
-        async with deps.db.session() as session:
-            person = await people.get_or_create(
-                session, actor, default_language=deps.settings.language
-            )
-            volunteer = await people.volunteer_of(session, person)
-            state = await dialogs.dialog_of(session, person_id=person.id)  # type: ignore[arg-type]
-            shown = await live_of(session, person_id=person.id)  # type: ignore[arg-type]
-            is_super = await people.is_super_admin_checked(session, deps.settings, person)
-        await live.moved_on(deps, shown, event)
+        seen = await self._seen(actor)
+        person, state = seen.person, seen.dialog
+        is_super = people.is_super_admin(deps.settings, person) or seen.phone_admin
+        await live.moved_on(deps, seen.live, event)
         # From here on the flow runs: its write marks the inbox row done in the same commit.
         inbox_rows.arm()
         ctx = Ctx(
@@ -102,7 +99,7 @@ class Engine:
             routes=self.routes,
             is_super_admin=is_super,
             is_admin=is_super or people.is_admin(deps.settings, person),
-            is_volunteer=people.is_working_volunteer(volunteer),
+            is_volunteer=people.is_working_volunteer(seen.volunteer),
             dialog=state,
         )
         try:
@@ -123,6 +120,28 @@ class Engine:
             return Outcome.of(unsupported(ctx))
         except Refusal as r:
             return _refusal(event, ctx.t(r.key, **r.kwargs), r.toast)
+
+    async def _seen(self, actor: Actor) -> Seen:
+        """The person and what the update needs of them: one read, no write lock.
+
+        Only a first visit, or a name or username that changed, writes (before the flow).
+        """
+        deps = self.deps
+        key = {"platform": actor.platform, "external_id": actor.external_id}
+        phones = deps.settings.admin_phones
+        async with deps.db.read() as session:
+            seen = await person_seen(session, **key, admin_phones=phones)
+        if seen is not None and not people.stale(seen.person, actor):
+            return seen
+        async with deps.db.session() as session:
+            if seen is not None:
+                people.refresh(seen.person, actor)
+                session.add(seen.person)
+                return seen
+            await people.get_or_create(session, actor, default_language=deps.settings.language)
+            seen = await person_seen(session, **key, admin_phones=phones)
+        assert seen is not None
+        return seen
 
     async def _command(self, ctx: Ctx) -> Outcome:
         spec = self.routes.commands.get(ctx.event.command)

@@ -250,7 +250,7 @@ class Inbox:
             return h.error
         # The handling wrote nothing (/help, a list): marked in a transaction of its own.
         async with self.db.session() as session:
-            await store.mark_done(session, row_id=row.id, now=self.clock.now())  # type: ignore[arg-type]
+            await store.mark_done(session, row_id=row.id, now=self.clock.now(), also=h.later)  # type: ignore[arg-type]
         return None
 
     async def _count_attempt(self, row: InboxUpdate) -> int:

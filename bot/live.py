@@ -15,7 +15,8 @@ from bot.deps import Deps
 from bot.events import Inbound, Kind
 from bot.notify import edit
 from bot.reply import MessageRef, Reply
-from store.live import put_live, take_live
+from store import inbox as inbox_rows
+from store.live import forget_live, live_of_account, put_live
 from store.models import LiveMessage
 
 MAX_KEPT = 4000  # longer texts were split on sending: an edit would shorten them
@@ -33,25 +34,41 @@ async def _strip(deps: Deps, row: LiveMessage | None) -> None:
 async def moved_on(deps: Deps, row: LiveMessage | None, event: Inbound) -> None:
     """Before ``event`` is handled: the person's live message (``row``, read with the
     person) loses its buttons unless it was pressed (then what the press answers decides:
-    an edit of it, or a newer step elsewhere)."""
+    an edit of it, or a newer step elsewhere).
+
+    The row is forgotten in the update's own write transaction (``store.inbox.later``;
+    one chat's updates run one at a time), or at once when no inbox update is handled.
+    """
     if row is None or (event.kind == Kind.BUTTON and event.message == _ref(row)):
         return
-    async with deps.db.session() as session:
-        taken = await take_live(session, person_id=row.person_id, message_id=row.message_id)
-    await _strip(deps, taken)
+    await _strip(deps, row)
+    stmt, params = forget_live(person_id=row.person_id, message_id=row.message_id)
+    if not inbox_rows.later(stmt, params):
+        async with deps.db.session() as session:
+            await session.exec(stmt, params=params)  # type: ignore[call-overload]
 
 
-async def delivered(deps: Deps, person_id: int, reply: Reply, ref: MessageRef) -> None:
-    """A channel put ``reply`` at ``ref``: a transient one becomes the live message; any
-    other edit of the live message ends its life (the edit set what it shows)."""
+async def delivered(
+    deps: Deps, platform: str, external_id: str, reply: Reply, ref: MessageRef
+) -> None:
+    """A channel put ``reply`` at ``ref`` for the person with this account: a transient one
+    becomes the live message; any other edit of the live message ends its life (the edit
+    set what it shows)."""
     if ref.queued:
         return
     if not (reply.transient and reply.buttons) or len(reply.text) > MAX_KEPT:
         if reply.edit:
+            stmt, params = forget_live(
+                platform=platform, external_id=external_id, message_id=ref.message_id
+            )
             async with deps.db.session() as session:
-                await take_live(session, person_id=person_id, message_id=ref.message_id)
+                await session.exec(stmt, params=params)  # type: ignore[call-overload]
         return
     async with deps.db.session() as session:
+        found = await live_of_account(session, platform=platform, external_id=external_id)
+        if found is None:
+            return  # no such person (any more)
+        person_id, row = found
         before = await put_live(
             session,
             person_id=person_id,
@@ -59,5 +76,6 @@ async def delivered(deps: Deps, person_id: int, reply: Reply, ref: MessageRef) -
             chat_id=ref.chat_id,
             message_id=ref.message_id,
             text=reply.text,
+            row=row,
         )
     await _strip(deps, before)  # at most one live step: the newer one wins

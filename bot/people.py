@@ -30,17 +30,34 @@ async def get_or_create(session: Session, actor: Actor, *, default_language: str
             language=(normalize_language(actor.language) if actor.language else default_language),
         )
         return await people_store.add_person(session, person=person)
-    changed = False
-    if name and person.display_name != name:
-        person.display_name, changed = name, True
-    if actor.username and person.username != actor.username:
-        person.username, changed = actor.username, True
-    if not person.reachable:  # they wrote to us, so they unblocked the bot
-        person.reachable, changed = True, True
-    if changed:
-        person.updated_at = utcnow()
+    if refresh(person, actor):
         session.add(person)
     return person
+
+
+def stale(person: Person, actor: Actor) -> bool:
+    """Whether :func:`refresh` would change ``person`` (so the update must write it)."""
+    name = (actor.display_name or "").strip()[:128]
+    return (
+        bool(name and person.display_name != name)
+        or bool(actor.username and person.username != actor.username)
+        or not person.reachable
+    )
+
+
+def refresh(person: Person, actor: Actor) -> bool:
+    """Take the name and username the platform shows now; a person who writes to us
+    can be reached again. True when something changed (then ``updated_at`` too)."""
+    if not stale(person, actor):
+        return False
+    name = (actor.display_name or "").strip()[:128]
+    if name:
+        person.display_name = name
+    if actor.username:
+        person.username = actor.username
+    person.reachable = True  # they wrote to us, so they unblocked the bot
+    person.updated_at = utcnow()
+    return True
 
 
 def is_super_admin(settings: Settings, person: Person) -> bool:

@@ -44,7 +44,7 @@ async def noted(deps: Deps, person_id: int | None, reply: Reply, ref: MessageRef
     """``reply`` now shows at ``ref``: track it if it carries a Track (the older message of
     its kind about its order loses its buttons); an edit without one ends the tracking of
     the message it replaced. Never raises."""
-    if ref is None or ref.queued or person_id is None or not can_edit(deps, ref.platform):
+    if ref is None or ref.queued or not can_edit(deps, ref.platform):
         return
     track = reply.track
     try:
@@ -61,7 +61,7 @@ async def noted(deps: Deps, person_id: int | None, reply: Reply, ref: MessageRef
                     async with deps.db.session() as session:
                         await forget_at(session, **where)
             return
-        if len(reply.text) > MAX_KEPT:
+        if person_id is None or len(reply.text) > MAX_KEPT:
             return
         async with deps.db.session() as session:
             older = await put_tracked(

@@ -26,6 +26,7 @@ import contextlib
 import logging
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,7 +126,32 @@ async def active_teams(session: AsyncSession) -> list[Team]:
         or _touches_teams(sync)
     ):
         return await _load(session)
-    scope = _scope(engine.sync_engine.pool, str(engine.url))
+
+    async def side_read() -> list[Team]:
+        async with AsyncSession(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        ) as side:
+            teams = await _load(side)
+            await side.commit()
+        return teams
+
+    return await _cached(_scope(engine.sync_engine.pool, str(engine.url)), side_read)
+
+
+async def teams(db: Database) -> list[Team]:
+    """The active teams, for code that holds no session: no session at all on a hit."""
+    if db.engine.url.database in (None, "", ":memory:"):
+        async with db.read() as session:
+            return await _load(session)
+
+    async def read() -> list[Team]:
+        async with db.read() as session:
+            return await _load(session)
+
+    return await _cached(scope_of(db), read)
+
+
+async def _cached(scope: _Scope, load: Callable[[], Awaitable[list[Team]]]) -> list[Team]:
     now = time.monotonic()
     if (
         scope.teams is not None
@@ -135,14 +161,10 @@ async def active_teams(session: AsyncSession) -> list[Team]:
         return list(scope.teams)
     generation = scope.generation
     scope.misses += 1
-    async with AsyncSession(
-        engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
-    ) as side:
-        teams = await _load(side)
-        await side.commit()
+    loaded = await load()
     if scope.generation == generation:  # nobody changed them while we read
-        scope.teams, scope.loaded_at, scope.loaded_generation = teams, now, generation
-    return list(teams)
+        scope.teams, scope.loaded_at, scope.loaded_generation = loaded, now, generation
+    return list(loaded)
 
 
 async def _load(session: AsyncSession) -> list[Team]:

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.util import identity_key
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from store.engine import Prebuilt
 from store.models import DialogState, utcnow
+
+_TABLE = DialogState.__table__  # type: ignore[attr-defined]
+
+
+def _upsert(dialect: str) -> Any:
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_TABLE)
+    new = insert.excluded
+    return insert.on_conflict_do_update(
+        index_elements=["person_id"],
+        set_={"flow": new.flow, "step": new.step, "data": new.data, "updated_at": new.updated_at},
+    )
+
+
+_UPSERT = Prebuilt(_upsert)
+_CLEAR = delete(_TABLE).where(_TABLE.c.person_id == bindparam("person_id"))
 
 
 async def dialog_of(
@@ -36,21 +53,16 @@ async def save_dialog(
         return loaded
     values: dict[str, Any] = {"person_id": person_id, "flow": flow, "step": step}
     values["data"] = dict(data)
-    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
-    insert = pg_insert if postgres else sqlite_insert
-    stmt = insert(DialogState).values(**values, updated_at=now)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["person_id"],
-        set_={"flow": flow, "step": step, "data": stmt.excluded.data, "updated_at": now},
-    )
-    await session.exec(stmt)  # type: ignore[call-overload]
+    await session.exec(_UPSERT.of(session), params={**values, "updated_at": now})  # type: ignore[call-overload]
     return DialogState(**values, updated_at=now)
 
 
 async def clear_dialog(session: AsyncSession, *, person_id: int) -> bool:
-    """End the person's dialog; False when there was none."""
-    state = await session.get(DialogState, person_id)
-    if state is None:
-        return False
-    await session.delete(state)
-    return True
+    """End the person's dialog; False when there was none. One statement, unless this
+    session holds the row already (then it is deleted through it)."""
+    loaded = session.identity_map.get(identity_key(DialogState, person_id))
+    if isinstance(loaded, DialogState):
+        await session.delete(loaded)
+        return True
+    result = await session.exec(_CLEAR, params={"person_id": person_id})  # type: ignore[call-overload]
+    return bool(result.rowcount)

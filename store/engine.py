@@ -12,9 +12,9 @@ Two kinds of session:
 
 SQLite statements run on the event loop's thread (``InlineConnection``): the
 library answers them in microseconds, while a hop to aiosqlite's worker
-thread costs far more under concurrency (``bench/README.md``). Only
-``BEGIN IMMEDIATE`` and ``COMMIT`` — the two that can wait on another process
-or on the disk — still go through the worker thread.
+thread costs far more under concurrency (``bench/README.md``). Only what can
+wait — ``BEGIN IMMEDIATE`` when another process holds the write lock, and the
+WAL checkpoint — goes through the worker thread.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,30 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_LOCK_TIMEOUT_S = 30.0  # a writer queued this long is stuck, not busy
 PG_POOL_RECYCLE_S = 1_800  # replaces a pre-ping round trip on every checkout
 READ_ONLY = "jx_read_only"  # execution option of the read engine (a plain BEGIN on SQLite)
+CHECKPOINT_EVERY = 200  # SQLite write commits between WAL checkpoints (InlineConnection)
+
+
+class Prebuilt:
+    """A hot statement built once per SQL dialect and executed with parameters.
+
+    Building a SQLAlchemy statement (and its cache key's first pass) costs more CPU than
+    SQLite takes to run it; the ones every update runs are built once (bench/README.md).
+    """
+
+    def __init__(self, build: Callable[[str], Any]) -> None:
+        self._build = build
+        self._built: dict[str, Any] = {}
+
+    def __call__(self, dialect: str) -> Any:
+        stmt = self._built.get(dialect)
+        if stmt is None:
+            stmt = self._built[dialect] = self._build(dialect)
+        return stmt
+
+    def of(self, session: AsyncSession) -> Any:
+        """The statement for the database ``session`` talks to."""
+        bind = session.bind
+        return self(bind.dialect.name if bind is not None else "sqlite")
 
 
 class ReadOnlyError(RuntimeError):
@@ -48,26 +72,75 @@ class ReadOnlyError(RuntimeError):
 class InlineConnection(aiosqlite.Connection):
     """An aiosqlite connection that runs statements on the caller's thread.
 
-    ``BEGIN IMMEDIATE`` (may wait for another process's write lock) and ``COMMIT``
-    (may checkpoint the WAL to disk) still go to aiosqlite's worker thread.
+    SQLite answers in microseconds, while a hop to aiosqlite's worker thread (and back)
+    costs more CPU than the statement (bench/README.md). The two statements that can
+    wait stay off the event loop when they have to:
+
+    - ``BEGIN IMMEDIATE`` is tried without a busy wait; only when another *process*
+      holds the write lock (this process's writers queue in ``Database.session``) is
+      it repeated on the worker thread, waiting as SQLite's busy handler does.
+    - ``COMMIT`` never checkpoints the WAL here (``wal_autocheckpoint=0`` on these
+      connections); every ``CHECKPOINT_EVERY`` write commits to the file, a passive
+      checkpoint runs on the worker thread instead.
     """
 
+    _reading = False  # the open transaction began with a plain BEGIN (db.read())
+    _commits: list[int]  # write commits to this file, shared by its connections
+
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        if args and isinstance(args[0], str) and args[0][:6].upper() in ("BEGIN ", "COMMIT"):
-            return await super()._execute(fn, *args, **kwargs)
-        if fn.__name__ == "commit":
-            return await super()._execute(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
+        sql = args[0].lstrip()[:6].upper() if args and isinstance(args[0], str) else ""
+        if sql.startswith("BEGIN"):
+            self._reading = args[0].strip().upper() == "BEGIN"
+            if not self._reading:
+                return await self._begin_immediate(fn, *args, **kwargs)
+        elif sql == "COMMIT" or fn.__name__ in ("commit", "rollback"):
+            wrote, self._reading = not self._reading, False
+            result = fn(*args, **kwargs)
+            if wrote and (sql == "COMMIT" or fn.__name__ == "commit"):
+                await self._committed()
+            return result
         return fn(*args, **kwargs)
+
+    async def _begin_immediate(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        raw = self._connection
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Another process is writing: wait for it off the event loop.
+        return await super()._execute(fn, *args, **kwargs)
+
+    async def _committed(self) -> None:
+        self._commits[0] += 1
+        if self._commits[0] % CHECKPOINT_EVERY:
+            return
+        try:
+            await super()._execute(_checkpoint, self._connection)
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint failed (the next one tries again): %s", exc)
+
+
+def _checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def _inline_creator(path: str):  # type: ignore[no-untyped-def]
+    commits = [0]
+
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute("PRAGMA wal_autocheckpoint=0")  # InlineConnection checkpoints
+        return conn
 
     async def create() -> InlineConnection:
         conn = InlineConnection(connector, iter_chunk_size=64)
+        conn._commits = commits
         conn._thread.daemon = True
         return await conn
 
@@ -178,7 +251,10 @@ class Database:
                 yield session
             return
         try:
-            await asyncio.wait_for(self._write_lock.acquire(), WRITE_LOCK_TIMEOUT_S)
+            if self._write_lock.locked():
+                await asyncio.wait_for(self._write_lock.acquire(), WRITE_LOCK_TIMEOUT_S)
+            else:  # free: taken at once, without wait_for's task and timer
+                await self._write_lock.acquire()
         except TimeoutError:
             # As SQLite's busy handler would have said: better than waiting forever on a
             # task that awaits, inside its own write session, another that wants to write.

@@ -3,11 +3,12 @@
 A channel stores what arrived (``receive``, one transaction per webhook request
 or ``getUpdates`` batch) and only then answers the platform. Handling marks the
 row done *inside the handling's own write transaction*: while an update is being
-handled (``handling``), every session of that task that writes also runs
+handled (``handling``), the first session of that task that writes also runs
 ``UPDATE inboxupdate SET state='done'`` before it commits (a SQLAlchemy
 ``before_commit`` hook), so the dialog step saved and the update marked done
 commit together, or not at all. A handling that writes nothing is marked done
-afterwards (``mark_done``).
+afterwards (``mark_done``). Small writes the core can put off until then
+(``later``: a live message forgotten) go into the same transaction.
 
 On PostgreSQL one chat's rows are handled under ``pg_advisory_xact_lock`` on a
 hash of the chat (``chat_lock``), so instances behind one load balancer keep
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, func, update
+from sqlalchemy import Executable, bindparam, delete, event, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -33,7 +34,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store import poison
-from store.engine import Database
+from store.engine import Database, Prebuilt
 from store.models import InboxState, InboxUpdate, utcnow
 
 ERROR_LIMIT = 500
@@ -47,6 +48,21 @@ class Arrival:
     key: str  # the platform's id for it: re-deliveries carry the same
     chat: str  # the conversation; one chat's updates are handled in order
     payload: dict[str, Any]
+
+
+_TABLE = InboxUpdate.__table__  # type: ignore[attr-defined]
+_RECEIVE = Prebuilt(
+    lambda dialect: (
+        (pg_insert if dialect == "postgresql" else sqlite_insert)(_TABLE)
+        .on_conflict_do_nothing(index_elements=["platform", "key"])
+        .returning(_TABLE.c.id, _TABLE.c.platform, _TABLE.c.key)
+    )
+)
+_MARK_DONE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.state == InboxState.RECEIVED)
+    .values(state=InboxState.DONE, updated_at=bindparam("now"))
+)
 
 
 async def receive(db: Database, arrivals: Sequence[Arrival]) -> list[InboxUpdate]:
@@ -66,15 +82,8 @@ async def receive(db: Database, arrivals: Sequence[Arrival]) -> list[InboxUpdate
         }
         for a in arrivals
     ]
-    insert = pg_insert if db.is_postgres else sqlite_insert
-    stmt = (
-        insert(InboxUpdate)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["platform", "key"])
-        .returning(col(InboxUpdate.id), col(InboxUpdate.platform), col(InboxUpdate.key))
-    )
     async with db.session() as session:
-        returned = (await session.exec(stmt)).all()  # type: ignore[call-overload]
+        returned = (await session.exec(_RECEIVE.of(session), params=values)).all()  # type: ignore[call-overload]
     fresh = {(r.platform, r.key): r.id for r in returned}
     rows = []
     for v in values:
@@ -126,12 +135,13 @@ async def take_again(session: AsyncSession, *, row_id: int, now: datetime) -> in
     return int((await session.exec(stmt)).scalar_one())  # type: ignore[call-overload]
 
 
-async def mark_done(session: AsyncSession, *, row_id: int, now: datetime) -> None:
-    await session.exec(  # type: ignore[call-overload]
-        update(InboxUpdate)
-        .where(col(InboxUpdate.id) == row_id, col(InboxUpdate.state) == InboxState.RECEIVED)
-        .values(state=InboxState.DONE, updated_at=now)
-    )
+async def mark_done(
+    session: AsyncSession, *, row_id: int, now: datetime, also: Sequence[Later] = ()
+) -> None:
+    """Mark the row handled; ``also``: the handling's put-off writes (``later``)."""
+    for stmt, params in also:
+        await session.exec(stmt, params=params)  # type: ignore[call-overload]
+    await session.exec(_MARK_DONE, params={"row_id": row_id, "now": now})  # type: ignore[call-overload]
 
 
 async def record_failure(session: AsyncSession, *, row_id: int, error: str, now: datetime) -> None:
@@ -187,6 +197,9 @@ async def prune(db: Database, *, done_before: datetime, failed_before: datetime)
 # -- marking done inside the handling's own transaction ------------------------------------
 
 
+Later = tuple[Executable, dict[str, Any]]  # a put-off write and its parameters
+
+
 class Handling:
     """The inbox row the current task is handling, and whether a commit marked it done."""
 
@@ -195,6 +208,7 @@ class Handling:
         self.task = asyncio.current_task()
         self.armed = False  # set once the core starts the flow: earlier writes are not it
         self.done = False
+        self.later: list[Later] = []  # writes for the handling's transaction (``later``)
         self.error: str | None = None  # a failure the channel reported (its error handler)
 
 
@@ -231,6 +245,16 @@ def arm() -> None:
         h.armed = True
 
 
+def later(stmt: Executable, params: dict[str, Any]) -> bool:
+    """Run ``stmt`` in the transaction that marks this task's update done; False when no
+    update is being handled (the caller runs it itself)."""
+    h = current()
+    if h is None:
+        return False
+    h.later.append((stmt, params))
+    return True
+
+
 def report_failure(error: str) -> None:
     """The channel's error handler saw the handling fail (it is retried, then set aside)."""
     h = current()
@@ -252,23 +276,26 @@ def _note_flush(session: Session, _context: Any) -> None:
 @event.listens_for(Session, "before_commit")
 def _mark_done_with_the_handling(session: Session) -> None:
     h = current()
-    if h is None or not h.armed or session.info.get(_MARKING):
-        return
+    if h is None or not h.armed or (h.done and not h.later) or session.info.get(_MARKING):
+        return  # not handling an update's flow, or its row is marked already
     if not (session.info.get(_WROTE) or session.new or session.dirty or session.deleted):
         return  # a read: it does not decide anything
-    session.info[_MARKING] = h
-    session.connection().execute(
-        update(InboxUpdate)
-        .where(col(InboxUpdate.id) == h.row_id, col(InboxUpdate.state) == InboxState.RECEIVED)
-        .values(state=InboxState.DONE, updated_at=utcnow())
-    )
+    put_off = list(h.later)
+    session.info[_MARKING] = (h, len(put_off))
+    conn = session.connection()
+    for stmt, params in put_off:
+        conn.execute(stmt, params)
+    if not h.done:
+        conn.execute(_MARK_DONE, {"row_id": h.row_id, "now": utcnow()})
 
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    h = session.info.pop(_MARKING, None)
-    if isinstance(h, Handling):
+    marking = session.info.pop(_MARKING, None)
+    if marking is not None:
+        h, ran = marking
         h.done = True
+        del h.later[:ran]
     session.info.pop(_WROTE, None)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -175,13 +175,19 @@ async def transition(
     return won
 
 
-async def count_today(session: AsyncSession, requester_id: int, since: datetime) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(Order)
-        .where(col(Order.requester_id) == requester_id, col(Order.created_at) >= since)
+_COUNT_SINCE = (
+    select(func.count())
+    .select_from(Order)
+    .where(
+        col(Order.requester_id) == bindparam("requester_id"),
+        col(Order.created_at) >= bindparam("since"),
     )
-    return int((await session.exec(stmt)).one())
+)
+
+
+async def count_today(session: AsyncSession, requester_id: int, since: datetime) -> int:
+    params = {"requester_id": requester_id, "since": since}
+    return int((await session.exec(_COUNT_SINCE, params=params)).one())
 
 
 async def created_between(

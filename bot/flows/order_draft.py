@@ -125,6 +125,16 @@ async def active_teams(session: Session) -> list[Team]:
     return await cache.active_teams(session)
 
 
+async def cached_teams(deps: Deps) -> list[Team]:
+    """The active teams (store.cache), for a step that holds no session of its own."""
+    return await cache.teams(deps.db)
+
+
+async def cached_team(deps: Deps, slug: str) -> Team | None:
+    """The active team a button names, from the cache; None when unknown or retired."""
+    return next((team for team in await cache.teams(deps.db) if team.slug == slug), None)
+
+
 async def active_team(session: Session, slug: str) -> Team | None:
     """The team a button or poster names, unless it is unknown or retired."""
     team = await team_by_slug(session, slug=slug)

@@ -21,7 +21,7 @@ from bot.flows.order_draft import (
     EDIT_FIELDS,
     MAX_PHOTOS,
     NO_TEAM,
-    active_teams,
+    cached_teams,
     parse_iso,
     team_label,
 )
@@ -62,8 +62,7 @@ def prompt_describe(
 
 async def prompt_confirm(ctx: Ctx, data: dict[str, Any]) -> Reply:
     """ "您的需求将由【…】处理，对吗？", or the list of teams when routing found none."""
-    async with ctx.deps.db.session() as session:
-        teams = await active_teams(session)
+    teams = await cached_teams(ctx.deps)
     by_slug = {team.slug: team for team in teams}
     tok = data["tok"]
     options = [by_slug[s] for s in data.get("options", []) if s in by_slug]

@@ -33,8 +33,8 @@ from bot.flows.order_draft import (
     TIME_PHRASES,
     TIME_PREFS,
     Step,
-    active_team,
-    active_teams,
+    cached_team,
+    cached_teams,
     new_draft,
     require,
     save,
@@ -72,8 +72,7 @@ from store.models import RoutingLabel
 async def route_into(ctx: Ctx, data: dict[str, Any]) -> None:
     """Route ``data["text"]`` and keep the offer (top team and up to two alternatives)."""
     result = await ctx.deps.router.route_async(data["text"])
-    async with ctx.deps.db.session() as session:
-        active = {team.slug for team in await active_teams(session)}
+    active = {team.slug for team in await cached_teams(ctx.deps)}
     ranked = [c.team for c in result.candidates if c.team in active]
     likely = [slug for slug in result.choices if slug in active]
     data["choices"] = likely if len(likely) >= 2 else []  # unsure: offer these as buttons
@@ -222,8 +221,7 @@ async def choose_team(
         data.update(team=None, team_id=None, team_chosen=True)
         chosen = ctx.t("ordering.confirm.triage")
     else:
-        async with ctx.deps.db.session() as session:
-            team = await active_team(session, slug)
+        team = await cached_team(ctx.deps, slug)
         if team is None:
             raise Expired()
         data.update(team=team.slug, team_id=team.id, team_chosen=True)

@@ -31,7 +31,7 @@ from bot.flows.order_draft import (
     MAX_TEXT,
     Step,
     active_team,
-    active_teams,
+    cached_teams,
     current,
     limit_reached,
     new_draft,
@@ -67,7 +67,7 @@ async def _cannot_start(ctx: Ctx) -> Reply | None:
     """Why a new order cannot start now (another dialog, the daily limit), or None."""
     if other_dialog(ctx):
         return ctx.reply("ordering.busy_elsewhere")
-    async with ctx.deps.db.session() as session:
+    async with ctx.deps.db.read() as session:
         if await limit_reached(session, ctx.deps, ctx.person.id):  # type: ignore[arg-type]
             return ctx.reply("ordering.limit", limit=ctx.deps.settings.max_orders_per_day)
     return None
@@ -136,8 +136,7 @@ async def browse(ctx: Ctx) -> Result:
 
 
 async def _service_list(ctx: Ctx) -> Reply:
-    async with ctx.deps.db.session() as session:
-        teams = await active_teams(session)
+    teams = await cached_teams(ctx.deps)
     lines = [ctx.t("ordering.browse.title")]
     lines += [
         ctx.t("ordering.browse.item", team=team_label(team, ctx.lang), description=team.description)

@@ -20,6 +20,16 @@ the surrounding words.
 
 from __future__ import annotations
 
+import os
+
+# pypinyin's phrase dictionary (about 40 MiB resident) only changes the reading of a
+# character inside a phrase; keys here are taken one character at a time, which it
+# never changes (tests/core/test_routing.py compares every CJK character), and nothing
+# here adds readings, so pypinyin need not copy its dictionaries either. Set before
+# pypinyin is first imported; an operator's own setting wins.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+
 from pypinyin import lazy_pinyin
 
 from bot.routing.normalize import is_cjk

@@ -143,8 +143,13 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
                 session, platform=PLATFORM, update_id=update_id, raw=raw, error=error
             )
 
+    # Updates parsed on arrival, by update id, until their stored row runs (not parsed again).
+    parsed: dict[str, Update] = {}
+
     async def store_batch(batch: list[tuple[Update, dict]]) -> None:
-        await deps.inbox.receive([arrival(update, raw) for update, raw in batch])
+        rows = await deps.inbox.receive([arrival(update, raw) for update, raw in batch])
+        fresh = {row.key for row in rows}
+        parsed.update((key, u) for u, _ in batch if (key := str(u.update_id)) in fresh)
 
     bot = TolerantBot(
         token=settings.token or "",
@@ -171,7 +176,8 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
 
     async def run(row: InboxUpdate) -> None:
         """One stored update through the handlers below (errors reach ``on_error``)."""
-        await app.process_update(Update.de_json(row.payload, app.bot))
+        update = parsed.pop(row.key, None) or Update.de_json(row.payload, app.bot)
+        await app.process_update(update)
 
     deps.inbox.add_runner(PLATFORM, run)
     app.bot_data[ENGINE] = engine

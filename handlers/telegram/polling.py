@@ -19,7 +19,8 @@ from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
+
+from handlers.telegram.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +106,10 @@ class TolerantBot(ExtBot):  # type: ignore[type-arg]
         return update, True
 
 
-def requests() -> dict[str, HTTPXRequest]:
-    """The two connection pools python-telegram-bot's builder would make for a bot."""
+def requests() -> dict[str, AiohttpRequest]:
+    """The two connection pools python-telegram-bot's builder would make for a bot (over
+    aiohttp: handlers/telegram/transport.py)."""
     return {
-        "request": HTTPXRequest(connection_pool_size=POOL_SIZE),
-        "get_updates_request": HTTPXRequest(connection_pool_size=1),
+        "request": AiohttpRequest(connection_pool_size=POOL_SIZE),
+        "get_updates_request": AiohttpRequest(connection_pool_size=1),
     }

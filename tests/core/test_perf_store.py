@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
 from store import cache
-from store.engine import Database, ReadOnlyError
+from store import engine as engine_module
+from store.engine import Database, ReadOnlyError, sqlite_path
 from store.models import Person, Team
 from store.teams import team_by_slug
 
@@ -88,6 +91,60 @@ async def test_a_reader_does_not_wait_for_an_open_writer(sqlite_db_url: str) -> 
             assert "慢" in (await session.exec(select(Person.display_name))).all()
     finally:
         await db.dispose()
+
+
+async def test_a_writer_waits_off_the_loop_while_another_process_writes(
+    sqlite_db_url: str,
+) -> None:
+    """Statements run on the event loop's thread; BEGIN IMMEDIATE must not wait there when
+    another process (here: another connection) holds the write lock."""
+    db = Database(sqlite_db_url)
+    other = sqlite3.connect(sqlite_path(sqlite_db_url), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the "CLI beside the bot" holds the write lock
+        other.execute("UPDATE person SET display_name = display_name")
+
+        async def write() -> None:
+            async with db.session() as session:
+                session.add(Person(platform="telegram", external_id="waited", display_name="等"))
+
+        task = asyncio.create_task(write())
+        ticks = 0
+        for _ in range(20):  # the loop keeps running while the writer waits
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not task.done()
+        other.execute("COMMIT")
+        await asyncio.wait_for(task, 10)
+        assert ticks == 20
+        async with db.read() as session:
+            names = (await session.exec(select(Person.display_name))).all()
+        assert "等" in names
+    finally:
+        other.close()
+        await db.dispose()
+
+
+async def test_the_wal_is_checkpointed_every_so_many_commits(
+    sqlite_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commits run on the loop without SQLite's own checkpoint; ours keeps the WAL small."""
+    monkeypatch.setattr(engine_module, "CHECKPOINT_EVERY", 4)
+    db = Database(sqlite_db_url)
+    wal = sqlite_path(sqlite_db_url) + "-wal"
+    sizes = []
+    try:
+        for i in range(60):
+            async with db.session() as session:
+                name = "x" * 500  # a page or so per commit
+                session.add(Person(platform="telegram", external_id=f"c{i}", display_name=name))
+            sizes.append(os.stat(wal).st_size)
+    finally:
+        await db.dispose()
+    # Without checkpoints the WAL would grow by every commit's pages; with them it is
+    # written from its start again and stops growing.
+    assert sizes[-1] == max(sizes[30:])
+    assert sizes[-1] < 4 * sizes[8]
 
 
 async def test_a_team_change_reaches_the_cache_of_this_and_another_instance(

@@ -222,6 +222,42 @@ def test_traditional_and_full_width_requests_route_like_simplified(router: Route
     assert router.route("ＣＮＣ刀具磨損太快").team == "tech"
 
 
+_READINGS = """
+import hashlib, sys
+from pypinyin import constants, lazy_pinyin
+from bot.routing.normalize import is_cjk
+ranges = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF))
+chars = [chr(c) for a, b in ranges for c in range(a, b + 1) if is_cjk(chr(c))]
+digest = hashlib.sha256(" ".join(lazy_pinyin(c)[0] for c in chars).encode()).hexdigest()
+print(len(constants.PHRASES_DICT) > 0, len(chars), digest)
+"""
+
+
+def test_sound_keys_are_the_same_without_pypinyins_phrase_dictionary() -> None:
+    """bot.routing.phonetic leaves pypinyin's phrase dictionary out (≈40 MiB resident):
+    every character it keys must read the same as with it."""
+    import os
+
+    from pypinyin import constants
+
+    assert constants.PHRASES_DICT == {}  # this process: the memory saving is in effect
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYPINYIN_")}
+    readings = []
+    for extra in ({}, {"PYPINYIN_NO_PHRASES": "1", "PYPINYIN_NO_DICT_COPY": "1"}):
+        done = subprocess.run(
+            [sys.executable, "-c", _READINGS],
+            env={**env, **extra},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        readings.append(done.stdout.split())
+    (phrases, chars, digest), (no_phrases, chars_too, digest_too) = readings
+    assert (phrases, no_phrases, int(chars)) == ("True", "False", 70_304)  # 20,992 + 6,592 + 42,720
+    assert (chars_too, digest_too) == (chars, digest)
+
+
 # --- tiers of evidence -------------------------------------------------------------
 
 

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from bot.engine import MAX_TEXT_LENGTH
@@ -141,6 +145,52 @@ async def test_cancel_leaves_nothing_behind(tg: TgRig) -> None:
     assert "已取消" in bye.text and bye.removes_reply_keyboard
     assert await dialog_of(tg, u) is None
     assert await orders_of(tg) == []
+
+
+async def test_a_dialog_step_is_one_write_transaction_with_its_live_message_and_inbox_row(
+    tg: TgRig,
+) -> None:
+    """Issue 14: moving on from a step (here /cancel under the routing confirmation) writes
+    once — the dialog ended, the confirmation's live-message row forgotten and the inbox
+    row marked done commit together (the stored update itself is the getUpdates batch's
+    own write); the confirmation loses its buttons."""
+    u = tg.user(2010, "冯师傅")
+    await u.send("注塑件毛边太多怎么办")
+    confirm = await u.next_message()
+    await asyncio.sleep(0.2)  # its delivery noted it as the live message
+
+    writes: list[list[str]] = []
+
+    def note(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        conn.info.setdefault("jx_test", []).append(statement.split()[0].upper())
+        conn.info.setdefault("jx_sql", []).append(statement)
+
+    def committed(conn: Any) -> None:
+        sql = conn.info.pop("jx_sql", [])
+        verbs = conn.info.pop("jx_test", [])
+        if any(v in ("INSERT", "UPDATE", "DELETE") for v in verbs):
+            writes.append(sql)
+
+    engine = tg.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", note)
+    event.listen(engine, "commit", committed)
+    try:
+        await u.send("/cancel")
+        assert "已取消" in (await u.next_message()).text
+        await asyncio.sleep(0.2)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+        event.remove(engine, "commit", committed)
+    assert confirm.latest().buttons == []
+    stored, handled = writes  # the update stored, then its handling: nothing else wrote
+    assert any("INSERT INTO inboxupdate" in q for q in stored)
+    changed = [q.split(" WHERE")[0].split(" SET")[0] for q in handled]
+    assert [q for q in changed if q.split()[0] in ("INSERT", "UPDATE", "DELETE")] == [
+        "DELETE FROM dialogstate",
+        "DELETE FROM livemessage",
+        "UPDATE inboxupdate",
+    ]
+    assert await dialog_of(tg, u) is None
 
 
 async def test_bad_input_gets_hints_and_keeps_the_draft(tg: TgRig) -> None:
