@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+# JX_BENCH_CODE: measure another checkout's code with these scripts (before/after).
+ROOT = Path(os.environ.get("JX_BENCH_CODE") or Path(__file__).resolve().parents[1]).resolve()
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

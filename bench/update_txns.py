@@ -8,11 +8,13 @@ wrote nothing), for each step of a person's order conversation:
     confirm_team  ✅ the team (a button press)
     place         an address typed at the place step (text in a dialog)
     help          /help (a command that writes nothing)
+    cancel        /cancel under the time step's buttons (they are taken away: bot.live)
 
 Two ways of taking an update in, on the same engine and database:
 
     before   the id recorded in its own transaction (``store.updates.first_time``,
              what the Telegram channel did before the inbox), then ``Engine.handle``
+             and, as a channel does after sending, ``Engine.delivered`` for each reply
     inbox    the update stored (``Inbox.receive``: the one write per webhook
              request or getUpdates batch that makes it durable before the ack),
              then handled by the inbox, which marks it done inside the flow's
@@ -20,6 +22,7 @@ Two ways of taking an update in, on the same engine and database:
 
     .venv/bin/python bench/update_txns.py            # SQLite
     .venv/bin/python bench/update_txns.py --pg       # SQLite, then PostgreSQL
+    JX_BENCH_CODE=/path/to/other/checkout .venv/bin/python bench/update_txns.py   # its code
 """
 
 from __future__ import annotations
@@ -34,12 +37,12 @@ from bot.callbacks import ORDER_PICK_TEAM
 from bot.deps import Deps
 from bot.engine import Engine
 from bot.events import Actor, Inbound, Kind
-from bot.reply import Outcome
+from bot.reply import MessageRef, Outcome
 from store import updates
 from store.inbox import Arrival
 from store.models import InboxUpdate
 
-STEPS = ("free_text", "confirm_team", "place", "help")
+STEPS = ("free_text", "confirm_team", "place", "help", "cancel")
 ROUNDS = 20
 _ids = itertools.count(1)
 
@@ -53,6 +56,13 @@ def _team_button(outcome: Outcome) -> str:
     raise SystemExit("no team button: " + " | ".join(r.text[:60] for r in outcome.replies))
 
 
+async def delivered(engine: Engine, actor: Actor, outcome: Outcome) -> None:
+    """What a channel does once it sent the replies: tells the core where (bot.live)."""
+    for reply in outcome.replies:
+        ref = MessageRef("telegram", actor.external_id, str(next(_ids)))
+        await engine.delivered(actor, reply, ref)
+
+
 class Before:
     """The channel as it was: dedupe in its own transaction, then the engine."""
 
@@ -61,7 +71,9 @@ class Before:
 
     async def handle(self, actor: Actor, event: Inbound) -> Outcome:
         assert await updates.first_time(self.deps.db, "telegram", next(_ids))
-        return await self.engine.handle(actor, event)
+        outcome = await self.engine.handle(actor, event)
+        await delivered(self.engine, actor, outcome)
+        return outcome
 
 
 class WithInbox:
@@ -77,6 +89,7 @@ class WithInbox:
     async def _run(self, row: InboxUpdate) -> None:
         actor, event = self.events.pop(row.key)
         self.outcome = await self.engine.handle(actor, event)
+        await delivered(self.engine, actor, self.outcome)
 
     async def handle(self, actor: Actor, event: Inbound) -> Outcome:
         key = str(next(_ids))
@@ -100,8 +113,8 @@ async def rounds(channel: Before | WithInbox, counter: DbCounter, n: int) -> Non
         await channel.handle(actor, Inbound(Kind.TEXT, text="宁波市北仑区大碶街道1号"))
         BUCKET.set("help")
         await channel.handle(actor, Inbound(Kind.COMMAND, text="/help", command="help"))
-        BUCKET.set("setup")
-        await channel.engine.handle(actor, Inbound(Kind.COMMAND, text="/cancel", command="cancel"))
+        BUCKET.set("cancel")
+        await channel.handle(actor, Inbound(Kind.COMMAND, text="/cancel", command="cancel"))
 
 
 async def measure(kind: str, pg_url: str | None, mode: str, n: int) -> dict[str, tuple]:

@@ -14,6 +14,7 @@ unchanged.
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 from typing import Any
@@ -144,8 +145,10 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
 
 
+@functools.cache
 def _ssl_context() -> ssl.SSLContext:
-    """The certificates httpx would trust: SSL_CERT_FILE, SSL_CERT_DIR, else certifi's."""
+    """The certificates httpx would trust: SSL_CERT_FILE, SSL_CERT_DIR, else certifi's (one
+    context for the process: each holds its own copy of the bundle)."""
     if os.environ.get("SSL_CERT_FILE"):
         return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
     if os.environ.get("SSL_CERT_DIR"):
