@@ -68,7 +68,11 @@ async def test_a_web_volunteers_job_card_follows_the_job_to_its_cancellation(
             s, oid, OrderStatus.CANCELLED, web.deps.now(), expect=OrderStatus.ACTIVE
         )
     await emit(web.deps, "order_cancelled", order_id=oid, by=None, reason="重复下单")
-    while (closed := await sock.edited())["id"] != card["id"]:
+    # The card may be refreshed on the way (a late refresh for 开始服务 is a known extra
+    # edit); it ends saying JX-000001 已取消, with its public part only and no buttons.
+    while (closed := await sock.edited())["id"] != card["id"] or (
+        "JX-000001 已取消" not in closed["text"]
+    ):
         pass
-    assert closed["buttons"] == [] and "JX-000001 已取消" in closed["text"]
+    assert closed["buttons"] == []
     assert "解放路" not in closed["text"]
