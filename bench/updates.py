@@ -63,6 +63,18 @@ async def pg_database() -> str:
     return PG.rsplit("/", 1)[0] + "/" + name
 
 
+async def database(pg: bool, tmp: str) -> str:
+    """A fresh database, migrated before the bot starts — as a deployment's is on every
+    start but the first after an update (then the bot leaves alembic unimported)."""
+    url = await pg_database() if pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    env = dict(os.environ, JIANGXIN_DATABASE_URL=url, PYTHONPATH=str(CODE))
+    cmd = [sys.executable, "-m", "jiangxin.cli", "db", "upgrade"]
+    proc = await asyncio.create_subprocess_exec(*cmd, cwd=CODE, env=env, stdout=subprocess.DEVNULL)
+    if await proc.wait():
+        raise SystemExit(f"could not migrate {url}")
+    return url
+
+
 class Bot:
     """One bot subprocess polling one fake server."""
 
@@ -149,7 +161,7 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
     for api in apis.values():
         await api.start()
     tmp = tempfile.mkdtemp()
-    db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    db = await database(args.pg, tmp)
     if args.paced_floor:  # the echo floor's replies paced as Jiangxin's limiter paces its own
         os.environ["JX_ECHO_PACE"] = "28"
     bots = {
@@ -160,6 +172,7 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
         for bot in bots.values():
             await bot.ready(10)
             await load(bot, args.users, 4, 0, 1000)  # warm-up
+        warm = rss_mib(bots["jiangxin"].proc.pid)
         if args.profile:  # from here on (bench/run_bot.py)
             os.kill(bots["jiangxin"].proc.pid, signal.SIGUSR1)
         per: dict[str, list[float]] = {"echo": [], "jiangxin": []}
@@ -178,7 +191,8 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
         print(f"median CPU per update: echo {e * 1000:.2f} ms, Jiangxin {j * 1000:.2f} ms")
         print(f"ratio {j / e:.2f}x (target ≤ 2.0x, stretch 1.5x)")
         print(
-            f"RSS after the runs: Jiangxin {rss_mib(bots['jiangxin'].proc.pid):.0f} MiB, "
+            f"RSS after the warm-up: Jiangxin {warm:.0f} MiB; after the runs: Jiangxin "
+            f"{rss_mib(bots['jiangxin'].proc.pid):.0f} MiB, "
             f"echo {rss_mib(bots['echo'].proc.pid):.0f} MiB"
         )
     finally:
@@ -193,7 +207,7 @@ async def cmd_latency(args: argparse.Namespace) -> None:
     await api.start()
     api.server.flood_limit(global_per_sec=30)
     tmp = tempfile.mkdtemp()
-    db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    db = await database(args.pg, tmp)
     bot = Bot("jiangxin", api, db, True)
     try:
         await bot.ready(10)
@@ -215,7 +229,7 @@ async def cmd_capacity(args: argparse.Namespace) -> None:
     api = FakeBotApi()
     await api.start()
     tmp = tempfile.mkdtemp()
-    db = await pg_database() if args.pg else f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+    db = await database(args.pg, tmp)
     bot = Bot("jiangxin", api, db, False)  # the limiter out of the way
     try:
         await bot.ready(10)

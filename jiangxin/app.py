@@ -75,7 +75,8 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> tuple[Deps
     """
     skip_sniffio_probe()
     db = Database(settings.database_url)
-    await migrate.upgrade(db)
+    if not await migrate.at_head(db):
+        await migrate.upgrade(db)
     await catalog.seed_if_empty(db)
     warm_up()
     async with db.session() as session:
