@@ -352,15 +352,7 @@ async def test_item10_offers_say_where_and_how_far_and_a_location_gets_a_door_nu
     await worker.send("解放路88号3单元201")
     saved = await worker.next_message()
     assert "解放路88号3单元201" in saved.text and "城中村服务点" in saved.text
-    time_prompt = await worker.next_message()
-    await worker.press("尽快", message=time_prompt)
-    await worker.next_edit(time_prompt)
-    await worker.next_message()  # phone?
-    await worker.tap("📱 分享我的手机号")
-    await worker.next_message()
-    photos = await worker.next_message()
-    await worker.press("跳过", message=photos)
-    summary = await worker.next_edit(photos)  # the photos message turns into the summary
+    summary = await _place_to_summary(worker)  # the photos message turns into the summary
     await worker.press("确认提交", message=summary)
     await dispatch.settle(tg.deps)
     offer = await master.next_message()

@@ -23,15 +23,19 @@ from tests.utils.tgrig import TgRig
 YES_TECH = "✅ 对，交给技术攻关服务队"
 
 
-async def _order_for_tech(tg: TgRig, u: FakeUser) -> BotMessage:
-    """A need for the tech team, from the first words to the worker's confirmation."""
+async def _summary_for_tech(u: FakeUser) -> BotMessage:
+    """A need for the tech team, from the first words to the summary to confirm."""
     await u.send("注塑件毛边太多怎么办")
     confirm = await u.next_message()
     await u.press(YES_TECH, message=confirm)
     await u.next_edit(confirm)
     await u.next_message()  # the place prompt
-    summary = await details(u)
-    return await submit(tg, u, summary)
+    return await details(u)
+
+
+async def _order_for_tech(tg: TgRig, u: FakeUser) -> BotMessage:
+    """A need for the tech team, from the first words to the worker's confirmation."""
+    return await submit(tg, u, await _summary_for_tech(u))
 
 
 # ---------------------------------------------------------------- 1: say what will happen
@@ -303,12 +307,7 @@ async def test_one_whole_order_ends_with_only_the_newest_message_holding_buttons
     await f.volunteer(tg.deps, 3001, "李师傅")
     vol = tg.user(3001, "李师傅", started=True)
     u = tg.user(2001, "王师傅", phone_number="8613812345678")
-    await u.send("注塑件毛边太多怎么办")
-    confirm = await u.next_message()
-    await u.press(YES_TECH, message=confirm)
-    await u.next_edit(confirm)
-    await u.next_message()  # the place prompt
-    summary = await details(u)
+    summary = await _summary_for_tech(u)
     await u.press("确认提交", message=summary)
     submitted = await u.next_edit(summary)  # no separate confirmation bubble
     assert "提交成功" in submitted.text and "JX-000001" in submitted.text
