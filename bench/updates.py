@@ -11,7 +11,7 @@ confirmation asked) then ``/cancel``, again and again. A reply's latency is from
 the person's send until the bot's first message arrives at the fake server.
 
     .venv/bin/python bench/updates.py cpu            # 5 interleaved runs, prints the ratio
-    .venv/bin/python bench/updates.py latency --users 20 [--pg]
+    .venv/bin/python bench/updates.py latency --users 20 [--pg] [--broadcast 500] [--stagger]
     .venv/bin/python bench/updates.py fanout         # 1,000 sends through the limiter
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import statistics
@@ -28,6 +29,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +81,13 @@ class Bot:
     """One bot subprocess polling one fake server."""
 
     def __init__(
-        self, kind: str, api: FakeBotApi, db_url: str, limit: bool, profile: str | None = None
+        self,
+        kind: str,
+        api: FakeBotApi,
+        db_url: str,
+        limit: bool,
+        profile: str | None = None,
+        admins: str = "",
     ) -> None:
         env = dict(os.environ)
         env.update(
@@ -92,6 +100,8 @@ class Bot:
             PTB_TIMEDELTA="1",
             PYTHONPATH=str(CODE),
         )
+        if admins:
+            env["JIANGXIN_ADMIN_IDS"] = admins
         if not limit:  # the send limiter out of the way (bench/run_bot.py)
             env["JX_BENCH_NO_LIMIT"] = "1"
         if profile:  # FILE.prof: cProfile, FILE.gc: collections, else stack samples (run_bot.py)
@@ -125,8 +135,11 @@ class Bot:
         self.proc.wait(30)
 
 
-async def person(api: FakeBotApi, uid: int, turns: int, pause: float, lat: list[float]) -> None:
+async def person(
+    api: FakeBotApi, uid: int, turns: int, pause: float, lat: list[float], delay: float = 0.0
+) -> None:
     user = api.user(uid, f"师傅{uid}", started=True)
+    await asyncio.sleep(delay)
     for i in range(turns):
         user.drain()
         start = time.perf_counter()
@@ -138,13 +151,20 @@ async def person(api: FakeBotApi, uid: int, turns: int, pause: float, lat: list[
 
 
 async def load(
-    bot: Bot, users: int, turns: int, pause: float, base: int
+    bot: Bot, users: int, turns: int, pause: float, base: int, stagger: bool = False
 ) -> tuple[float, float, list[float]]:
-    """(CPU seconds of the bot, wall seconds, latencies) for users × turns updates."""
+    """(CPU seconds of the bot, wall seconds, latencies) for users × turns updates.
+
+    Everyone sends their first message at the same instant, or with ``stagger`` at
+    evenly spread moments within the first pause (people do not write in step).
+    """
     lat: list[float] = []
     calls = len(bot.api.server.calls)
     cpu0, t0 = cpu_seconds(bot.proc.pid), time.perf_counter()
-    await asyncio.gather(*(person(bot.api, base + u, turns, pause, lat) for u in range(users)))
+    delays = [pause * u / users if stagger else 0.0 for u in range(users)]
+    await asyncio.gather(
+        *(person(bot.api, base + u, turns, pause, lat, delays[u]) for u in range(users))
+    )
     await asyncio.sleep(0.3)  # the last replies' trailing messages
     cpu, wall = cpu_seconds(bot.proc.pid) - cpu0, time.perf_counter() - t0
     bot.calls = Counter(c.method for c in bot.api.server.calls[calls:])
@@ -202,23 +222,106 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
             await api.stop()
 
 
+async def seed_volunteers(url: str, count: int, first_id: int) -> None:
+    """``count`` active volunteers of the 应急救援 team, as the admin's broadcast reaches them."""
+    from sqlmodel import select
+
+    from store.engine import Database
+    from store.models import (
+        Person,
+        Role,
+        Station,
+        StationLevel,
+        Team,
+        Volunteer,
+        VolunteerStatus,
+        VolunteerTeam,
+    )
+
+    db = Database(url)
+    try:
+        async with db.session() as s:
+            station = Station(code="bench", name="压测服务站", level=StationLevel.COUNTY)
+            s.add(station)
+            await s.flush()
+            team_id = (await s.exec(select(Team.id).where(Team.slug == "emergency"))).one()
+            people = [
+                Person(
+                    platform="telegram",
+                    external_id=str(first_id + i),
+                    display_name=f"队员{i}",
+                    roles=[Role.VOLUNTEER],
+                )
+                for i in range(count)
+            ]
+            s.add_all(people)
+            await s.flush()
+            rows = [
+                Volunteer(
+                    person_id=p.id,  # type: ignore[arg-type]
+                    name=p.display_name,
+                    station_id=station.id,  # type: ignore[arg-type]
+                    status=VolunteerStatus.ACTIVE,
+                )
+                for p in people
+            ]
+            s.add_all(rows)
+            await s.flush()
+            s.add_all(VolunteerTeam(volunteer_id=v.id, team_id=team_id) for v in rows)  # type: ignore[arg-type, misc]
+    finally:
+        await db.dispose()
+
+
+async def start_broadcast(api: FakeBotApi, count: int, first_id: int) -> Callable[[], int]:
+    """The super-admin (user 1) broadcasts to the seeded volunteers; returns a sent counter."""
+    for i in range(count):
+        api.user(first_id + i, f"队员{i}", started=True)
+    admin = api.user(1, "会长", started=True)
+    admin.drain()
+    await admin.send("/broadcast emergency 台风过境，今晚8点城关镇集合抢修排涝泵")
+    preview = await admin.next_message(timeout=30.0)
+    if "确认发送" not in str(preview.buttons):
+        raise SystemExit(f"no broadcast preview: {preview.text}")
+    await admin.press("确认发送", message=preview)
+
+    def sent() -> int:
+        return sum(
+            1 for c in api.server.calls_of("sendMessage") if int(c.params["chat_id"]) >= first_id
+        )
+
+    return sent
+
+
 async def cmd_latency(args: argparse.Namespace) -> None:
     api = FakeBotApi()
     await api.start()
     api.server.flood_limit(global_per_sec=30)
     tmp = tempfile.mkdtemp()
     db = await database(args.pg, tmp)
-    bot = Bot("jiangxin", api, db, True)
+    first = 600_000
+    bot = Bot("jiangxin", api, db, True, admins="1")
     try:
         await bot.ready(10)
+        if args.broadcast:  # once the bot has seeded its teams
+            await seed_volunteers(db, args.broadcast, first)
         await load(bot, args.users, 2, 0, 1000)
-        _cpu, wall, lat = await load(bot, args.users, args.turns, 1.0, 5000)
+        sent: Callable[[], int] | None = None
+        if args.broadcast:
+            sent = await start_broadcast(api, args.broadcast, first)
+        t0 = time.perf_counter()
+        _cpu, wall, lat = await load(bot, args.users, args.turns, 1.0, 5000, args.stagger)
+        during = f"; broadcast sent {sent()}/{args.broadcast} meanwhile" if sent else ""
+        if sent:
+            with contextlib.suppress(TimeoutError):
+                await api.server.changes.wait_for(lambda: sent() >= args.broadcast, 120)
+            during += f", all {sent()} after {time.perf_counter() - t0:.1f} s"
         print(
-            f"{'PostgreSQL' if args.pg else 'SQLite'} {args.users} users, 1 s pause: "
+            f"{'PostgreSQL' if args.pg else 'SQLite'} {args.users} users, 1 s pause"
+            f"{', staggered' if args.stagger else ', in step'}: "
             f"{len(lat)} replies in {wall:.1f} s, p50 {pct(lat, 50) * 1000:.0f} ms, "
             f"p95 {pct(lat, 95) * 1000:.0f} ms, p99 {pct(lat, 99) * 1000:.0f} ms, "
             f"max {max(lat) * 1000:.0f} ms; 429s {api.server.count_429}; "
-            f"RSS {rss_mib(bot.proc.pid):.0f} MiB"
+            f"RSS {rss_mib(bot.proc.pid):.0f} MiB{during}"
         )
     finally:
         bot.stop()
@@ -246,14 +349,22 @@ async def cmd_capacity(args: argparse.Namespace) -> None:
 
 
 async def cmd_fanout(args: argparse.Namespace) -> None:
-    from handlers.telegram.limiter import BURST, LocalBudget, SendLimiter, TelegramRateLimiter, bulk
+    from handlers.telegram.limiter import (
+        BURST,
+        LocalBudget,
+        SendLimiter,
+        TelegramRateLimiter,
+        bulk,
+        bulk_reserve,
+    )
 
     os.environ["PTB_TIMEDELTA"] = "1"
     api = FakeBotApi()
     await api.start()
     api.server.flood_limit(per_chat_per_sec=1, global_per_sec=30)
     users = [api.user(900_000 + i, f"志愿者{i}", started=True) for i in range(args.count)]
-    limiter = TelegramRateLimiter(SendLimiter(LocalBudget(28.0, BURST, time.monotonic())))
+    budget = LocalBudget(28.0, 28.0, time.monotonic())  # as make_limiter builds it
+    limiter = TelegramRateLimiter(SendLimiter(budget, bulk_reserve=bulk_reserve(28.0)))
     app = api.application_builder().rate_limiter(limiter).build()
     try:
         async with app.bot:
@@ -291,6 +402,10 @@ def main() -> None:
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--turns", type=int, default=20)
     p.add_argument("--pg", action="store_true")
+    p.add_argument(
+        "--broadcast", type=int, default=0, help="volunteers a broadcast reaches meanwhile"
+    )
+    p.add_argument("--stagger", action="store_true", help="people start apart, not in step")
     p = sub.add_parser("capacity")
     p.add_argument("--users", type=int, default=50)
     p.add_argument("--turns", type=int, default=10)

@@ -31,7 +31,7 @@ from bot.reply import MessageRef, Outcome
 from bot.texts import LANGUAGES, t
 from handlers.telegram import render
 from handlers.telegram.convert import PLATFORM, actor_of, inbound_of, ref_of
-from handlers.telegram.limiter import SendLimiter, TelegramRateLimiter, make_budget
+from handlers.telegram.limiter import TelegramRateLimiter, make_limiter
 from handlers.telegram.notifier import TelegramNotifier
 from handlers.telegram.polling import TolerantBot, requests
 from handlers.telegram.updates import PerChatUpdateProcessor, arrival
@@ -156,8 +156,10 @@ def build_application(deps: Deps, engine: Engine) -> Application:  # type: ignor
         base_url=settings.telegram_api_url,
         base_file_url=settings.telegram_file_url,
         rate_limiter=TelegramRateLimiter(
-            SendLimiter(
-                make_budget(deps.db, settings.token or "", settings.telegram_rate),
+            make_limiter(
+                deps.db,
+                settings.token or "",
+                settings.telegram_rate,
                 chat_rate=settings.telegram_chat_rate,
                 chat_burst=settings.telegram_chat_burst,
             )

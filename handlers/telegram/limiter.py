@@ -10,11 +10,16 @@ message-creating calls to those limits:
   limit. The per-chat pace holds bulk sends; a direct reply (several parts of
   a long answer) uses its chat's token when there is one but is never held by
   it — it answers the person's own message, so they set its pace.
+- **Replies may burst, bulk may not.** The overall bucket holds one second's
+  worth (as Telegram counts), so twenty people writing in the same second are
+  all answered at once. Bulk only draws from its top :data:`BURST` tokens
+  (``bulk_reserve``, :func:`make_limiter`): a broadcast goes at a steady pace
+  (a large burst of granted sends bunches up on its way to Telegram and
+  trips its flood control), and the rest of the bucket is the headroom for
+  replies — this instance's and, in the shared bucket, other instances'.
 - **One budget per token, across instances.** The overall budget is a
   :class:`Budget`: in process (:class:`LocalBudget`), or a token bucket in
   PostgreSQL shared by every instance with the same bot (``store.ratebudget``).
-  Bulk leaves a small reserve in the shared bucket, so another instance's
-  direct reply is not queued behind this one's broadcast.
 - **One retry policy** (:class:`RetryPolicy`): a 429 waits its ``retry_after``
   (and holds every send to that chat meanwhile), a 5xx or network error
   backs off exponentially, and the total wait is bounded.
@@ -44,7 +49,7 @@ from store.engine import Database
 log = logging.getLogger(__name__)
 
 REPLY, BULK = 0, 1
-BURST = 5.0  # sends the overall budget lets go at once
+BURST = 5.0  # bulk sends the overall budget lets go at once
 _priority: contextvars.ContextVar[int] = contextvars.ContextVar("jx_send_priority", default=REPLY)
 
 # Bot API methods that create a message: the ones Telegram's flood limits count.
@@ -109,7 +114,6 @@ class LocalBudget:
         return self.take_now(want, reserve=reserve, now=now)
 
     def take_now(self, want: int, *, reserve: int, now: float) -> tuple[int, float]:
-        reserve = 0  # no other instance to leave tokens for: this one's replies queue first
         have = self.bucket.refill(now)
         n = max(0, min(want, int(have - reserve)))
         if n:
@@ -149,13 +153,32 @@ class SharedBudget:
 
 
 def make_budget(db: Database, bot_token: str, rate: float) -> Budget:
-    """PostgreSQL: one bucket per bot shared by the instances; SQLite: this process's own."""
-    # A small burst: requests granted on time still bunch up on their way to Telegram (a
-    # busy event loop, many connections), and Telegram counts them as they arrive.
-    capacity = min(max(1.0, rate), BURST)
+    """PostgreSQL: one bucket per bot shared by the instances; SQLite: this process's own.
+
+    The bucket holds one second's worth of sends; :func:`bulk_reserve` keeps bulk
+    to its top few tokens.
+    """
+    capacity = max(1.0, rate)
     if db.is_postgres:
         return SharedBudget(db, f"telegram:{bot_token.split(':', 1)[0]}", rate, capacity)
     return LocalBudget(rate, capacity, time.monotonic())
+
+
+def bulk_reserve(rate: float) -> int:
+    """Tokens bulk leaves in a one-second bucket: it bursts :data:`BURST` at most."""
+    return max(0, int(max(1.0, rate) - BURST))
+
+
+def make_limiter(
+    db: Database, bot_token: str, rate: float, *, chat_rate: float, chat_burst: float
+) -> SendLimiter:
+    """The send limiter of one bot: its budget, bulk's reserve and the per-chat pace."""
+    return SendLimiter(
+        make_budget(db, bot_token, rate),
+        chat_rate=chat_rate,
+        chat_burst=chat_burst,
+        bulk_reserve=bulk_reserve(rate),
+    )
 
 
 @dataclass
@@ -172,7 +195,7 @@ class SendLimiter:
     budget: Budget
     chat_rate: float = 1.0
     chat_burst: float = 3.0
-    bulk_reserve: int = 2  # tokens bulk leaves in a shared bucket for other instances' replies
+    bulk_reserve: int = 0  # tokens bulk leaves in the bucket: the replies' headroom
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     _queues: tuple[deque[_Waiter], deque[_Waiter]] = field(

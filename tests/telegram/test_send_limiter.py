@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,9 @@ from handlers.telegram.limiter import (
     SendLimiter,
     SharedBudget,
     TelegramRateLimiter,
+    bulk,
+    bulk_reserve,
+    make_limiter,
 )
 from store.engine import Database
 from tests.utils.fakebot import FakeBotApi, run_ptb_app
@@ -65,6 +69,54 @@ async def test_replies_are_not_held_back_while_under_the_limit() -> None:
     replies = [lim.enqueue(f"p{i}", REPLY) for i in range(25)]
     await lim.pump_once(0.0)
     assert all(f.done() for f in replies)
+
+
+async def test_twenty_replies_at_once_go_at_once_while_bulk_keeps_a_small_burst() -> None:
+    """The product's shape: a one-second bucket, bulk drawing from its top few tokens."""
+    db = Database("sqlite+aiosqlite:///:memory:")
+    lim = make_limiter(db, "1:x", 28.0, chat_rate=1.0, chat_burst=3)
+    assert isinstance(lim.budget, LocalBudget) and lim.bulk_reserve == bulk_reserve(28) == 23
+    lim.budget.bucket.updated = 0.0  # onto the fake clock
+    lim.record = True
+    bulk_sends = [lim.enqueue(f"v{i}", BULK) for i in range(100)]
+    await lim.pump_once(0.0)
+    assert sum(f.done() for f in bulk_sends) == 5  # a broadcast starts with a small burst
+    await run_clock(lim, 2.0)  # ...then goes at a steady 28/s
+    assert 5 + 28 * 2 - 2 <= sum(f.done() for f in bulk_sends) <= 5 + 28 * 2
+    replies = [lim.enqueue(f"p{i}", REPLY) for i in range(20)]
+    await lim.pump_once(2.001)
+    assert all(f.done() for f in replies)  # twenty people wrote in one second: none waits
+    sent = sum(f.done() for f in bulk_sends)
+    await lim.pump_once(2.3)
+    assert sum(f.done() for f in bulk_sends) == sent  # bulk waits while the headroom refills
+
+
+async def test_a_reply_burst_during_a_broadcast_sees_no_flood_control(
+    fake_bot_api: FakeBotApi,  # noqa: F811
+) -> None:
+    """Against the fake's flood limits (30/s overall): bulk paced, a reply burst on top."""
+    volunteers = [fake_bot_api.user(8000 + i, f"志愿者{i}", started=True) for i in range(80)]
+    people = [fake_bot_api.user(9000 + i, f"师傅{i}", started=True) for i in range(20)]
+    fake_bot_api.server.flood_limit(per_chat_per_sec=1, global_per_sec=30)
+    lim = SendLimiter(LocalBudget(28, 28, time.monotonic()), bulk_reserve=23)
+    app = fake_bot_api.application_builder().rate_limiter(TelegramRateLimiter(lim)).build()
+    async with run_ptb_app(app) as running:
+
+        async def broadcast() -> None:
+            with bulk():
+                await asyncio.gather(
+                    *(running.bot.send_message(v.id, "停水通知") for v in volunteers)
+                )
+
+        fanout = asyncio.create_task(broadcast())
+        sent = fake_bot_api.server.calls_of
+        await fake_bot_api.server.changes.wait_for(lambda: len(sent("sendMessage")) >= 40, 30)
+        await asyncio.gather(*(running.bot.send_message(p.id, "收到") for p in people))
+        before = len(fake_bot_api.server.calls_of("sendMessage"))
+        await fanout
+    assert fake_bot_api.server.count_429 == 0, fake_bot_api.server.errors[-3:]
+    assert before < 40 + 20 + 28  # the replies went ahead of most of what bulk had waiting
+    assert len(fake_bot_api.server.calls_of("sendMessage")) == 100
 
 
 async def test_the_overall_budget_is_never_exceeded() -> None:
