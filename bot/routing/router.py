@@ -52,7 +52,10 @@ class Router:
     """Routes requests with the current state; rebuilds swap a new state in atomically.
 
     Two stages: keywords (always) and, unless ``semantic`` is off, the
-    sentence-embedding stage fused with it (:mod:`bot.routing.fusion`).
+    sentence-embedding stage fused with it (:mod:`bot.routing.fusion`). Before the
+    fusion, the chit-chat gate (:mod:`bot.routing.chitchat`) answers "no team" for
+    a message that asks no team for anything (remarks about the bot or a past visit,
+    wishes, off-topic asks), by its words and, with the model, by its meaning.
     A new keyword index is built completely before it replaces the old one
     (one reference assignment); the semantic vectors are rebuilt on the
     router's single worker thread and swapped in when ready, so a request
