@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.routing.chitchat import judge, judge_meaning, load_probe, names_a_trade, trade_share
 from bot.routing.english import with_english
 from bot.routing.evaluate import Example, Report, evaluate
 from bot.routing.fusion import fuse, keyword_choices
@@ -20,9 +21,11 @@ from bot.routing.normalize import normalize
 from bot.routing.rules import apply_owner_rules
 from bot.routing.scorer import Candidate, RouteResult, route
 from bot.routing.semantic import (
+    CHITCHAT,
     SemanticIndex,
     VectorCache,
     enabled_by_env,
+    load_chitchat,
     load_templates,
     shared_cache,
 )
@@ -49,7 +52,10 @@ class Router:
     """Routes requests with the current state; rebuilds swap a new state in atomically.
 
     Two stages: keywords (always) and, unless ``semantic`` is off, the
-    sentence-embedding stage fused with it (:mod:`bot.routing.fusion`).
+    sentence-embedding stage fused with it (:mod:`bot.routing.fusion`). Before the
+    fusion, the chit-chat gate (:mod:`bot.routing.chitchat`) answers "no team" for
+    a message that asks no team for anything (remarks about the bot or a past visit,
+    wishes, off-topic asks), by its words and, with the model, by its meaning.
     A new keyword index is built completely before it replaces the old one
     (one reference assignment); the semantic vectors are rebuilt on the
     router's single worker thread and swapped in when ready, so a request
@@ -72,6 +78,8 @@ class Router:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing")
         self._cache: VectorCache | None = shared_cache() if self.semantic else None
         self._templates = load_templates() if self.semantic else {}
+        self._chitchat = load_chitchat() if self.semantic else ()
+        self._probe = load_probe() if self.semantic else None
         team_tuple = tuple(teams)
         frozen = _freeze(learned or {})
         self._state = self._keyword_state(team_tuple, frozen, None)
@@ -165,17 +173,38 @@ class Router:
 
     def _route_with(self, state: _State, text: str, query: np.ndarray | None = None) -> RouteResult:
         keyword = apply_owner_rules(text, route(text, state.index))
-        remembered = state.memory.get(normalize(text))
+        normalized = normalize(text)
+        remembered = state.memory.get(normalized)
         if remembered in state.active:
             rest = tuple(c for c in keyword.candidates if c.team != remembered)[:2]
             return RouteResult(
                 remembered, 100.0, (Candidate(remembered, 100.0), *rest), (LEARNED,), ()
             )
+        # Chit-chat asks no team for anything, whatever trade it names (chitchat.py).
+        no_team = RouteResult(
+            None, keyword.score, keyword.candidates, keyword.matched, (), keyword.scores
+        )
+        if judge(text, keyword_score=keyword.score, matched=keyword.matched).chitchat:
+            return no_team
         if state.vectors is None or self._cache is None:
             return keyword_choices(keyword)
         if query is None:
             query = self._cache.model.query(text[:SEMANTIC_MAX_CHARS])
         sims = state.vectors.similarities(query)
+        chitchat = sims.pop(CHITCHAT, None)
+        if judge_meaning(
+            normalized,
+            trade=(
+                trade_share(normalized, keyword.matched)
+                if names_a_trade(normalized, keyword.score, keyword.matched)
+                else 0.0
+            ),
+            sims=sims,
+            chitchat=chitchat,
+            query=query,
+            probe=self._probe,
+        ):
+            return no_team
         return fuse(keyword, sims, active=state.active)
 
     def _keyword_state(
@@ -194,7 +223,7 @@ class Router:
     def _build_vectors(self, state: _State) -> SemanticIndex | None:
         if self._cache is None:
             return None
-        return self._cache.build(state.teams, self._templates, state.learned)
+        return self._cache.build(state.teams, self._templates, state.learned, self._chitchat)
 
     def _swap_vectors(self, state: _State) -> None:
         vectors = self._build_vectors(state)

