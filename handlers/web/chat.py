@@ -358,7 +358,9 @@ async def deliver(
                 message_id = 0
             edited = await messages.replace(deps.db, person_id, message_id, reply)
             if edited is not None:
-                await hub.push(person_id, {"type": "edit", "message": messages.view(edited)})
+                row, changed = edited
+                if changed:
+                    await hub.push(person_id, {"type": "edit", "message": messages.view(row)})
                 await engine.delivered(actor, reply, inbound.message)
                 continue
         row = await messages.store(deps.db, person_id, messages.bot_payload(reply))

@@ -98,9 +98,13 @@ async def store(db: Database, person_id: int, payload: dict[str, Any]) -> WebMes
         return await webchat.add_message(session, message=row)
 
 
-async def replace(db: Database, person_id: int, message_id: int, reply: Reply) -> WebMessage | None:
+async def replace(
+    db: Database, person_id: int, message_id: int, reply: Reply
+) -> tuple[WebMessage, bool] | None:
     """Edit a bot message of ``person_id`` the way Telegram edits: new text and inline buttons.
 
+    The row and whether anything changed: like Telegram ("message is not modified"), an
+    edit to the same text and buttons changes nothing and the caller pushes no frame.
     None when the message does not exist, is not theirs, or is not the bot's.
     """
     async with db.session() as session:
@@ -108,10 +112,15 @@ async def replace(db: Database, person_id: int, message_id: int, reply: Reply) -
         if row is None or row.person_id != person_id or row.payload.get("role") != "bot":
             return None
         fresh = bot_payload(reply)
+        if (
+            row.payload.get("text") == fresh["text"]
+            and row.payload.get("buttons") == fresh["buttons"]
+        ):
+            return row, False
         payload = dict(row.payload)
         payload.update(text=fresh["text"], buttons=fresh["buttons"], edited=True)
         await webchat.set_payload(session, message=row, payload=payload)
-    return row
+    return row, True
 
 
 async def history(db: Database, person_id: int, limit: int = HISTORY_LIMIT) -> list[WebMessage]:

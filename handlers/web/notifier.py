@@ -51,7 +51,9 @@ class WebNotifier:
             person_id, message_id = int(ref.chat_id), int(ref.message_id)
         except ValueError:
             raise DeliveryError(f"not a web message reference: {ref}") from None
-        row = await messages.replace(self.db, person_id, message_id, reply)
-        if row is None:
+        edited = await messages.replace(self.db, person_id, message_id, reply)
+        if edited is None:
             raise DeliveryError(f"no web message {message_id} for person {person_id}")
-        await self.hub.push(person_id, {"type": "edit", "message": messages.view(row)})
+        row, changed = edited
+        if changed:
+            await self.hub.push(person_id, {"type": "edit", "message": messages.view(row)})
