@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,9 @@ async def test_closed_page_hears_of_a_telegram_claim_by_sms_link(
 
     base = _web_url(tg)
     tg.deps.settings.web_public_url = base  # where the SMS links point
+    # The real clock runs here: no quiet hours, or after 21:00 Shanghai time the claim's SMS
+    # would wait for the morning (tests/web/test_notices.py covers quiet hours, clock fixed).
+    tg.deps.settings.sms_quiet_start = tg.deps.settings.sms_quiet_end = time(0, 0)
     volunteer = await make.volunteer(tg.deps, 3001, "李建国", teams=("convenience",))
     master = tg.user(3001, "李建国")
     await master.send("/start")  # the volunteer has the bot's chat open
