@@ -222,52 +222,16 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
             await api.stop()
 
 
-async def seed_volunteers(url: str, count: int, first_id: int) -> None:
-    """``count`` active volunteers of the 应急救援 team, as the admin's broadcast reaches them."""
-    from sqlmodel import select
-
+async def seed_crew(url: str, count: int, first_id: int) -> None:
+    """``count`` volunteers of 应急救援 whom the admin's broadcast reaches."""
     from store.engine import Database
-    from store.models import (
-        Person,
-        Role,
-        Station,
-        StationLevel,
-        Team,
-        Volunteer,
-        VolunteerStatus,
-        VolunteerTeam,
-    )
+    from tests.utils.volunteers import crew
 
     db = Database(url)
     try:
-        async with db.session() as s:
-            station = Station(code="bench", name="压测服务站", level=StationLevel.COUNTY)
-            s.add(station)
-            await s.flush()
-            team_id = (await s.exec(select(Team.id).where(Team.slug == "emergency"))).one()
-            people = [
-                Person(
-                    platform="telegram",
-                    external_id=str(first_id + i),
-                    display_name=f"队员{i}",
-                    roles=[Role.VOLUNTEER],
-                )
-                for i in range(count)
-            ]
-            s.add_all(people)
-            await s.flush()
-            rows = [
-                Volunteer(
-                    person_id=p.id,  # type: ignore[arg-type]
-                    name=p.display_name,
-                    station_id=station.id,  # type: ignore[arg-type]
-                    status=VolunteerStatus.ACTIVE,
-                )
-                for p in people
-            ]
-            s.add_all(rows)
-            await s.flush()
-            s.add_all(VolunteerTeam(volunteer_id=v.id, team_id=team_id) for v in rows)  # type: ignore[arg-type, misc]
+        await crew(
+            db, count=count, first_id=first_id, team="emergency", station=("bench", "压测站")
+        )
     finally:
         await db.dispose()
 
@@ -303,7 +267,7 @@ async def cmd_latency(args: argparse.Namespace) -> None:
     try:
         await bot.ready(10)
         if args.broadcast:  # once the bot has seeded its teams
-            await seed_volunteers(db, args.broadcast, first)
+            await seed_crew(db, args.broadcast, first)
         await load(bot, args.users, 2, 0, 1000)
         sent: Callable[[], int] | None = None
         if args.broadcast:

@@ -18,15 +18,14 @@ from store.models import (
     Order,
     OrderStatus,
     Person,
-    Role,
     Station,
-    StationLevel,
     Team,
     Volunteer,
     VolunteerStatus,
     VolunteerTeam,
 )
 from tests.utils import tgrig
+from tests.utils import volunteers as make
 from tests.utils.fakebot import fixtures
 from tests.utils.fakebot.driver import BotMessage, FakeUser
 from tests.utils.tgrig import TgRig
@@ -224,34 +223,9 @@ async def test_stats_export_roles_and_refusals(tg: TgRig) -> None:
 async def test_broadcast_to_200_volunteers_respects_flood_limits(tg: TgRig) -> None:
     admin, ap = await _started(tg, 1, "会长")
     server = tg.api.server
-    async with tg.db.session() as s:
-        station = Station(code="yh", name="余杭区服务站", level=StationLevel.COUNTY)
-        s.add(station)
-        await s.flush()
-        team_id = (await s.exec(select(Team.id).where(Team.slug == "emergency"))).one()
-        people = [
-            Person(
-                platform="telegram",
-                external_id=str(5000 + i),
-                display_name=f"队员{i}",
-                roles=[Role.VOLUNTEER],
-            )
-            for i in range(200)
-        ]
-        s.add_all(people)
-        await s.flush()
-        rows = [
-            Volunteer(
-                person_id=p.id,
-                name=p.display_name,
-                station_id=station.id,  # type: ignore[arg-type]
-                status=VolunteerStatus.ACTIVE,
-            )
-            for p in people
-        ]
-        s.add_all(rows)
-        await s.flush()
-        s.add_all(VolunteerTeam(volunteer_id=v.id, team_id=team_id) for v in rows)  # type: ignore[arg-type, misc]
+    await make.crew(
+        tg.db, count=200, first_id=5000, team="emergency", station=("yh", "余杭区服务站")
+    )
     volunteers = [tg.user(5000 + i, f"队员{i}", started=True) for i in range(200)]
     server.flood_limit(per_chat_per_sec=3, global_per_sec=30)
 

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from bot import orders
 from bot.deps import Deps
 from bot.events import Actor
+from store.engine import Database
 from store.models import (
     Person,
     Station,
@@ -91,6 +92,41 @@ async def volunteer(
         for tid in ids:
             session.add(VolunteerTeam(volunteer_id=v.id, team_id=tid))  # type: ignore[arg-type]
     return v
+
+
+async def crew(
+    db: Database, *, count: int, first_id: int, team: str, station: tuple[str, str]
+) -> None:
+    """``count`` active Telegram volunteers of ``team`` at a new county station (code,
+    name), external ids from ``first_id``, in one transaction: a broadcast's audience."""
+    async with db.session() as session:
+        where = Station(code=station[0], name=station[1], level=StationLevel.COUNTY)
+        session.add(where)
+        await session.flush()
+        tid = (await session.exec(select(Team.id).where(col(Team.slug) == team))).one()
+        people = [
+            Person(
+                platform="telegram",
+                external_id=str(first_id + i),
+                display_name=f"队员{i}",
+                roles=["volunteer"],
+            )
+            for i in range(count)
+        ]
+        session.add_all(people)
+        await session.flush()
+        rows = [
+            Volunteer(
+                person_id=p.id,  # type: ignore[arg-type]
+                name=p.display_name,
+                station_id=where.id,  # type: ignore[arg-type]
+                status=VolunteerStatus.ACTIVE,
+            )
+            for p in people
+        ]
+        session.add_all(rows)
+        await session.flush()
+        session.add_all(VolunteerTeam(volunteer_id=v.id, team_id=tid) for v in rows)  # type: ignore[arg-type, misc]
 
 
 async def stations(deps: Deps) -> dict[str, int]:
