@@ -20,6 +20,7 @@ texts that changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,6 +28,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -90,18 +92,21 @@ def get_model() -> Model:
         return _model
 
 
+@functools.cache
+def _template_file(path: Path) -> dict[str, Any]:
+    """The shipped JSON file, read once per process (every router reads both parts)."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def load_templates(path: Path = TEMPLATES) -> dict[str, tuple[str, ...]]:
     """Template requests per slug (and ``none``) from the shipped JSON file."""
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    return {slug: tuple(texts) for slug, texts in data["teams"].items()}
+    return {slug: tuple(texts) for slug, texts in _template_file(path)["teams"].items()}
 
 
 def load_chitchat(path: Path = TEMPLATES) -> tuple[str, ...]:
     """The chit-chat gate's prototype messages from the shipped JSON file."""
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    return tuple(data.get("chitchat", ()))
+    return tuple(_template_file(path).get("chitchat", ()))
 
 
 def team_texts(
