@@ -31,11 +31,8 @@ async def add_message(session: AsyncSession, *, message: WebMessage) -> WebMessa
     return message
 
 
-async def message_by_id(
-    session: AsyncSession, *, message_id: int, lock: bool = False
-) -> WebMessage | None:
-    """One stored message; ``lock`` holds its row until commit (an edit's compare-and-write)."""
-    return await session.get(WebMessage, message_id, with_for_update=lock or None)
+async def message_by_id(session: AsyncSession, *, message_id: int) -> WebMessage | None:
+    return await session.get(WebMessage, message_id)
 
 
 async def set_payload(

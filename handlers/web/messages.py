@@ -104,13 +104,11 @@ async def replace(
     """Edit a bot message of ``person_id`` the way Telegram edits: new text and inline buttons.
 
     The row and whether anything changed: like Telegram ("message is not modified"), an
-    edit to the same text and buttons changes nothing and the caller pushes no frame. The
-    row is locked while compared, so two edits racing (a pressed button's own and the
-    order's refresh) see each other. None when the message does not exist, is not theirs,
-    or is not the bot's.
+    edit to the same text and buttons changes nothing and the caller pushes no frame.
+    None when the message does not exist, is not theirs, or is not the bot's.
     """
     async with db.session() as session:
-        row = await webchat.message_by_id(session, message_id=message_id, lock=True)
+        row = await webchat.message_by_id(session, message_id=message_id)
         if row is None or row.person_id != person_id or row.payload.get("role") != "bot":
             return None
         fresh = bot_payload(reply)
