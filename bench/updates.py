@@ -6,9 +6,13 @@ bot) run in this process; the bots under test run as subprocesses polling them �
 (``python -m jiangxin.cli run``). The bots' CPU and RSS are read from
 ``/proc/<pid>``, so the load generator's own work is never counted.
 
-Workload per simulated person: a free-text need ("注塑件毛边太多怎么办", routed,
-confirmation asked) then ``/cancel``, again and again. A reply's latency is from
-the person's send until the bot's first message arrives at the fake server.
+Workload per simulated person: a free-text need (routed, confirmation asked) then
+``/cancel``, again and again. The needs are the real ones of the held-out routing
+sets 5–9 (``tests/core/routing_holdout*.jsonl``), each person starting elsewhere
+in the list: people word their needs differently, and whether the routing model
+runs depends on the words (``--one-need``: the same sentence every time, as the
+first passes measured). A reply's latency is from the person's send until the
+bot's first message arrives at the fake server.
 
     .venv/bin/python bench/updates.py cpu            # 5 interleaved runs, prints the ratio
     .venv/bin/python bench/updates.py latency --users 20 [--pg] [--broadcast 500] [--stagger]
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import statistics
@@ -38,7 +43,22 @@ sys.path.insert(0, str(ROOT))
 from tests.utils.fakebot import FakeBotApi  # noqa: E402
 
 CODE = ROOT  # the checkout whose bot runs (--code: measure another commit the same way)
-TEXTS = ("注塑件毛边太多怎么办", "/cancel")
+ONE_NEED = "注塑件毛边太多怎么办"
+HELD_OUT = [ROOT / "tests" / "core" / f"routing_holdout{n}.jsonl" for n in range(5, 10)]
+
+
+def held_out_needs() -> list[str]:
+    """The real needs (not chit-chat) of the held-out routing sets, in file order."""
+    rows = (
+        json.loads(line)
+        for path in HELD_OUT
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+    return [row["text"] for row in rows if row["team"] != "none"]
+
+
+NEEDS = held_out_needs()
 TICK = os.sysconf("SC_CLK_TCK")
 PG = os.environ.get("JIANGXIN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
@@ -48,11 +68,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
-def rss_mib(pid: int) -> float:
+def rss_mib(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_text(pid: int) -> str:
+    """RSS, and how much of it is the process's own memory and how much mapped files:
+    the routing model's weights are a read-only mapping that grows page by page as
+    new words are met (shared with the page cache, dropped under memory pressure)."""
+    anon, files = rss_mib(pid, "RssAnon"), rss_mib(pid, "RssFile")
+    return f"{rss_mib(pid):.0f} MiB (own {anon:.0f}, mapped files {files:.0f})"
 
 
 async def pg_database() -> str:
@@ -143,7 +171,7 @@ async def person(
     for i in range(turns):
         user.drain()
         start = time.perf_counter()
-        await user.send(TEXTS[i % 2])
+        await user.send(NEEDS[(uid * 37 + i // 2) % len(NEEDS)] if i % 2 == 0 else "/cancel")
         await user.next_message(timeout=30.0)
         lat.append(time.perf_counter() - start)
         if pause:
@@ -192,7 +220,7 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
         for bot in bots.values():
             await bot.ready(10)
             await load(bot, args.users, 4, 0, 1000)  # warm-up
-        warm = rss_mib(bots["jiangxin"].proc.pid)
+        warm = rss_text(bots["jiangxin"].proc.pid)
         if args.profile:  # from here on (bench/run_bot.py)
             os.kill(bots["jiangxin"].proc.pid, signal.SIGUSR1)
         per: dict[str, list[float]] = {"echo": [], "jiangxin": []}
@@ -211,9 +239,8 @@ async def cmd_cpu(args: argparse.Namespace) -> None:
         print(f"median CPU per update: echo {e * 1000:.2f} ms, Jiangxin {j * 1000:.2f} ms")
         print(f"ratio {j / e:.2f}x (target ≤ 2.0x, stretch 1.5x)")
         print(
-            f"RSS after the warm-up: Jiangxin {warm:.0f} MiB; after the runs: Jiangxin "
-            f"{rss_mib(bots['jiangxin'].proc.pid):.0f} MiB, "
-            f"echo {rss_mib(bots['echo'].proc.pid):.0f} MiB"
+            f"RSS after the warm-up: Jiangxin {warm}; after the runs: Jiangxin "
+            f"{rss_text(bots['jiangxin'].proc.pid)}, echo {rss_text(bots['echo'].proc.pid)}"
         )
     finally:
         for bot in bots.values():
@@ -285,7 +312,7 @@ async def cmd_latency(args: argparse.Namespace) -> None:
             f"{len(lat)} replies in {wall:.1f} s, p50 {pct(lat, 50) * 1000:.0f} ms, "
             f"p95 {pct(lat, 95) * 1000:.0f} ms, p99 {pct(lat, 99) * 1000:.0f} ms, "
             f"max {max(lat) * 1000:.0f} ms; 429s {api.server.count_429}; "
-            f"RSS {rss_mib(bot.proc.pid):.0f} MiB{during}"
+            f"RSS {rss_text(bot.proc.pid)}{during}"
         )
     finally:
         bot.stop()
@@ -377,7 +404,12 @@ def main() -> None:
     p = sub.add_parser("fanout")
     p.add_argument("--count", type=int, default=1000)
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose bot to run")
+    parser.add_argument(
+        "--one-need", action="store_true", help=f"every need is {ONE_NEED!r} (earlier passes)"
+    )
     args = parser.parse_args()
+    if args.one_need:
+        NEEDS[:] = [ONE_NEED]
     global CODE
     CODE = args.code.resolve()
     os.environ.setdefault("PTB_TIMEDELTA", "1")

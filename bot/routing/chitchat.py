@@ -446,11 +446,18 @@ def judge_meaning(
     chit-chat by the probe. ``trade`` is the share of the message that named trade
     words make up (0 when none is named, :func:`trade_share`): the probe is not asked
     about a message that is mostly a trade word ("杭州评话" scores high on its own)."""
-    if not _long_enough(normalized) or needs_help(normalized):
+    if not meaning_may_gate(normalized):
         return False
     if close_to_chitchat(sims, chitchat):
         return True
     return probe is not None and trade < PROBE_MAX_TRADE and probe.score(query) > probe.threshold
+
+
+def meaning_may_gate(normalized: str) -> bool:
+    """Whether :func:`judge_meaning` may call the message chit-chat at all: long enough
+    to mean something of its own and without any sign of a need. When it may not, the
+    gate needs no model call."""
+    return _long_enough(normalized) and not needs_help(normalized)
 
 
 def close_to_chitchat(sims: Mapping[str, float], chitchat: float | None) -> bool:

@@ -11,10 +11,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.routing.chitchat import judge, judge_meaning, load_probe, names_a_trade, trade_share
+from bot.routing.chitchat import (
+    judge,
+    judge_meaning,
+    load_probe,
+    meaning_may_gate,
+    names_a_trade,
+    trade_share,
+)
 from bot.routing.english import with_english
 from bot.routing.evaluate import Example, Report, evaluate
-from bot.routing.fusion import fuse, keyword_choices
+from bot.routing.fusion import fuse, keyword_choices, keyword_is_sure
 from bot.routing.index import RoutingIndex
 from bot.routing.keywords import TeamSpec
 from bot.routing.normalize import normalize
@@ -108,11 +115,16 @@ class Router:
         return route(text, self._state.index)
 
     async def route_async(self, text: str) -> RouteResult:
-        """Route off the event loop, on the router's one worker thread, when the model runs;
-        the keyword stage alone (a tenth of a millisecond) costs less than the hop there."""
-        if not self.semantic:
-            return self.route(text)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self.route, text)
+        """Route with the model off the event loop, on the router's one worker thread.
+        What is decided without the model (a tenth of a millisecond) is decided here:
+        cheaper than the hop, and it never queues behind other requests' model calls."""
+        state = self._state
+        early = self._without_model(state, text)
+        if isinstance(early, RouteResult):
+            return early
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, self._with_model, state, early
+        )
 
     def rebuild(
         self,
@@ -172,6 +184,14 @@ class Router:
         )
 
     def _route_with(self, state: _State, text: str, query: np.ndarray | None = None) -> RouteResult:
+        early = self._without_model(state, text)
+        if isinstance(early, RouteResult):
+            return early
+        return self._with_model(state, early, query)
+
+    def _without_model(self, state: _State, text: str) -> RouteResult | _Pending:
+        """Everything decided before the model: learned texts, the chit-chat words, and
+        needs the keywords name clearly. Otherwise what the model's half needs."""
         keyword = apply_owner_rules(text, route(text, state.index))
         normalized = normalize(text)
         remembered = state.memory.get(normalized)
@@ -181,15 +201,28 @@ class Router:
                 remembered, 100.0, (Candidate(remembered, 100.0), *rest), (LEARNED,), ()
             )
         # Chit-chat asks no team for anything, whatever trade it names (chitchat.py).
-        no_team = RouteResult(
-            None, keyword.score, keyword.candidates, keyword.matched, (), keyword.scores
-        )
         if judge(text, keyword_score=keyword.score, matched=keyword.matched).chitchat:
-            return no_team
+            return _no_team(keyword)
         if state.vectors is None or self._cache is None:
             return keyword_choices(keyword)
+        if (
+            keyword.team in state.active
+            and keyword_is_sure(keyword)
+            and not meaning_may_gate(normalized)
+        ):
+            # Keywords name one team clearly and the chit-chat gate could not speak:
+            # the model would not change the answer, so its CPU is spared.
+            return keyword
+        return _Pending(text, keyword, normalized)
+
+    def _with_model(
+        self, state: _State, pending: _Pending, query: np.ndarray | None = None
+    ) -> RouteResult:
+        """The semantic half: the chit-chat gate by meaning, then the fusion."""
+        assert state.vectors is not None and self._cache is not None
+        keyword, normalized = pending.keyword, pending.normalized
         if query is None:
-            query = self._cache.model.query(text[:SEMANTIC_MAX_CHARS])
+            query = self._cache.model.query(pending.text[:SEMANTIC_MAX_CHARS])
         sims = state.vectors.similarities(query)
         chitchat = sims.pop(CHITCHAT, None)
         if judge_meaning(
@@ -204,7 +237,7 @@ class Router:
             query=query,
             probe=self._probe,
         ):
-            return no_team
+            return _no_team(keyword)
         return fuse(keyword, sims, active=state.active)
 
     def _keyword_state(
@@ -246,6 +279,20 @@ class Router:
                 self._state = candidate
                 return True
         return False  # an edit overtook the check; the next refresh tries again
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A request the model still has to judge, with what the keyword stage found."""
+
+    text: str
+    keyword: RouteResult
+    normalized: str
+
+
+def _no_team(keyword: RouteResult) -> RouteResult:
+    """The answer "no team", keeping the keyword stage's evidence."""
+    return RouteResult(None, keyword.score, keyword.candidates, keyword.matched, (), keyword.scores)
 
 
 def _freeze(learned: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
