@@ -255,7 +255,7 @@ async def comment(ctx: Ctx) -> Result:
         await dialog.clear(ctx)
         await _close_prompt(ctx, data)
         return ctx.reply("feedback.comment_skipped")
-    if _new_need(ctx, text):  # "抽油烟机不转了，麻烦师傅看看" is an order, not a comment
+    if await _new_need(ctx, text):  # "抽油烟机不转了，麻烦师傅看看" is an order, not a comment
         await _close_prompt(ctx, data)
         return await _moved_on(ctx)
     if len(text) > COMMENT_LIMIT:
@@ -303,8 +303,11 @@ _VERDICT = re.compile(
 )
 
 
-def _new_need(ctx: Ctx, text: str) -> bool:
-    return _VERDICT.search(text.lower()) is None and ctx.deps.router.route(text).team is not None
+async def _new_need(ctx: Ctx, text: str) -> bool:
+    """A trade named and no verdict: routed off the event loop (the model may run)."""
+    if _VERDICT.search(text.lower()) is not None:
+        return False
+    return (await ctx.deps.router.route_async(text)).team is not None
 
 
 async def _moved_on(ctx: Ctx) -> Result:

@@ -307,3 +307,39 @@ def test_the_statement_check_can_fail(tmp_path: Path) -> None:
     )
     assert _imports(sample) & SQL_MODULES == {"sqlmodel"}
     assert sorted(s.split("(")[0] for s in _statements(sample)) == ["exec", "select", "session.get"]
+
+
+def _blocking_routes(path: Path) -> list[int]:
+    """Lines that call ``<...>.router.route(...)``: the blocking form, which may run the
+    routing model (tens of milliseconds) on the event loop."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "route"
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "router"
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for part in ("bot", "handlers", "scheduler") for p in sorted((ROOT / part).rglob("*.py"))],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_requests_are_routed_off_the_event_loop(path: Path) -> None:
+    found = _blocking_routes(path)
+    assert not found, f"{path.relative_to(ROOT)}:{found} calls router.route; use route_async"
+
+
+def test_the_blocking_route_check_can_fail(tmp_path: Path) -> None:
+    sample = tmp_path / "flow.py"
+    sample.write_text(
+        "async def f(ctx):\n"
+        "    ctx.deps.router.route('x')\n"
+        "    await ctx.deps.router.route_async('x')\n",
+        encoding="utf-8",
+    )
+    assert _blocking_routes(sample) == [2]
