@@ -25,16 +25,22 @@ class Bus:
     listeners: dict[str, list[Listener]] = field(default_factory=dict)
     # Durable task kinds (see store.tasks) → the one handler of each kind.
     tasks: dict[str, TaskHandler] = field(default_factory=dict)
+    # Kinds whose work takes seconds (the nightly routing retrain): the scheduler runs
+    # them beside its tick, so tasks due at the same moment do not wait for them.
+    long: set[str] = field(default_factory=set)
 
     def listen(self, event: str, listener: Listener) -> None:
         """Call ``listener(deps, **payload)`` after ``event`` is emitted."""
         self.listeners.setdefault(event, []).append(listener)
 
-    def task(self, kind: str, handler: TaskHandler) -> None:
-        """Run ``handler(deps, task)`` for due tasks of ``kind``; it must be idempotent."""
+    def task(self, kind: str, handler: TaskHandler, *, long: bool = False) -> None:
+        """Run ``handler(deps, task)`` for due tasks of ``kind``; it must be idempotent.
+        ``long``: its work takes seconds, so it runs beside the tick (see :attr:`long`)."""
         if kind in self.tasks:
             raise ValueError(f"task kind {kind!r} registered twice")
         self.tasks[kind] = handler
+        if long:
+            self.long.add(kind)
 
     def handler(self, kind: str) -> TaskHandler | None:
         return self.tasks.get(kind)

@@ -102,9 +102,10 @@ class Registry:
         """Free text outside any dialog (the start of an order)."""
         self.text_fallback = handler
 
-    def task(self, kind: str, handler: TaskHandler) -> None:
-        """Run ``handler(deps, task)`` for due tasks of ``kind``; it must be idempotent."""
-        self.bus.task(kind, handler)
+    def task(self, kind: str, handler: TaskHandler, *, long: bool = False) -> None:
+        """Run ``handler(deps, task)`` for due tasks of ``kind``; it must be idempotent
+        (``long``: it takes seconds and runs beside the scheduler's tick, ``Bus.long``)."""
+        self.bus.task(kind, handler, long=long)
 
     def listen(self, event: str, listener: Listener) -> None:
         """Call ``listener(deps, **payload)`` after ``event`` is emitted (bot.lifecycle)."""

@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -62,6 +64,7 @@ async def tick(
     limit: int = BATCH,
     lease_for: timedelta = LEASE,
     outbox_only: bool = False,
+    beside: Callable[[Coroutine[Any, Any, None]], None] | None = None,
 ) -> int:
     """Lease up to ``limit`` due tasks, run each one's handler; returns how many ran.
 
@@ -69,6 +72,8 @@ async def tick(
     until it has used ``tasks.MAX_ATTEMPTS``; a kind nobody registered fails at once.
     Outbox sends are leased only for the channels this instance runs; with
     ``outbox_only`` (an instance without the scheduler role) nothing else is.
+    ``beside`` starts a long kind's run (``Bus.long``) without waiting for it: the
+    task stays leased until it ends, and the rest of the batch runs meanwhile.
     """
     now = now or deps.now()
     outbox = [f"{tasks.OUTBOX}{platform}" for platform in deps.notifier.channels]
@@ -84,7 +89,11 @@ async def tick(
         )
     for task in leased:
         deps.metrics.task_lag.observe(max((now - task.due_at).total_seconds(), 0.0))
-        await _run(deps, task, worker_id, now, lease_for)
+        run = _run(deps, task, worker_id, now, lease_for)
+        if beside is not None and task.kind in deps.bus.long:
+            beside(run)
+        else:
+            await run
     return len(leased)
 
 
@@ -149,6 +158,7 @@ class SchedulerService:
         self.batch = batch
         self._scheduler: AsyncIOScheduler | None = None
         self._drain_task: asyncio.Task[None] | None = None
+        self._beside: set[asyncio.Task[None]] = set()  # long tasks' runs (Bus.long)
         self._again = False
         self._running = False
 
@@ -222,12 +232,13 @@ class SchedulerService:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
             await asyncio.sleep(0)  # APScheduler shuts down in a loop callback
-        task = self._drain_task
-        if task is not None and not task.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(task), STOP_GRACE)
-            except TimeoutError:
+        running = [t for t in (self._drain_task, *self._beside) if t is not None and not t.done()]
+        if running:
+            # A long task cut short here is handed back below and runs again next time.
+            _done, late = await asyncio.wait(running, timeout=STOP_GRACE)
+            for task in late:
                 task.cancel()
+            for task in late:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         try:
@@ -253,6 +264,11 @@ class SchedulerService:
             self._drain(), name="scheduler-tick"
         )
 
+    def _run_beside(self, run: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(run, name="scheduler-long-task")
+        self._beside.add(task)
+        task.add_done_callback(self._beside.discard)
+
     async def _drain(self) -> None:
         while self._running:
             self._again = False
@@ -262,6 +278,7 @@ class SchedulerService:
                     worker_id=self.worker_id,
                     limit=self.batch,
                     outbox_only=self.outbox_only,
+                    beside=self._run_beside,
                 )
             except Exception:
                 log.exception("scheduler tick failed; trying again at the next interval")

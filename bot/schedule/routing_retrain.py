@@ -137,4 +137,4 @@ async def run(deps: Deps, task: Task) -> None:
 
 
 def register(reg: Registry) -> None:
-    reg.task(KIND, run)
+    reg.task(KIND, run, long=True)  # seconds of routing a corpus twice: beside the tick

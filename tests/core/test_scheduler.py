@@ -853,6 +853,89 @@ async def test_an_unknown_kind_fails_clearly(world: World) -> None:
     assert task.attempts == 1
 
 
+async def _task(world: World, key: str) -> Task:
+    async with world.deps.db.session() as s:
+        return (await s.exec(select(Task).where(Task.key == key))).one()
+
+
+async def test_a_long_task_runs_beside_the_tick(world: World) -> None:
+    """The nightly retrain takes seconds: a reminder due at the same moment does not wait."""
+    started, release, quick = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow(deps: Deps, task: Task) -> None:
+        started.set()
+        await release.wait()
+
+    async def probe(deps: Deps, task: Task) -> None:
+        quick.set()
+
+    world.deps.bus.task("slow", slow, long=True)
+    world.deps.bus.task("probe", probe)
+    world.deps.settings = world.deps.settings.model_copy(update={"tick_interval": 3600 * H})
+    async with world.deps.db.session() as s:
+        await tasks.enqueue(s, "slow", T0 - 2 * H, key="retrain")  # leased first
+        await tasks.enqueue(s, "probe", T0 - H, key="reminder")
+    service = SchedulerService(world.deps, worker_id="svc")
+    await service.start()
+    try:
+        await asyncio.wait_for(started.wait(), 5)
+        await asyncio.wait_for(quick.wait(), 5)  # while the long one still runs
+        assert (await _task(world, "reminder")).status == TaskStatus.DONE
+        assert (await _task(world, "retrain")).status == TaskStatus.RUNNING
+        release.set()
+        for _ in range(100):
+            if (await _task(world, "retrain")).status == TaskStatus.DONE:
+                break
+            await asyncio.sleep(0.05)
+        assert (await _task(world, "retrain")).status == TaskStatus.DONE
+    finally:
+        await service.stop()
+
+
+async def test_a_tick_run_directly_waits_for_a_long_task(world: World) -> None:
+    """Without a service to run it beside (tools, tests), a long task runs in the tick."""
+    done: list[str] = []
+
+    async def slow(deps: Deps, task: Task) -> None:
+        await asyncio.sleep(0.05)
+        done.append(task.key or "")
+
+    world.deps.bus.task("slow", slow, long=True)
+    async with world.deps.db.session() as s:
+        await tasks.enqueue(s, "slow", T0, key="inline")
+    assert await world.tick(T0) == 1
+    assert done == ["inline"]
+
+
+async def test_stopping_hands_back_a_long_task_still_running(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scheduler.runner as runner
+
+    monkeypatch.setattr(runner, "STOP_GRACE", 0.2)
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def endless(deps: Deps, task: Task) -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    world.deps.bus.task("endless", endless, long=True)
+    world.deps.settings = world.deps.settings.model_copy(update={"tick_interval": 3600 * H})
+    async with world.deps.db.session() as s:
+        await tasks.enqueue(s, "endless", T0 - H, key="cut-short")
+    service = SchedulerService(world.deps, worker_id="svc")
+    await service.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.wait_for(service.stop(), 5)
+    assert cancelled.is_set()
+    task = await _task(world, "cut-short")
+    assert (task.status, task.leased_by, task.attempts) == (TaskStatus.PENDING, None, 0)
+
+
 async def test_the_service_ticks_at_start_and_when_kicked(world: World) -> None:
     """Overdue work runs right after start-up; kick() runs new work without waiting."""
     runs: list[str] = []
