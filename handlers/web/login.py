@@ -17,7 +17,7 @@ from aiohttp import web
 from bot import signin
 from bot.phones import mask_phone, normalize_mobile
 from bot.sms import SmsError
-from handlers.web.guard import origin_allowed
+from handlers.web.guard import client_ip, origin_allowed
 from handlers.web.identity import request_session, set_cookie
 from handlers.web.keys import DEPS, SESSIONS
 
@@ -52,10 +52,6 @@ def _phone(data: dict[str, Any]) -> str:
     if phone is None:
         raise web.HTTPBadRequest(text='{"error": "phone"}', content_type="application/json")
     return phone
-
-
-def client_ip(request: web.Request) -> str:
-    return request.remote or ""
 
 
 async def send_code(request: web.Request) -> web.Response:

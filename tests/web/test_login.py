@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from bot import dispatch, signin
@@ -25,6 +26,7 @@ from tests.utils.webrig import Browser, Socket, WebRig
 web = webrig.web
 
 PHONE = "13800138000"
+PUBLIC = "https://chat.example.org"  # the web chat's address behind a reverse proxy
 
 
 async def _summary(sock: Socket) -> dict:
@@ -137,6 +139,29 @@ async def test_twenty_codes_per_ip_an_hour(web: WebRig) -> None:
         assert (await post(b, "/chat/login/code", {"phone": f"1390000{i:04d}"}))[0] == 200
     status, body = await post(b, "/chat/login/code", {"phone": "13700000000"})
     assert status == 429 and body["retry_after"] > 0
+
+
+@pytest.mark.settings(web_public_url=PUBLIC)
+async def test_behind_a_proxy_the_limit_is_per_browser_address(web: WebRig) -> None:
+    """Behind a reverse proxy on this host every request comes from 127.0.0.1: the limit
+    counts the address the proxy forwards, or 20 codes an hour would stop everyone."""
+    b = web.browser()
+    await b.open_page()
+    recording_sms(web)
+
+    async def code(phone: str, address: str) -> int:
+        headers = {"Origin": PUBLIC, "X-Forwarded-For": address}
+        async with b.session.post(
+            b.url("/chat/login/code"), json={"phone": phone}, headers=headers
+        ) as resp:
+            return resp.status
+
+    for i in range(20):
+        assert await code(f"1390000{i:04d}", f"203.0.113.{i + 1}") == 200
+    assert await code("13700000000", "198.51.100.7") == 200  # another browser
+    for i in range(19):
+        assert await code(f"1360000{i:04d}", "198.51.100.7") == 200
+    assert await code("13500000000", "198.51.100.7") == 429  # that browser's 21st
 
 
 async def test_bad_requests_are_refused(web: WebRig) -> None:
