@@ -53,6 +53,7 @@ class _State:
     memory: Mapping[str, str]
     vectors: SemanticIndex | None
     active: frozenset[str]
+    contested: frozenset[str] = frozenset()
 
 
 class Router:
@@ -207,11 +208,13 @@ class Router:
             return keyword_choices(keyword)
         if (
             keyword.team in state.active
+            and keyword.team not in state.contested
             and keyword_is_sure(keyword)
             and not meaning_may_gate(normalized)
         ):
-            # Keywords name one team clearly and the chit-chat gate could not speak:
-            # the model would not change the answer, so its CPU is spared.
+            # Keywords name one team clearly (one no admin has corrected them about) and
+            # the chit-chat gate could not speak: the model would not change the answer,
+            # so its CPU is spared.
             return keyword
         return _Pending(text, keyword, normalized)
 
@@ -251,7 +254,15 @@ class Router:
         # added it): the semantic stage must not route to it on its name alone.
         active = frozenset(t.slug for t in teams if t.active and t.keywords)
         index = RoutingIndex.build(with_english(teams))
-        return _State(teams, index, learned, memory, vectors, active)
+        # Teams whose clear keyword answers admins have corrected: their needs keep asking
+        # the model, which compares them with the learned examples too.
+        contested = frozenset(
+            found
+            for slug, texts in learned.items()
+            for text in texts
+            if (found := apply_owner_rules(text, route(text, index)).team) not in (None, slug)
+        )
+        return _State(teams, index, learned, memory, vectors, active, contested)
 
     def _build_vectors(self, state: _State) -> SemanticIndex | None:
         if self._cache is None:

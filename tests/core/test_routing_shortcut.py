@@ -133,3 +133,22 @@ def test_where_the_shortcut_applies_the_model_names_the_same_team(router: Router
         full = router._with_model(router._state, _Pending(text, early, normalize(text)))
         assert full.team == early.team, text
     assert skipped >= len(rows) // 4  # the shortcut is not a dead branch
+
+
+def test_a_team_admins_corrected_keeps_asking_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Admins taught that a need the keywords route clearly to one team belongs to another:
+    needs worded alike are compared with that example again, not short-cut."""
+    text = "车间的注塑机老是漏油，要请个师傅"
+    local = Router(load_default_teams())
+    try:
+        keyword = local.keyword_route(text)
+        assert keyword_is_sure(keyword) and keyword.team == "tech"
+        calls = Calls(local, monkeypatch)
+        local.route("车间注塑机漏油")
+        assert calls.texts == []
+        local.rebuild(learned={"safety": [text]}).result(60)
+        local.route("车间注塑机漏油")
+        assert calls.texts == ["车间注塑机漏油"]
+        assert local.route(text).team == "safety"  # the example itself, by memory
+    finally:
+        local.close()
