@@ -64,6 +64,8 @@ class Router:
     fusion, the chit-chat gate (:mod:`bot.routing.chitchat`) answers "no team" for
     a message that asks no team for anything (remarks about the bot or a past visit,
     wishes, off-topic asks), by its words and, with the model, by its meaning.
+    A need the keywords name clearly, with a sign of a need in it, is answered by
+    the keywords alone (``keyword_is_sure``): the model would not change it.
     A new keyword index is built completely before it replaces the old one
     (one reference assignment); the semantic vectors are rebuilt on the
     router's single worker thread and swapped in when ready, so a request
