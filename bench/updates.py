@@ -7,12 +7,13 @@ bot) run in this process; the bots under test run as subprocesses polling them �
 ``/proc/<pid>``, so the load generator's own work is never counted.
 
 Workload per simulated person: a free-text need (routed, confirmation asked) then
-``/cancel``, again and again. The needs are the real ones of the held-out routing
-sets 5–9 (``tests/core/routing_holdout*.jsonl``), each person starting elsewhere
-in the list: people word their needs differently, and whether the routing model
-runs depends on the words (``--one-need``: the same sentence every time, as the
-first passes measured). A reply's latency is from the person's send until the
-bot's first message arrives at the fake server.
+``/cancel``, again and again (``--steps``: the whole order typed step by step —
+need, 对, address, time, phone — then ``/cancel``). The needs are the real ones
+of the held-out routing sets 5–9 (``tests/core/routing_holdout*.jsonl``), each
+person starting elsewhere in the list: people word their needs differently, and
+whether the routing model runs depends on the words (``--one-need``: the same
+sentence every time, as the first passes measured). A reply's latency is from the
+person's send until the bot's first message arrives at the fake server.
 
     .venv/bin/python bench/updates.py cpu            # 5 interleaved runs, prints the ratio
     .venv/bin/python bench/updates.py latency --users 20 [--pg] [--broadcast 500] [--stagger]
@@ -59,6 +60,20 @@ def held_out_needs() -> list[str]:
 
 
 NEEDS = held_out_needs()
+# --steps: a whole order typed step by step (each answer and how many messages it gets),
+# cancelled at the photos step; the need comes first.
+STEPS = (("对", 1), ("余杭区文一西路1号", 2), ("明天上午", 1), ("13800138000", 2), ("/cancel", 1))
+STEPPED = False
+
+
+def turn(uid: int, i: int) -> tuple[str, int]:
+    """Person ``uid``'s ``i``-th message and how many messages the bot answers it with."""
+    if STEPPED:
+        n, step = divmod(i, len(STEPS) + 1)
+        return (NEEDS[(uid * 37 + n) % len(NEEDS)], 1) if step == 0 else STEPS[step - 1]
+    return (NEEDS[(uid * 37 + i // 2) % len(NEEDS)], 1) if i % 2 == 0 else ("/cancel", 1)
+
+
 TICK = os.sysconf("SC_CLK_TCK")
 PG = os.environ.get("JIANGXIN_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
@@ -168,12 +183,24 @@ async def person(
 ) -> None:
     user = api.user(uid, f"师傅{uid}", started=True)
     await asyncio.sleep(delay)
+    last = None
     for i in range(turns):
         user.drain()
         start = time.perf_counter()
-        await user.send(NEEDS[(uid * 37 + i // 2) % len(NEEDS)] if i % 2 == 0 else "/cancel")
-        await user.next_message(timeout=30.0)
+        text, answers = turn(uid, i)
+        if text == "对" and last is not None and "对吗" not in last.text and last.inline_keyboard:
+            # The bot offered teams to choose from (or the list): a person presses the first;
+            # the answer may be an edit of that message rather than a new one.
+            await user.press(last.inline_keyboard[0][0]["text"], last)
+            with contextlib.suppress(Exception):
+                last = await user.next_message(timeout=3.0)
+        else:
+            await user.send(text)
+            last = await user.next_message(timeout=30.0)
         lat.append(time.perf_counter() - start)
+        for _ in range(answers - 1):  # the step's acknowledgement, then the next question
+            with contextlib.suppress(Exception):
+                await user.next_message(timeout=2.0)
         if pause:
             await asyncio.sleep(pause)
 
@@ -407,9 +434,17 @@ def main() -> None:
     parser.add_argument(
         "--one-need", action="store_true", help=f"every need is {ONE_NEED!r} (earlier passes)"
     )
+    parser.add_argument(
+        "--steps",
+        action="store_true",
+        help="people type whole orders (need, 对, address, time, phone, /cancel) instead of "
+        "a need and /cancel",
+    )
     args = parser.parse_args()
     if args.one_need:
         NEEDS[:] = [ONE_NEED]
+    global STEPPED
+    STEPPED = args.steps
     global CODE
     CODE = args.code.resolve()
     os.environ.setdefault("PTB_TIMEDELTA", "1")
