@@ -178,13 +178,21 @@ class Router:
         """Evaluate ``state``; the query vectors of a corpus are embedded once per process."""
         if state.vectors is None or self._cache is None:
             return evaluate(corpus, lambda text: self._route_with(state, text))
+        early = {example.text: self._without_model(state, example.text) for example in corpus}
+        # Only what the model has to judge is embedded (the shortcut decides the rest).
         queries = self._cache.evaluation_queries(
-            example.text[:SEMANTIC_MAX_CHARS] for example in corpus
+            pending.text[:SEMANTIC_MAX_CHARS]
+            for pending in early.values()
+            if isinstance(pending, _Pending)
         )
-        return evaluate(
-            corpus,
-            lambda text: self._route_with(state, text, queries.get(text[:SEMANTIC_MAX_CHARS])),
-        )
+
+        def decide(text: str) -> RouteResult:
+            found = early[text]
+            if isinstance(found, RouteResult):
+                return found
+            return self._with_model(state, found, queries.get(text[:SEMANTIC_MAX_CHARS]))
+
+        return evaluate(corpus, decide)
 
     def _route_with(self, state: _State, text: str, query: np.ndarray | None = None) -> RouteResult:
         early = self._without_model(state, text)
