@@ -48,7 +48,7 @@ PARAMS = FusionParams()
 # far behind: over the 1,481 labelled rows of the repository's sets, the fused decision
 # then named the same team in every case but one and differed only by asking where the
 # keywords were right (figures in bench/README.md, "Fourth pass"); skipping the model
-# there saves its ~16 ms of CPU on about two needs in five.
+# there saves its 12–40 ms of CPU on about two needs in five.
 KEYWORD_SURE = 60.0
 KEYWORD_SURE_MARGIN = 20.0
 
