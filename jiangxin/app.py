@@ -85,8 +85,9 @@ async def build(settings: Settings, *, clock: Clock | None = None) -> tuple[Deps
     # Learned examples go through the regression check again (in the background), so an
     # update refused before a restart is not adopted by it.
     router = Router(catalog.team_specs(teams), semantic=settings.routing_semantic)
-    # jieba's dictionary is large and lives for the whole process: moving it out of the
-    # collector's reach removes the long full-collection pauses measured in bench/.
+    # What start-up loaded (catalogs, pypinyin's tables, the model's vocabulary) lives for the
+    # whole process: moving it out of the collector's reach removes the long
+    # full-collection pauses measured in bench/.
     gc.collect()
     gc.freeze()
     from handlers.sms import SmsConfigError
