@@ -18,7 +18,7 @@ from store.campaigns import campaign_by_id
 async def lines(ctx: Ctx, data: dict[str, Any]) -> list[str]:
     if not data.get("campaign_id"):
         return []
-    async with ctx.deps.db.session() as session:
+    async with ctx.deps.db.read() as session:
         campaign = await campaign_by_id(session, campaign_id=data["campaign_id"])
     if campaign is None:
         return []
@@ -31,7 +31,7 @@ async def buttons(ctx: Ctx, data: dict[str, Any]) -> tuple[tuple[Button, ...], .
     if data.get("campaign_id"):
         label = ctx.t("campaigns.btn.leave_campaign")
         return ((Button(label, encode(callbacks.ORDER_CAMPAIGN, tok, 0)),),)
-    async with ctx.deps.db.session() as session:
+    async with ctx.deps.db.read() as session:
         campaign = await campaigns.collecting(session, data.get("team_id"), data.get("station_id"))
     if campaign is None:
         return ()

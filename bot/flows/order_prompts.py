@@ -193,7 +193,7 @@ def prompt_photos(ctx: Ctx, data: dict[str, Any]) -> Reply:
 
 async def detail_lines(deps: Deps, lang: str | None, data: dict[str, Any]) -> list[str]:
     """The draft's fields, one line each (the worker's summary and the admins' notice)."""
-    async with deps.db.session() as session:
+    async with deps.db.read() as session:
         team = await team_by_id(session, team_id=data.get("team_id"))
         station = await station_by_id(session, station_id=data.get("station_id"))
     tz = deps.settings.tz
