@@ -178,6 +178,9 @@ async def bench_deps(
             from bot import dispatch
 
             await dispatch.settle(deps)
+            stop = getattr(engine, "stop", None)  # older code (JX_BENCH_CODE) has none
+            if stop is not None:
+                await stop()  # the live-message notes it holds (bot.live)
             await deps.db.dispose()
 
 

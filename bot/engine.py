@@ -40,6 +40,12 @@ class Engine:
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        # Where the step buttons are, noted behind this process's replies (bot.live).
+        self.live_notes = live.LiveNotes(deps)
+
+    async def stop(self) -> None:
+        """Write what the engine keeps in memory (the live notes); before the database closes."""
+        await self.live_notes.stop()
 
     def _lock(self, actor: Actor) -> asyncio.Lock:
         key = (actor.platform, actor.external_id)
@@ -70,7 +76,7 @@ class Engine:
             return
         try:
             if reply.transient or reply.edit:
-                await live.delivered(self.deps, actor.platform, actor.external_id, reply, ref)
+                await live.delivered(self.live_notes, actor.platform, actor.external_id, reply, ref)
             person_id = None
             if reply.track is not None:  # only a tracked message needs to know whose it is
                 async with self.deps.db.read() as session:
@@ -85,10 +91,12 @@ class Engine:
     async def _handle(self, actor: Actor, event: Inbound) -> Outcome:
         deps = self.deps
         event = as_command(event)
+        # This process's note of the live message not written yet (then read the person).
+        pending = await self.live_notes.take((actor.platform, actor.external_id))
         seen = await self._seen(actor)
         person, state = seen.person, seen.dialog
         is_super = people.is_super_admin(deps.settings, person) or seen.phone_admin
-        await live.moved_on(deps, seen.live, event)
+        await live.moved_on(deps, person.id, seen.live, event, pending)  # type: ignore[arg-type]
         # From here on the flow runs: its write marks the inbox row done in the same commit.
         inbox_rows.arm()
         ctx = Ctx(

@@ -330,6 +330,26 @@ class BackgroundWork:
             log.warning("background sends still running after %.0fs; stopping", self.grace)
 
 
+class EngineComponent:
+    """The engine's live-message notes, written behind the replies (bot.live).
+
+    Started last and so stopped first, while the channels can still take the buttons off
+    the messages the notes replace; what the channels reply during the rest of the
+    shutdown is noted at once.
+    """
+
+    name = "engine"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+
+
 class CacheInvalidation:
     """Hears other instances' team changes (PostgreSQL LISTEN) and drops the cached teams."""
 
@@ -365,6 +385,7 @@ def assemble(deps: Deps, engine: Engine) -> list[Component]:
     scheduler = SchedulerService(deps, outbox_only=not settings.has_role("scheduler"))
     deps.scheduler = scheduler
     components.append(scheduler)
+    components.append(EngineComponent(engine))
     return components
 
 

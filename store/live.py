@@ -112,7 +112,23 @@ async def put_live(
         message_id,
     ):
         before = row
-    params = {
+    params = _values(person_id, platform, chat_id, message_id, text)
+    await session.exec(_PUT.of(session), params=params)  # type: ignore[call-overload]
+    return before
+
+
+def keep_live(
+    *, dialect: str, person_id: int, platform: str, chat_id: str, message_id: str, text: str
+) -> tuple[Any, dict[str, Any]]:
+    """The statement (and its parameters) that makes this message the person's live one,
+    whatever was live before: an upsert, for a transaction that writes anyway."""
+    return _PUT(dialect), _values(person_id, platform, chat_id, message_id, text)
+
+
+def _values(
+    person_id: int, platform: str, chat_id: str, message_id: str, text: str
+) -> dict[str, Any]:
+    return {
         "person_id": person_id,
         "platform": platform,
         "chat_id": chat_id,
@@ -120,5 +136,3 @@ async def put_live(
         "text": text,
         "created_at": utcnow(),
     }
-    await session.exec(_PUT.of(session), params=params)  # type: ignore[call-overload]
-    return before

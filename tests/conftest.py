@@ -155,8 +155,11 @@ async def deps(
 
 
 @pytest.fixture
-def engine(deps: Deps, routes: Registry) -> Engine:
-    return Engine(deps, routes)
+async def engine(deps: Deps, routes: Registry) -> AsyncIterator[Engine]:
+    """The engine; its live-message notes are written at the end, before the database closes."""
+    engine = Engine(deps, routes)
+    yield engine
+    await engine.stop()
 
 
 # The Telegram ring's fixtures, available to every test module.
