@@ -29,13 +29,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from bot.deps import Deps
 from bot.events import Inbound, Kind
 from bot.notify import edit
 from bot.reply import MessageRef, Reply
 from store import inbox as inbox_rows
-from store.live import forget_live, keep_live, live_of_account, put_live
+from store.live import (
+    forget_live,
+    forget_lives,
+    keep_live,
+    live_values,
+    lives_of_accounts,
+    put_lives,
+)
 from store.models import LiveMessage
 
 log = logging.getLogger(__name__)
@@ -157,31 +165,33 @@ class LiveNotes:
                 self._flushing = set()
 
     async def _write(self, batch: dict[Key, Pending]) -> list[Shown]:
+        """Three statements at most, whatever the batch's size: the people's live rows read,
+        the new ones upserted, the ended ones forgotten."""
         stale: list[Shown] = []
+        puts: list[dict[str, Any]] = []
+        forgets: list[tuple[int, str]] = []
         async with self.deps.db.session() as session:
-            for (platform, external_id), entry in batch.items():
-                found = await live_of_account(session, platform=platform, external_id=external_id)
-                if found is None:
+            found = await lives_of_accounts(session, accounts=list(batch))
+            for key, entry in batch.items():
+                if key not in found:
                     continue  # no such person (any more)
-                person_id, row = found
+                person_id, row = found[key]
                 if entry.live is not None:
                     ref = entry.live.ref
-                    before = await put_live(
-                        session,
-                        person_id=person_id,
-                        platform=ref.platform,
-                        chat_id=ref.chat_id,
-                        message_id=ref.message_id,
-                        text=entry.live.text,
-                        row=row,
+                    puts.append(
+                        live_values(
+                            person_id, ref.platform, ref.chat_id, ref.message_id, entry.live.text
+                        )
                     )
+                    before = row if row is not None and _ref(row) != ref else None
                     if before is not None and before.message_id not in entry.edited:
                         stale.append(_shown(before))  # at most one live step: the newer wins
                 elif row is not None and (row.message_id in entry.edited or entry.replaces):
-                    stmt, params = forget_live(person_id=person_id, message_id=row.message_id)
-                    await session.exec(stmt, params=params)  # type: ignore[call-overload]
+                    forgets.append((person_id, row.message_id))
                     if row.message_id not in entry.edited:
                         stale.append(_shown(row))
+            await put_lives(session, rows=puts)
+            await forget_lives(session, rows=forgets)
         return stale
 
     async def stop(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Delete, bindparam, delete
+from sqlalchemy import Delete, bindparam, delete, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -15,14 +15,6 @@ from store.models import LiveMessage, Person, utcnow
 
 _TABLE = LiveMessage.__table__  # type: ignore[attr-defined]
 _PERSON = Person.__table__  # type: ignore[attr-defined]
-_OF_ACCOUNT = (
-    sa_select(_PERSON.c.id, _TABLE.c.platform, _TABLE.c.chat_id, _TABLE.c.message_id, _TABLE.c.text)
-    .select_from(_PERSON.outerjoin(_TABLE, _TABLE.c.person_id == _PERSON.c.id))
-    .where(
-        _PERSON.c.platform == bindparam("platform"),
-        _PERSON.c.external_id == bindparam("external_id"),
-    )
-)
 
 
 def _put(dialect: str) -> Any:
@@ -38,83 +30,62 @@ _PUT = Prebuilt(_put)
 _FORGET = delete(_TABLE).where(
     _TABLE.c.person_id == bindparam("person_id"), _TABLE.c.message_id == bindparam("message_id")
 )
-_FORGET_OF_ACCOUNT = delete(_TABLE).where(
-    _TABLE.c.person_id
-    == (
-        sa_select(_PERSON.c.id)
-        .where(
-            _PERSON.c.platform == bindparam("platform"),
-            _PERSON.c.external_id == bindparam("external_id"),
+
+
+async def lives_of_accounts(
+    session: AsyncSession, *, accounts: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, LiveMessage | None]]:
+    """Each account's person id and live message (a plain copy), in one statement; accounts
+    with no person are left out."""
+    if not accounts:
+        return {}
+    stmt = (
+        sa_select(
+            _PERSON.c.platform,
+            _PERSON.c.external_id,
+            _PERSON.c.id,
+            _TABLE.c.platform,
+            _TABLE.c.chat_id,
+            _TABLE.c.message_id,
+            _TABLE.c.text,
         )
-        .scalar_subquery()
-    ),
-    _TABLE.c.message_id == bindparam("message_id"),
-)
-
-
-async def live_of_account(
-    session: AsyncSession, *, platform: str, external_id: str
-) -> tuple[int, LiveMessage | None] | None:
-    """The person's id and live message, by their account; None if there is no such person.
-    (The message is a plain copy: change it with ``put_live``.)"""
-    params = {"platform": platform, "external_id": external_id}
-    row = (await session.exec(_OF_ACCOUNT, params=params)).first()  # type: ignore[call-overload]
-    if row is None:
-        return None
-    person_id, live_platform, chat_id, message_id, text = row
-    if message_id is None:
-        return person_id, None
-    live = LiveMessage(
-        person_id=person_id,
-        platform=live_platform,
-        chat_id=chat_id,
-        message_id=message_id,
-        text=text,
+        .select_from(_PERSON.outerjoin(_TABLE, _TABLE.c.person_id == _PERSON.c.id))
+        .where(tuple_(_PERSON.c.platform, _PERSON.c.external_id).in_(accounts))
     )
-    return person_id, live
-
-
-def forget_live(
-    *,
-    message_id: str,
-    person_id: int | None = None,
-    platform: str | None = None,
-    external_id: str | None = None,
-) -> tuple[Delete, dict[str, Any]]:
-    """The statement (and its parameters) that forgets the live message, only if it is
-    still ``message_id``; the person by id or by account."""
-    if person_id is not None:
-        return _FORGET, {"person_id": person_id, "message_id": message_id}
-    return _FORGET_OF_ACCOUNT, {
-        "platform": platform,
-        "external_id": external_id,
-        "message_id": message_id,
-    }
-
-
-async def put_live(
-    session: AsyncSession,
-    *,
-    person_id: int,
-    platform: str,
-    chat_id: str,
-    message_id: str,
-    text: str,
-    row: LiveMessage | None,
-) -> LiveMessage | None:
-    """Make this message the person's live one (``row``: their live message as this
-    transaction read it, ``live_of_account``); returns the one it replaces, if another.
-    One statement (an upsert)."""
-    before = None
-    if row is not None and (row.platform, row.chat_id, row.message_id) != (
-        platform,
-        chat_id,
-        message_id,
+    found: dict[tuple[str, str], tuple[int, LiveMessage | None]] = {}
+    for platform, external_id, person_id, live_platform, chat_id, message_id, text in (
+        await session.exec(stmt)  # type: ignore[call-overload]
     ):
-        before = row
-    params = _values(person_id, platform, chat_id, message_id, text)
-    await session.exec(_PUT.of(session), params=params)  # type: ignore[call-overload]
-    return before
+        live = None
+        if message_id is not None:
+            live = LiveMessage(
+                person_id=person_id,
+                platform=live_platform,
+                chat_id=chat_id,
+                message_id=message_id,
+                text=text,
+            )
+        found[(platform, external_id)] = (person_id, live)
+    return found
+
+
+async def put_lives(session: AsyncSession, *, rows: list[dict[str, Any]]) -> None:
+    """Many ``keep_live`` upserts (their parameters, ``live_values``) in one round trip."""
+    if rows:
+        await session.exec(_PUT.of(session), params=rows)  # type: ignore[call-overload]
+
+
+async def forget_lives(session: AsyncSession, *, rows: list[tuple[int, str]]) -> None:
+    """Forget each (person_id, message_id)'s live message, if it is still that one."""
+    if rows:
+        params = [{"person_id": p, "message_id": m} for p, m in rows]
+        await session.exec(_FORGET, params=params)  # type: ignore[call-overload]
+
+
+def forget_live(*, person_id: int, message_id: str) -> tuple[Delete, dict[str, Any]]:
+    """The statement (and its parameters) that forgets the person's live message, only if
+    it is still ``message_id``."""
+    return _FORGET, {"person_id": person_id, "message_id": message_id}
 
 
 def keep_live(
@@ -122,12 +93,13 @@ def keep_live(
 ) -> tuple[Any, dict[str, Any]]:
     """The statement (and its parameters) that makes this message the person's live one,
     whatever was live before: an upsert, for a transaction that writes anyway."""
-    return _PUT(dialect), _values(person_id, platform, chat_id, message_id, text)
+    return _PUT(dialect), live_values(person_id, platform, chat_id, message_id, text)
 
 
-def _values(
+def live_values(
     person_id: int, platform: str, chat_id: str, message_id: str, text: str
 ) -> dict[str, Any]:
+    """The parameters of the live-message upsert (``keep_live``, ``put_lives``)."""
     return {
         "person_id": person_id,
         "platform": platform,

@@ -126,3 +126,41 @@ async def test_update_ids_are_processed_once(db: Database) -> None:
     assert await updates.first_time(db, "telegram", 100)
     assert not await updates.first_time(db, "telegram", 100)
     assert await updates.first_time(db, "web", 100)
+
+
+async def test_live_messages_are_read_and_written_for_many_people_at_once(db: Database) -> None:
+    """The live-message notes' flush (bot.live): one read, one upsert, one delete."""
+    from store.live import forget_lives, live_values, lives_of_accounts, put_lives
+
+    async with db.session() as s:
+        for n in (1, 2, 3):
+            s.add(Person(id=n, platform="telegram", external_id=str(n)))
+        s.add(Person(id=4, platform="web", external_id="1"))  # same id, other platform
+    accounts = [("telegram", "1"), ("telegram", "2"), ("web", "1"), ("telegram", "404")]
+    async with db.session() as s:
+        await put_lives(
+            s,
+            rows=[
+                live_values(1, "telegram", "1", "m1", "时间？"),
+                live_values(4, "web", "1", "w1", "地址？"),
+            ],
+        )
+    async with db.read() as s:
+        found = await lives_of_accounts(s, accounts=accounts)
+    assert set(found) == {("telegram", "1"), ("telegram", "2"), ("web", "1")}  # 404: nobody
+    person, live = found[("telegram", "1")]
+    assert person == 1 and live is not None and (live.message_id, live.text) == ("m1", "时间？")
+    assert found[("telegram", "2")] == (2, None)
+    assert found[("web", "1")][1].message_id == "w1"  # type: ignore[union-attr]
+    async with db.session() as s:
+        # A newer live message for person 1; person 4's is forgotten only if still w0.
+        await put_lives(s, rows=[live_values(1, "telegram", "1", "m2", "电话？")])
+        await forget_lives(s, rows=[(4, "w0"), (2, "m9")])
+    async with db.read() as s:
+        found = await lives_of_accounts(s, accounts=accounts)
+    assert found[("telegram", "1")][1].message_id == "m2"  # type: ignore[union-attr]
+    assert found[("web", "1")][1] is not None
+    async with db.session() as s:
+        await forget_lives(s, rows=[(4, "w1")])
+    async with db.read() as s:
+        assert (await lives_of_accounts(s, accounts=[("web", "1")]))[("web", "1")] == (4, None)
