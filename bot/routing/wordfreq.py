@@ -127,6 +127,8 @@ class CompactTokenizer(jieba.Tokenizer):  # type: ignore[misc]
         with self.lock:
             if self.initialized:  # type: ignore[has-type]
                 return
+            # The file is read twice instead of held: a list of its words would be the
+            # Python objects this class exists to avoid (and would stay in the heap).
             trie = marisa_trie.Trie(word for word, _ in _entries(self))
             freqs = array.array("I", bytes(4 * len(trie)))
             total = longest = 0
