@@ -148,8 +148,8 @@ class Bot:
         if not limit:  # the send limiter out of the way (bench/run_bot.py)
             env["JX_BENCH_NO_LIMIT"] = "1"
         if profile:  # FILE.prof: cProfile, FILE.gc: collections, else stack samples (run_bot.py)
-            kind = {".prof": "PROFILE", ".gc": "GC"}.get(Path(profile).suffix, "SAMPLE")
-            env[f"JX_BENCH_{kind}"] = profile
+            how = {".prof": "PROFILE", ".gc": "GC"}.get(Path(profile).suffix, "SAMPLE")
+            env[f"JX_BENCH_{how}"] = profile
         cmd = [
             sys.executable,
             str(ROOT / "bench" / ("echo_bot.py" if kind == "echo" else "run_bot.py")),
@@ -179,8 +179,17 @@ class Bot:
 
 
 async def person(
-    api: FakeBotApi, uid: int, turns: int, pause: float, lat: list[float], delay: float = 0.0
+    api: FakeBotApi,
+    uid: int,
+    turns: int,
+    pause: float,
+    lat: list[float],
+    delay: float = 0.0,
+    echo: bool = False,
 ) -> None:
+    """One person's turns; ``echo``: the floor answers every message with one message, so
+    waiting for a step's second message would only slow the floor down (and make each of
+    its updates cost more: fewer per getUpdates)."""
     user = api.user(uid, f"师傅{uid}", started=True)
     await asyncio.sleep(delay)
     last = None
@@ -188,6 +197,7 @@ async def person(
         user.drain()
         start = time.perf_counter()
         text, answers = turn(uid, i)
+        answers = 1 if echo else answers
         if text == "对" and last is not None and "对吗" not in last.text and last.inline_keyboard:
             # The bot offered teams to choose from (or the list): a person presses the first;
             # the answer may be an edit of that message rather than a new one.
@@ -218,7 +228,10 @@ async def load(
     cpu0, t0 = cpu_seconds(bot.proc.pid), time.perf_counter()
     delays = [pause * u / users if stagger else 0.0 for u in range(users)]
     await asyncio.gather(
-        *(person(bot.api, base + u, turns, pause, lat, delays[u]) for u in range(users))
+        *(
+            person(bot.api, base + u, turns, pause, lat, delays[u], bot.kind == "echo")
+            for u in range(users)
+        )
     )
     await asyncio.sleep(0.3)  # the last replies' trailing messages
     cpu, wall = cpu_seconds(bot.proc.pid) - cpu0, time.perf_counter() - t0
