@@ -9,6 +9,9 @@
   cProfile it does not inflate code made of many small calls (SQLAlchemy).
 - ``JX_BENCH_GC=FILE``: the time spent in garbage collections, per generation,
   from the first ``SIGUSR1`` on, written to FILE on exit.
+- ``JX_BENCH_SURE=SCORE,MARGIN``: the keyword shortcut's thresholds
+  (``bot.routing.fusion.KEYWORD_SURE``/``_MARGIN``) for this run, to price a looser
+  shortcut in model CPU and capacity (its accuracy: bench/README.md, sixth pass).
 - ``JX_BENCH_NO_LIMIT=1``: the send limiter's overall budget out of the way
   (the product refuses ``JIANGXIN_TELEGRAM_RATE`` above Telegram's 30/s), for the
   capacity figure "with the limiter off"; the per-chat limit is lifted the same way
@@ -106,6 +109,13 @@ def main() -> int:
         limiter.make_budget = unlimited  # type: ignore[assignment]  # make_limiter's lookup
         if hasattr(telegram_app, "make_budget"):  # an older checkout (--code)
             telegram_app.make_budget = unlimited
+
+    sure = os.environ.get("JX_BENCH_SURE")
+    if sure:
+        from bot.routing import fusion
+
+        score, margin = (float(x) for x in sure.split(","))
+        fusion.KEYWORD_SURE, fusion.KEYWORD_SURE_MARGIN = score, margin
 
     from jiangxin.cli import main as cli
 
