@@ -83,6 +83,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
 
 
+def thread_seconds(pid: int) -> Counter[str]:
+    """CPU seconds of the main thread (the event loop) and of the busiest other thread
+    (with the semantic stage on: the routing model's one worker)."""
+    out: Counter[str] = Counter()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        name = "event loop" if task.name == str(pid) else f"thread {task.name}"
+        out[name] += (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
 def rss_mib(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -368,11 +382,19 @@ async def cmd_capacity(args: argparse.Namespace) -> None:
     try:
         await bot.ready(10)
         await load(bot, args.users, 4, 0, 1000)
+        threads = thread_seconds(bot.proc.pid)
         cpu, wall, lat = await load(bot, args.users, args.turns, 0, 5000)
+        busy = thread_seconds(bot.proc.pid)
+        busy.subtract(threads)
+        # Which thread is the bottleneck: the event loop, or (semantic stage on) the
+        # routing model's one worker thread.
+        per_thread = ", ".join(
+            f"{name} {seconds / wall * 100:.0f} %" for name, seconds in busy.most_common(6)
+        )
         print(
             f"capacity ({'PostgreSQL' if args.pg else 'SQLite'}, {args.users} users, no pause): "
             f"{len(lat) / wall:.0f} updates/s, {cpu * 1000 / len(lat):.2f} ms CPU per update, "
-            f"bot busy {cpu / wall * 100:.0f} %"
+            f"bot busy {cpu / wall * 100:.0f} % (threads: {per_thread})"
         )
     finally:
         bot.stop()
