@@ -84,8 +84,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def thread_seconds(pid: int) -> Counter[str]:
-    """CPU seconds of the main thread (the event loop) and of the busiest other thread
-    (with the semantic stage on: the routing model's one worker)."""
+    """CPU seconds of each thread: the main one (the event loop) and the others by id
+    (with the semantic stage on, the busy one is the routing model's worker)."""
     out: Counter[str] = Counter()
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
@@ -389,7 +389,9 @@ async def cmd_capacity(args: argparse.Namespace) -> None:
         # Which thread is the bottleneck: the event loop, or (semantic stage on) the
         # routing model's one worker thread.
         per_thread = ", ".join(
-            f"{name} {seconds / wall * 100:.0f} %" for name, seconds in busy.most_common(6)
+            f"{name} {seconds / wall * 100:.0f} %"
+            for name, seconds in busy.most_common(3)
+            if seconds > 0
         )
         print(
             f"capacity ({'PostgreSQL' if args.pg else 'SQLite'}, {args.users} users, no pause): "
